@@ -1,0 +1,58 @@
+package dev.fulcrum.routing;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the router decided for one request: forward it to an origin, or answer it directly. {@link Router#route}
+ * returns null when the host is not a load balancer's: such a request is never proxied anywhere.
+ */
+public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecision.Respond {
+
+    /** Headers to add to the client response (e.g. CF-Ray, Set-Cookie for affinity). */
+    List<Map.Entry<String, String>> responseHeaders();
+
+    /**
+     * Forward to one origin. The wrapper sends the request to {@link #scheme()}://{@link #address()}:{@link #port()}
+     * with the client's path and query, sets the Host header to {@link #hostHeader()}, removes hop-by-hop headers
+     * and {@link #removeRequestHeaders()}, sets every entry of {@link #requestHeaders()} (replacing any client
+     * value), then reports exactly one {@link Outcome} through {@link #complete}.
+     */
+    non-sealed interface Forward extends RouteDecision {
+
+        String loadBalancerId();
+
+        String poolId();
+
+        String originName();
+
+        String scheme();
+
+        /** IP literal or hostname of the origin. */
+        String address();
+
+        int port();
+
+        String hostHeader();
+
+        /** Headers to set toward the origin (X-Forwarded-For, X-Forwarded-Proto, CF-Connecting-IP, CF-Ray, …). */
+        List<Map.Entry<String, String>> requestHeaders();
+
+        /** Client headers that must not reach the origin beyond hop-by-hop ones (e.g. X-Real-IP). */
+        List<String> removeRequestHeaders();
+
+        /** Reports the outcome of this attempt; call exactly once. */
+        void complete(Outcome outcome, int status, long upstreamNanos);
+
+        /**
+         * The one zero-downtime failover attempt after {@code failure} on this attempt, or null when none is
+         * allowed (not failover-eligible, already a retry, or no other usable origin). Call after {@link #complete}.
+         */
+        Forward failover(UpstreamFailure failure);
+    }
+
+    /** Answer directly (530/1016, a rule's fixed response, a refused loop). */
+    record Respond(int status, String contentType, String body, List<Map.Entry<String, String>> responseHeaders)
+            implements RouteDecision {
+    }
+}
