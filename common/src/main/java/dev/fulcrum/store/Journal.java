@@ -148,8 +148,9 @@ final class Journal implements Closeable {
                     // The last line, bad: an append whose pages were not all written before a crash.
                     return new Contents(records, pos, true);
                 }
-                throw new CorruptStoreException(path, "line " + lineNo + ": " + bad.getMessage()
-                        + (newline == all.length - 1 ? "" : " (more lines follow, so this is not an unfinished write)"));
+                final String why = newline == all.length - 1 ? ""
+                        : " (more lines follow, so this is not an unfinished write)";
+                throw new CorruptStoreException(path, "line " + lineNo + ": " + bad.getMessage() + why);
             }
             if (lineNo == 1) {
                 checkHeader(path, json);
