@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,36 +191,58 @@ class ApiProtocolTest {
     }
 
     @Test
-    void nastyBodiesNeverGiveA5xxNorChangeState() {
+    void nastyBodiesNeverGiveA5xxNorChangeState() throws Exception {
         final ConfigSnapshot before = api.fulcrum().store().current();
         final String base = "/accounts/" + account + "/load_balancers";
         final String deep = "[".repeat(5000) + "]".repeat(5000);
-        final String deepObject = "{\"origins\":" + "[".repeat(900) + "]".repeat(900) + "}";
-        final List<String> bodies = List.of(
-                deep, deepObject,
-                "{\"name\":\"p\",\"origins\":\"not a list\"}",
-                "{\"name\":12,\"origins\":[{\"name\":{},\"address\":[]}]}",
-                "{\"name\":\"p\",\"origins\":[{\"name\":\"o\",\"address\":\"10.0.0.1\",\"weight\":\"heavy\"}]}",
-                "{\"name\":\"p\",\"origins\":[{\"name\":\"o\",\"address\":\"10.0.0.1\",\"weight\":1e999999}]}",
-                "{\"name\":\"p\",\"origins\":[{\"name\":\"o\",\"address\":\"10.0.0.1\",\"port\":99999999999999999999}]}",
-                "{\"name\":\"p\",\"origins\":[],\"minimum_origins\":-1}",
-                "{\"name\":\"\\u0000\",\"origins\":null}",
-                "{\"type\":\"http\",\"interval\":-5,\"timeout\":\"x\",\"header\":{\"Host\":\"notalist\"}}",
-                "{\"type\":[],\"expected_codes\":{},\"retries\":1.5}");
-        for (String path : List.of(base + "/pools", base + "/monitors", "/zones")) {
-            for (String body : bodies) {
+        final String nested = "[".repeat(900) + "]".repeat(900);
+        // Deep but within Jackson's nesting limit, in a field every resource reads.
+        final String deepObject = "{\"origins\":" + nested + ",\"header\":" + nested + ",\"name\":" + nested
+                + ",\"type\":" + nested + ",\"account\":" + nested + "}";
+        final List<String> anywhere = List.of(deep, deepObject,
+                "{\"name\":\"\\u0000\",\"type\":\"\\u0000\",\"origins\":null}");
+        final Map<String, List<String>> bodies = Map.of(
+                base + "/pools", List.of(
+                        "{\"name\":\"p\",\"origins\":\"not a list\"}",
+                        "{\"name\":12,\"origins\":[{\"name\":{},\"address\":[]}]}",
+                        "{\"name\":\"p\",\"origins\":[{\"name\":\"o\",\"address\":\"10.0.0.1\",\"weight\":\"heavy\"}]}",
+                        "{\"name\":\"p\",\"origins\":[{\"name\":\"o\",\"address\":\"10.0.0.1\",\"weight\":1e999999}]}",
+                        "{\"name\":\"p\",\"origins\":[{\"name\":\"o\",\"address\":\"10.0.0.1\","
+                                + "\"port\":99999999999999999999}]}",
+                        "{\"name\":\"p\",\"origins\":[],\"minimum_origins\":-1}"),
+                base + "/monitors", List.of(
+                        "{\"type\":\"http\",\"interval\":-5,\"timeout\":\"x\",\"header\":{\"Host\":\"notalist\"}}",
+                        "{\"type\":[],\"expected_codes\":{},\"retries\":1.5}",
+                        "{\"port\":1e400}"),
+                "/zones", List.of(
+                        "{\"name\":[\"example.com\"],\"account\":{\"id\":\"" + account + "\"}}",
+                        "{\"name\":\"example.com\",\"account\":\"" + account + "\"}",
+                        "{\"name\":\"ex\u00e4mple.com\",\"account\":{\"id\":\"" + account + "\"}}"));
+        bodies.forEach((path, specific) -> {
+            final List<String> all = new ArrayList<>(anywhere);
+            all.addAll(specific);
+            for (String body : all) {
                 final ApiServer.Reply reply = api.post(path, body);
                 assertThat(reply.status()).as(path + " " + body.substring(0, Math.min(80, body.length())))
                         .isBetween(400, 499);
                 assertThat(reply.json().get("success").asBoolean()).isFalse();
             }
-        }
+        });
         final byte[] badUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         final ApiServer.Reply reply = api.raw("POST", base + "/pools",
                 Map.of("Authorization", "Bearer " + ApiServer.TOKEN, "Content-Type", "application/json"), badUtf8);
         assertFailure(reply, 400, 6007, "Malformed JSON in request body");
-        final ApiServer.Reply weirdQuery = api.get(base + "/search?page=%zz&per_page=%FF%FE");
-        assertThat(weirdQuery.status()).isEqualTo(400);
+        final String auth = "\r\nAuthorization: Bearer " + ApiServer.TOKEN;
+        assertThat(api.rawSocket("GET /client/v4" + base + "/search?page=%zz&per_page=%FF%FE HTTP/1.1" + auth,
+                new byte[0])).isEqualTo(400);
+        assertThat(api.rawSocket("GET /client/v4" + base + "/search?search_params[query]=%C3%28 HTTP/1.1" + auth,
+                new byte[0])).isEqualTo(200);
+        assertThat(api.rawSocket("GET /client/v4/zones?name=%00%ff HTTP/1.1" + auth, new byte[0])).isEqualTo(200);
+        assertThat(api.rawSocket("GET /client/v4/accounts HTTP/1.1\r\nAuthorization: Bearer \u00ff\u00fe",
+                new byte[0])).isEqualTo(400);
+        assertThat(api.rawSocket("POST /client/v4" + base + "/pools HTTP/1.1" + auth
+                + "\r\nContent-Type: application/json; charset=ebcdic", "{}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(400);
         assertThat(api.fulcrum().store().current()).isEqualTo(before);
     }
 
