@@ -16,9 +16,9 @@ public final class Envelope {
     /** Paging facts of a collection result. */
     public record ResultInfo(int page, int perPage, int count, int totalCount, int totalPages) {
 
-        /** A whole, unpaged collection of {@code size} items: page 1 of 1. */
+        /** A whole, unpaged collection of {@code size} items: page 1 of 1 (of 0 when empty, as paged lists say). */
         public static ResultInfo singlePage(int size) {
-            return new ResultInfo(1, size, size, size, 1);
+            return new ResultInfo(1, size, size, size, size == 0 ? 0 : 1);
         }
     }
 

@@ -191,9 +191,13 @@ final class ApiServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (server != null) {
-            server.stop();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("stopping the test server failed", e);
+            }
             server = null;
         }
         if (fulcrum != null) {

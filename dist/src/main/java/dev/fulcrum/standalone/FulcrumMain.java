@@ -78,13 +78,21 @@ public final class FulcrumMain {
         return start(settings, out);
     }
 
-    /** Starts the runtime and Jetty, then prints the generated token (first start only) and the ready line. */
+    /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
         final Fulcrum fulcrum = new Fulcrum(settings);
         try {
             fulcrum.start();
         } catch (FulcrumStartException e) {
             throw new LaunchException(e.getMessage(), EXIT_START);
+        }
+        // Shown before Jetty starts: if a port is taken, the operator has still seen the token that is now stored.
+        final String token = fulcrum.generatedApiToken();
+        if (token != null) {
+            out.println("Generated an API token; it is shown only now (its SHA-256 is in " + fulcrum.apiTokenFile()
+                    + "):");
+            out.println("  " + token);
+            out.println("Use it as 'Authorization: Bearer <token>'; start with --api-token to replace it.");
         }
         final Server server = server(fulcrum);
         try {
@@ -95,13 +103,6 @@ public final class FulcrumMain {
             throw new LaunchException(bindFailure(settings, e), EXIT_START);
         }
         final Standalone standalone = new Standalone(fulcrum, server);
-        final String token = fulcrum.generatedApiToken();
-        if (token != null) {
-            out.println("Generated an API token; it is shown only now (its SHA-256 is in " + fulcrum.apiTokenFile()
-                    + "):");
-            out.println("  " + token);
-            out.println("Use it as 'Authorization: Bearer <token>'; start with --api-token to replace it.");
-        }
         out.println("Fulcrum ready: proxy http://" + settings.proxyBind() + ':' + standalone.proxyPort()
                 + " api http://" + settings.apiBind() + ':' + standalone.apiPort() + ApiRouter.PREFIX);
         out.flush();
