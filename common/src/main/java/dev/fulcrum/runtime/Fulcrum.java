@@ -5,6 +5,7 @@ import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.store.ConfigStore;
+import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
 
 import java.io.IOException;
@@ -116,7 +117,8 @@ public final class Fulcrum implements AutoCloseable {
 
     /**
      * Registers a listener for every committed configuration snapshot. It receives the current snapshot at once if
-     * running (else on start), and stays registered across stop/start.
+     * running (else on start), and stays registered across stop/start. Listeners run on the writing thread while the
+     * store's write lock is held: they must be quick (e.g. swap a volatile reference) and must not write.
      */
     public void addSnapshotListener(Consumer<ConfigSnapshot> listener) {
         Objects.requireNonNull(listener, "listener");
@@ -170,9 +172,12 @@ public final class Fulcrum implements AutoCloseable {
     private static ConfigStore openStore(Path dataDir) {
         try {
             return FileConfigStore.open(dataDir);
+        } catch (CorruptStoreException e) {
+            throw new FulcrumStartException("the configuration store cannot be loaded: " + e.getMessage()
+                    + " (the file was left untouched: repair it, restore it from a backup or move it away)", e);
         } catch (RuntimeException e) {
-            throw new FulcrumStartException("cannot open the configuration store in " + dataDir + ": "
-                    + e.getMessage(), e);
+            // Already names the directory: another process holds it, or it cannot be read or written.
+            throw new FulcrumStartException("cannot open the configuration store: " + e.getMessage(), e);
         }
     }
 
