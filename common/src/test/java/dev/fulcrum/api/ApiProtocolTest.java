@@ -151,7 +151,8 @@ class ApiProtocolTest {
         assertFailure(api.raw("POST", "/zones", headers, body), 400, 9207, "Content-type must be application/json.");
         headers.put("Content-Type", "Application/JSON; charset=utf-8");
         final ApiServer.Reply ok = api.raw("POST", "/zones", headers,
-                ("{\"name\":\"example.com\",\"account\":{\"id\":\"" + account + "\"}}").getBytes(StandardCharsets.UTF_8));
+                ("{\"name\":\"example.com\",\"account\":{\"id\":\"" + account + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
     }
 
@@ -184,7 +185,8 @@ class ApiProtocolTest {
         big[big.length - 1] = '}';
         final Map<String, String> headers = Map.of("Authorization", "Bearer " + ApiServer.TOKEN,
                 "Content-Type", "application/json");
-        final ApiServer.Reply reply = api.raw("POST", "/accounts/" + account + "/load_balancers/monitors", headers, big);
+        final ApiServer.Reply reply =
+                api.raw("POST", "/accounts/" + account + "/load_balancers/monitors", headers, big);
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.json().get("success").asBoolean()).isFalse();
         assertThat(api.fulcrum().store().current().revision()).isEqualTo(revision);

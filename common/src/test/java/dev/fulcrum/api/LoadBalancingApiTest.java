@@ -59,7 +59,8 @@ class LoadBalancingApiTest {
     private String createPool(String name, String monitorId) {
         final String monitor = monitorId == null ? "" : ",\"monitor\":\"" + monitorId + "\"";
         final ApiServer.Reply reply = api.post(pools, "{\"name\":\"" + name + "\",\"origins\":[{\"name\":\"a\","
-                + "\"address\":\"10.0.0.1\"},{\"name\":\"b\",\"address\":\"10.0.0.2\",\"weight\":0.5}]" + monitor + "}");
+                + "\"address\":\"10.0.0.1\"},{\"name\":\"b\",\"address\":\"10.0.0.2\",\"weight\":0.5}]"
+                + monitor + "}");
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         return reply.result().get("id").asText();
     }
@@ -196,7 +197,8 @@ class LoadBalancingApiTest {
         for (JsonNode pool : api.get(pools).result()) {
             assertThat(pool.get("notification_email").asText()).isEqualTo("ops@example.com");
         }
-        final ApiServer.Reply refused = api.patch(pools, "{\"notification_email\":\"x@example.com\",\"enabled\":false}");
+        final ApiServer.Reply refused =
+                api.patch(pools, "{\"notification_email\":\"x@example.com\",\"enabled\":false}");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.errorCode()).isEqualTo(1002);
         assertThat(refused.errorMessage()).startsWith("enabled:");
@@ -351,7 +353,8 @@ class LoadBalancingApiTest {
         assertThat(lbNode.get("resource_type").asText()).isEqualTo("load_balancer");
         assertThat(lbNode.get("references")).hasSize(2);
 
-        final ApiServer.Reply web = api.get(search + "?search_params%5Bquery%5D=WEB&search_params%5Breferences%5D=referrer");
+        final ApiServer.Reply web =
+                api.get(search + "?search_params%5Bquery%5D=WEB&search_params%5Breferences%5D=referrer");
         assertThat(web.result().get("resources")).hasSize(2);
         for (JsonNode pool : web.result().get("resources")) {
             assertThat(pool.get("resource_type").asText()).isEqualTo("pool");

@@ -93,7 +93,8 @@ class ZoneApiTest {
         final String pool = api.post("/accounts/" + account + "/load_balancers/pools",
                 "{\"name\":\"p\",\"origins\":[{\"name\":\"a\",\"address\":\"10.0.0.1\"}]}").result().get("id").asText();
         final ApiServer.Reply lb = api.post("/zones/" + zone + "/load_balancers",
-                "{\"name\":\"www.example.com\",\"fallback_pool\":\"" + pool + "\",\"default_pools\":[\"" + pool + "\"]}");
+                "{\"name\":\"www.example.com\",\"fallback_pool\":\"" + pool + "\",\"default_pools\":[\"" + pool
+                        + "\"]}");
         assertThat(lb.status()).as(lb.toString()).isEqualTo(200);
         assertThat(api.fulcrum().store().current().loadBalancers()).hasSize(1);
 

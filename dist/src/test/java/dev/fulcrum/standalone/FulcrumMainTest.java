@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,6 +104,28 @@ class FulcrumMainTest {
                 .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
                         e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_START))
                 .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void corruptStoreIsAStartErrorNamingTheFile() throws Exception {
+        running = FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--data-dir", dir.toString(),
+                "--api-token", TOKEN), Map.of(), nullStream());
+        running.close();
+        running = null;
+        final Path storeFile;
+        try (Stream<Path> files = Files.list(dir)) {
+            storeFile = files.filter(p -> !p.getFileName().toString().startsWith("api-token"))
+                    .filter(p -> !p.getFileName().toString().endsWith(".lock"))
+                    .filter(p -> p.toFile().length() > 0).findFirst().orElseThrow();
+        }
+        final String garbage = "not json\nnor this\n";
+        Files.writeString(storeFile, garbage);
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--data-dir",
+                dir.toString()), Map.of(), nullStream()))
+                .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_START))
+                .hasMessageContaining(storeFile.toString());
+        assertThat(Files.readString(storeFile)).isEqualTo(garbage);
     }
 
     @Test
