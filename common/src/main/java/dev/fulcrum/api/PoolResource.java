@@ -54,7 +54,7 @@ final class PoolResource {
         final String monitor = call.request().queryParam("monitor");
         final List<Pool> all = s.pools().values().stream()
                 .filter(p -> p.accountId().equals(account.id()))
-                .filter(p -> monitor == null || monitor.equals(p.monitor()))
+                .filter(p -> monitor == null || monitor.isEmpty() || monitor.equals(p.monitor()))
                 .sorted(References.POOL_ORDER).toList();
         return collection(all);
     }

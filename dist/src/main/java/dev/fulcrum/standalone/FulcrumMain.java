@@ -13,6 +13,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -136,7 +137,10 @@ public final class FulcrumMain {
 
         final ServletContextHandler proxyContext = proxyHandler(fulcrum);
         proxyContext.setVirtualHosts(List.of("@" + PROXY_CONNECTOR));
-        server.setHandler(new ContextHandlerCollection(apiContext, proxyContext));
+        // Graceful: on stop, connectors close first and requests in flight get up to the stop timeout to finish.
+        final GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(new ContextHandlerCollection(apiContext, proxyContext));
+        server.setHandler(graceful);
         return server;
     }
 
