@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one place where Cloudflare's JSON meets the model: parsing with defaults and field validation (spec §1–3, §6),
- * PUT/PATCH semantics, and writing objects back with every default echoed.
+ * The one place where Cloudflare's JSON meets the model: parsing with defaults and field validation (spec §1–3,
+ * §6), PUT/PATCH semantics, and writing objects back with every default echoed.
  *
  * <p>Referential checks (pool ids exist, monitor exists, name unique, LB name inside its zone) need the whole
  * snapshot and live with the API; everything that can be judged from the object alone is judged here, raising

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Monitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
@@ -71,42 +71,7 @@ class MonitorJsonTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{'type':'HTTP'}                        | type     | \"HTTP\" (expected: one of http, https, tcp, udp_icmp, icmp_ping, smtp)",
-        "{'type':'grpc'}                        | type     | \"grpc\" (expected: one of",
-        "{'method':'POST'}                      | method   | \"POST\" (expected: one of GET, HEAD)",
-        "{'method':'get'}                       | method   | \"get\" (expected: one of GET, HEAD)",
-        "{'type':'tcp','port':22,'method':'GET'} | method  | \"GET\" (expected: one of connection_established)",
-        "{'timeout':0}                          | timeout  | 0 (expected: integer 1-10)",
-        "{'timeout':11}                         | timeout  | 11 (expected: integer 1-10)",
-        "{'timeout':'5'}                        | timeout  | \"5\" (expected: integer 1-10)",
-        "{'retries':6}                          | retries  | 6 (expected: integer 0-5)",
-        "{'retries':-1}                         | retries  | -1 (expected: integer 0-5)",
-        "{'interval':0}                         | interval | 0 (expected: integer 1-3600)",
-        "{'interval':3601}                      | interval | 3601 (expected: integer 1-3600)",
-        "{'interval':15}                        | interval | 15 (expected: more than (retries + 1) * timeout = 15)",
-        "{'interval':10,'retries':1,'timeout':5} | interval | 10 (expected: more than (retries + 1) * timeout = 10)",
-        "{'port':70000}                         | port     | 70000 (expected: integer 0-65535)",
-        "{'type':'tcp'}                         | port     | missing (expected: a port 1-65535 for type tcp)",
-        "{'type':'udp_icmp','port':0}           | port     | 0 (expected: a port 1-65535 for type udp_icmp)",
-        "{'type':'smtp'}                        | port     | missing (expected: a port 1-65535 for type smtp)",
-        "{'consecutive_up':-1}                  | consecutive_up | -1 (expected: integer >= 0)",
-        "{'consecutive_down':1.5}               | consecutive_down | 1.5 (expected: integer >= 0)",
-        "{'path':'health'}                      | path     | \"health\" (expected: an absolute path starting with / without spaces)",
-        "{'path':'/a b'}                        | path     | \"/a b\" (expected: an absolute path",
-        "{'header':{'User-Agent':['me']}}       | header.User-Agent | User-Agent cannot be set (it is fixed by the monitor)",
-        "{'header':{'user-agent':['me']}}       | header.user-agent | User-Agent cannot be set",
-        "{'header':{'X-A':'v'}}                 | header.X-A | \"v\" (expected: a list of 1 or more strings)",
-        "{'header':{'X-A':[]}}                  | header.X-A | [] (expected: a list of 1 or more strings)",
-        "{'header':{'X-A':[1]}}                 | header.X-A[0] | 1 (expected: a header value without control characters)",
-        "{'header':{'Host':['a','b']}}          | header.Host | (expected: a list of exactly one host name)",
-        "{'header':{'Bad Name':['v']}}          | header.Bad Name | key \"Bad Name\" (expected: an HTTP header name)",
-        "{'header':{'X-A':['v'],'x-a':['w']}}   | header.x-a | repeated header name",
-        "{'follow_redirects':'yes'}             | follow_redirects | \"yes\" (expected: true or false)",
-        "{'allow_insecure':1}                   | allow_insecure | 1 (expected: true or false)",
-        "{'probe_zone':'not a zone'}            | probe_zone | (expected: a zone name (hostname) or \"\")",
-        "{'description':false}                  | description | false (expected: string of at most 1024 characters)",
-    })
+    @CsvFileSource(resources = "monitor-refusals.csv", delimiter = '|', quoteCharacter = '\'')
     void refusesWithFieldValueAndExpectation(String body, String path, String contains) {
         assertError(() -> read(body.trim()), path.trim(), contains.trim());
     }

@@ -7,7 +7,7 @@ import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
@@ -170,7 +170,8 @@ class PoolJsonTest {
     void originAddressIsUniqueByAddressPortAndVirtualNetwork() {
         final Pool ok = withOrigins("[{'name':'a','address':'10.0.0.1','port':80},"
                 + "{'name':'b','address':'10.0.0.1','port':81},"
-                + "{'name':'c','address':'10.0.0.1','port':80,'virtual_network_id':'a5624d4e-044a-4ff0-b3e1-e2465353d4b4'}]");
+                + "{'name':'c','address':'10.0.0.1','port':80,"
+                + "'virtual_network_id':'a5624d4e-044a-4ff0-b3e1-e2465353d4b4'}]");
         assertThat(ok.origins()).hasSize(3);
         assertErrors(() -> withOrigins("[{'name':'a','address':'App.example.com'},{'name':'b','address':'x.y'},"
                         + "{'name':'c','address':'app.example.com'}]"),
@@ -179,18 +180,7 @@ class PoolJsonTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{'name':'a','address':'h','port':65536}            | origins[0].port   | 65536 (expected: integer 0-65535)",
-        "{'name':'a','address':'h','port':-1}               | origins[0].port   | -1 (expected: integer 0-65535)",
-        "{'name':'a','address':'h','enabled':0}             | origins[0].enabled | 0 (expected: true or false)",
-        "{'name':'','address':'h'}                          | origins[0].name   | \"\" (expected: a non-empty string",
-        "{'name':'a','address':'h','header':{'X-Foo':['x']}} | origins[0].header.X-Foo | key \"X-Foo\" (expected: Host, the only header an origin can set)",
-        "{'name':'a','address':'h','header':{'Host':['a','b']}} | origins[0].header.Host | [\"a\",\"b\"] (expected: a list of exactly one non-empty host name)",
-        "{'name':'a','address':'h','header':{'Host':'a'}}   | origins[0].header.Host | \"a\" (expected: a list of exactly one",
-        "{'name':'a','address':'h','header':{'Host':['']}}  | origins[0].header.Host | (expected: a list of exactly one",
-        "{'name':'a','address':'h','header':[]}             | origins[0].header | [] (expected: object)",
-        "{'name':'a','address':'h','virtual_network_id':'x'} | origins[0].virtual_network_id | \"x\" (expected: a UUID)",
-    })
+    @CsvFileSource(resources = "origin-refusals.csv", delimiter = '|', quoteCharacter = '\'')
     void refusesOriginFields(String origin, String path, String contains) {
         assertError(() -> withOrigins("[" + origin.trim() + "]"), path.trim(), contains.trim());
     }
@@ -203,31 +193,7 @@ class PoolJsonTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        ",'name':'a b'                                      | name            | \"a b\" (expected: a name matching ^[-_a-zA-Z0-9]+$)",
-        ",'name':''                                         | name            | \"\" (expected: a name matching",
-        ",'name':5                                          | name            | 5 (expected: a name matching",
-        ",'minimum_origins':0                               | minimum_origins | 0 (expected: integer >= 1)",
-        ",'minimum_origins':'1'                             | minimum_origins | \"1\" (expected: integer >= 1)",
-        ",'monitor':'abc'                                   | monitor         | \"abc\" (expected: a monitor id (32 lowercase hex))",
-        ",'monitor_group':7                                 | monitor_group   | 7 (expected: a monitor group id",
-        ",'origin_steering':{'policy':'round_robin'}        | origin_steering.policy | \"round_robin\" (expected: one of random, hash, least_outstanding_requests, least_connections)",
-        ",'origin_steering':'hash'                          | origin_steering | \"hash\" (expected: object)",
-        ",'load_shedding':{'default_percent':101}           | load_shedding.default_percent | 101 (expected: number 0-100)",
-        ",'load_shedding':{'session_percent':-0.5}          | load_shedding.session_percent | -0.5 (expected: number 0-100)",
-        ",'load_shedding':{'default_policy':'Random'}       | load_shedding.default_policy | \"Random\" (expected: one of random, hash)",
-        ",'load_shedding':{'session_policy':'random'}       | load_shedding.session_policy | \"random\" (expected: one of hash)",
-        ",'latitude':91,'longitude':0                       | latitude        | 91 (expected: number -90-90)",
-        ",'latitude':0,'longitude':-180.5                   | longitude       | -180.5 (expected: number -180-180)",
-        ",'latitude':10                                     | longitude       | missing (expected: a longitude when latitude is set)",
-        ",'longitude':10                                    | latitude        | missing (expected: a latitude when longitude is set)",
-        ",'check_regions':['WEU','weu']                     | check_regions[1] | \"weu\" (expected: one of WNAM, ENAM, WEU, EEU, NSAM, SSAM, OC, ME, NAF, SAF, SAS, SEAS, NEAS, ALL_REGIONS)",
-        ",'check_regions':'WEU'                             | check_regions   | \"WEU\" (expected: array)",
-        ",'notification_email':'nobody'                     | notification_email | \"nobody\" (expected: a comma-separated list of e-mail addresses)",
-        ",'notification_filter':{'pool':{'disable':'no'}}   | notification_filter.pool.disable | \"no\" (expected: true or false)",
-        ",'description':['x']                               | description     | [\"x\"] (expected: string of at most 1024 characters)",
-        ",'enabled':null,'networks':['x']                   | networks[0]     | \"x\" (expected: one of cloudflare, jdcloud)",
-    })
+    @CsvFileSource(resources = "pool-refusals.csv", delimiter = '|', quoteCharacter = '\'')
     void refusesPoolFields(String extra, String path, String contains) {
         assertError(() -> pool(extra.trim()), path.trim(), contains.trim());
     }

@@ -34,7 +34,8 @@ class WrongTypesTest {
         final ObjectNode full = JSON.write(JSON.readLoadBalancer(json(minimalLb() + ",'session_affinity':'header',"
                 + "'session_affinity_attributes':{'headers':['h']},'region_pools':{'WEU':['" + POOL_A + "']},"
                 + "'random_steering':{'pool_weights':{'" + POOL_A + "':0.5}},'rules':[{'name':'r','overrides':"
-                + "{'default_pools':['" + POOL_A + "'],'session_affinity_attributes':{'samesite':'Lax','headers':['h']},"
+                + "{'default_pools':['" + POOL_A + "'],"
+                + "'session_affinity_attributes':{'samesite':'Lax','headers':['h']},"
                 + "'random_steering':{'default_weight':0.2}},'fixed_response':{'status_code':200}}]}"), lbMeta()),
                 "example.com");
         mutateEverywhere(full, body -> JSON.readLoadBalancer(body, lbMeta()));
