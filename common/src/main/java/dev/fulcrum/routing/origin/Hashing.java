@@ -9,7 +9,7 @@ public final class Hashing {
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
-    private static final double TWO_POW_53 = 0x1.0p53;
+    private static final double TWO_POW_52 = 0x1.0p52;
 
     private Hashing() {
     }
@@ -37,8 +37,11 @@ public final class Hashing {
         return z ^ (z >>> 31);
     }
 
-    /** Maps a hash to a double in the open interval (0, 1), never exactly 0 (safe for {@code Math.log}). */
+    /**
+     * Maps a hash to a double in the open interval (0, 1): never 0 and never 1, so {@code Math.log} is finite and
+     * negative. 52 bits, not 53, so that {@code n + 0.5} is exact and cannot round up to 1.
+     */
     public static double unit(long hash) {
-        return ((hash >>> 11) + 0.5) / TWO_POW_53;
+        return ((hash >>> 12) + 0.5) / TWO_POW_52;
     }
 }
