@@ -24,7 +24,8 @@ final class CountryRegions {
         put("EEU", "AL BA BG BY CY CZ EE GR HR HU LT LV MD ME MK PL RO RS RU SI SK UA XK AM AZ GE TR");
         put("ME", "AE BH IL IQ IR JO KW LB OM PS QA SA SY YE");
         put("NAF", "DZ EG LY MA TN EH SD MR ML NE TD SN GM GW GN SL LR CI BF GH TG BJ NG CV");
-        put("SAF", "AO BW CD CG CM CF GA GQ KE MG MW MZ NA RW SZ LS TZ UG ZA ZM ZW BI KM MU SC ST RE YT ET ER DJ SO SS");
+        put("SAF", "AO BW CD CG CM CF GA GQ KE MG MW MZ NA RW SZ LS TZ UG ZA ZM ZW BI KM MU SC ST RE YT "
+                + "ET ER DJ SO SS");
         put("SAS", "AF BD BT IN LK MV NP PK KZ KG TJ TM UZ");
         put("SEAS", "BN ID KH LA MM MY PH SG TH TL VN");
         put("NEAS", "CN HK JP KP KR MN MO TW");
