@@ -61,6 +61,22 @@ public class RouterBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        router = new SnapshotRouter(RoutingSettings.of("AMS", "NL", 52.37, 4.90));
+        router.update(config(steeringPolicy, originSteering, false));
+        final SplittableRandom random = new SplittableRandom(7);
+        requests = new BenchRequest[REQUESTS];
+        for (int i = 0; i < REQUESTS; i++) {
+            final String client = "198.51." + random.nextInt(256) + '.' + random.nextInt(256);
+            requests[i] = new BenchRequest(host(random.nextInt(LOAD_BALANCERS)), client);
+        }
+    }
+
+    /**
+     * 1,000 load balancers × 3 pools × 10 origins with random weights (fixed seed).
+     *
+     * @param monitored attach a monitor to every pool (then only origins with a healthy result are usable)
+     */
+    static ConfigSnapshot config(String steeringPolicy, String originSteering, boolean monitored) {
         final SplittableRandom random = new SplittableRandom(42);
         final Map<String, Pool> pools = new HashMap<>();
         final Map<String, LoadBalancer> lbs = new HashMap<>();
@@ -74,7 +90,8 @@ public class RouterBenchmark {
                             null, null));
                 }
                 final String id = id(l * POOLS_PER_LB + p);
-                pools.put(id, new Pool(id, id(0), T0, T0, null, "pool-" + l + '-' + p, "", true, 1, null, null,
+                pools.put(id, new Pool(id, id(0), T0, T0, null, "pool-" + l + '-' + p, "", true, 1,
+                        monitored ? id(2) : null, null,
                         origins, originSteering, null, null, null, null, "", null, null));
                 poolIds.add(id);
             }
@@ -84,13 +101,7 @@ public class RouterBenchmark {
                     AdaptiveRouting.DEFAULT, LocationStrategy.DEFAULT, "none", null,
                     SessionAffinityAttributes.DEFAULT, List.of(), null));
         }
-        router = new SnapshotRouter(RoutingSettings.of("AMS", "NL", 52.37, 4.90));
-        router.update(new ConfigSnapshot(1, Map.of(), Map.of(), Map.of(), pools, lbs));
-        requests = new BenchRequest[REQUESTS];
-        for (int i = 0; i < REQUESTS; i++) {
-            final String client = "198.51." + random.nextInt(256) + '.' + random.nextInt(256);
-            requests[i] = new BenchRequest(host(random.nextInt(LOAD_BALANCERS)), client);
-        }
+        return new ConfigSnapshot(1, Map.of(), Map.of(), Map.of(), pools, lbs);
     }
 
     @Benchmark
@@ -103,11 +114,11 @@ public class RouterBenchmark {
         return decision;
     }
 
-    private static String host(int lb) {
+    static String host(int lb) {
         return "lb" + lb + ".example.com";
     }
 
-    private static String id(int n) {
+    static String id(int n) {
         return String.format(Locale.ROOT, "%032x", n);
     }
 

@@ -77,7 +77,7 @@ final class LbPlan {
      * that use the flipped pool.
      */
     boolean builtFrom(LoadBalancer lb, Map<String, PoolPlan> pools) {
-        if (!config.equals(lb)) {
+        if (config != lb && !config.equals(lb)) {
             return false;
         }
         for (int i = 0; i < poolIds.size(); i++) {

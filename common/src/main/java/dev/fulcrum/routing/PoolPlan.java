@@ -137,8 +137,14 @@ final class PoolPlan {
      * an unmonitored pool, does not matter. Lets a health flip of one pool rebuild only that pool.
      */
     boolean builtFrom(Pool pool, HealthSnapshot health) {
-        return source.equals(pool)
-                && (pool.monitor() == null || Objects.equals(healthSource, health.pools().get(pool.id())));
+        if (source != pool && !source.equals(pool)) {
+            return false;
+        }
+        if (pool.monitor() == null) {
+            return true;
+        }
+        final Map<String, OriginHealth> now = health.pools().get(pool.id());
+        return healthSource == now || Objects.equals(healthSource, now);
     }
 
     /** Every configured origin, enabled or not (counter retention). */

@@ -48,7 +48,10 @@ final class RoutingSnapshot {
     static RoutingSnapshot build(RoutingSnapshot previous, ConfigSnapshot config, HealthSnapshot health,
                                  RoutingSettings settings, LoadRegistry loads, OriginConnections connections) {
         final Map<String, PoolPlan> pools = new HashMap<>();
-        final Set<String> originIds = new HashSet<>();
+        // Counters are pruned only when the configuration changed: a health update cannot add or remove origins,
+        // and collecting 30,000 keys on every probe result would dominate the rebuild.
+        final boolean prune = config != previous.config;
+        final Set<String> originIds = prune ? new HashSet<>() : null;
         for (Pool pool : config.pools().values()) {
             final PoolPlan old = previous.pools.get(pool.id());
             final PoolPlan plan;
@@ -60,8 +63,10 @@ final class RoutingSnapshot {
                         + e.getMessage(), e);
             }
             pools.put(pool.id(), plan);
-            for (OriginPlan origin : plan.allOrigins()) {
-                originIds.add(LoadRegistry.originId(pool.id(), origin.key));
+            if (prune) {
+                for (OriginPlan origin : plan.allOrigins()) {
+                    originIds.add(LoadRegistry.originId(pool.id(), origin.key));
+                }
             }
         }
         final Map<String, LbPlan> byName = new HashMap<>();
@@ -84,7 +89,9 @@ final class RoutingSnapshot {
             byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
                     : new LbPlan(lb, pools, settings, connections));
         }
-        loads.retain(pools.keySet(), originIds);
+        if (prune) {
+            loads.retain(pools.keySet(), originIds);
+        }
         return new RoutingSnapshot(config, health, new HostIndex(byName), Map.copyOf(pools));
     }
 }
