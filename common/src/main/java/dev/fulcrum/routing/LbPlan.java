@@ -43,12 +43,7 @@ final class LbPlan {
         this.config = lb;
         final boolean hasGeoMaps = !lb.popPools().isEmpty() || !lb.countryPools().isEmpty()
                 || !lb.regionPools().isEmpty();
-        try {
-            this.steering = PoolSteering.of(lb.steeringPolicy(), hasGeoMaps);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
-                    + e.getMessage(), e);
-        }
+        this.steering = PoolSteering.of(lb.steeringPolicy(), hasGeoMaps);
         final RandomSteering weights = lb.randomSteering() == null ? RandomSteering.DEFAULT : lb.randomSteering();
         final AdaptiveRouting adaptive = lb.adaptiveRouting() == null ? AdaptiveRouting.DEFAULT : lb.adaptiveRouting();
         this.failoverAcrossPools = adaptive.failoverAcrossPools();

@@ -115,7 +115,7 @@ final class PoolPlan {
         final String policy = shedding == null || shedding.defaultPolicy() == null ? "random"
                 : shedding.defaultPolicy().toLowerCase(Locale.ROOT);
         if (!policy.equals("random") && !policy.equals("hash") && !policy.isEmpty()) {
-            throw new IllegalArgumentException("pool " + id + ": load_shedding.default_policy: "
+            throw new IllegalArgumentException("load_shedding.default_policy: "
                     + shedding.defaultPolicy() + " (expected: random, hash)");
         }
         this.shedByHash = policy.equals("hash");

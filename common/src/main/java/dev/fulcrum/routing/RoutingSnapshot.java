@@ -86,8 +86,13 @@ final class RoutingSnapshot {
             }
             idByName.put(name, lb.id());
             final LbPlan old = previous.hosts.find(name);
-            byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
-                    : new LbPlan(lb, pools, settings, connections));
+            try {
+                byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
+                        : new LbPlan(lb, pools, settings, connections));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
+                        + e.getMessage(), e);
+            }
         }
         if (prune) {
             loads.retain(pools.keySet(), originIds);
