@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.fulcrum.routing.Fixtures.config;
@@ -95,6 +99,56 @@ class SnapshotRebuildTest {
         assertThat(calls.get()).isEqualTo(2);
         assertThat(heard).containsExactly(first.originName() + " CONNECT_FAILED 0 5",
                 retry.originName() + " RESPONDED 204 7");
+    }
+
+    @Test
+    void concurrentRoutingDuringRebuildsLeavesNoCountersBehind() throws Exception {
+        final SnapshotRouter router = new SnapshotRouter(RoutingSettings.DEFAULT);
+        final Pool lor = Fixtures.steering(monitored(pool("pool-l", origin("l1", "10.0.8.1", 80, 1),
+                origin("l2", "10.0.8.2", 80, 1)), 1), "least_outstanding_requests");
+        router.update(config(List.of(lb("c.example.com", "least_outstanding_requests", f, lor, b)), lor, b, f));
+        final HealthSnapshot up = health().up(lor, lor.origins().get(0)).up(lor, lor.origins().get(1))
+                .up(b, b1).build();
+        final HealthSnapshot half = health().up(lor, lor.origins().get(0)).down(lor, lor.origins().get(1))
+                .down(b, b1).build();
+        router.update(up);
+        final ExecutorService workers = Executors.newFixedThreadPool(3);
+        try {
+            final List<Future<Integer>> results = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                results.add(workers.submit(() -> {
+                    int forwarded = 0;
+                    for (int i = 0; i < 5_000; i++) {
+                        final RouteDecision d = router.route(TestRequest.to("c.example.com"));
+                        if (d instanceof Forward fw) {
+                            forwarded++;
+                            final Forward retry = fw.failover(UpstreamFailure.CONNECTION_REFUSED);
+                            fw.complete(Outcome.CONNECT_FAILED, 0, 1);
+                            if (retry != null) {
+                                retry.complete(Outcome.RESPONDED, 200, 1);
+                            }
+                        }
+                    }
+                    return forwarded;
+                }));
+            }
+            for (int i = 0; i < 200; i++) {
+                router.update(i % 2 == 0 ? half : up);
+            }
+            int total = 0;
+            for (Future<Integer> r : results) {
+                total += r.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(15_000);
+        } finally {
+            workers.shutdownNow();
+        }
+        for (Pool p : List.of(lor, b, f)) {
+            assertThat(router.outstanding(p.id())).as(p.name()).isZero();
+            for (Origin o : p.origins()) {
+                assertThat(router.outstanding(p.id(), o.address(), o.port())).as(o.name()).isZero();
+            }
+        }
     }
 
     private static RoutingSnapshot snapshotOf(SnapshotRouter router) {
