@@ -9,7 +9,7 @@ import dev.fulcrum.upstream.UpstreamClient;
  */
 public interface HostUnderTest extends AutoCloseable {
 
-    /** Starts the container on 127.0.0.1, port 0, routing through {@code router} and forwarding through {@code upstream}. */
+    /** Starts the container on 127.0.0.1, port 0, with {@code router} and the shared {@code upstream} client. */
     void start(Router router, UpstreamClient upstream) throws Exception;
 
     /** The bound port, after {@link #start}. */

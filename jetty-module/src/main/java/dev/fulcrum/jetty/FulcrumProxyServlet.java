@@ -271,7 +271,7 @@ public class FulcrumProxyServlet extends ProxyServlet {
         return (ProxyExchange) request.getAttribute(ProxyExchange.ATTRIBUTE);
     }
 
-    /** A body streamed once from the client; a failed client read marks the exchange so it is not blamed on the origin. */
+    /** A body streamed once from the client; a failed client read is marked so the origin is not blamed for it. */
     private static final class StreamedBody extends InputStreamRequestContent {
 
         private final long length;
