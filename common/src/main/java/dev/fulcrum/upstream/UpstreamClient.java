@@ -1,17 +1,22 @@
 package dev.fulcrum.upstream;
 
+import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,13 +45,25 @@ public final class UpstreamClient implements AutoCloseable {
      * @throws IllegalStateException if Jetty's client cannot start (e.g. no threads)
      */
     public static UpstreamClient start(UpstreamSettings settings) {
+        return start(settings, null);
+    }
+
+    /**
+     * Builds and starts the client, reporting every upstream connection it opens and closes to
+     * {@code connections} (for {@code least_connections} steering), keyed by the origin address and port the
+     * decision named.
+     *
+     * @param connections the router's tracker, or null to report nothing
+     */
+    public static UpstreamClient start(UpstreamSettings settings, OriginConnections connections) {
         final QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads());
         threads.setName("fulcrum-upstream");
         threads.setDaemon(true);
         final ClientConnector connector = new ClientConnector();
         connector.setSelectors(settings.selectors());
         connector.setExecutor(threads);
-        final HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        final HttpClient client = new HttpClient(connections == null
+                ? new HttpClientTransportOverHTTP(connector) : new ObservedTransport(connector, connections));
         client.setExecutor(threads);
         client.setConnectTimeout(settings.connectTimeout().toMillis());
         client.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -110,6 +127,45 @@ public final class UpstreamClient implements AutoCloseable {
     private static void sendOn(Connection connection, Request request, Response.CompleteListener listener) {
         request.onComplete(result -> connection.close());
         connection.send(request, listener);
+    }
+
+    /** HTTP/1.1 transport that tells the router's tracker about each connection's life. */
+    private static final class ObservedTransport extends HttpClientTransportOverHTTP {
+
+        private final OriginConnections connections;
+
+        ObservedTransport(ClientConnector connector, OriginConnections connections) {
+            super(connector);
+            this.connections = connections;
+        }
+
+        @Override
+        public org.eclipse.jetty.io.Connection newConnection(EndPoint endPoint, Map<String, Object> context)
+                throws IOException {
+            final org.eclipse.jetty.io.Connection connection = super.newConnection(endPoint, context);
+            if (context.get(Destination.CONTEXT_KEY) instanceof Destination destination) {
+                final Origin.Address address = destination.getOrigin().getAddress();
+                final String host = unbracketed(address.getHost());
+                final int port = address.getPort();
+                connection.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
+                    @Override
+                    public void onOpened(org.eclipse.jetty.io.Connection opened) {
+                        connections.opened(host, port);
+                    }
+
+                    @Override
+                    public void onClosed(org.eclipse.jetty.io.Connection closed) {
+                        connections.closed(host, port);
+                    }
+                });
+            }
+            return connection;
+        }
+
+        // Request URIs carry IPv6 literals in brackets; decisions name the bare address.
+        private static String unbracketed(String host) {
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        }
     }
 
     /** Stops the client and closes every pooled connection. */

@@ -58,6 +58,7 @@ public final class LoopbackOrigin implements AutoCloseable {
     private final AtomicInteger dropped = new AtomicInteger();
     private final Map<String, Long> lastAnswerNanos = new ConcurrentHashMap<>();
     private volatile Duration closeReusedAfter;
+    private volatile Duration delay = Duration.ZERO;
 
     private LoopbackOrigin(String name, Duration idleTimeout) throws Exception {
         this.name = name;
@@ -95,6 +96,12 @@ public final class LoopbackOrigin implements AutoCloseable {
      */
     public LoopbackOrigin closeReusedAfter(Duration idle) {
         this.closeReusedAfter = idle;
+        return this;
+    }
+
+    /** Every answer waits this long first (a slow origin). */
+    public LoopbackOrigin delay(Duration delay) {
+        this.delay = delay;
         return this;
     }
 
@@ -160,9 +167,9 @@ public final class LoopbackOrigin implements AutoCloseable {
             requests.add(new Seen(request.getMethod(), request.getHttpURI().getPath(), query, headers, body,
                     connectionId));
             final Fields params = Request.extractQueryParameters(request);
-            final long delay = number(params, "delay", 0);
-            if (delay > 0) {
-                Thread.sleep(delay);
+            final long wait = Math.max(number(params, "delay", 0), delay.toMillis());
+            if (wait > 0) {
+                Thread.sleep(wait);
             }
             response.setStatus((int) number(params, "status", 200));
             final HttpFields.Mutable out = response.getHeaders();
