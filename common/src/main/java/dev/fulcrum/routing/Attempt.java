@@ -31,6 +31,7 @@ final class Attempt implements RouteDecision.Forward {
     }
 
     private final LbPlan lb;
+    private final OutcomeListener listener;
     private final CandidateList candidates;
     /** The usable mask this request was steered with (after shedding); the retry reuses it. */
     private final long usable;
@@ -50,10 +51,12 @@ final class Attempt implements RouteDecision.Forward {
     @SuppressWarnings("unused") // accessed through COMPLETED
     private volatile int completed;
 
-    Attempt(LbPlan lb, CandidateList candidates, long usable, int poolIndex, PoolPlan pool, OriginSet originSet,
-            int originIndex, long clientHash, String clientHost, List<Map.Entry<String, String>> requestHeaders,
-            List<Map.Entry<String, String>> responseHeaders, boolean retry) {
+    Attempt(LbPlan lb, OutcomeListener listener, CandidateList candidates, long usable, int poolIndex, PoolPlan pool,
+            OriginSet originSet, int originIndex, long clientHash, String clientHost,
+            List<Map.Entry<String, String>> requestHeaders, List<Map.Entry<String, String>> responseHeaders,
+            boolean retry) {
         this.lb = lb;
+        this.listener = listener;
         this.candidates = candidates;
         this.usable = usable;
         this.poolIndex = poolIndex;
@@ -131,6 +134,7 @@ final class Attempt implements RouteDecision.Forward {
         if (COMPLETED.compareAndSet(this, 0, 1)) {
             origin.inFlight.decrementAndGet();
             pool.inFlight.decrementAndGet();
+            listener.completed(this, outcome, status, upstreamNanos);
         }
     }
 
@@ -141,7 +145,7 @@ final class Attempt implements RouteDecision.Forward {
         }
         final int sibling = pool.originSteering.pick(originSet, clientHash, originIndex);
         if (sibling >= 0) {
-            return new Attempt(lb, candidates, usable, poolIndex, pool, originSet, sibling, clientHash,
+            return new Attempt(lb, listener, candidates, usable, poolIndex, pool, originSet, sibling, clientHash,
                     clientHost, requestHeaders, responseHeaders, true);
         }
         if (!lb.failoverAcrossPools || poolIndex < 0) {
@@ -157,8 +161,8 @@ final class Attempt implements RouteDecision.Forward {
         if (nextOrigin < 0) {
             return null;
         }
-        return new Attempt(lb, candidates, others, next, nextPool, nextPool.origins, nextOrigin, clientHash,
-                clientHost, requestHeaders, responseHeaders, true);
+        return new Attempt(lb, listener, candidates, others, next, nextPool, nextPool.origins, nextOrigin,
+                clientHash, clientHost, requestHeaders, responseHeaders, true);
     }
 
     @Override

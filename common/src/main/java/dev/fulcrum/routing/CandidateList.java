@@ -18,7 +18,8 @@ final class CandidateList implements PoolCandidates {
 
     CandidateList(PoolPlan[] pools, double[] weights, OriginConnections connectionCounts) {
         if (pools.length > MAX) {
-            throw new IllegalArgumentException("at most " + MAX + " candidate pools per list, got " + pools.length);
+            throw new IllegalArgumentException("pool list: " + pools.length + " pools (expected: at most " + MAX
+                    + " per list)");
         }
         this.pools = pools;
         this.weights = weights;

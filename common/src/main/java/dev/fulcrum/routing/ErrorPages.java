@@ -41,7 +41,7 @@ final class ErrorPages {
     }
 
     static List<Map.Entry<String, String>> rayHeader(String rayId) {
-        return List.of(Map.entry(ForwardHeaders.CF_RAY, rayId));
+        return ForwardHeaders.responseHeaders(rayId);
     }
 
     private static String escape(String text) {

@@ -31,6 +31,9 @@ final class LbPlan {
     final PoolPlan fallback;
     final boolean failoverAcrossPools;
     private final LoadBalancer config;
+    /** Every pool id this plan looked up (candidates and fallback) and what it found (null = missing). */
+    private final List<String> poolIds = new ArrayList<>();
+    private final List<PoolPlan> resolved = new ArrayList<>();
     /** Per geo list instance of {@link #config} (identity), for client-country lookups; null when not needed. */
     private final Map<List<String>, CandidateList> geoLists;
 
@@ -40,16 +43,11 @@ final class LbPlan {
         this.config = lb;
         final boolean hasGeoMaps = !lb.popPools().isEmpty() || !lb.countryPools().isEmpty()
                 || !lb.regionPools().isEmpty();
-        try {
-            this.steering = PoolSteering.of(lb.steeringPolicy(), hasGeoMaps);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
-                    + e.getMessage(), e);
-        }
+        this.steering = PoolSteering.of(lb.steeringPolicy(), hasGeoMaps);
         final RandomSteering weights = lb.randomSteering() == null ? RandomSteering.DEFAULT : lb.randomSteering();
         final AdaptiveRouting adaptive = lb.adaptiveRouting() == null ? AdaptiveRouting.DEFAULT : lb.adaptiveRouting();
         this.failoverAcrossPools = adaptive.failoverAcrossPools();
-        this.fallback = lb.fallbackPool() == null ? null : pools.get(lb.fallbackPool());
+        this.fallback = lb.fallbackPool() == null ? null : resolve(lb.fallbackPool(), pools);
 
         if (steering == PoolSteering.geo()) {
             final Map<List<String>, CandidateList> lists = new IdentityHashMap<>();
@@ -66,6 +64,23 @@ final class LbPlan {
             this.candidates = list(lb.defaultPools(), pools, weights, connections);
             this.geoLists = null;
         }
+    }
+
+    /**
+     * True when this plan would come out the same: an equal load balancer and the very same pool plans for every
+     * pool id it uses. Pool plans are reused when unchanged, so a health flip rebuilds only the load balancers
+     * that use the flipped pool.
+     */
+    boolean builtFrom(LoadBalancer lb, Map<String, PoolPlan> pools) {
+        if (config != lb && !config.equals(lb)) {
+            return false;
+        }
+        for (int i = 0; i < poolIds.size(); i++) {
+            if (pools.get(poolIds.get(i)) != resolved.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The candidate list for this request; allocation-free. */
@@ -98,11 +113,18 @@ final class LbPlan {
         return value.toUpperCase(Locale.ROOT);
     }
 
-    private static CandidateList list(List<String> ids, Map<String, PoolPlan> pools, RandomSteering weights,
-                                      OriginConnections connections) {
+    private PoolPlan resolve(String poolId, Map<String, PoolPlan> pools) {
+        final PoolPlan plan = pools.get(poolId);
+        poolIds.add(poolId);
+        resolved.add(plan);
+        return plan;
+    }
+
+    private CandidateList list(List<String> ids, Map<String, PoolPlan> pools, RandomSteering weights,
+                               OriginConnections connections) {
         final List<PoolPlan> plans = new ArrayList<>(ids.size());
         for (String poolId : ids) {
-            final PoolPlan plan = pools.get(poolId);
+            final PoolPlan plan = resolve(poolId, pools);
             // A missing id cannot pass validation; skipping keeps one stale reference from blocking every LB.
             if (plan != null && !plans.contains(plan)) {
                 plans.add(plan);

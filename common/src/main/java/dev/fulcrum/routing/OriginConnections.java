@@ -1,5 +1,6 @@
 package dev.fulcrum.routing;
 
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -8,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code least_connections} steering (spec §4.2, §4.4).
  *
  * <p>Keyed by the destination the wrapper actually connects to, i.e. {@link RouteDecision.Forward#address()} and
- * {@link RouteDecision.Forward#port()} (port 0 never appears there). Connections are per destination, not per
+ * {@link RouteDecision.Forward#port()} (port 0 never appears there); hostnames are compared case-insensitively and
+ * IPv6 literals with or without brackets. Connections are per destination, not per
  * pool: an origin listed in two pools shares its count.
  *
  * <p>Until the first {@link #opened} report, {@code least_connections} uses in-flight requests instead: a wrapper
@@ -52,7 +54,15 @@ public final class OriginConnections {
         return counts.computeIfAbsent(key(address, port), k -> new AtomicInteger());
     }
 
+    /**
+     * Hostnames compare case-insensitively and IPv6 literals with or without brackets, so a client library that
+     * normalises the destination still lands on the router's counter.
+     */
     private static String key(String address, int port) {
-        return address + ':' + port;
+        String host = address;
+        if (host.length() > 1 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']') {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host.toLowerCase(Locale.ROOT) + ':' + port;
     }
 }

@@ -12,6 +12,8 @@ import dev.fulcrum.routing.steering.GreatCircle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PoolPlan {
 
     final String id;
+    /** What this plan was built from; a rebuild reuses the plan when both are equal (see {@link #builtFrom}). */
+    private final Pool source;
+    private final Map<String, OriginHealth> healthSource;
     final boolean enabled;
     final boolean usable;
     /** What normal steering picks from; empty when the pool is not usable. */
@@ -52,6 +57,8 @@ final class PoolPlan {
     PoolPlan(Pool pool, HealthSnapshot health, RoutingSettings settings, LoadRegistry loads,
              OriginConnections connections) {
         this.id = pool.id();
+        this.source = pool;
+        this.healthSource = pool.monitor() == null ? null : health.pools().get(pool.id());
         this.enabled = pool.enabled();
         this.originSteering = OriginSteering.of(pool.originSteering());
         this.inFlight = loads.pool(id);
@@ -108,7 +115,7 @@ final class PoolPlan {
         final String policy = shedding == null || shedding.defaultPolicy() == null ? "random"
                 : shedding.defaultPolicy().toLowerCase(Locale.ROOT);
         if (!policy.equals("random") && !policy.equals("hash") && !policy.isEmpty()) {
-            throw new IllegalArgumentException("pool " + id + ": load_shedding.default_policy: "
+            throw new IllegalArgumentException("load_shedding.default_policy: "
                     + shedding.defaultPolicy() + " (expected: random, hash)");
         }
         this.shedByHash = policy.equals("hash");
@@ -122,6 +129,22 @@ final class PoolPlan {
         final double draw = shedByHash ? Hashing.unit(Hashing.combine(clientHash, seed))
                 : ThreadLocalRandom.current().nextDouble();
         return draw < shedFraction;
+    }
+
+    /**
+     * True when this plan would come out the same from {@code pool} and {@code health}: the same pool
+     * configuration and, for a monitored pool, the same results for it. Health of other pools, and any health of
+     * an unmonitored pool, does not matter. Lets a health flip of one pool rebuild only that pool.
+     */
+    boolean builtFrom(Pool pool, HealthSnapshot health) {
+        if (source != pool && !source.equals(pool)) {
+            return false;
+        }
+        if (pool.monitor() == null) {
+            return true;
+        }
+        final Map<String, OriginHealth> now = health.pools().get(pool.id());
+        return healthSource == now || Objects.equals(healthSource, now);
     }
 
     /** Every configured origin, enabled or not (counter retention). */

@@ -56,8 +56,9 @@ public record RoutingSettings(String pop, String country, String region, double 
     }
 
     /**
-     * A node location: the region is derived from the country when the table knows it (not for US/CA, see
-     * {@link #withRegion}); the colo is the PoP code, or {@code FUL} without one.
+     * A node location: the region is derived from the country when the table knows it (the United States and
+     * Canada give {@code ENAM}; a western node sets {@code WNAM} with {@link #withRegion}); the colo is the PoP
+     * code, or {@code FUL} without one.
      */
     public static RoutingSettings of(String pop, String country, double latitude, double longitude) {
         final RoutingSettings raw = new RoutingSettings(pop, country, null, latitude, longitude, null,
@@ -83,8 +84,8 @@ public record RoutingSettings(String pop, String country, String region, double 
     }
 
     /**
-     * The region of an ISO-3166-1 alpha-2 country code (any case), or null when unknown or split by state
-     * (US, CA). [G] table, see the class notes of the routing package.
+     * The region of an ISO-3166-1 alpha-2 country code (any case), or null when unknown. [G] table: one region per
+     * country, the United States and Canada as {@code ENAM}.
      */
     public static String regionOf(String country) {
         return country == null ? null : CountryRegions.regionOf(country.toUpperCase(Locale.ROOT));

@@ -40,21 +40,33 @@ final class RoutingSnapshot {
         this.pools = pools;
     }
 
-    static RoutingSnapshot build(ConfigSnapshot config, HealthSnapshot health, RoutingSettings settings,
-                                 LoadRegistry loads, OriginConnections connections) {
+    /**
+     * Builds the snapshot for {@code config} and {@code health}, reusing every pool and load-balancer plan of
+     * {@code previous} whose inputs did not change (plans are immutable, so sharing them is safe; the counters
+     * they reference are the same either way).
+     */
+    static RoutingSnapshot build(RoutingSnapshot previous, ConfigSnapshot config, HealthSnapshot health,
+                                 RoutingSettings settings, LoadRegistry loads, OriginConnections connections) {
         final Map<String, PoolPlan> pools = new HashMap<>();
-        final Set<String> originIds = new HashSet<>();
+        // Counters are pruned only when the configuration changed: a health update cannot add or remove origins,
+        // and collecting 30,000 keys on every probe result would dominate the rebuild.
+        final boolean prune = config != previous.config;
+        final Set<String> originIds = prune ? new HashSet<>() : null;
         for (Pool pool : config.pools().values()) {
+            final PoolPlan old = previous.pools.get(pool.id());
             final PoolPlan plan;
             try {
-                plan = new PoolPlan(pool, health, settings, loads, connections);
+                plan = old != null && old.builtFrom(pool, health) ? old
+                        : new PoolPlan(pool, health, settings, loads, connections);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("pool " + pool.id() + " (" + pool.name() + "): "
                         + e.getMessage(), e);
             }
             pools.put(pool.id(), plan);
-            for (OriginPlan origin : plan.allOrigins()) {
-                originIds.add(LoadRegistry.originId(pool.id(), origin.key));
+            if (prune) {
+                for (OriginPlan origin : plan.allOrigins()) {
+                    originIds.add(LoadRegistry.originId(pool.id(), origin.key));
+                }
             }
         }
         final Map<String, LbPlan> byName = new HashMap<>();
@@ -73,9 +85,18 @@ final class RoutingSnapshot {
                 continue;
             }
             idByName.put(name, lb.id());
-            byName.put(name, new LbPlan(lb, pools, settings, connections));
+            final LbPlan old = previous.hosts.find(name);
+            try {
+                byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
+                        : new LbPlan(lb, pools, settings, connections));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
+                        + e.getMessage(), e);
+            }
         }
-        loads.retain(pools.keySet(), originIds);
+        if (prune) {
+            loads.retain(pools.keySet(), originIds);
+        }
         return new RoutingSnapshot(config, health, new HostIndex(byName), Map.copyOf(pools));
     }
 }

@@ -13,9 +13,9 @@ import java.util.Objects;
  * The routing core: turns a request into a {@link RouteDecision} by the stages of spec §4.1 over one immutable
  * {@link RoutingSnapshot}.
  *
- * <p>Stages (STYLE point 3): host → [rules, wave 2] → [affinity, wave 2] → candidates by policy → usable (enabled,
- * {@code minimum_origins}, not shed) → pick → fallback → origin. Each filter's empty result moves to the next
- * stage: no usable candidate means the fallback pool; an unusable fallback means 530/1016.
+ * <p>Stages (STYLE point 3): host → [rules, wave 2] → [affinity, wave 2] → candidates by policy →
+ * usable (enabled, {@code minimum_origins}, not shed) → pick → fallback → origin. Each filter's empty result
+ * moves to the next stage: no usable candidate means the fallback pool; an unusable fallback means 530/1016.
  *
  * <p>Concurrency: {@link #route} takes no lock. It reads the volatile {@link #snapshot} once and touches only
  * immutable plans and atomic counters. {@link #update(ConfigSnapshot)} and {@link #update(HealthSnapshot)} are
@@ -33,6 +33,7 @@ public final class SnapshotRouter implements Router {
 
     private final RoutingSettings settings;
     private final OriginConnections connections;
+    private final OutcomeListener listener;
     private final LoadRegistry loads = new LoadRegistry();
     private final Object updateLock = new Object();
 
@@ -46,8 +47,14 @@ public final class SnapshotRouter implements Router {
 
     /** As {@link #SnapshotRouter(RoutingSettings)}, sharing a connection tracker the upstream client feeds. */
     public SnapshotRouter(RoutingSettings settings, OriginConnections connections) {
+        this(settings, connections, OutcomeListener.NONE);
+    }
+
+    /** As above, also telling {@code listener} every outcome the wrapper reports (metrics). */
+    public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connections = Objects.requireNonNull(connections, "connections");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Rebuilds the routing snapshot for a new configuration (health results are kept). */
@@ -58,7 +65,7 @@ public final class SnapshotRouter implements Router {
             if (current.config == config) {
                 return;
             }
-            snapshot = RoutingSnapshot.build(config, current.health, settings, loads, connections);
+            snapshot = RoutingSnapshot.build(current, config, current.health, settings, loads, connections);
         }
     }
 
@@ -70,7 +77,7 @@ public final class SnapshotRouter implements Router {
             if (current.health == health) {
                 return;
             }
-            snapshot = RoutingSnapshot.build(current.config, health, settings, loads, connections);
+            snapshot = RoutingSnapshot.build(current, current.config, health, settings, loads, connections);
         }
     }
 
@@ -96,6 +103,11 @@ public final class SnapshotRouter implements Router {
     /** Requests in flight to one origin of a pool right now; {@code port} as configured (0 allowed). */
     public int outstanding(String poolId, String address, int port) {
         return loads.originOutstanding(poolId, HealthSnapshot.originKey(address, port));
+    }
+
+    /** The snapshot currently served (tests look at plan reuse through it). */
+    RoutingSnapshot snapshot() {
+        return snapshot;
     }
 
     @Override
@@ -146,7 +158,7 @@ public final class SnapshotRouter implements Router {
         final String sentHost = request.header("Host");
         final List<Map.Entry<String, String>> requestHeaders = ForwardHeaders.requestHeaders(clientAddress,
                 request.scheme(), request.header(ForwardHeaders.X_FORWARDED_FOR), sentCdnLoop, rayId);
-        return new Attempt(lb, candidates, usable, poolIndex, pool, originSet, originIndex, clientHash,
+        return new Attempt(lb, listener, candidates, usable, poolIndex, pool, originSet, originIndex, clientHash,
                 sentHost != null ? sentHost : request.host(), requestHeaders, ErrorPages.rayHeader(rayId), false);
     }
 }

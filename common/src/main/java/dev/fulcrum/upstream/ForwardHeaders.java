@@ -1,7 +1,10 @@
 package dev.fulcrum.upstream;
 
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,13 +51,13 @@ public final class ForwardHeaders {
     public static List<Map.Entry<String, String>> requestHeaders(String clientAddress, String clientScheme,
                                                                  String sentForwardedFor, String sentCdnLoop,
                                                                  String rayId) {
-        return List.of(
-                Map.entry(X_FORWARDED_FOR, forwardedFor(sentForwardedFor, clientAddress)),
-                Map.entry(X_FORWARDED_PROTO, clientScheme),
-                Map.entry(CF_CONNECTING_IP, clientAddress),
-                Map.entry(CF_RAY, rayId),
-                Map.entry(CF_VISITOR, visitor(clientScheme)),
-                Map.entry(CDN_LOOP, cdnLoop(sentCdnLoop)));
+        return new RequestHeaders(forwardedFor(sentForwardedFor, clientAddress), clientScheme, clientAddress, rayId,
+                visitor(clientScheme), cdnLoop(sentCdnLoop));
+    }
+
+    /** The headers returned to the client with a decision: {@code CF-Ray}. */
+    public static List<Map.Entry<String, String>> responseHeaders(String rayId) {
+        return new RayHeader(rayId);
     }
 
     /** {@code X-Forwarded-For}: the client-sent list with the peer appended, or just the peer. */
@@ -116,5 +119,77 @@ public final class ForwardHeaders {
             ray[17 + i] = (byte) colo.charAt(i);
         }
         return new String(ray, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The six request headers as one immutable list of six fields. Entries are made on access: the routing
+     * decision is the hot path and most wrappers read each entry once, so this saves six entry objects and the
+     * backing array per request (about 200 bytes).
+     */
+    private static final class RequestHeaders extends AbstractList<Map.Entry<String, String>>
+            implements RandomAccess {
+
+        private static final String[] NAMES = {X_FORWARDED_FOR, X_FORWARDED_PROTO, CF_CONNECTING_IP, CF_RAY,
+            CF_VISITOR, CDN_LOOP};
+
+        private final String forwardedFor;
+        private final String proto;
+        private final String connectingIp;
+        private final String ray;
+        private final String visitor;
+        private final String cdnLoop;
+
+        RequestHeaders(String forwardedFor, String proto, String connectingIp, String ray, String visitor,
+                       String cdnLoop) {
+            this.forwardedFor = forwardedFor;
+            this.proto = proto;
+            this.connectingIp = connectingIp;
+            this.ray = ray;
+            this.visitor = visitor;
+            this.cdnLoop = cdnLoop;
+        }
+
+        @Override
+        public Map.Entry<String, String> get(int index) {
+            final String value;
+            switch (index) {
+                case 0 -> value = forwardedFor;
+                case 1 -> value = proto;
+                case 2 -> value = connectingIp;
+                case 3 -> value = ray;
+                case 4 -> value = visitor;
+                case 5 -> value = cdnLoop;
+                default -> throw new IndexOutOfBoundsException("index " + index + " of 6");
+            }
+            return new AbstractMap.SimpleImmutableEntry<>(NAMES[index], value);
+        }
+
+        @Override
+        public int size() {
+            return NAMES.length;
+        }
+    }
+
+    /** A one-entry immutable list holding {@code CF-Ray}, without an entry object until it is read. */
+    private static final class RayHeader extends AbstractList<Map.Entry<String, String>> implements RandomAccess {
+
+        private final String ray;
+
+        RayHeader(String ray) {
+            this.ray = ray;
+        }
+
+        @Override
+        public Map.Entry<String, String> get(int index) {
+            if (index != 0) {
+                throw new IndexOutOfBoundsException("index " + index + " of 1");
+            }
+            return new AbstractMap.SimpleImmutableEntry<>(CF_RAY, ray);
+        }
+
+        @Override
+        public int size() {
+            return 1;
+        }
     }
 }

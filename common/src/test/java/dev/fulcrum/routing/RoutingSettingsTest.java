@@ -26,11 +26,12 @@ class RoutingSettingsTest {
     }
 
     @Test
-    void stateSplitCountriesNeedAnExplicitRegion() {
-        assertThat(RoutingSettings.of("LAX", "US", 34.05, -118.24).region()).isNull();
+    void stateSplitCountriesDefaultToEasternNorthAmericaUnlessSet() {
+        assertThat(RoutingSettings.of("LAX", "US", 34.05, -118.24).region()).isEqualTo("ENAM");
         assertThat(RoutingSettings.of("LAX", "US", 34.05, -118.24).withRegion("wnam").region()).isEqualTo("WNAM");
         assertThat(RoutingSettings.regionOf("jp")).isEqualTo("NEAS");
-        assertThat(RoutingSettings.regionOf("BR")).isEqualTo("SSAM");
+        assertThat(RoutingSettings.regionOf("BR")).isEqualTo("NSAM");
+        assertThat(RoutingSettings.regionOf("TR")).isEqualTo("ME");
         assertThat(RoutingSettings.regionOf("ZZ")).isNull();
     }
 

@@ -215,6 +215,27 @@ class SnapshotRouterTest {
         assertThat(forward(TestRequest.to("www.example.com")).poolId()).isEqualTo(a.id());
     }
 
+    @Test
+    void moreThanSixtyFourPoolsInOneListIsRefusedClearly() {
+        final List<Pool> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            many.add(pool("pool-" + i, origin("o", "10.9.0." + (i + 1), 80, 1)));
+        }
+        final LoadBalancer lb = lb("many.example.com", "off", fallback, many.toArray(new Pool[0]));
+        many.add(fallback);
+        assertThatThrownBy(() -> router.update(config(lb, many.toArray(new Pool[0]))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(many.example.com): pool list: 65 pools (expected: at most 64 per list)");
+    }
+
+    @Test
+    void badPoolSettingNamesThePool() {
+        final Pool bad = Fixtures.shedding(a, 10, "sticky");
+        assertThatThrownBy(() -> router.update(config(lb("www.example.com", "off", fallback, bad), bad, fallback)))
+                .hasMessage("pool " + a.id() + " (pool-a): load_shedding.default_policy: sticky "
+                        + "(expected: random, hash)");
+    }
+
     /** Method references for {@link Fixtures#with}. */
     private static final class LbPartsOps {
         static Fixtures.LbParts disabled(Fixtures.LbParts p) {
