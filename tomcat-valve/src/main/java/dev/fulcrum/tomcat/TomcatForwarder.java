@@ -6,6 +6,8 @@ import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -13,6 +15,7 @@ import jakarta.servlet.WriteListener;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.coyote.ActionCode;
+import org.apache.coyote.ContinueResponseTiming;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -62,6 +65,11 @@ final class TomcatForwarder {
         final RequestBody body = ServletForwarding.requestBody(request, upstream.settings().replayBufferBytes());
         final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), body);
         request.setAttribute(ProxyExchange.ATTRIBUTE, exchange);
+        if (body != RequestBody.NONE) {
+            // Tomcat sends "100 Continue" from StandardContextValve, which forwarded requests never reach: send it
+            // here, at the same (connector-configured) moment, or a client that waits for it never sends its body.
+            response.sendAcknowledgement(ContinueResponseTiming.IMMEDIATELY);
+        }
         if (request.getContext() == null) {
             final CountDownLatch done = new CountDownLatch(1);
             new Exchange(request, response, exchange, null, done::countDown).start();
@@ -77,7 +85,9 @@ final class TomcatForwarder {
         final AsyncContext async = request.startAsync();
         // Upstream timeouts bound the exchange; the container must not time it out on its own.
         async.setTimeout(0);
-        new Exchange(request, response, exchange, async, async::complete).start();
+        final Exchange forwarding = new Exchange(request, response, exchange, async, async::complete);
+        async.addListener(forwarding.clientWatch());
+        forwarding.start();
     }
 
     /** One client request in flight: its body source, its response sink and its upstream attempts. */
@@ -94,6 +104,8 @@ final class TomcatForwarder {
         private org.eclipse.jetty.client.Request.Content streamed;
         private volatile ResponseSink sink;
         private volatile int upstreamStatus;
+        /** The upstream request in flight, aborted when the client goes away. */
+        private volatile org.eclipse.jetty.client.Request current;
 
         Exchange(Request request, Response response, ProxyExchange exchange, AsyncContext async, Runnable finished) {
             this.request = request;
@@ -153,6 +165,7 @@ final class TomcatForwarder {
                 proxyRequest.body(streamed);
             }
             upstreamStatus = 0;
+            current = proxyRequest;
             exchange.begin();
             upstream.send(proxyRequest, exchange.freshConnection(), this);
         }
@@ -233,8 +246,54 @@ final class TomcatForwarder {
 
         private void finish() {
             if (done.compareAndSet(false, true)) {
-                finished.run();
+                try {
+                    finished.run();
+                } catch (IllegalStateException e) {
+                    // The container already completed the request after a client-side error.
+                    LOG.debug("request already completed", e);
+                }
             }
+        }
+
+        /**
+         * Watches the client side of the async request: an I/O error, a timeout or a completion Fulcrum did not
+         * ask for means the client went away, so the upstream request is abandoned and reported cancelled.
+         */
+        AsyncListener clientWatch() {
+            return new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    if (done.compareAndSet(false, true)) {
+                        clientLeft(new IOException("request completed by the container"));
+                    }
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                    clientLeft(new IOException("async timeout"));
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                    clientLeft(event.getThrowable() == null ? new IOException("client error") : event.getThrowable());
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            };
+        }
+
+        private void clientLeft(Throwable failure) {
+            exchange.clientGone();
+            final org.eclipse.jetty.client.Request inFlight = current;
+            if (inFlight != null) {
+                inFlight.abort(failure); // its completion reports the attempt cancelled
+            } else {
+                exchange.cancelled();
+            }
+            // Completing here keeps Tomcat from an error dispatch of a request that is already answered.
+            finish();
         }
 
         /** A large or chunked body, read without blocking and streamed to the origin once. */
