@@ -55,8 +55,8 @@ public class RouterBenchmark {
     @Param({"random", "hash"})
     public String originSteering;
 
-    private SnapshotRouter router;
-    private BenchRequest[] requests;
+    SnapshotRouter router;
+    BenchRequest[] requests;
     private int next;
 
     @Setup(Level.Trial)
@@ -123,7 +123,7 @@ public class RouterBenchmark {
     }
 
     /** A request as a wrapper presents it: host, client address and a couple of headers. */
-    private static final class BenchRequest implements RequestView {
+    static final class BenchRequest implements RequestView {
 
         private final String host;
         private final String clientAddress;

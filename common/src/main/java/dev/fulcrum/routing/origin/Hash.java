@@ -18,6 +18,11 @@ final class Hash implements OriginSteering {
 
     @Override
     public int pick(OriginCandidates candidates, long clientHash, int excluded) {
+        return equalWeights(candidates, excluded) ? pickEqual(candidates, clientHash, excluded)
+                : pickWeighted(candidates, clientHash, excluded);
+    }
+
+    private static int pickWeighted(OriginCandidates candidates, long clientHash, int excluded) {
         final int n = candidates.size();
         int best = -1;
         double bestScore = Double.NEGATIVE_INFINITY;
@@ -38,6 +43,48 @@ final class Hash implements OriginSteering {
             }
         }
         return best;
+    }
+
+    /**
+     * With equal weights the score grows strictly with u, and u with the top 52 bits of the combined hash, so
+     * comparing those bits picks exactly the origin {@link #pickWeighted} would, without a logarithm per origin
+     * (the common configuration: every weight 1).
+     */
+    private static int pickEqual(OriginCandidates candidates, long clientHash, int excluded) {
+        final int n = candidates.size();
+        int best = -1;
+        long bestBits = -1;
+        for (int i = 0; i < n; i++) {
+            if (i == excluded) {
+                continue;
+            }
+            final long bits = Hashing.combine(clientHash, candidates.identityHash(i)) >>> 12;
+            if (bits > bestBits) {
+                bestBits = bits;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** True when every candidate but the excluded one has the same positive weight. */
+    private static boolean equalWeights(OriginCandidates candidates, int excluded) {
+        double first = Double.NaN;
+        for (int i = 0, n = candidates.size(); i < n; i++) {
+            if (i == excluded) {
+                continue;
+            }
+            final double weight = candidates.weight(i);
+            if (!(weight > 0)) {
+                return false;
+            }
+            if (Double.isNaN(first)) {
+                first = weight;
+            } else if (weight != first) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

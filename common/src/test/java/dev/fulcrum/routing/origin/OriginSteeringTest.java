@@ -113,6 +113,22 @@ class OriginSteeringTest {
     }
 
     @Test
+    void hashEqualWeightShortcutAgreesWithTheWeightedFormula() {
+        // Equal weights take the no-logarithm path; weights that differ by a hair take the formula. They must
+        // agree for all but the clients whose top two scores are within that hair of each other.
+        final FakeOrigins equal = new FakeOrigins(1, 1, 1, 1, 1, 1);
+        final FakeOrigins almost = new FakeOrigins(1, 1, 1, 1, 1, 1 - 1e-12);
+        int differ = 0;
+        for (int i = 0; i < 5_000; i++) {
+            final long client = Hashing.of(client(i));
+            if (OriginSteering.hash().pick(equal, client, -1) != OriginSteering.hash().pick(almost, client, -1)) {
+                differ++;
+            }
+        }
+        assertThat(differ).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void hashNeverPicksWeightZero() {
         final FakeOrigins o = new FakeOrigins(0, 1);
         for (int i = 0; i < 1_000; i++) {
