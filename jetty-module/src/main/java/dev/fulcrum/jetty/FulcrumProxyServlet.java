@@ -244,13 +244,20 @@ public class FulcrumProxyServlet extends ProxyServlet {
     }
 
     private void resend(HttpServletRequest request, HttpServletResponse response, ProxyExchange exchange) {
-        final Request proxyRequest = newProxyRequest(request, null);
-        copyRequestHeaders(request, proxyRequest);
-        addProxyHeaders(request, proxyRequest);
-        if (exchange.bufferedBody() != null) {
-            proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, exchange.bufferedBody()));
+        try {
+            final Request proxyRequest = newProxyRequest(request, null);
+            copyRequestHeaders(request, proxyRequest);
+            addProxyHeaders(request, proxyRequest);
+            if (exchange.bufferedBody() != null) {
+                proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, exchange.bufferedBody()));
+            }
+            sendProxyRequest(request, response, proxyRequest);
+        } catch (RuntimeException e) {
+            // Nothing was sent for this attempt: report it and answer rather than leave the client waiting.
+            _log.warn("cannot resend {} {}", request.getMethod(), request.getRequestURI(), e);
+            exchange.cancelled();
+            sendProxyResponseError(request, response, HttpServletResponse.SC_BAD_GATEWAY);
         }
-        sendProxyRequest(request, response, proxyRequest);
     }
 
     private void giveUp(HttpServletRequest request, HttpServletResponse response, ProxyExchange exchange) {

@@ -134,7 +134,7 @@ final class TomcatForwarder {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                clientFailed(e);
+                abandon(e);
             }
         }
 
@@ -144,7 +144,7 @@ final class TomcatForwarder {
             if (async == null) {
                 final byte[] body = in.readNBytes(length);
                 if (body.length < length) {
-                    clientFailed(new IOException("client sent " + body.length + " of " + length + " body bytes"));
+                    abandon(new IOException("client sent " + body.length + " of " + length + " body bytes"));
                     return;
                 }
                 exchange.bufferedBody(body);
@@ -214,8 +214,18 @@ final class TomcatForwarder {
                 return;
             }
             switch (exchange.failed(result.getFailure(), upstreamStatus, response.isCommitted())) {
-                case RETRY_FRESH_CONNECTION, FAILOVER -> send();
+                case RETRY_FRESH_CONNECTION, FAILOVER -> resend();
                 case GIVE_UP -> giveUp(result.getFailure());
+            }
+        }
+
+        private void resend() {
+            try {
+                send();
+            } catch (RuntimeException e) {
+                // Nothing was sent for this attempt: report it and close rather than leave the client waiting.
+                LOG.warn("cannot resend " + request.getMethod() + ' ' + request.getRequestURI(), e);
+                abandon(e);
             }
         }
 
@@ -238,7 +248,8 @@ final class TomcatForwarder {
             finish();
         }
 
-        private void clientFailed(Throwable failure) {
+        /** Ends the request without an answer: the attempt is reported cancelled and the client connection closed. */
+        private void abandon(Throwable failure) {
             exchange.clientGone();
             exchange.cancelled();
             abort(failure);
@@ -401,7 +412,7 @@ final class TomcatForwarder {
                     return;
                 }
                 if (filled < body.length) {
-                    clientFailed(new IOException("client sent " + filled + " of " + body.length + " body bytes"));
+                    abandon(new IOException("client sent " + filled + " of " + body.length + " body bytes"));
                     return;
                 }
                 exchange.bufferedBody(body);
@@ -411,7 +422,7 @@ final class TomcatForwarder {
             @Override
             public void onError(Throwable failure) {
                 if (complete.compareAndSet(false, true)) {
-                    clientFailed(failure);
+                    abandon(failure);
                 }
             }
         }
@@ -449,7 +460,7 @@ final class TomcatForwarder {
             private volatile byte[] pending;
             private volatile Runnable demand;
             private volatile Runnable completion;
-            private boolean listening;
+            private volatile boolean listening;
 
             NonBlockingSink(ServletOutputStream out, org.eclipse.jetty.client.Response upstreamResponse) {
                 this.out = out;
