@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Async.</b> When the request is mapped to a webapp (Tomcat needs a Context for servlet async), the request
  * is put in async mode and nothing blocks a Tomcat thread: the request body is read with a {@link ReadListener}
- * into Jetty's {@link AsyncRequestContent} one buffer at a time (the next read waits for the client to have sent
+ * into Jetty's {@link AsyncRequestContent} one buffer at a time (the next read waits until the upstream side took
  * the previous one), and the response is written with a {@link WriteListener}, demanding the next upstream chunk
  * only once the previous one was written. Each side follows the servlet hand-off rule: after {@code isReady()}
  * returned false only the container calls back, so the two threads never touch a stream at once.
@@ -61,15 +61,25 @@ final class TomcatForwarder {
     }
 
     /** Forwards the request; returns once async processing started, or, in blocking mode, once it finished. */
-    void forward(Request request, Response response, RouteDecision.Forward forward) throws IOException {
+    void forward(Request request, Response response, RouteDecision.Forward forward) {
         final RequestBody body = ServletForwarding.requestBody(request, upstream.settings().replayBufferBytes());
         final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), body);
         request.setAttribute(ProxyExchange.ATTRIBUTE, exchange);
-        if (body != RequestBody.NONE) {
-            // Tomcat sends "100 Continue" from StandardContextValve, which forwarded requests never reach: send it
-            // here, at the same (connector-configured) moment, or a client that waits for it never sends its body.
-            response.sendAcknowledgement(ContinueResponseTiming.IMMEDIATELY);
+        try {
+            if (body != RequestBody.NONE) {
+                // Tomcat sends "100 Continue" from StandardContextValve, which forwarded requests never reach: send
+                // it here, at the connector-configured moment, or a client waiting for it never sends its body.
+                response.sendAcknowledgement(ContinueResponseTiming.IMMEDIATELY);
+            }
+            start(request, response, exchange);
+        } catch (RuntimeException e) {
+            exchange.cancelled(); // decided but never sent: the outcome is still owed
+            throw e;
         }
+    }
+
+    /** Async when Tomcat mapped a Context (servlet async needs one), else blocking on this thread. */
+    private void start(Request request, Response response, ProxyExchange exchange) {
         if (request.getContext() == null) {
             final CountDownLatch done = new CountDownLatch(1);
             new Exchange(request, response, exchange, null, done::countDown).start();
