@@ -18,6 +18,7 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,8 +176,9 @@ public abstract class DataPlaneContract {
     }
 
     /** A body of unknown length: the client sends it chunked. */
-    protected static Request.Content chunked(byte[] body) {
-        return new InputStreamRequestContent(new ByteArrayInputStream(body));
+    protected Request.Content chunked(byte[] body) {
+        return new InputStreamRequestContent("application/octet-stream", new ByteArrayInputStream(body),
+                new ByteBufferPool.Sized(client.getByteBufferPool()));
     }
 
     protected Load.Result burst() throws InterruptedException {

@@ -22,6 +22,7 @@ import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
@@ -134,7 +135,8 @@ final class TomcatForwarder {
                     case STREAMED -> {
                         final ServletInputStream in = request.getInputStream();
                         if (async == null) {
-                            streamed = new ClientBody(in, request.getContentLengthLong(), exchange);
+                            streamed = new ClientBody(in, request.getContentLengthLong(), exchange,
+                                    new ByteBufferPool.Sized(upstream.httpClient().getByteBufferPool()));
                         } else {
                             final AsyncRequestContent content = new AsyncRequestContent(NO_CONTENT_TYPE);
                             streamed = content;
@@ -545,8 +547,8 @@ final class TomcatForwarder {
         private final long length;
         private final ProxyExchange exchange;
 
-        ClientBody(ServletInputStream in, long length, ProxyExchange exchange) {
-            super(NO_CONTENT_TYPE, in);
+        ClientBody(ServletInputStream in, long length, ProxyExchange exchange, ByteBufferPool.Sized buffers) {
+            super(NO_CONTENT_TYPE, in, buffers);
             this.length = length;
             this.exchange = exchange;
         }
