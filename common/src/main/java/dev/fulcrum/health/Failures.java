@@ -94,7 +94,7 @@ final class Failures {
             if (message.contains("unrecognized_name")) {
                 return FailureReason.TLS_UNRECOGNIZED_NAME;
             }
-            if (message.contains("protocol_version") || message.contains("unsupported or unrecognized ssl message")
+            if (message.contains("protocol_version") || message.contains("unrecognized ssl message")
                     || message.contains("no appropriate protocol")) {
                 return FailureReason.TLS_PROTOCOL_ERROR;
             }

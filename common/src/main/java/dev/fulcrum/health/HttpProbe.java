@@ -9,10 +9,13 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 final class HttpProbe implements Probe {
 
     static final int BODY_LIMIT = 10 * 1024;
+    private static final System.Logger LOG = System.getLogger(HttpProbe.class.getName());
 
     private final HttpClient verifying;
     private final HttpClient insecure;
@@ -144,6 +148,8 @@ final class HttpProbe implements Probe {
             if (outcome.isFailed()) {
                 final FailureReason timeout = connected ? FailureReason.HTTP_TIMEOUT : FailureReason.TCP_TIMEOUT;
                 final int status = outcome.getResponse() == null ? 0 : outcome.getResponse().getStatus();
+                LOG.log(System.Logger.Level.DEBUG, () -> "probe of " + target.address() + ':' + target.port()
+                        + " failed", outcome.getFailure());
                 result.complete(ProbeResult.fail(Failures.classify(outcome.getFailure(), timeout), status));
             } else {
                 result.complete(verdictOnBody(outcome.getResponse().getStatus()));
@@ -201,7 +207,30 @@ final class HttpProbe implements Probe {
             final Object destination = context == null ? null : context.get(Destination.CONTEXT_KEY);
             if (destination instanceof Destination d && d.getOrigin().getTag() instanceof ConnectTo to
                     && sameHost(to.uriHost(), host)) {
-                delegate.resolve(unbracket(to.address()), port, context, promise);
+                final String name = unbracket(to.uriHost());
+                delegate.resolve(unbracket(to.address()), port, context, new Promise<>() {
+                    @Override
+                    public void succeeded(List<InetSocketAddress> addresses) {
+                        // Jetty takes the TLS peer host (SNI, verified name) from the resolved address's host
+                        // string: keep the origin's IP but carry the Host value as its name.
+                        final List<InetSocketAddress> named = new ArrayList<>(addresses.size());
+                        try {
+                            for (final InetSocketAddress address : addresses) {
+                                named.add(new InetSocketAddress(InetAddress.getByAddress(name,
+                                        address.getAddress().getAddress()), address.getPort()));
+                            }
+                        } catch (UnknownHostException e) {
+                            promise.failed(e);
+                            return;
+                        }
+                        promise.succeeded(named);
+                    }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        promise.failed(failure);
+                    }
+                });
             } else {
                 delegate.resolve(host, port, context, promise);
             }

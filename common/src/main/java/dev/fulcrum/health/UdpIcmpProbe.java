@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The udp_icmp probe (spec §3.1): the {@link IcmpProbe} ping first, then one empty UDP datagram to the port from a
+ * The udp_icmp probe (spec §3.1): the {@link IcmpProbe} ping first, then a one-byte (NUL) UDP datagram to the port from a
  * connected, non-blocking {@link DatagramChannel}. The kernel reports an ICMP port-unreachable reply to a connected
  * socket as an error on its next read, which surfaces as {@link java.net.PortUnreachableException}; the channel is
  * polled every {@value #POLL_MILLIS} ms on the scheduler for up to the timeout. No error within the timeout (or any
@@ -51,7 +51,8 @@ final class UdpIcmpProbe implements Probe {
             channel = DatagramChannel.open();
             channel.configureBlocking(false);
             channel.connect(address);
-            channel.write(ByteBuffer.allocate(0));
+            // One NUL byte: the JDK does not send an empty buffer at all, and a byte is the least a service can mind.
+            channel.write(ByteBuffer.allocate(1));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.completedFuture(
                     ProbeResult.fail(Failures.classify(e, FailureReason.TCP_TIMEOUT)));
