@@ -161,6 +161,17 @@ class HttpProbeTest {
     }
 
     @Test
+    void connectedButSilentIsAnHttpTimeout() throws Exception {
+        // The kernel completes the handshake into the backlog; nobody ever reads the request.
+        try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            final ProbeResult result = check(Fixtures.withTiming(monitor(Fixtures.id('m'), "http"), 1, 0, 60),
+                    origin("silent", "127.0.0.1", silent.getLocalPort()));
+
+            assertThat(result.reason().text()).isEqualTo("HTTP timeout occurred");
+        }
+    }
+
+    @Test
     void failuresThatAreNotTimeoutsAreNotRetried() throws Exception {
         server.status = 500;
         final Monitor monitor = Fixtures.withTiming(monitor(Fixtures.id('m'), "http"), 1, 3, 60);

@@ -31,6 +31,8 @@ final class TestOrigin implements AutoCloseable {
     volatile int status = 200;
     volatile String body = "all good";
     volatile long delayMillis;
+    /** Statuses for the next requests, one each, before {@link #status} applies again. */
+    final Queue<Integer> script = new ConcurrentLinkedQueue<>();
     final AtomicInteger requests = new AtomicInteger();
     /** Request headers seen (name → value, first values), newest last. */
     final Queue<Map<String, String>> seen = new ConcurrentLinkedQueue<>();
@@ -71,7 +73,8 @@ final class TestOrigin implements AutoCloseable {
                     Response.sendRedirect(request, response, callback, 302, "/health", false);
                     return true;
                 }
-                final int code = status;
+                final Integer scripted = script.poll();
+                final int code = scripted != null ? scripted : status;
                 final String text = body;
                 final Runnable answer = () -> {
                     response.setStatus(code);
