@@ -40,10 +40,11 @@ import java.util.function.Consumer;
  * pair re-arms its own timer when its check ends (interval ±10 % jitter, measured from the check's start), so a pair
  * never has two checks in flight. {@link #update} is serialised; a pair whose {@link CheckPlan} is unchanged keeps its
  * state and timer, a changed or removed one is stopped and its late result dropped. Readers get an immutable
- * snapshot through a volatile field. Publishing: a state transition publishes at once (one queued publish at a
- * time, so bursts coalesce); other changes (round-trip times, reasons) mark their pool dirty and go out with the
- * next publish, at most every {@code publishPeriod}. A publish rebuilds only dirty pools. Listeners run on the
- * publishing thread, one at a time, and must be quick.
+ * snapshot through a volatile field. Publishing: a state transition publishes within
+ * {@value #TRANSITION_COALESCE_MILLIS} ms (one queued publish at a time, so bursts coalesce); other changes
+ * (round-trip times, reasons) mark their pool dirty and go out with the next publish, at most every
+ * {@code publishPeriod}. A publish rebuilds only dirty pools. {@link #update} publishes before it returns.
+ * Listeners run on the publishing thread, one at a time, and must be quick.
  *
  * <p>Failure: a check never fails as such; every problem is a failed probe with Cloudflare's reason (spec §3.1),
  * including {@code Monitor Config Error} for a monitor that cannot be probed as configured. Retries are immediate
@@ -53,6 +54,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
     private static final double JITTER = 0.1;
+    // Transitions wait this long for company: thousands of origins turning healthy at start-up become a few dozen
+    // snapshots instead of thousands, each of which the router would rebuild from.
+    private static final long TRANSITION_COALESCE_MILLIS = 50;
 
     private final HealthSettings settings;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -319,10 +323,10 @@ public final class HealthMonitor implements AutoCloseable {
     private void requestPublish() {
         if (publishQueued.compareAndSet(false, true)) {
             try {
-                scheduler.execute(() -> {
+                scheduler.schedule(() -> {
                     publishQueued.set(false);
                     publish();
-                });
+                }, TRANSITION_COALESCE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 publishQueued.set(false);
             }
