@@ -78,6 +78,7 @@ public final class HealthMonitor implements AutoCloseable {
     private volatile Map<String, List<OriginCheck>> checksByPool = Map.of();
     private volatile HealthSnapshot snapshot = HealthSnapshot.EMPTY;
     private volatile boolean running;
+    private volatile CheckRecorder recorder = CheckRecorder.None.INSTANCE;
 
     /** A pool id and origin key: the identity of a checked pair in {@link HealthSnapshot}. */
     private record PairKey(String poolId, String originKey) {
@@ -176,7 +177,7 @@ public final class HealthMonitor implements AutoCloseable {
             checksByPool = Map.copyOf(byPool);
             config = next;
         }
-        publish();
+        publish(true);
     }
 
     private static Map<PairKey, Wanted> plan(ConfigSnapshot config) {
@@ -250,6 +251,10 @@ public final class HealthMonitor implements AutoCloseable {
         return probes.inFlight();
     }
 
+    void recorder(CheckRecorder newRecorder) {
+        recorder = newRecorder;
+    }
+
     /** Stops every check, the scheduler and the probe clients. Idempotent. */
     @Override
     public void close() {
@@ -303,7 +308,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     private void record(OriginCheck check, ProbeResult result) {
         final OriginTracker.Change change = check.tracker().record(result);
+        recorder.checked(check.plan().target(), result);
         if (change.isTransition()) {
+            recorder.transitioned(change.to());
             final OriginCheck.Labels labels = check.labels();
             final HealthEvent event = new HealthEvent(settings.clock().instant(), check.poolId(), labels.poolName(),
                     labels.originName(), labels.address(), labels.port(), change.from(), change.to(),
@@ -325,7 +332,7 @@ public final class HealthMonitor implements AutoCloseable {
             try {
                 scheduler.schedule(() -> {
                     publishQueued.set(false);
-                    publish();
+                    publish(false);
                 }, TRANSITION_COALESCE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 publishQueued.set(false);
@@ -335,11 +342,11 @@ public final class HealthMonitor implements AutoCloseable {
 
     private void publishIfDirty() {
         if (!dirtyPools.isEmpty()) {
-            publish();
+            publish(false);
         }
     }
 
-    private void publish() {
+    private void publish(boolean configChanged) {
         try {
             synchronized (publishLock) {
                 final Map<String, List<OriginCheck>> byPool = checksByPool;
@@ -361,13 +368,15 @@ public final class HealthMonitor implements AutoCloseable {
                     }
                 }
                 final HealthSnapshot next = new HealthSnapshot(pools);
-                if (next.equals(snapshot)) {
+                if (!next.equals(snapshot)) {
+                    snapshot = next;
+                    for (final Consumer<HealthSnapshot> listener : listeners) {
+                        notify(listener, next);
+                    }
+                } else if (!configChanged) {
                     return;
                 }
-                snapshot = next;
-                for (final Consumer<HealthSnapshot> listener : listeners) {
-                    notify(listener, next);
-                }
+                recorder.published(config, snapshot);
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "publishing health failed", e);

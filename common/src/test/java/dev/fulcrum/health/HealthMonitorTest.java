@@ -106,34 +106,6 @@ class HealthMonitorTest {
     }
 
     @Test
-    void flappingStaysWithinTheConsecutiveThresholds() throws Exception {
-        final TestOrigin a = server();
-        final Monitor twoAndTwo = Fixtures.withThresholds(monitor(MONITOR, "http"), 2, 2);
-        health.update(config(1, List.of(twoAndTwo), pool(POOL, "web", MONITOR, 1, at("a", a))));
-        await().atMost(Duration.ofSeconds(5)).until(() -> healthy(a));
-        final int before = a.requests.get();
-
-        // Alternating failures never make two in a row: the origin stays healthy, with the failure visible.
-        a.script.addAll(List.of(503, 200, 503, 200));
-        await().atMost(Duration.ofSeconds(8)).until(() -> a.requests.get() >= before + 4);
-        assertThat(health.events()).hasSize(1);
-        assertThat(published).anyMatch(s -> {
-            final OriginHealth h = s.origin(POOL, key(a));
-            return h != null && h.healthy() && h.failureReason().equals("Response code mismatch error");
-        });
-
-        a.status = 503;
-        await().atMost(Duration.ofSeconds(5)).until(() -> unhealthy(a));
-        a.status = 200;
-        a.script.addAll(List.of(200, 503));
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.script.isEmpty());
-        assertThat(unhealthy(a)).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> healthy(a));
-        assertThat(health.events()).extracting(HealthEvent::to)
-                .containsExactly(OriginState.HEALTHY, OriginState.UNHEALTHY, OriginState.HEALTHY);
-    }
-
-    @Test
     void minimumOriginsDecidesThePoolState() throws Exception {
         final TestOrigin a = server();
         final TestOrigin b = server();
