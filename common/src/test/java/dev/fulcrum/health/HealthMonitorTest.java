@@ -210,4 +210,28 @@ class HealthMonitorTest {
         assertThat(seen).containsExactly(health.snapshot());
         health.removeListener(seen::add);
     }
+
+    @Test
+    void configurationGivenBeforeStartIsCheckedOnStart() throws Exception {
+        final TestOrigin a = server();
+        try (HealthMonitor early = new HealthMonitor(HealthSettings.defaults()
+                .withInitialSpread(Duration.ofMillis(100)))) {
+            early.update(config(1, List.of(monitor(MONITOR, "http")), pool(POOL, "web", MONITOR, 1, at("a", a))));
+            assertThat(a.requests.get()).isZero();
+
+            early.start();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> early.snapshot().origin(POOL, key(a)) != null);
+            assertThat(early.snapshot().origin(POOL, key(a)).healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void aClosedMonitorRefusesUpdates() {
+        health.close();
+        health.close();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> health.update(config(2, List.of())))
+                .isInstanceOf(IllegalStateException.class).hasMessage("health monitor is closed");
+    }
 }
