@@ -1,5 +1,7 @@
 package dev.fulcrum.health;
 
+import dev.fulcrum.config.ConfigSnapshot;
+
 /** Observes checks, transitions and publishes (for metrics); the default does nothing. Must be quick and safe. */
 interface CheckRecorder {
 
@@ -8,7 +10,7 @@ interface CheckRecorder {
     void transitioned(OriginState to);
 
     /** After every published snapshot and every configuration update, on the publishing thread. */
-    void published(dev.fulcrum.config.ConfigSnapshot config, HealthSnapshot health);
+    void published(ConfigSnapshot config, HealthSnapshot health);
 
     /** Records nothing. */
     enum None implements CheckRecorder {
@@ -23,7 +25,7 @@ interface CheckRecorder {
         }
 
         @Override
-        public void published(dev.fulcrum.config.ConfigSnapshot config, HealthSnapshot health) {
+        public void published(ConfigSnapshot config, HealthSnapshot health) {
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -184,7 +185,7 @@ final class SmtpProbe implements Probe {
             }
         }
 
-        private <V> CompletionHandler<V, Void> handler(java.util.function.Consumer<V> onSuccess) {
+        private <V> CompletionHandler<V, Void> handler(Consumer<V> onSuccess) {
             return new CompletionHandler<>() {
                 @Override
                 public void completed(V value, Void attachment) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -81,7 +82,7 @@ final class TcpProbe implements Probe {
         }
     }
 
-    static void closeQuietly(java.nio.channels.Channel channel) {
+    static void closeQuietly(Channel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {

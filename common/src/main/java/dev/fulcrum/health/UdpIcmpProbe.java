@@ -10,12 +10,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The udp_icmp probe (spec §3.1): the {@link IcmpProbe} ping first, then a one-byte (NUL) UDP datagram to the port from a
- * connected, non-blocking {@link DatagramChannel}. The kernel reports an ICMP port-unreachable reply to a connected
- * socket as an error on its next read, which surfaces as {@link java.net.PortUnreachableException}; the channel is
- * polled every {@value #POLL_MILLIS} ms on the scheduler for up to the timeout. No error within the timeout (or any
- * answer datagram) passes. A port-unreachable is reported as {@code TCP connection failed}, the nearest
- * Cloudflare wording. The round-trip time is the ping's.
+ * The udp_icmp probe (spec §3.1): the {@link IcmpProbe} ping first, then a one-byte (NUL) UDP datagram to the port
+ * from a connected, non-blocking {@link DatagramChannel}. The kernel reports an ICMP port-unreachable reply to a
+ * connected socket as an error on its next read, which surfaces as {@link java.net.PortUnreachableException}; the
+ * channel is polled every {@value #POLL_MILLIS} ms on the scheduler for up to the timeout. No error within the
+ * timeout (or any answer datagram) passes. A port-unreachable is reported as {@code TCP connection failed}, the
+ * nearest Cloudflare wording. The round-trip time is the ping's.
  */
 final class UdpIcmpProbe implements Probe {
 
