@@ -1,0 +1,65 @@
+package dev.fulcrum.bench;
+
+import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.RouteDecision;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
+
+/**
+ * The RouterBenchmark decision measured in thread CPU time instead of wall-clock time: on a machine shared with
+ * other work, time spent descheduled does not count, so the figure stays close to what an idle machine shows.
+ * Complements JMH (which it does not replace: no blackhole, no forking; the result is consumed by a checksum).
+ *
+ * <p>Run: {@code java -cp bench/target/fulcrum-benchmarks.jar dev.fulcrum.bench.RouterCpuTime}
+ */
+public final class RouterCpuTime {
+
+    private static final int DECISIONS_PER_ROUND = 2_000_000;
+    private static final int WARMUP_ROUNDS = 5;
+    private static final int ROUNDS = 5;
+
+    private RouterCpuTime() {
+    }
+
+    public static void main(String[] args) {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (String steering : new String[] {"off", "random", "least_outstanding_requests"}) {
+            for (String origins : new String[] {"random", "hash"}) {
+                final RouterBenchmark state = new RouterBenchmark();
+                state.steeringPolicy = steering;
+                state.originSteering = origins;
+                state.setUp();
+                long checksum = 0;
+                for (int r = 0; r < WARMUP_ROUNDS; r++) {
+                    checksum += round(state);
+                }
+                double best = Double.MAX_VALUE;
+                double sum = 0;
+                for (int r = 0; r < ROUNDS; r++) {
+                    final long start = threads.getCurrentThreadCpuTime();
+                    checksum += round(state);
+                    final double perDecision = (threads.getCurrentThreadCpuTime() - start)
+                            / (double) DECISIONS_PER_ROUND;
+                    best = Math.min(best, perDecision);
+                    sum += perDecision;
+                }
+                System.out.printf(Locale.ROOT, "steering=%-27s originSteering=%-7s cpu ns/decision: mean %.0f, "
+                        + "best %.0f (checksum %d)%n", steering, origins, sum / ROUNDS, best, checksum);
+            }
+        }
+    }
+
+    private static long round(RouterBenchmark state) {
+        long checksum = 0;
+        for (int i = 0; i < DECISIONS_PER_ROUND; i++) {
+            final RouteDecision decision = state.router.route(state.requests[i & 4095]);
+            if (decision instanceof RouteDecision.Forward forward) {
+                checksum += forward.port();
+                forward.complete(Outcome.RESPONDED, 200, 1_000_000);
+            }
+        }
+        return checksum;
+    }
+}

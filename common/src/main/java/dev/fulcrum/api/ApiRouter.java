@@ -1,0 +1,84 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.json.ConfigJson;
+import dev.fulcrum.store.ConfigStore;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Cloudflare-compatible REST API (spec §7), independent of any servlet container: one {@link ApiRequest} in,
+ * one {@link ApiResponse} out, always a JSON envelope.
+ *
+ * <p>Order of checks: path prefix, credentials (every route, spec §7.3), body size, route and method, then the
+ * resource. Every refusal is a 4xx with Cloudflare's error code; a 5xx only reports a fault of our own (e.g. the store
+ * failing to persist), never client input, and a refused write never changes stored state because validation runs
+ * inside the store mutation.
+ *
+ * <p>Thread safety: safe for concurrent calls; state lives in the {@link ConfigStore}.
+ */
+public final class ApiRouter {
+
+    /** The API's path prefix, as in Cloudflare's base URL. */
+    public static final String PREFIX = "/client/v4";
+    /** Largest accepted request body; configuration objects are far smaller. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
+
+    private final BearerAuth auth;
+    private final Routes routes = new Routes();
+
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock) {
+        this.auth = Objects.requireNonNull(auth, "auth");
+        final ApiContext ctx = new ApiContext(Objects.requireNonNull(store, "store"), new ConfigJson(),
+                Objects.requireNonNull(clock, "clock"));
+        new TokenResource(auth).register(routes);
+        new AccountResource(ctx).register(routes);
+        new ZoneResource(ctx).register(routes);
+        new LoadBalancerResource(ctx).register(routes);
+        new PoolResource(ctx).register(routes);
+        new MonitorResource(ctx).register(routes);
+        new SearchResource(ctx).register(routes);
+        new RegionResource(ctx).register(routes);
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            return respond(200, Map.of(), route(request));
+        } catch (ApiError e) {
+            return respond(e.status(), e.headers(), Envelope.failure(e));
+        } catch (ConfigException e) {
+            final ApiError error = ApiError.of(e);
+            return respond(error.status(), error.headers(), Envelope.failure(error));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "API call " + request.method() + ' ' + request.path() + " failed", e);
+            final ApiError error = ApiError.internal();
+            return respond(error.status(), error.headers(), Envelope.failure(error));
+        }
+    }
+
+    private ObjectNode route(ApiRequest request) {
+        final String path = request.path();
+        if (!path.equals(PREFIX) && !path.startsWith(PREFIX + '/')) {
+            throw ApiError.noRoute(path);
+        }
+        final String relative = path.length() == PREFIX.length() ? "/" : path.substring(PREFIX.length());
+        auth.check(request);
+        if (request.body().length > MAX_BODY_BYTES) {
+            throw ApiError.bodyTooLarge(MAX_BODY_BYTES);
+        }
+        final Map<String, String> params = new HashMap<>();
+        final Routes.Handler handler = routes.find(request.method(), relative, params);
+        return handler.handle(new Call(request, relative, params));
+    }
+
+    private static ApiResponse respond(int status, Map<String, String> headers, ObjectNode envelope) {
+        return new ApiResponse(status, headers, ApiJson.write(envelope));
+    }
+}

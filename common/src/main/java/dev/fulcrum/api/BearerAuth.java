@@ -1,0 +1,92 @@
+package dev.fulcrum.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks {@code Authorization: Bearer <token>} against the SHA-256 hash of the one admin token (spec §7.3).
+ *
+ * <p>Only the hash is held: the plain token never stays in memory longer than one request. Hashes are compared
+ * with {@link MessageDigest#isEqual}, which does not stop at the first differing byte.
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class BearerAuth {
+
+    /**
+     * What a token (and the token part of the header) may contain: RFC 6750's b64token characters. Cloudflare's own
+     * tokens are 40 URL-safe characters, which fit.
+     */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+    private static final int MAX_TOKEN_LENGTH = 512;
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+
+    private final String tokenId;
+    private final byte[] sha256;
+
+    /**
+     * @param tokenId 32 lowercase hex characters, reported by {@code /user/tokens/verify}
+     * @param sha256  the SHA-256 of the token's UTF-8 bytes (32 bytes)
+     */
+    public BearerAuth(String tokenId, byte[] sha256) {
+        if (tokenId == null || !ID.matcher(tokenId).matches()) {
+            throw new IllegalArgumentException("token id must be 32 lowercase hex characters");
+        }
+        if (sha256 == null || sha256.length != 32) {
+            throw new IllegalArgumentException("a SHA-256 hash has 32 bytes");
+        }
+        this.tokenId = tokenId;
+        this.sha256 = sha256.clone();
+    }
+
+    public String tokenId() {
+        return tokenId;
+    }
+
+    /** True when {@code token} is usable as an API token: RFC 6750 characters, 1–512 of them. */
+    public static boolean isWellFormed(String token) {
+        return token != null && token.length() <= MAX_TOKEN_LENGTH && TOKEN.matcher(token).matches();
+    }
+
+    public static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+
+    public static String sha256Hex(String token) {
+        return HexFormat.of().formatHex(sha256(token));
+    }
+
+    /**
+     * Accepts the request or throws: 403/10000 without credentials or with a wrong token, 400/6003 (chain 6111) when
+     * the Authorization header is not {@code Bearer <token>}.
+     */
+    public void check(ApiRequest request) {
+        final List<String> values = request.headers("Authorization");
+        if (values.isEmpty()) {
+            throw ApiError.authentication();
+        }
+        if (values.size() > 1) {
+            throw ApiError.malformedAuthorization();
+        }
+        final String value = values.get(0).strip();
+        final int space = value.indexOf(' ');
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
+            throw ApiError.malformedAuthorization();
+        }
+        final String token = value.substring(space + 1).strip();
+        if (!isWellFormed(token)) {
+            throw ApiError.malformedAuthorization();
+        }
+        if (!MessageDigest.isEqual(sha256, sha256(token))) {
+            throw ApiError.authentication();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** One routed request: the request itself, the path parameters its route captured, and body access. */
+final class Call {
+
+    private final ApiRequest request;
+    private final String relativePath;
+    private final Map<String, String> params;
+
+    Call(ApiRequest request, String relativePath, Map<String, String> params) {
+        this.request = request;
+        this.relativePath = relativePath;
+        this.params = Map.copyOf(params);
+    }
+
+    ApiRequest request() {
+        return request;
+    }
+
+    /** The path relative to {@code /client/v4}, as error messages quote it. */
+    String relativePath() {
+        return relativePath;
+    }
+
+    String param(String name) {
+        final String value = params.get(name);
+        if (value == null) {
+            throw new IllegalStateException("route has no parameter " + name);
+        }
+        return value;
+    }
+
+    /** The 404 for this path: an unknown or malformed identifier anywhere in it. */
+    ApiError notFound() {
+        return ApiError.noRoute(relativePath);
+    }
+
+    /**
+     * The body as a JSON object. 9207 without a JSON content type, 6007 when it is not well-formed JSON, 1002 when
+     * it is JSON but not an object.
+     */
+    ObjectNode objectBody() {
+        final JsonNode node = jsonBody();
+        if (!node.isObject()) {
+            throw ApiError.validation("request body: expected a JSON object, got " + kind(node));
+        }
+        return (ObjectNode) node;
+    }
+
+    JsonNode jsonBody() {
+        if (!isJson(request.header("Content-Type"))) {
+            throw ApiError.contentTypeNotJson();
+        }
+        return ApiJson.parse(request.body());
+    }
+
+    /** {@code application/json} or any {@code application/*+json}, with or without parameters. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        final int semicolon = contentType.indexOf(';');
+        final String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .strip().toLowerCase(Locale.ROOT);
+        return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+    }
+
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            case NULL -> "null";
+            default -> "something else";
+        };
+    }
+}

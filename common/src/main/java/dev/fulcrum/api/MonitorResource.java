@@ -1,0 +1,127 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.Ids;
+import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.json.ConfigJson;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Monitors of an account (spec §3, §7.1): CRUD and {@code /monitors/{id}/references}. A monitor that a pool uses
+ * cannot be deleted (1005/412).
+ */
+final class MonitorResource {
+
+    private final ApiContext ctx;
+
+    MonitorResource(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Routes routes) {
+        final String collection = "accounts/{account_id}/load_balancers/monitors";
+        final String item = collection + "/{monitor_id}";
+        routes.add("GET", collection, this::list);
+        routes.add("POST", collection, this::create);
+        routes.add("GET", item, this::get);
+        routes.add("PUT", item, this::replace);
+        routes.add("PATCH", item, this::patch);
+        routes.add("DELETE", item, this::delete);
+        routes.add("GET", item + "/references", this::references);
+    }
+
+    private ObjectNode list(Call call) {
+        final ConfigSnapshot s = ctx.store().current();
+        final Account account = Lookups.account(s, call);
+        final List<Monitor> all = s.monitors().values().stream()
+                .filter(m -> m.accountId().equals(account.id())).sorted(References.MONITOR_ORDER).toList();
+        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
+        all.forEach(m -> result.add(ctx.json().write(m)));
+        return Envelope.success(result, Envelope.ResultInfo.singlePage(all.size()));
+    }
+
+    private ObjectNode get(Call call) {
+        final ConfigSnapshot s = ctx.store().current();
+        return Envelope.success(ctx.json().write(Lookups.monitor(s, Lookups.account(s, call), call)));
+    }
+
+    private ObjectNode create(Call call) {
+        final Account account = Lookups.account(ctx.store().current(), call);
+        final ObjectNode body = call.objectBody();
+        final String id = Ids.newId();
+        final Instant now = ctx.now();
+        final Monitor monitor = ctx.json().readMonitor(body, new ConfigJson.Meta(id, account.id(), now, now));
+        final ConfigSnapshot committed = ctx.store().update(s -> {
+            Lookups.account(s, call);
+            return Snapshots.withMonitor(s, monitor);
+        });
+        return Envelope.success(ctx.json().write(committed.monitors().get(id)));
+    }
+
+    private ObjectNode replace(Call call) {
+        final ConfigSnapshot current = ctx.store().current();
+        Lookups.monitor(current, Lookups.account(current, call), call);
+        final ObjectNode body = call.objectBody();
+        final Instant now = ctx.now();
+        final String id = call.param("monitor_id");
+        final ConfigSnapshot committed = ctx.store().update(s -> {
+            final Account account = Lookups.account(s, call);
+            final Monitor old = Lookups.monitor(s, account, call);
+            return Snapshots.withMonitor(s, ctx.json().readMonitor(body,
+                    new ConfigJson.Meta(id, account.id(), old.createdOn(), now)));
+        });
+        return Envelope.success(ctx.json().write(committed.monitors().get(id)));
+    }
+
+    private ObjectNode patch(Call call) {
+        final ConfigSnapshot current = ctx.store().current();
+        Lookups.monitor(current, Lookups.account(current, call), call);
+        final ObjectNode body = call.objectBody();
+        final Instant now = ctx.now();
+        final String id = call.param("monitor_id");
+        final ConfigSnapshot committed = ctx.store().update(s -> {
+            final Account account = Lookups.account(s, call);
+            final Monitor old = Lookups.monitor(s, account, call);
+            final ObjectNode merged = ctx.json().merge(ctx.json().write(old), body);
+            return Snapshots.withMonitor(s, ctx.json().readMonitor(merged,
+                    new ConfigJson.Meta(id, account.id(), old.createdOn(), now)));
+        });
+        return Envelope.success(ctx.json().write(committed.monitors().get(id)));
+    }
+
+    private ObjectNode delete(Call call) {
+        final String id = call.param("monitor_id");
+        ctx.store().update(s -> {
+            Lookups.monitor(s, Lookups.account(s, call), call);
+            if (!References.poolsUsing(s, id).isEmpty()) {
+                throw ApiError.referenced();
+            }
+            return Snapshots.withoutMonitor(s, id);
+        });
+        final ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.put("id", id);
+        return Envelope.success(result);
+    }
+
+    private ObjectNode references(Call call) {
+        final ConfigSnapshot s = ctx.store().current();
+        final Monitor monitor = Lookups.monitor(s, Lookups.account(s, call), call);
+        return Envelope.success(references(s, monitor));
+    }
+
+    /** The pools using the monitor (referrers); a monitor references nothing itself. */
+    static ArrayNode references(ConfigSnapshot s, Monitor monitor) {
+        final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
+        for (Pool pool : References.poolsUsing(s, monitor.id())) {
+            refs.add(References.reference(References.REFERRER, "pool", pool.id(), pool.name()));
+        }
+        return refs;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.Rule;
+import dev.fulcrum.config.RuleOverrides;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Who references whom: load balancers reference pools, pools reference monitors (spec §7.1 referential checks).
+ *
+ * <p>One definition serves every use: write-time existence checks, the 1005 refusal to delete a referenced object,
+ * the {@code /references} endpoints and search. A load balancer references a pool through {@code default_pools},
+ * {@code fallback_pool}, the region/country/PoP maps (whatever the steering policy) and the same fields of rule
+ * overrides. {@code random_steering.pool_weights} keys are weights, not references: a stale key is harmless.
+ */
+final class References {
+
+    /** One place where a load balancer names a pool; {@code path} is the JSON field path for error messages. */
+    record PoolUse(String path, String poolId) {
+    }
+
+    static final String REFERRER = "referrer";
+    static final String REFERRAL = "referral";
+
+    static final Comparator<LoadBalancer> LB_ORDER =
+            Comparator.comparing(LoadBalancer::createdOn).thenComparing(LoadBalancer::id);
+    static final Comparator<Pool> POOL_ORDER = Comparator.comparing(Pool::createdOn).thenComparing(Pool::id);
+    static final Comparator<Monitor> MONITOR_ORDER =
+            Comparator.comparing(Monitor::createdOn).thenComparing(Monitor::id);
+
+    private References() {
+    }
+
+    static List<PoolUse> poolUses(LoadBalancer lb) {
+        final List<PoolUse> uses = new ArrayList<>();
+        addList(uses, "default_pools", lb.defaultPools());
+        addOne(uses, "fallback_pool", lb.fallbackPool());
+        addMap(uses, "region_pools", lb.regionPools());
+        addMap(uses, "country_pools", lb.countryPools());
+        addMap(uses, "pop_pools", lb.popPools());
+        for (int i = 0; i < lb.rules().size(); i++) {
+            final Rule rule = lb.rules().get(i);
+            final RuleOverrides o = rule.overrides();
+            if (o == null) {
+                continue;
+            }
+            final String prefix = "rules[" + i + "].overrides.";
+            addList(uses, prefix + "default_pools", o.defaultPools());
+            addOne(uses, prefix + "fallback_pool", o.fallbackPool());
+            addMap(uses, prefix + "region_pools", o.regionPools());
+            addMap(uses, prefix + "country_pools", o.countryPools());
+            addMap(uses, prefix + "pop_pools", o.popPools());
+        }
+        return uses;
+    }
+
+    static boolean uses(LoadBalancer lb, String poolId) {
+        return poolUses(lb).stream().anyMatch(u -> u.poolId().equals(poolId));
+    }
+
+    static List<LoadBalancer> loadBalancersUsing(ConfigSnapshot s, String poolId) {
+        return s.loadBalancers().values().stream().filter(lb -> uses(lb, poolId)).sorted(LB_ORDER).toList();
+    }
+
+    static List<Pool> poolsUsing(ConfigSnapshot s, String monitorId) {
+        return s.pools().values().stream().filter(p -> monitorId.equals(p.monitor())).sorted(POOL_ORDER).toList();
+    }
+
+    /** The distinct pools a load balancer names, in first-use order. */
+    static List<String> poolIds(LoadBalancer lb) {
+        return poolUses(lb).stream().map(PoolUse::poolId).distinct().toList();
+    }
+
+    /** One item of a {@code references} array (spec §7.1). */
+    static ObjectNode reference(String referenceType, String resourceType, String id, String name) {
+        final ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("reference_type", referenceType);
+        node.put("resource_type", resourceType);
+        node.put("resource_id", id);
+        node.put("resource_name", name);
+        return node;
+    }
+
+    private static void addOne(List<PoolUse> uses, String path, String poolId) {
+        if (poolId != null) {
+            uses.add(new PoolUse(path, poolId));
+        }
+    }
+
+    private static void addList(List<PoolUse> uses, String path, List<String> poolIds) {
+        if (poolIds == null) {
+            return;
+        }
+        for (int i = 0; i < poolIds.size(); i++) {
+            addOne(uses, path + '[' + i + ']', poolIds.get(i));
+        }
+    }
+
+    private static void addMap(List<PoolUse> uses, String path, Map<String, List<String>> map) {
+        if (map == null) {
+            return;
+        }
+        // Sorted so error messages and reference lists come out the same on every call.
+        new TreeMap<>(map).forEach((key, ids) -> addList(uses, path + '.' + key, ids));
+    }
+}

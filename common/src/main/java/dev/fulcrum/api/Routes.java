@@ -1,0 +1,96 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The route table: path patterns such as {@code zones/{zone_id}/load_balancers/{lb_id}} with a handler per method.
+ * A path that matches no pattern is a 7003/7000 404; a matching path without a handler for the method is a 405.
+ *
+ * <p>Thread safety: filled once while the router is built, then only read.
+ */
+final class Routes {
+
+    /** Answers one routed call with a success envelope, or throws {@link ApiError}. */
+    @FunctionalInterface
+    interface Handler {
+        ObjectNode handle(Call call);
+    }
+
+    private record Route(String[] segments, Map<String, Handler> handlers) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    /** Registers a handler; {@code pattern} is relative to {@code /client/v4}, e.g. {@code accounts/{account_id}}. */
+    Routes add(String method, String pattern, Handler handler) {
+        final String[] segments = split(pattern);
+        for (Route route : routes) {
+            if (String.join("/", route.segments()).equals(String.join("/", segments))) {
+                if (route.handlers().putIfAbsent(method, handler) != null) {
+                    throw new IllegalStateException("duplicate route " + method + ' ' + pattern);
+                }
+                return this;
+            }
+        }
+        final Map<String, Handler> handlers = new LinkedHashMap<>();
+        handlers.put(method, handler);
+        routes.add(new Route(segments, handlers));
+        return this;
+    }
+
+    /**
+     * Finds the handler for a call.
+     *
+     * @param relativePath the raw path after {@code /client/v4}, starting with {@code /}
+     */
+    Handler find(String method, String relativePath, Map<String, String> params) {
+        String path = relativePath;
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        final String[] segments = path.startsWith("/") ? path.substring(1).split("/", -1) : new String[] {"\0"};
+        for (Route route : routes) {
+            final Map<String, String> captured = match(route.segments(), segments);
+            if (captured == null) {
+                continue;
+            }
+            final Handler handler = route.handlers().get(method);
+            if (handler == null) {
+                throw ApiError.methodNotAllowed(String.join(", ", route.handlers().keySet()));
+            }
+            params.putAll(captured);
+            return handler;
+        }
+        throw ApiError.noRoute(relativePath);
+    }
+
+    private static Map<String, String> match(String[] pattern, String[] segments) {
+        if (pattern.length != segments.length) {
+            return null;
+        }
+        final Map<String, String> captured = new HashMap<>();
+        for (int i = 0; i < pattern.length; i++) {
+            final String p = pattern[i];
+            final String s = segments[i];
+            if (p.startsWith("{")) {
+                if (s.isEmpty()) {
+                    return null;
+                }
+                captured.put(p.substring(1, p.length() - 1), s);
+            } else if (!p.equals(s)) {
+                return null;
+            }
+        }
+        return captured;
+    }
+
+    private static String[] split(String pattern) {
+        return pattern.split("/");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.Zone;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /accounts/{a}/load_balancers/search} (spec §7.1): the account's load balancers, pools and monitors whose
+ * name or id contains {@code search_params[query]} (case-insensitive, [G]), each with its references filtered by
+ * {@code search_params[references]}: {@code ""} lists none, {@code *} all, {@code referral}/{@code referrer} one
+ * direction. Paged by {@code page} and {@code per_page} (1–1000, default 25).
+ */
+final class SearchResource {
+
+    private record Found(String type, String id, String name, ArrayNode references) {
+    }
+
+    private static final Comparator<Found> ORDER = Comparator.comparing(Found::type)
+            .thenComparing(f -> f.name().toLowerCase(Locale.ROOT)).thenComparing(Found::id);
+
+    private final ApiContext ctx;
+
+    SearchResource(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Routes routes) {
+        routes.add("GET", "accounts/{account_id}/load_balancers/search", this::search);
+    }
+
+    private ObjectNode search(Call call) {
+        final ConfigSnapshot s = ctx.store().current();
+        final Account account = Lookups.account(s, call);
+        final Paging paging = Paging.of(call, 25, 1000);
+        final String rawQuery = call.request().queryParam("search_params[query]");
+        final String query = rawQuery == null ? "" : rawQuery.toLowerCase(Locale.ROOT);
+        final String direction = direction(call.request().queryParam("search_params[references]"));
+
+        final List<Found> found = new ArrayList<>();
+        for (LoadBalancer lb : s.loadBalancers().values()) {
+            final Zone zone = s.zones().get(lb.zoneId());
+            if (zone != null && zone.accountId().equals(account.id())) {
+                found.add(new Found("load_balancer", lb.id(), lb.name(), lbReferences(s, lb)));
+            }
+        }
+        for (Pool pool : s.pools().values()) {
+            if (pool.accountId().equals(account.id())) {
+                found.add(new Found("pool", pool.id(), pool.name(), PoolResource.references(s, pool)));
+            }
+        }
+        for (Monitor monitor : s.monitors().values()) {
+            if (monitor.accountId().equals(account.id())) {
+                found.add(new Found("monitor", monitor.id(), monitor.description(),
+                        MonitorResource.references(s, monitor)));
+            }
+        }
+        final List<Found> matching = found.stream()
+                .filter(f -> query.isEmpty() || f.id().contains(query)
+                        || f.name().toLowerCase(Locale.ROOT).contains(query))
+                .sorted(ORDER).toList();
+        final List<Found> page = paging.slice(matching);
+
+        final ObjectNode result = JsonNodeFactory.instance.objectNode();
+        final ArrayNode resources = result.putArray("resources");
+        for (Found f : page) {
+            final ObjectNode node = resources.addObject();
+            node.put("resource_type", f.type());
+            node.put("resource_id", f.id());
+            node.put("resource_name", f.name());
+            final ArrayNode refs = node.putArray("references");
+            f.references().forEach(ref -> {
+                if (direction.equals("*") || direction.equals(ref.get("reference_type").asText())) {
+                    refs.add(ref);
+                }
+            });
+        }
+        return Envelope.success(result, paging.info(page.size(), matching.size()));
+    }
+
+    /** The pools a load balancer names (referrals). */
+    private static ArrayNode lbReferences(ConfigSnapshot s, LoadBalancer lb) {
+        final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
+        for (String poolId : References.poolIds(lb)) {
+            final Pool pool = s.pools().get(poolId);
+            refs.add(References.reference(References.REFERRAL, "pool", poolId, pool == null ? "" : pool.name()));
+        }
+        return refs;
+    }
+
+    private static String direction(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return "";
+        }
+        if (raw.equals("*") || raw.equals(References.REFERRAL) || raw.equals(References.REFERRER)) {
+            return raw;
+        }
+        throw ApiError.validation("search_params[references]: '" + Paging.clip(raw)
+                + "' (expected: \"\", \"*\", \"referral\" or \"referrer\")");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.Ids;
+import dev.fulcrum.config.Zone;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Zones: {@code GET/POST /zones}, {@code GET/DELETE /zones/{id}}. A zone is the DNS name its load balancers live
+ * under; it is always {@code active} here since there is no DNS delegation to wait for.
+ */
+final class ZoneResource {
+
+    private static final Comparator<Zone> ORDER = Comparator.comparing(Zone::createdOn).thenComparing(Zone::id);
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
+
+    private final ApiContext ctx;
+
+    ZoneResource(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Routes routes) {
+        routes.add("GET", "zones", this::list);
+        routes.add("POST", "zones", this::create);
+        routes.add("GET", "zones/{zone_id}", this::get);
+        routes.add("DELETE", "zones/{zone_id}", this::delete);
+    }
+
+    private ObjectNode list(Call call) {
+        final Paging paging = Paging.of(call, 20, 50);
+        final String name = call.request().queryParam("name");
+        final String accountId = call.request().queryParam("account.id");
+        final String status = call.request().queryParam("status");
+        final ConfigSnapshot s = ctx.store().current();
+        final List<Zone> all = s.zones().values().stream()
+                .filter(z -> name == null || z.name().equalsIgnoreCase(name))
+                .filter(z -> accountId == null || z.accountId().equals(accountId))
+                .filter(z -> status == null || status.equals("active"))
+                .sorted(ORDER).toList();
+        final List<Zone> page = paging.slice(all);
+        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
+        page.forEach(z -> result.add(write(z, s.accounts().get(z.accountId()))));
+        return Envelope.success(result, paging.info(page.size(), all.size()));
+    }
+
+    private ObjectNode get(Call call) {
+        final ConfigSnapshot s = ctx.store().current();
+        final Zone zone = Lookups.zone(s, call);
+        return Envelope.success(write(zone, s.accounts().get(zone.accountId())));
+    }
+
+    private ObjectNode create(Call call) {
+        final ObjectNode body = call.objectBody();
+        final String name = zoneName(body.get("name"));
+        final String accountId = accountId(body.get("account"));
+        final String id = Ids.newId();
+        final Instant now = ctx.now();
+        final Zone zone = new Zone(id, name, accountId, now, now);
+        final ConfigSnapshot committed = ctx.store().update(s -> {
+            if (!s.accounts().containsKey(accountId)) {
+                throw ApiError.validation("account.id: '" + Paging.clip(accountId)
+                        + "' (expected: the id of an existing account)");
+            }
+            if (s.zones().values().stream().anyMatch(z -> z.name().equals(name))) {
+                throw ApiError.notUnique();
+            }
+            return Snapshots.withZone(s, zone);
+        });
+        return Envelope.success(write(zone, committed.accounts().get(accountId)));
+    }
+
+    private ObjectNode delete(Call call) {
+        final String id = call.param("zone_id");
+        ctx.store().update(s -> {
+            Lookups.zone(s, call);
+            return Snapshots.withoutZone(s, id);
+        });
+        final ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.put("id", id);
+        return Envelope.success(result);
+    }
+
+    /** A domain name of at least two labels, stored lower case; a trailing dot is refused rather than guessed. */
+    private static String zoneName(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw ApiError.validation("name: required (expected: a domain name such as example.com)");
+        }
+        if (!node.isTextual()) {
+            throw ApiError.validation("name: " + Call.kind(node) + " (expected: a domain name such as example.com)");
+        }
+        final String name = node.textValue().toLowerCase(Locale.ROOT);
+        if (!isDomainName(name)) {
+            throw ApiError.validation("name: '" + Paging.clip(node.textValue())
+                    + "' (expected: a domain name such as example.com)");
+        }
+        return name;
+    }
+
+    static boolean isDomainName(String name) {
+        if (name.length() > 253) {
+            return false;
+        }
+        final String[] labels = name.split("\\.", -1);
+        if (labels.length < 2 || NUMERIC.matcher(labels[labels.length - 1]).matches()) {
+            return false;
+        }
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String accountId(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw ApiError.validation("account: required (expected: {\"id\": \"<account id>\"})");
+        }
+        final JsonNode id = node.get("id");
+        if (!node.isObject() || id == null || !id.isTextual()) {
+            throw ApiError.validation("account.id: required (expected: the id of an existing account)");
+        }
+        return id.textValue();
+    }
+
+    static ObjectNode write(Zone zone, Account account) {
+        final ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("id", zone.id());
+        node.put("name", zone.name());
+        node.put("status", "active");
+        node.put("paused", false);
+        node.put("type", "full");
+        node.putArray("name_servers");
+        final ObjectNode owner = node.putObject("account");
+        owner.put("id", zone.accountId());
+        owner.put("name", account == null ? "" : account.name());
+        node.put("created_on", ApiContext.timestamp(zone.createdOn()));
+        node.put("modified_on", ApiContext.timestamp(zone.modifiedOn()));
+        node.put("activated_on", ApiContext.timestamp(zone.createdOn()));
+        return node;
+    }
+}

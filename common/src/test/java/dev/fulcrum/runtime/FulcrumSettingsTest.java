@@ -1,0 +1,81 @@
+package dev.fulcrum.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FulcrumSettingsTest {
+
+    private static final String TOKEN = "abcdefghijklmnopqrstuvwxyz012345";
+
+    @Test
+    void defaults() {
+        final FulcrumSettings s = FulcrumSettings.parse(List.of(), Map.of());
+        assertThat(s.proxyPort()).isEqualTo(8080);
+        assertThat(s.apiPort()).isEqualTo(8081);
+        assertThat(s.apiBind()).isEqualTo("127.0.0.1");
+        assertThat(s.proxyBind()).isEqualTo("0.0.0.0");
+        assertThat(s.dataDir()).isEqualTo(Path.of("fulcrum-data"));
+        assertThat(s.apiToken()).isNull();
+    }
+
+    @Test
+    void commandLineOverridesEnvironment() {
+        final Map<String, String> env = Map.of("FULCRUM_PORT", "9000", "FULCRUM_API_PORT", "9001",
+                "FULCRUM_DATA_DIR", "/var/lib/fulcrum", "FULCRUM_API_TOKEN", TOKEN);
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--port", "7000", "--api-bind=0.0.0.0",
+                "--data-dir", "/tmp/f"), env);
+        assertThat(s.proxyPort()).isEqualTo(7000);
+        assertThat(s.apiPort()).isEqualTo(9001);
+        assertThat(s.apiBind()).isEqualTo("0.0.0.0");
+        assertThat(s.dataDir()).isEqualTo(Path.of("/tmp/f"));
+        assertThat(s.apiToken()).isEqualTo(TOKEN);
+        assertThat(s.toString()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void badValuesNameTheOptionAndTheExpectation() {
+        assertRefused(List.of("--port", "http"), Map.of(), "--port: 'http' is not a port number (expected: 0-65535)");
+        assertRefused(List.of("--api-port=70000"), Map.of(), "--api-port: '70000' is not a port number");
+        assertRefused(List.of(), Map.of("FULCRUM_PORT", "-1"), "FULCRUM_PORT: '-1' is not a port number");
+        assertRefused(List.of("--api-token", "short"), Map.of(), "--api-token: not a usable API token");
+        assertRefused(List.of("--api-token", "has spaces in it, quite a few"), Map.of(), "--api-token:");
+        assertRefused(List.of("--api-bind", " "), Map.of(), "--api-bind: ' ' is not a host name or IP address");
+        assertRefused(List.of("--prot", "1"), Map.of(), "unknown option '--prot' (see --help)");
+        assertRefused(List.of("--port"), Map.of(), "--port: needs a value PORT");
+    }
+
+    @Test
+    void refusedTokenIsNotEchoed() {
+        assertThatThrownBy(() -> FulcrumSettings.parse(List.of("--api-token", "secret!"), Map.of()))
+                .hasMessageNotContaining("secret!");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsVariable() {
+        assertThat(FulcrumSettings.wantsHelp(List.of("--port", "1", "--help"))).isTrue();
+        final String help = FulcrumSettings.optionsHelp();
+        for (String flag : List.of("--port", "--bind", "--api-port", "--api-bind", "--data-dir", "--api-token")) {
+            assertThat(help).contains(flag);
+        }
+        assertThat(help).contains("FULCRUM_API_TOKEN");
+    }
+
+    @Test
+    void builderRoundTrips() {
+        final FulcrumSettings s = FulcrumSettings.builder().apiPort(0).proxyPort(0).apiToken(TOKEN).build();
+        assertThat(s.toBuilder().build().apiToken()).isEqualTo(TOKEN);
+        assertThat(s.toBuilder().apiToken(null).build().apiToken()).isNull();
+    }
+
+    private static void assertRefused(List<String> args, Map<String, String> env, String message) {
+        assertThatThrownBy(() -> FulcrumSettings.parse(args, env))
+                .isInstanceOf(FulcrumSettings.InvalidSettingException.class)
+                .hasMessageStartingWith(message);
+    }
+}

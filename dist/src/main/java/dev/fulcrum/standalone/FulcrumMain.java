@@ -1,0 +1,254 @@
+package dev.fulcrum.standalone;
+
+import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.runtime.Fulcrum;
+import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.runtime.FulcrumStartException;
+import dev.fulcrum.servlet.ApiServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The standalone Fulcrum: {@code java -jar fulcrum-standalone.jar [options]}. One embedded Jetty with two connectors,
+ * the proxy (load balancer) and the REST API, around one {@link Fulcrum} runtime with its file store.
+ *
+ * <p>Prints {@code Fulcrum ready: proxy http://HOST:PORT api http://HOST:PORT/client/v4} once both connectors serve,
+ * stops cleanly on SIGTERM/SIGINT, and answers a bad option or an unusable data directory with one line on stderr
+ * and a non-zero exit code.
+ */
+public final class FulcrumMain {
+
+    /** Exit code for a bad command line. */
+    static final int EXIT_USAGE = 2;
+    /** Exit code for a start that failed (store, token, ports). */
+    static final int EXIT_START = 1;
+
+    private static final String PROXY_CONNECTOR = "proxy";
+    private static final String API_CONNECTOR = "api";
+
+    private FulcrumMain() {
+    }
+
+    public static void main(String[] args) {
+        final Standalone standalone;
+        try {
+            standalone = launch(Arrays.asList(args), System.getenv(), System.out);
+        } catch (LaunchException e) {
+            System.err.println("fulcrum: " + e.getMessage());
+            System.exit(e.exitCode());
+            return;
+        }
+        if (standalone == null) {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "fulcrum-shutdown"));
+        standalone.join();
+    }
+
+    /**
+     * Parses the command line and starts serving.
+     *
+     * @return the running instance, or null when only the usage text was asked for
+     * @throws LaunchException with a one-line reason and the exit code to use
+     */
+    static Standalone launch(List<String> args, Map<String, String> env, PrintStream out) {
+        if (FulcrumSettings.wantsHelp(args)) {
+            out.print(usage());
+            return null;
+        }
+        final FulcrumSettings settings;
+        try {
+            settings = FulcrumSettings.parse(args, env);
+        } catch (FulcrumSettings.InvalidSettingException e) {
+            throw new LaunchException(e.getMessage(), EXIT_USAGE);
+        }
+        return start(settings, out);
+    }
+
+    /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
+    static Standalone start(FulcrumSettings settings, PrintStream out) {
+        final Fulcrum fulcrum = new Fulcrum(settings);
+        try {
+            fulcrum.start();
+        } catch (FulcrumStartException e) {
+            throw new LaunchException(e.getMessage(), EXIT_START);
+        }
+        // Shown before Jetty starts: if a port is taken, the operator has still seen the token that is now stored.
+        final String token = fulcrum.generatedApiToken();
+        if (token != null) {
+            out.println("Generated an API token; it is shown only now (its SHA-256 is in " + fulcrum.apiTokenFile()
+                    + "):");
+            out.println("  " + token);
+            out.println("Use it as 'Authorization: Bearer <token>'; start with --api-token to replace it.");
+        }
+        final Server server = server(fulcrum);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            fulcrum.stop();
+            throw new LaunchException(bindFailure(settings, e), EXIT_START);
+        }
+        final Standalone standalone = new Standalone(fulcrum, server);
+        out.println("Fulcrum ready: proxy http://" + settings.proxyBind() + ':' + standalone.proxyPort()
+                + " api http://" + settings.apiBind() + ':' + standalone.apiPort() + ApiRouter.PREFIX);
+        out.flush();
+        return standalone;
+    }
+
+    private static Server server(Fulcrum fulcrum) {
+        final FulcrumSettings settings = fulcrum.settings();
+        final QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("fulcrum");
+        final Server server = new Server(threads);
+        server.setStopTimeout(5_000);
+
+        final ServerConnector proxy = new ServerConnector(server);
+        proxy.setName(PROXY_CONNECTOR);
+        proxy.setHost(settings.proxyBind());
+        proxy.setPort(settings.proxyPort());
+        final ServerConnector api = new ServerConnector(server);
+        api.setName(API_CONNECTOR);
+        api.setHost(settings.apiBind());
+        api.setPort(settings.apiPort());
+        server.addConnector(proxy);
+        server.addConnector(api);
+
+        final ServletContextHandler apiContext = new ServletContextHandler("/");
+        apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
+        final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
+        apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
+        // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
+        apiContext.addServlet(apiServlet, "/");
+
+        final ServletContextHandler proxyContext = proxyHandler(fulcrum);
+        proxyContext.setVirtualHosts(List.of("@" + PROXY_CONNECTOR));
+        // Graceful: on stop, connectors close first and requests in flight get up to the stop timeout to finish.
+        final GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(new ContextHandlerCollection(apiContext, proxyContext));
+        server.setHandler(graceful);
+        return server;
+    }
+
+    /**
+     * EXTENSION POINT for the data plane: the handler that serves the proxy connector. It receives every request to
+     * the proxy port, whatever its Host. Until the proxy servlet is plugged in here, every request gets a 404.
+     */
+    static ServletContextHandler proxyHandler(Fulcrum fulcrum) {
+        final ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder("fulcrum-proxy", new NotFoundServlet()), "/");
+        return context;
+    }
+
+    /** Answers 404 to everything: no load balancer serves any host yet. */
+    private static final class NotFoundServlet extends HttpServlet {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
+    }
+
+    private static String bindFailure(FulcrumSettings settings, Exception e) {
+        final Throwable cause = e.getCause();
+        return "cannot start the HTTP server (proxy " + settings.proxyBind() + ':' + settings.proxyPort() + ", api "
+                + settings.apiBind() + ':' + settings.apiPort() + "): " + e.getMessage()
+                + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // already failing to start; the start failure is what gets reported
+        }
+    }
+
+    /** A start that cannot go on, with the message to print and the process exit code. */
+    static final class LaunchException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        LaunchException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    /** A running standalone Fulcrum: the Jetty server and the runtime it serves. */
+    static final class Standalone implements AutoCloseable {
+
+        private final Fulcrum fulcrum;
+        private final Server server;
+
+        Standalone(Fulcrum fulcrum, Server server) {
+            this.fulcrum = fulcrum;
+            this.server = server;
+        }
+
+        Fulcrum fulcrum() {
+            return fulcrum;
+        }
+
+        int proxyPort() {
+            return connector(PROXY_CONNECTOR).getLocalPort();
+        }
+
+        int apiPort() {
+            return connector(API_CONNECTOR).getLocalPort();
+        }
+
+        private ServerConnector connector(String name) {
+            return Arrays.stream(server.getConnectors()).map(ServerConnector.class::cast)
+                    .filter(c -> name.equals(c.getName())).findFirst().orElseThrow();
+        }
+
+        void join() {
+            try {
+                server.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Stops Jetty (letting in-flight requests finish), then closes the store. Idempotent. */
+        @Override
+        public void close() {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                System.err.println("fulcrum: error while stopping the server: " + e);
+            }
+            fulcrum.stop();
+        }
+    }
+
+    static String usage() {
+        return "Usage: java -jar fulcrum-standalone.jar [options]\n\n"
+                + "Cloudflare-style load balancer with a Cloudflare-compatible REST API (/client/v4).\n\n"
+                + "Options (each may also be set by the environment variable shown):\n"
+                + FulcrumSettings.optionsHelp()
+                + "  --help                 show this text\n";
+    }
+}
