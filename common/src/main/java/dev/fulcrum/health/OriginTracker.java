@@ -13,12 +13,16 @@ package dev.fulcrum.health;
  *       only: a failed check's time measures the failure, not the origin.</li>
  *   <li>The reported failure reason and response code are the last check's, even while the state holds (a healthy
  *       origin one failure below its threshold shows that failure).</li>
+ *   <li>The published round trip follows the average only when it moves by more than 10 % and 0.5 ms: steady
+ *       origins then publish nothing new, so the router keeps their pools' plans (and map identities).</li>
  * </ul>
  * Thread-safe: a pair has at most one check in flight, but results and reads can come from different threads.
  */
 final class OriginTracker {
 
     static final double ALPHA = 0.3;
+    static final double RTT_TOLERANCE_SHARE = 0.1;
+    static final double RTT_TOLERANCE_MILLIS = 0.5;
 
     private final int up;
     private final int down;
@@ -64,8 +68,23 @@ final class OriginTracker {
         final OriginHealth after = state == OriginState.UNKNOWN ? null
                 : new OriginHealth(state == OriginState.HEALTHY, rttMillis, result.reason().text(),
                         result.responseCode());
+        if (before != null && after != null && before.healthy() == after.healthy()
+                && before.failureReason().equals(after.failureReason())
+                && before.responseCode() == after.responseCode() && !rttMoved(before.rttMillis(), rttMillis)) {
+            // Same verdict, round trip within tolerance: keep the published value (and its identity).
+            return new Change(from, state, false);
+        }
         health = after;
         return new Change(from, state, before == null ? after != null : !before.equals(after));
+    }
+
+    /** Whether the average moved enough to be worth publishing: more than 10 % and more than 0.5 ms. */
+    private static boolean rttMoved(double published, double now) {
+        if (Double.isNaN(published) || Double.isNaN(now)) {
+            return Double.isNaN(published) != Double.isNaN(now);
+        }
+        final double delta = Math.abs(now - published);
+        return delta > RTT_TOLERANCE_MILLIS && delta > RTT_TOLERANCE_SHARE * published;
     }
 
     /** The published view, or null while there is no verdict. */

@@ -196,10 +196,10 @@ class HealthMonitorTest {
                 .until(() -> health.snapshot().pools().getOrDefault(POOL, java.util.Map.of()).size() == 10);
         final int before = published.size();
 
-        // 3 s of steady state: ~30 checks changing round-trip averages, coalesced into 200 ms publishes.
+        // 3 s of steady state: ~30 checks, whose round-trip changes (if large enough) go out with 200 ms publishes.
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
 
-        assertThat(published.size() - before).isBetween(1, 3000 / 200 + 2);
+        assertThat(published.size() - before).isLessThanOrEqualTo(3000 / 200 + 2);
         assertThat(health.events()).hasSize(10);
     }
 

@@ -90,4 +90,23 @@ class OriginTrackerTest {
         tracker.record(ProbeResult.fail(FailureReason.HTTP_TIMEOUT));
         assertThat(tracker.health().rttMillis()).isEqualTo(before);
     }
+
+    @Test
+    void smallRoundTripMovesAreNotRepublished() {
+        final OriginTracker tracker = new OriginTracker(1, 1);
+        tracker.record(ProbeResult.pass(200, 10_000_000));
+        final OriginHealth published = tracker.health();
+
+        // 10.3 ms moves the average by 0.09 ms: below 0.5 ms and 10 %.
+        final OriginTracker.Change small = tracker.record(ProbeResult.pass(200, 10_300_000));
+        assertThat(small.healthChanged()).isFalse();
+        assertThat(tracker.health()).isSameAs(published);
+
+        // 20 ms moves it by 3 ms: published.
+        assertThat(tracker.record(ProbeResult.pass(200, 20_000_000)).healthChanged()).isTrue();
+        assertThat(tracker.health().rttMillis()).isGreaterThan(12.9);
+
+        // A different code is always published, whatever the round trip.
+        assertThat(tracker.record(ProbeResult.pass(204, 13_000_000)).healthChanged()).isTrue();
+    }
 }
