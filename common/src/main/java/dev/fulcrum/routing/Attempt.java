@@ -130,6 +130,11 @@ final class Attempt implements RouteDecision.Forward {
     }
 
     @Override
+    public boolean isFailover() {
+        return retry;
+    }
+
+    @Override
     public void complete(Outcome outcome, int status, long upstreamNanos) {
         if (COMPLETED.compareAndSet(this, 0, 1)) {
             origin.inFlight.decrementAndGet();

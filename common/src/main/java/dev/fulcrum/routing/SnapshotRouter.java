@@ -105,6 +105,15 @@ public final class SnapshotRouter implements Router {
         return loads.originOutstanding(poolId, HealthSnapshot.originKey(address, port));
     }
 
+    /**
+     * The id of the enabled load balancer serving {@code host} now, or null; for metrics, which tag the router's own
+     * answers ({@link RouteDecision.Respond}) with their load balancer.
+     */
+    public String loadBalancerId(String host) {
+        final LbPlan lb = snapshot.hosts.find(host);
+        return lb == null ? null : lb.id;
+    }
+
     /** The snapshot currently served (tests look at plan reuse through it). */
     RoutingSnapshot snapshot() {
         return snapshot;
