@@ -8,7 +8,6 @@ import dev.fulcrum.routing.AffinityRecorder;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.RouteDecision;
-import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,9 +30,9 @@ import java.util.function.Consumer;
  *
  * <p>Wiring (the runtime does this; order matters because the router takes its listeners at construction):
  * <pre>{@code
- * FulcrumMetrics metrics = new FulcrumMetrics(accessLogEnabled);
+ * FulcrumMetrics metrics = new FulcrumMetrics(accessLogEnabled ? new AccessLog() : null);
  * SnapshotRouter router = new SnapshotRouter(settings, connections, metrics.outcomeListener());
- * Router metered = metrics.bindRouter(router);          // wrappers route through this one
+ * metrics.bindRouter(router);
  * metrics.bindUpstream(upstream);
  * metrics.bindHealth(healthMonitor);
  * store.addListener(metrics::update);                     // after the router's own listener
@@ -69,10 +68,8 @@ public final class FulcrumMetrics implements AutoCloseable {
         configListeners.add(loadBalancers::update);
         if (accessLog != null) {
             configListeners.add(accessLog::update);
-            outcomeListener = new Both(origins, accessLog);
-        } else {
-            outcomeListener = origins;
         }
+        outcomeListener = new Listener(origins, loadBalancers, accessLog);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -100,16 +97,12 @@ public final class FulcrumMetrics implements AutoCloseable {
         return accessLog;
     }
 
-    /**
-     * Binds the in-flight gauges to {@code router}'s counters and returns the router wrapped to count the answers it
-     * gives itself; hosts route through the returned one.
-     */
-    public synchronized Router bindRouter(SnapshotRouter router) {
+    /** Binds the in-flight gauges to the counters of the router that was given {@link #outcomeListener()}. */
+    public synchronized void bindRouter(SnapshotRouter router) {
         final InFlightMetrics inFlight = new InFlightMetrics(router);
         inFlight.update(config);
         inFlight.bindTo(registry);
         configListeners.add(inFlight::update);
-        return loadBalancers.meter(router);
     }
 
     /** Binds the connection-pool gauges and counts the client's stale-connection retries. */
@@ -155,13 +148,21 @@ public final class FulcrumMetrics implements AutoCloseable {
         registry.close();
     }
 
-    /** Tells two listeners, the metrics first. */
-    private record Both(OutcomeListener first, OutcomeListener second) implements OutcomeListener {
+    /** The router's listener: attempt meters, then the access log (if any); direct answers to the per-LB meters. */
+    private record Listener(OriginMetrics origins, LoadBalancerMetrics loadBalancers, AccessLog accessLog)
+            implements OutcomeListener {
 
         @Override
         public void completed(RouteDecision.Forward attempt, Outcome outcome, int status, long upstreamNanos) {
-            first.completed(attempt, outcome, status, upstreamNanos);
-            second.completed(attempt, outcome, status, upstreamNanos);
+            origins.completed(attempt, outcome, status, upstreamNanos);
+            if (accessLog != null) {
+                accessLog.completed(attempt, outcome, status, upstreamNanos);
+            }
+        }
+
+        @Override
+        public void answered(String loadBalancerId, RouteDecision.Respond response) {
+            loadBalancers.fixedResponse(loadBalancerId, response.status());
         }
     }
 }

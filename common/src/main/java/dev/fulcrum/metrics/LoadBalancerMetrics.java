@@ -2,9 +2,6 @@ package dev.fulcrum.metrics;
 
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.AffinityRecorder;
-import dev.fulcrum.routing.RouteDecision;
-import dev.fulcrum.routing.Router;
-import dev.fulcrum.routing.SnapshotRouter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -19,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Per load balancer meters, tagged {@code lb} with its configured name:
  * <ul>
  *   <li>{@value MetricNames#LB_FIXED_RESPONSES} {lb, status}: answers the load balancer gave itself (530/1016 when
- *       nothing is usable, 508 on a loop, a rule's fixed response), counted by wrapping the router with
- *       {@link #meter(SnapshotRouter)};</li>
+ *       nothing is usable, 508 on a loop, a rule's fixed response), reported by the router through
+ *       {@link dev.fulcrum.routing.OutcomeListener#answered};</li>
  *   <li>{@value MetricNames#LB_AFFINITY} {lb, result}: session affinity hits, misses and re-pins, reported by the
  *       router's affinity stage through {@link AffinityRecorder}.</li>
  * </ul>
@@ -62,21 +59,6 @@ public final class LoadBalancerMetrics implements AffinityRecorder, MeterBinder 
                 }
             }
         }
-    }
-
-    /**
-     * The router, counting the answers it gives itself. Forward decisions and unknown hosts pass through untouched;
-     * the extra host lookup happens only for a {@link RouteDecision.Respond}.
-     */
-    public Router meter(SnapshotRouter router) {
-        Objects.requireNonNull(router, "router");
-        return request -> {
-            final RouteDecision decision = router.route(request);
-            if (decision instanceof RouteDecision.Respond respond) {
-                fixedResponse(router.loadBalancerId(request.host()), respond.status());
-            }
-            return decision;
-        };
     }
 
     /** The load balancer {@code lbId} answered a request itself with {@code status}. */

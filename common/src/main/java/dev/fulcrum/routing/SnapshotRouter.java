@@ -105,15 +105,6 @@ public final class SnapshotRouter implements Router {
         return loads.originOutstanding(poolId, HealthSnapshot.originKey(address, port));
     }
 
-    /**
-     * The id of the enabled load balancer serving {@code host} now, or null; for metrics, which tag the router's own
-     * answers ({@link RouteDecision.Respond}) with their load balancer.
-     */
-    public String loadBalancerId(String host) {
-        final LbPlan lb = snapshot.hosts.find(host);
-        return lb == null ? null : lb.id;
-    }
-
     /** The snapshot currently served (tests look at plan reuse through it). */
     RoutingSnapshot snapshot() {
         return snapshot;
@@ -121,6 +112,18 @@ public final class SnapshotRouter implements Router {
 
     @Override
     public RouteDecision route(RequestView request) {
+        final RouteDecision decision = decide(request);
+        if (decision instanceof RouteDecision.Respond respond) {
+            // Rare path: one more host lookup names the load balancer for the listener (metrics).
+            final LbPlan lb = snapshot.hosts.find(request.host());
+            if (lb != null) {
+                listener.answered(lb.id, respond);
+            }
+        }
+        return decision;
+    }
+
+    private RouteDecision decide(RequestView request) {
         final RoutingSnapshot s = snapshot;
 
         // Stage: host. Unknown or disabled: no decision, the wrapper must not proxy.

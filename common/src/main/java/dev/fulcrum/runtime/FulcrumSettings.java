@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.Objects;
@@ -41,7 +42,13 @@ public final class FulcrumSettings {
         }
     }
 
-    /** One text setting: its command-line flag, environment variable and how it sets the builder. */
+    /** The access log's logger name (kept in step with {@code metrics.AccessLog.LOGGER} by a test). */
+    static final String ACCESS_LOGGER = "dev.fulcrum.access";
+
+    /**
+     * One text setting: its command-line flag, environment variable and how it sets the builder. A null
+     * {@code valueName} makes a switch: {@code --flag} alone means true, {@code --flag=false} turns it off.
+     */
     private record Option(String flag, String env, String valueName, String help,
                           BiConsumer<Builder, String> apply) {
     }
@@ -104,7 +111,13 @@ public final class FulcrumSettings {
             new Option("--upstream-replay-buffer", "FULCRUM_UPSTREAM_REPLAY_BUFFER", "BYTES",
                     "request bodies up to this size are buffered so failover can replay them (default "
                             + UpstreamSettings.DEFAULTS.replayBufferBytes() + ")",
-                    (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)));
+                    (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)),
+            new Option("--metrics-public", "FULCRUM_METRICS_PUBLIC", null,
+                    "serve /metrics on the API port without the API token (default: the token is required)",
+                    (b, v) -> b.metricsPublic(bool(v))),
+            new Option("--access-log", "FULCRUM_ACCESS_LOG", null,
+                    "log one line per forwarded attempt at INFO on logger " + ACCESS_LOGGER + " (default: off)",
+                    (b, v) -> b.accessLog(bool(v))));
 
     private final Path dataDir;
     private final int proxyPort;
@@ -112,6 +125,8 @@ public final class FulcrumSettings {
     private final int apiPort;
     private final String apiBind;
     private final String apiToken;
+    private final boolean metricsPublic;
+    private final boolean accessLog;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -125,6 +140,8 @@ public final class FulcrumSettings {
         this.apiPort = b.apiPort;
         this.apiBind = b.apiBind;
         this.apiToken = b.apiToken;
+        this.metricsPublic = b.metricsPublic;
+        this.accessLog = b.accessLog;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -165,6 +182,8 @@ public final class FulcrumSettings {
             final String value;
             if (eq > 0 && arg.startsWith("--")) {
                 value = arg.substring(eq + 1);
+            } else if (option.valueName() == null) {
+                value = "true";
             } else if (i + 1 < args.size()) {
                 value = args.get(++i);
             } else {
@@ -188,7 +207,8 @@ public final class FulcrumSettings {
     public static String optionsHelp() {
         final StringBuilder sb = new StringBuilder();
         for (Option o : OPTIONS) {
-            sb.append(String.format("  %-22s %s%n      env %s%n", o.flag() + ' ' + o.valueName(), o.help(), o.env()));
+            final String usage = o.valueName() == null ? o.flag() : o.flag() + ' ' + o.valueName();
+            sb.append(String.format("  %-22s %s%n      env %s%n", usage, o.help(), o.env()));
         }
         return sb.toString();
     }
@@ -213,7 +233,16 @@ public final class FulcrumSettings {
         throw new IllegalArgumentException("'" + value + "' is not a port number (expected: 0-65535)");
     }
 
-    private static Path path(String value) {
+    private static boolean bool(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("'" + value + "' is not a switch value (expected: true or "
+                    + "false)");
+        };
+    }
+
+        private static Path path(String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
@@ -246,7 +275,17 @@ public final class FulcrumSettings {
         return apiToken;
     }
 
-    /** This node's location and CF-Ray colo, for the router. */
+    /** Whether {@code /metrics} is served without the API token. */
+    public boolean metricsPublic() {
+        return metricsPublic;
+    }
+
+    /** Whether each forwarded attempt is logged ({@code metrics.AccessLog}). */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
+        /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
     }
@@ -264,7 +303,8 @@ public final class FulcrumSettings {
     @Override
     public String toString() {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
-                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ']';
+                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", metricsPublic="
+                + metricsPublic + ", accessLog=" + accessLog + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -276,6 +316,8 @@ public final class FulcrumSettings {
         private int apiPort = DEFAULT_API_PORT;
         private String apiBind = DEFAULT_API_BIND;
         private String apiToken;
+        private boolean metricsPublic;
+        private boolean accessLog;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -289,6 +331,8 @@ public final class FulcrumSettings {
             this.apiPort = s.apiPort;
             this.apiBind = s.apiBind;
             this.apiToken = s.apiToken;
+            this.metricsPublic = s.metricsPublic;
+            this.accessLog = s.accessLog;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -318,7 +362,19 @@ public final class FulcrumSettings {
             return this;
         }
 
-        public Builder dataDir(Path dataDir) {
+        /** Serve {@code /metrics} without the API token (default false). */
+        public Builder metricsPublic(boolean open) {
+            this.metricsPublic = open;
+            return this;
+        }
+
+        /** Log one line per forwarded attempt (default false). */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled;
+            return this;
+        }
+
+                public Builder dataDir(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
             return this;
         }

@@ -60,7 +60,8 @@ class AccessLogTest {
         upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
         router.update(config);
         m.update(config);
-        return new Forwarder(m.bindRouter(router), upstream);
+        m.bindRouter(router);
+        return new Forwarder(router, upstream);
     }
 
     @Test

@@ -49,7 +49,7 @@ class MetricsEndToEndTest {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private FulcrumMetrics metrics;
     private SnapshotRouter router;
-    private Router metered;
+    private Router routed;
     private UpstreamClient upstream;
     private Forwarder forwarder;
 
@@ -75,11 +75,12 @@ class MetricsEndToEndTest {
     private void start(ConfigSnapshot config) {
         metrics = new FulcrumMetrics();
         router = new SnapshotRouter(RoutingSettings.DEFAULT, new OriginConnections(), metrics.outcomeListener());
-        metered = metrics.bindRouter(router);
+        metrics.bindRouter(router);
+        routed = router;
         upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
         metrics.bindUpstream(upstream);
         apply(config);
-        forwarder = new Forwarder(metered, upstream);
+        forwarder = new Forwarder(routed, upstream);
     }
 
     /** What the runtime does on each committed snapshot: the router first, then the meters. */
@@ -269,7 +270,7 @@ class MetricsEndToEndTest {
         final Pool p = pool("eu", "random", origin(a, 1));
         start(config(lb(HOST, "off", null, p), p));
 
-        final RouteDecision.Forward decided = (RouteDecision.Forward) metered.route(new Forwarder.View(HOST, "/",
+        final RouteDecision.Forward decided = (RouteDecision.Forward) routed.route(new Forwarder.View(HOST, "/",
                 null));
         apply(withRevision(config(List.of(), p), 2));
         decided.complete(Outcome.RESPONDED, 200, 1_000_000);

@@ -4,7 +4,9 @@ import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
+import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.jetty.FulcrumProxyServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -130,6 +132,8 @@ public final class FulcrumMain {
         apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
         final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
         apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
+        apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
+                MetricsEndpoint.PATH);
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 
