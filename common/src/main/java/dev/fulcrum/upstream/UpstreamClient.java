@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -71,6 +72,11 @@ public final class UpstreamClient implements AutoCloseable {
         final HttpClient client = new HttpClient(connections == null
                 ? new HttpClientTransportOverHTTP(connector) : new ObservedTransport(connector, connections));
         client.setExecutor(threads);
+        if (settings.nonBlocking()) {
+            // Response parsing and the wrapper's callbacks then run on the selector thread that read the bytes,
+            // saving a hand-off to the pool per response; sound only because such wrappers never block there.
+            client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        }
         client.setConnectTimeout(settings.connectTimeout().toMillis());
         client.setIdleTimeout(settings.idleTimeout().toMillis());
         client.setMaxConnectionsPerDestination(settings.maxConnectionsPerOrigin());

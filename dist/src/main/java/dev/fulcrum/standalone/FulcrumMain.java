@@ -7,6 +7,7 @@ import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
+import dev.fulcrum.upstream.UpstreamSettings;
 import dev.fulcrum.jetty.FulcrumProxyServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -81,7 +82,10 @@ public final class FulcrumMain {
 
     /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
-        final Fulcrum fulcrum = new Fulcrum(settings);
+        // The standalone hosts only the proxy servlet, which never blocks in upstream callbacks: let the upstream
+        // client hand responses over on its selector thread (see UpstreamSettings#nonBlocking).
+        final Fulcrum fulcrum = new Fulcrum(settings.toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true")
+                .build());
         try {
             fulcrum.start();
         } catch (FulcrumStartException e) {
