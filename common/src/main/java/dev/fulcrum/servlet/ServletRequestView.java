@@ -1,0 +1,82 @@
+package dev.fulcrum.servlet;
+
+import dev.fulcrum.routing.RequestView;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * {@link RequestView} over a Jakarta servlet request, used by the Jetty servlet, the Tomcat valve and the WAR.
+ * Read only while routing, on the container thread.
+ */
+public final class ServletRequestView implements RequestView {
+
+    private final HttpServletRequest request;
+
+    public ServletRequestView(HttpServletRequest request) {
+        this.request = request;
+    }
+
+    @Override
+    public String host() {
+        final String host = request.getHeader("Host");
+        if (host == null || host.isEmpty()) {
+            return request.getServerName();
+        }
+        if (host.startsWith("[")) {
+            final int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        final int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    @Override
+    public String method() {
+        return request.getMethod();
+    }
+
+    @Override
+    public String path() {
+        final String uri = request.getRequestURI();
+        return uri == null || uri.isEmpty() ? "/" : uri;
+    }
+
+    @Override
+    public String query() {
+        return request.getQueryString();
+    }
+
+    @Override
+    public String scheme() {
+        return request.getScheme();
+    }
+
+    @Override
+    public String clientAddress() {
+        final String address = request.getRemoteAddr();
+        // Containers differ on IPv6 literals; the router wants the bare address.
+        if (address != null && address.length() > 1 && address.startsWith("[") && address.endsWith("]")) {
+            return address.substring(1, address.length() - 1);
+        }
+        return address;
+    }
+
+    @Override
+    public String header(String name) {
+        return request.getHeader(name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        final Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        for (Cookie cookie : cookies) {
+            if (cookie.getName().equals(name)) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.fulcrum.upstream;
+
+import dev.fulcrum.routing.OriginConnections;
+import dev.fulcrum.routing.RouteDecision;
+import org.eclipse.jetty.client.Connection;
+import org.eclipse.jetty.client.Destination;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one upstream HTTP client of a runtime, shared by every wrapper it hosts: a Jetty {@link HttpClient} with a
+ * keep-alive connection pool per origin (spec §8.2: connect 19 s, read 100 s, pooled idle 900 s by default).
+ *
+ * <p>It behaves as a transparent hop: no redirects followed, no cookies stored, no content decoding (gzip passes
+ * through untouched), no authentication or continue handling, and it adds no User-Agent or Content-Type of its own.
+ *
+ * <p>Lifecycle: {@link #start} builds and starts it; {@link #close} stops it. Wrappers never stop it themselves.
+ * Thread safety: safe to share.
+ */
+public final class UpstreamClient implements AutoCloseable {
+
+    private final HttpClient client;
+    private final UpstreamSettings settings;
+
+    private UpstreamClient(HttpClient client, UpstreamSettings settings) {
+        this.client = client;
+        this.settings = settings;
+    }
+
+    /**
+     * Builds and starts the client.
+     *
+     * @throws IllegalStateException if Jetty's client cannot start (e.g. no threads)
+     */
+    public static UpstreamClient start(UpstreamSettings settings) {
+        return start(settings, null);
+    }
+
+    /**
+     * Builds and starts the client, reporting every upstream connection it opens and closes to
+     * {@code connections} (for {@code least_connections} steering), keyed by the origin address and port the
+     * decision named.
+     *
+     * @param connections the router's tracker, or null to report nothing
+     */
+    public static UpstreamClient start(UpstreamSettings settings, OriginConnections connections) {
+        final QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads());
+        threads.setName("fulcrum-upstream");
+        threads.setDaemon(true);
+        final ClientConnector connector = new ClientConnector();
+        connector.setSelectors(settings.selectors());
+        connector.setExecutor(threads);
+        final HttpClient client = new HttpClient(connections == null
+                ? new HttpClientTransportOverHTTP(connector) : new ObservedTransport(connector, connections));
+        client.setExecutor(threads);
+        client.setConnectTimeout(settings.connectTimeout().toMillis());
+        client.setIdleTimeout(settings.idleTimeout().toMillis());
+        client.setMaxConnectionsPerDestination(settings.maxConnectionsPerOrigin());
+        client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerOrigin());
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        client.setDefaultRequestContentType(null);
+        // Spec §8.2 allows 32 KB of request headers from the client; ours (CF-*, X-Forwarded-*) come on top.
+        client.setMaxRequestHeadersSize(40 * 1024);
+        client.setMaxResponseHeadersSize(32 * 1024);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the upstream client: " + e, e);
+        }
+        // Transparent hop: pass encodings through and leave 401/407/3xx/100 handling to the client.
+        client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().clear();
+        return new UpstreamClient(client, settings);
+    }
+
+    public HttpClient httpClient() {
+        return client;
+    }
+
+    public UpstreamSettings settings() {
+        return settings;
+    }
+
+    /**
+     * A request toward the decision's origin, carrying the client's raw path and query, with the read timeout
+     * applied as the idle timeout of the exchange. Headers and body are the caller's job.
+     */
+    public Request newRequest(RouteDecision.Forward forward, String method, String rawPath, String rawQuery) {
+        final String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        return client.newRequest(forward.address(), forward.port())
+                .scheme(forward.scheme())
+                .method(method)
+                .path(rawQuery == null ? path : path + '?' + rawQuery)
+                .idleTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false);
+    }
+
+    /**
+     * Sends a request, through the pool or, for a stale-connection retry, on a connection of its own that is
+     * closed when the exchange completes. If that fresh connection cannot even be opened, the request goes
+     * through the pool, which then reports the connect failure the usual way.
+     */
+    public void send(Request request, boolean freshConnection, Response.CompleteListener listener) {
+        if (!freshConnection) {
+            request.send(listener);
+            return;
+        }
+        final Destination destination = client.resolveDestination(request);
+        destination.newConnection(Promise.from(connection -> sendOn(connection, request, listener),
+                failure -> request.send(listener)));
+    }
+
+    private static void sendOn(Connection connection, Request request, Response.CompleteListener listener) {
+        request.onComplete(result -> connection.close());
+        connection.send(request, listener);
+    }
+
+    /** HTTP/1.1 transport that tells the router's tracker about each connection's life. */
+    private static final class ObservedTransport extends HttpClientTransportOverHTTP {
+
+        private final OriginConnections connections;
+
+        ObservedTransport(ClientConnector connector, OriginConnections connections) {
+            super(connector);
+            this.connections = connections;
+        }
+
+        @Override
+        public org.eclipse.jetty.io.Connection newConnection(EndPoint endPoint, Map<String, Object> context)
+                throws IOException {
+            final org.eclipse.jetty.io.Connection connection = super.newConnection(endPoint, context);
+            if (context.get(Destination.CONTEXT_KEY) instanceof Destination destination) {
+                final Origin.Address address = destination.getOrigin().getAddress();
+                final String host = unbracketed(address.getHost());
+                final int port = address.getPort();
+                connection.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
+                    @Override
+                    public void onOpened(org.eclipse.jetty.io.Connection opened) {
+                        connections.opened(host, port);
+                    }
+
+                    @Override
+                    public void onClosed(org.eclipse.jetty.io.Connection closed) {
+                        connections.closed(host, port);
+                    }
+                });
+            }
+            return connection;
+        }
+
+        // Request URIs carry IPv6 literals in brackets; decisions name the bare address.
+        private static String unbracketed(String host) {
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        }
+    }
+
+    /** Stops the client and closes every pooled connection. */
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the upstream client: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,817 @@
+package dev.fulcrum.testing;
+
+import dev.fulcrum.config.AdaptiveRouting;
+import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.Origin;
+import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.RandomSteering;
+import dev.fulcrum.health.HealthSnapshot;
+import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.upstream.UpstreamClient;
+import dev.fulcrum.upstream.UpstreamSettings;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static dev.fulcrum.testing.Fixtures.at;
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.disabled;
+import static dev.fulcrum.testing.Fixtures.health;
+import static dev.fulcrum.testing.Fixtures.lb;
+import static dev.fulcrum.testing.Fixtures.monitored;
+import static dev.fulcrum.testing.Fixtures.origin;
+import static dev.fulcrum.testing.Fixtures.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The data-plane behaviour every wrapper must show (spec §4.1, §8), run with the real router built from
+ * configuration records, real origins on loopback ports ({@link LoopbackOrigin}) and a real pooled keep-alive
+ * client. Subclasses supply the container ({@link #newHost()}).
+ *
+ * <p>Statistical bounds: distribution tests send {@value #BURST} requests, {@value #IN_FLIGHT} in flight. For a
+ * share p the standard deviation is sqrt(p(1-p)/n) ≤ 1.2 %, so the ±5 % bounds sit beyond 4 standard deviations;
+ * the least-load tests only assert that a slow candidate gets clearly less than its weight would give it.
+ *
+ * <p>Exactly-once feedback is checked through the router's in-flight counters, which every reported outcome
+ * releases: after each burst they must be back to zero.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class DataPlaneContract {
+
+    protected static final String LB_HOST = "lb.example.test";
+    private static final String WARM_HOST = "warm.example.test";
+    protected static final int BURST = 2000;
+    protected static final int IN_FLIGHT = 8;
+    private static final double BOUND = 0.05;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    protected HostUnderTest host;
+    protected UpstreamClient upstream;
+    protected HttpClient client;
+
+    /** A fresh, unstarted container with the wrapper under test. */
+    protected abstract HostUnderTest newHost();
+
+    @BeforeEach
+    void startClient() throws Exception {
+        client = newClient(null);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (host != null) {
+            host.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+        client.stop();
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------------------------
+
+    private HttpClient newClient(String bindAddress) throws Exception {
+        final HttpClient c = new HttpClient();
+        c.setFollowRedirects(false);
+        c.setMaxConnectionsPerDestination(16);
+        if (bindAddress != null) {
+            c.setBindAddress(new InetSocketAddress(bindAddress, 0));
+        }
+        c.start();
+        return c;
+    }
+
+    protected void startHost(SnapshotRouter router) throws Exception {
+        startHost(router, UpstreamSettings.DEFAULTS);
+    }
+
+    protected void startHost(SnapshotRouter router, UpstreamSettings settings) throws Exception {
+        upstream = UpstreamClient.start(settings, router.connections());
+        host = newHost();
+        host.start(router, upstream);
+    }
+
+    /** Starts the host with one load balancer on {@link #LB_HOST}: one unmonitored pool holding {@code origin}. */
+    protected SnapshotRouter startSingle(LoopbackOrigin origin, UpstreamSettings settings) throws Exception {
+        final Pool p = pool("p", "random", origin(origin, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router, settings);
+        return router;
+    }
+
+    protected SnapshotRouter startSingle(LoopbackOrigin origin) throws Exception {
+        return startSingle(origin, UpstreamSettings.DEFAULTS);
+    }
+
+    protected LoopbackOrigin startOrigin(String name) throws Exception {
+        final LoopbackOrigin origin = LoopbackOrigin.start(name);
+        resources.add(origin);
+        return origin;
+    }
+
+    protected LoopbackOrigin startOrigin(String name, Duration idleTimeout) throws Exception {
+        final LoopbackOrigin origin = LoopbackOrigin.start(name, idleTimeout);
+        resources.add(origin);
+        return origin;
+    }
+
+    /** A loopback port with nothing listening: connecting is refused. */
+    protected static int refusedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    protected Request request(String hostHeader, String pathAndQuery) {
+        return request(client, hostHeader, pathAndQuery);
+    }
+
+    private Request request(HttpClient with, String hostHeader, String pathAndQuery) {
+        return with.newRequest("127.0.0.1", host.port())
+                .path(pathAndQuery)
+                .headers(h -> h.put(HttpHeader.HOST, hostHeader))
+                .timeout(30, TimeUnit.SECONDS);
+    }
+
+    protected ContentResponse get(String hostHeader, String pathAndQuery) throws Exception {
+        return request(hostHeader, pathAndQuery).send();
+    }
+
+    protected ContentResponse get(String hostHeader, String pathAndQuery, Consumer<HttpFields.Mutable> headers)
+            throws Exception {
+        return request(hostHeader, pathAndQuery).headers(headers).send();
+    }
+
+    /** A body of unknown length: the client sends it chunked. */
+    protected static Request.Content chunked(byte[] body) {
+        return new InputStreamRequestContent(new ByteArrayInputStream(body));
+    }
+
+    protected Load.Result burst() throws InterruptedException {
+        return Load.run(client, host.port(), LB_HOST, "/", BURST, IN_FLIGHT);
+    }
+
+    /** Every reported outcome released its in-flight count: nothing is left outstanding on any pool. */
+    protected static void assertAllReported(SnapshotRouter router, Pool... pools) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (Pool p : pools) {
+                assertThat(router.outstanding(p.id())).as("requests outstanding on " + p.name()).isZero();
+            }
+        });
+    }
+
+    // ---- forwarding basics -------------------------------------------------------------------------------------
+
+    @Test
+    void forwardsMethodPathAndQueryToTheOrigin() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final ContentResponse response = get(LB_HOST, "/some/path%20x?q=a%20b&r=c+d&s=%2F");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentAsString()).isEqualTo("origin:a");
+        final LoopbackOrigin.Seen seen = a.lastRequest();
+        assertThat(seen.method()).isEqualTo("GET");
+        assertThat(seen.path()).isEqualTo("/some/path%20x");
+        assertThat(seen.query()).isEqualTo("q=a%20b&r=c+d&s=%2F");
+    }
+
+    @Test
+    void matchesTheHostCaseInsensitivelyAndIgnoresThePort() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final ContentResponse response = get("LB.Example.TEST:" + host.port(), "/");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(a.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownHostNeverReachesAnyOrigin() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final ContentResponse response = get("other.example.test", "/anything");
+
+        assertThat(a.requestCount()).isZero();
+        if (host.hasOwnApplication()) {
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(response.getContentAsString()).isEqualTo(host.ownApplicationBody());
+            assertThat(host.ownApplicationRequests()).isEqualTo(1);
+        } else {
+            assertThat(response.getStatus()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void streamsLargeResponsesIntact() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final int size = 3 * 1024 * 1024 + 17;
+        final ContentResponse response = new CompletableResponseListener(request(LB_HOST, "/big?size=" + size),
+                8 * 1024 * 1024).send().get(30, TimeUnit.SECONDS);
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        final byte[] body = response.getContent();
+        assertThat(body).hasSize(size);
+        for (int i = 0; i < size; i += 4099) {
+            assertThat(body[i]).isEqualTo((byte) ('a' + i % 26));
+        }
+    }
+
+    @Test
+    void passesOriginStatusesThroughAndReportsThem() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("p", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final ContentResponse response = get(LB_HOST, "/?status=503");
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getContentAsString()).isEqualTo("origin:a");
+        assertAllReported(router, p);
+    }
+
+    @Test
+    void streamsALargeChunkedBodyToTheOrigin() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a, UpstreamSettings.DEFAULTS.withReplayBufferBytes(1024));
+
+        final byte[] body = new byte[1024 * 1024 + 3];
+        Arrays.fill(body, (byte) 'z');
+        final ContentResponse response = request(LB_HOST, "/upload").method("POST").body(chunked(body)).send();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(a.lastRequest().body()).isEqualTo(body);
+        assertThat(a.lastRequest().header("Content-Length")).as("streamed, not buffered").isNull();
+    }
+
+    // ---- headers (spec §8.1) -----------------------------------------------------------------------------------
+
+    @Test
+    void setsForwardingHeadersAndDropsHopByHopOnesTowardTheOrigin() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final ContentResponse response = get(LB_HOST, "/", h -> {
+            h.put("X-Forwarded-For", "203.0.113.9");
+            h.put("X-Forwarded-Proto", "https");
+            h.put("CF-Connecting-IP", "198.51.100.1");
+            h.put("CF-Ray", "ffffffffffffffff-EVL");
+            h.put("X-Real-IP", "198.51.100.2");
+            h.put("CDN-Loop", "cloudflare");
+            h.put("Connection", "X-Client-Hop");
+            h.put("X-Client-Hop", "secret");
+            h.put("Keep-Alive", "timeout=300");
+            h.put("Proxy-Authorization", "Basic Zm9vOmJhcg==");
+            h.put("Proxy-Connection", "keep-alive");
+            h.put("TE", "trailers");
+            h.put("X-Custom", "kept");
+            h.add("X-Multi", "one");
+            h.add("X-Multi", "two");
+        });
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        final LoopbackOrigin.Seen seen = a.lastRequest();
+        assertThat(seen.header("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
+        assertThat(seen.headerValues("X-Forwarded-Proto")).containsExactly("http");
+        assertThat(seen.headerValues("CF-Connecting-IP")).containsExactly("127.0.0.1");
+        assertThat(seen.header("CF-Visitor")).isEqualTo("{\"scheme\":\"http\"}");
+        assertThat(seen.header("CDN-Loop")).isEqualTo("cloudflare, fulcrum");
+        assertThat(seen.header("X-Real-IP")).isNull();
+        assertThat(seen.header("X-Client-Hop")).isNull();
+        assertThat(seen.header("Keep-Alive")).isNull();
+        assertThat(seen.header("Proxy-Authorization")).isNull();
+        assertThat(seen.header("Proxy-Connection")).isNull();
+        assertThat(seen.header("TE")).isNull();
+        assertThat(seen.header("Connection")).isNull();
+        assertThat(seen.header("X-Custom")).isEqualTo("kept");
+        assertThat(String.join(",", seen.headerValues("X-Multi")).replace(" ", "")).isEqualTo("one,two");
+        assertThat(seen.header("Host")).isEqualTo(LB_HOST);
+        final String ray = seen.header("CF-Ray");
+        assertThat(ray).matches("[0-9a-f]{16}-[A-Z0-9]+").isNotEqualTo("ffffffffffffffff-EVL");
+        assertThat(seen.headerValues("CF-Ray")).hasSize(1);
+        assertThat(response.getHeaders().get("CF-Ray")).isEqualTo(ray);
+    }
+
+    @Test
+    void sendsTheClientsHostOrTheOriginsOverride() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool plain = pool("plain", "random", origin(a, 1));
+        final Pool overridden = pool("overridden", "random", Fixtures.withHost(origin(b, 1), "app.internal.test"));
+        startHost(Fixtures.router(config(List.of(lb(LB_HOST, "off", null, plain),
+                lb("override.example.test", "off", null, overridden)), plain, overridden)));
+
+        get(LB_HOST + ":" + host.port(), "/");
+        get("override.example.test", "/");
+
+        assertThat(a.lastRequest().header("Host")).isEqualTo(LB_HOST + ":" + host.port());
+        assertThat(b.lastRequest().header("Host")).isEqualTo("app.internal.test");
+    }
+
+    @Test
+    void dropsHopByHopAndAccelHeadersFromResponses() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final ContentResponse response = get(LB_HOST, "/?hop=1");
+
+        final HttpFields headers = response.getHeaders();
+        assertThat(headers.get("X-Kept")).isEqualTo("kept");
+        assertThat(headers.get("X-Origin-Hop")).isNull();
+        assertThat(headers.get("Keep-Alive")).isNull();
+        assertThat(headers.get("Proxy-Authenticate")).isNull();
+        assertThat(headers.get("X-Accel-Buffering")).isNull();
+        assertThat(headers.get("X-Accel-Charset")).isNull();
+        assertThat(headers.get("X-Accel-Limit-Rate")).isNull();
+        assertThat(headers.get("X-Accel-Redirect")).isNull();
+        assertThat(headers.getValuesList(HttpHeader.SET_COOKIE)).contains("origin=a; Path=/", "second=2; Path=/");
+        assertThat(headers.get("CF-Ray")).isNotBlank();
+    }
+
+    @Test
+    void refusesARequestThatAlreadyPassedThroughUs() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final ContentResponse response = get(LB_HOST, "/", h -> h.put("CDN-Loop", "cloudflare, fulcrum"));
+
+        assertThat(response.getStatus()).isEqualTo(508);
+        assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
+        assertThat(a.requestCount()).isZero();
+    }
+
+    // ---- fallback, failover order, 530 (spec §4.2, §4.5) --------------------------------------------------------
+
+    @Test
+    void failoverOrderSkipsAnUnhealthyFirstPool() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final LoopbackOrigin c = startOrigin("c");
+        final Origin oa = origin(a, 1);
+        final Origin ob = origin(b, 1);
+        final Pool first = monitored(pool("first", "random", oa));
+        final Pool second = monitored(pool("second", "random", ob));
+        final Pool third = pool("third", "random", origin(c, 1));
+        final HealthSnapshot health = health().down(first, oa).up(second, ob).build();
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", third, first, second), first,
+                second, third), health);
+        startHost(router);
+
+        final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 200, IN_FLIGHT);
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.byOrigin()).containsOnlyKeys("b");
+        assertThat(a.requestCount() + c.requestCount()).isZero();
+    }
+
+    @Test
+    void usesTheFallbackPoolWhenNoDefaultPoolIsUsable() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin f = startOrigin("f");
+        final Origin oa = origin(a, 1);
+        final Origin of = origin(f, 1);
+        final Pool first = monitored(pool("first", "random", oa));
+        // The fallback's own health is ignored (spec §4.5): it is monitored and down, yet it serves.
+        final Pool fallback = monitored(pool("fallback", "random", of));
+        final HealthSnapshot health = health().down(first, oa).down(fallback, of).build();
+        startHost(Fixtures.router(config(lb(LB_HOST, "random", fallback, first), first, fallback), health));
+
+        final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 200, IN_FLIGHT);
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.byOrigin()).containsOnlyKeys("f");
+    }
+
+    @Test
+    void answers530With1016WhenNothingIsUsable() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin f = startOrigin("f");
+        final Origin oa = origin(a, 1);
+        final Pool first = monitored(pool("first", "random", oa));
+        final Pool fallback = disabled(pool("fallback", "random", origin(f, 1)));
+        startHost(Fixtures.router(config(lb(LB_HOST, "off", fallback, first), first, fallback),
+                health().down(first, oa).build()));
+
+        final ContentResponse response = get(LB_HOST, "/");
+
+        assertThat(response.getStatus()).isEqualTo(530);
+        assertThat(response.getContentAsString()).contains("1016");
+        assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
+        assertThat(a.requestCount() + f.requestCount()).isZero();
+        if (host.hasOwnApplication()) {
+            assertThat(host.ownApplicationRequests()).isZero();
+        }
+    }
+
+    // ---- pool steering (spec §4.2) -----------------------------------------------------------------------------
+
+    @Test
+    void offSendsEverythingToTheFirstPool() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", pb, pa, pb), pa, pb));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.count("a")).isEqualTo(BURST);
+        assertAllReported(router, pa, pb);
+    }
+
+    @Test
+    void randomSplitsByPoolWeights() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final RandomSteering weights = new RandomSteering(1.0, Map.of(pa.id(), 0.3, pb.id(), 0.1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "random", weights, AdaptiveRouting.DEFAULT,
+                pb, pa, pb), pa, pb));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.share("a")).isCloseTo(0.75, within(BOUND));
+        assertThat(result.share("b")).isCloseTo(0.25, within(BOUND));
+        assertAllReported(router, pa, pb);
+    }
+
+    @Test
+    void geoUsesTheNodesRegionPools() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final LoadBalancer geo = Fixtures.withRegionPools(lb(LB_HOST, "geo", pa, pa),
+                Map.of("WEU", List.of(pb.id())));
+        // A node in Frankfurt: Germany belongs to WEU.
+        final SnapshotRouter router = Fixtures.router(config(geo, pa, pb), HealthSnapshot.EMPTY,
+                RoutingSettings.of("FRA", "DE", 50.11, 8.68));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.count("b")).isEqualTo(BURST);
+    }
+
+    @Test
+    void proximityPrefersTheNearestPool() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool sydney = at(pool("sydney", "random", origin(a, 1)), -33.87, 151.21);
+        final Pool paris = at(pool("paris", "random", origin(b, 1)), 48.86, 2.35);
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "proximity", sydney, sydney, paris),
+                sydney, paris), HealthSnapshot.EMPTY, RoutingSettings.of("FRA", "DE", 50.11, 8.68));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.count("b")).isEqualTo(BURST);
+    }
+
+    @Test
+    void dynamicLatencyPrefersTheFastestPool() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Origin oa = origin(a, 1);
+        final Origin ob = origin(b, 1);
+        final Pool slow = monitored(pool("slow", "random", oa));
+        final Pool fast = monitored(pool("fast", "random", ob));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "dynamic_latency", slow, slow, fast),
+                slow, fast), health().up(slow, oa, 80).up(fast, ob, 5).build());
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.count("b")).isEqualTo(BURST);
+    }
+
+    @Test
+    void leastOutstandingRequestsShiftsLoadAwayFromASlowPool() throws Exception {
+        assertSlowPoolGetsLess("least_outstanding_requests");
+    }
+
+    @Test
+    void leastConnectionsShiftsLoadAwayFromAPoolWithMoreOpenConnections() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final Pool warm = pool("warm", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(List.of(lb(LB_HOST, "least_connections", pb, pa, pb),
+                lb(WARM_HOST, "off", null, warm)), pa, pb, warm));
+        startHost(router);
+
+        assertBusyConnectionsGetLess(router, a, b);
+    }
+
+    /**
+     * A slow pool holds more requests in flight: with 8 in flight it scores about 1/(1+7) against 1/(1+1), so it
+     * gets far less than the 50 % that equal weights would give.
+     */
+    private void assertSlowPoolGetsLess(String policy) throws Exception {
+        final LoopbackOrigin a = startOrigin("a").delay(Duration.ofMillis(20));
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool slow = pool("slow", "random", origin(a, 1));
+        final Pool fast = pool("fast", "random", origin(b, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, policy, fast, slow, fast), slow, fast));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.share("a")).as(result.byOrigin().toString()).isLessThan(0.4);
+        assertThat(result.count("a")).isPositive();
+        assertAllReported(router, slow, fast);
+    }
+
+    // ---- origin steering (spec §4.4) ---------------------------------------------------------------------------
+
+    @Test
+    void randomOriginSteeringSplitsByOriginWeights() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final LoopbackOrigin c = startOrigin("c");
+        final Pool p = pool("p", "random", origin(a, 0.25), origin(b, 0.25), origin(c, 0.5));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.share("a")).isCloseTo(0.25, within(BOUND));
+        assertThat(result.share("b")).isCloseTo(0.25, within(BOUND));
+        assertThat(result.share("c")).isCloseTo(0.5, within(BOUND));
+        assertAllReported(router, p);
+    }
+
+    @Test
+    void hashOriginSteeringPinsEachClientAddress() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool p = pool("p", "hash", origin(a, 0.5), origin(b, 0.5));
+        startHost(Fixtures.router(config(lb(LB_HOST, "off", null, p), p)));
+
+        // Twenty client addresses (127.0.0.2-21 all reach the loopback listener), 100 requests each.
+        final Set<String> used = new HashSet<>();
+        for (int i = 2; i < 22; i++) {
+            final HttpClient bound = newClient("127.0.0." + i);
+            try {
+                final Load.Result result = Load.run(bound, host.port(), LB_HOST, "/", BURST / 20, IN_FLIGHT);
+                assertThat(result.failures()).isZero();
+                assertThat(result.byOrigin()).as("client 127.0.0." + i).hasSize(1);
+                used.addAll(result.byOrigin().keySet());
+            } finally {
+                bound.stop();
+            }
+        }
+        assertThat(used).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void leastOutstandingOriginSteeringShiftsLoadAwayFromASlowOrigin() throws Exception {
+        assertSlowOriginGetsLess("least_outstanding_requests");
+    }
+
+    @Test
+    void leastConnectionsOriginSteeringShiftsLoadAwayFromAnOriginWithMoreOpenConnections() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool p = pool("p", "least_connections", origin(a, 0.5), origin(b, 0.5));
+        final Pool warm = pool("warm", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(List.of(lb(LB_HOST, "off", null, p),
+                lb(WARM_HOST, "off", null, warm)), p, warm));
+        startHost(router);
+
+        assertBusyConnectionsGetLess(router, a, b);
+    }
+
+    /**
+     * Opens 8 connections to {@code a} through another load balancer (connections are counted per destination),
+     * then sends a burst with 2 in flight, so {@code b} needs only a few connections. Pooled connections stay
+     * open, so {@code b}'s final count is its largest: {@code a} is picked with probability at most
+     * (1/(1+8)) / (1/(1+8) + 1/(1+b's connections)) throughout.
+     */
+    private void assertBusyConnectionsGetLess(SnapshotRouter router, LoopbackOrigin a, LoopbackOrigin b)
+            throws Exception {
+        final Load.Result warmUp = Load.run(client, host.port(), WARM_HOST, "/?delay=300", 8, 8);
+        assertThat(warmUp.failures()).isZero();
+        await().untilAsserted(() -> assertThat(router.connections().open("127.0.0.1", a.port()))
+                .as("connections reported for a").isEqualTo(a.connectionsOpened()).isGreaterThanOrEqualTo(8));
+
+        final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", BURST, 2);
+
+        assertThat(result.failures()).isZero();
+        final int toA = router.connections().open("127.0.0.1", a.port());
+        final int toB = router.connections().open("127.0.0.1", b.port());
+        assertThat(toB).as("connections reported for b").isEqualTo(b.connectionsOpened()).isLessThan(toA);
+        final double ceiling = (1.0 / (1 + toA)) / (1.0 / (1 + toA) + 1.0 / (1 + toB));
+        assertThat(result.share("a")).as(result.byOrigin() + " with " + toA + "/" + toB + " connections")
+                .isLessThan(ceiling + BOUND).isLessThan(0.5 - BOUND);
+    }
+
+    private void assertSlowOriginGetsLess(String originSteering) throws Exception {
+        // Same reasoning as assertSlowPoolGetsLess, inside one pool.
+        final LoopbackOrigin a = startOrigin("a").delay(Duration.ofMillis(20));
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool p = pool("p", originSteering, origin(a, 0.5), origin(b, 0.5));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final Load.Result result = burst();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.share("a")).as(result.byOrigin().toString()).isLessThan(0.4);
+        assertThat(result.count("a")).isPositive();
+        assertAllReported(router, p);
+    }
+
+    // ---- connections (spec §8.2) -------------------------------------------------------------------------------
+
+    @Test
+    void reusesUpstreamConnections() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 600, IN_FLIGHT);
+
+        assertThat(result.failures()).isZero();
+        assertThat(a.requestCount()).isEqualTo(600);
+        // At most 8 requests in flight: about 8 connections, never one per request.
+        assertThat(a.connectionsOpened()).isLessThanOrEqualTo(2 * IN_FLIGHT);
+    }
+
+    @Test
+    void aPooledConnectionClosedAsItIsReusedIsRetriedTransparently() throws Exception {
+        final LoopbackOrigin a = startOrigin("a").closeReusedAfter(Duration.ofMillis(40));
+        final Pool p = pool("p", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(get(LB_HOST, "/").getStatus()).isEqualTo(200);
+            Thread.sleep(60); // the idle gap that makes the origin drop the pooled connection on reuse
+        }
+
+        // Every reuse of a pooled connection is dropped; the retry's own connection is closed after use, so the
+        // following request opens a new one: drops happen on every other request.
+        assertThat(a.droppedRequests()).as("the race was provoked").isGreaterThanOrEqualTo(2);
+        assertThat(a.requestCount()).isEqualTo(6);
+        assertAllReported(router, p);
+    }
+
+    @Test
+    void anOriginClosingIdleConnectionsCausesNoErrors() throws Exception {
+        final LoopbackOrigin a = startOrigin("a", Duration.ofMillis(150));
+        startSingle(a);
+
+        final long[] gaps = {140, 150, 160, 145, 155, 150, 148, 152, 150, 151};
+        for (long gap : gaps) {
+            assertThat(get(LB_HOST, "/").getStatus()).isEqualTo(200);
+            Thread.sleep(gap); // requests spaced right around the origin's idle timeout
+        }
+        assertThat(get(LB_HOST, "/").getStatus()).isEqualTo(200);
+        // A request can reach the origin twice: when its idle timeout fires after it read the request but before
+        // it answered, the safe GET is sent again on a fresh connection. None is lost.
+        assertThat(a.requestCount()).isGreaterThanOrEqualTo(gaps.length + 1);
+    }
+
+    // ---- failures and zero-downtime failover (spec §8.3) -------------------------------------------------------
+
+    /** Pool "down" holds only a refused origin, pool "up" a live one; failover may cross pools. */
+    private SnapshotRouter startRefusedThenLive(LoopbackOrigin live, boolean acrossPools, UpstreamSettings settings)
+            throws Exception {
+        final Pool down = pool("down", "random", origin("refused", refusedPort(), 1));
+        final Pool up = pool("up", "random", origin(live, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", RandomSteering.DEFAULT,
+                new AdaptiveRouting(acrossPools), up, down, up), down, up));
+        startHost(router, settings);
+        return router;
+    }
+
+    @Test
+    void aRefusedOriginAnswers521WithTheRayEchoed() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        startRefusedThenLive(b, false, UpstreamSettings.DEFAULTS);
+
+        final ContentResponse response = get(LB_HOST, "/");
+
+        assertThat(response.getStatus()).isEqualTo(521);
+        assertThat(response.getContentAsString()).isEqualTo("error code: 521");
+        assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
+        assertThat(b.requestCount()).isZero();
+    }
+
+    @Test
+    void failsOverOnceFromARefusedOrigin() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        final SnapshotRouter router = startRefusedThenLive(b, true, UpstreamSettings.DEFAULTS);
+
+        final ContentResponse response = get(LB_HOST, "/x?y=1");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentAsString()).isEqualTo("origin:b");
+        assertThat(b.lastRequest().query()).isEqualTo("y=1");
+        assertThat(b.lastRequest().headerValues("X-Forwarded-For")).containsExactly("127.0.0.1");
+        assertAllReported(router, pool("down", "random"), pool("up", "random"));
+    }
+
+    @Test
+    void failsOverWithinAPoolUnderLoadWithoutErrors() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool p = pool("p", "random", origin("refused", refusedPort(), 1), origin(b, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 400, IN_FLIGHT);
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.count("b")).isEqualTo(400);
+        assertAllReported(router, p);
+    }
+
+    @Test
+    void replaysABufferedBodyOnFailover() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        startRefusedThenLive(b, true, UpstreamSettings.DEFAULTS);
+
+        final byte[] body = "small=body&kept=yes".getBytes(StandardCharsets.UTF_8);
+        final ContentResponse response = request(LB_HOST, "/form").method("POST")
+                .body(new BytesRequestContent("application/x-www-form-urlencoded", body)).send();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(b.requestCount()).isEqualTo(1);
+        assertThat(b.lastRequest().method()).isEqualTo("POST");
+        assertThat(b.lastRequest().body()).isEqualTo(body);
+        assertThat(b.lastRequest().header("Content-Type")).startsWith("application/x-www-form-urlencoded");
+    }
+
+    @Test
+    void neverReplaysAStreamedBody() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        startRefusedThenLive(b, true, UpstreamSettings.DEFAULTS.withReplayBufferBytes(1024));
+
+        final ContentResponse response = request(LB_HOST, "/upload").method("POST")
+                .body(chunked(new byte[8 * 1024])).send();
+
+        assertThat(response.getStatus()).isEqualTo(521);
+        assertThat(b.requestCount()).isZero();
+    }
+
+    @Test
+    void aSlowOriginAnswers524() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("p", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router, UpstreamSettings.DEFAULTS.withReadTimeout(Duration.ofMillis(300)));
+
+        final ContentResponse response = get(LB_HOST, "/?delay=1500");
+
+        assertThat(response.getStatus()).isEqualTo(524);
+        assertThat(response.getContentAsString()).isEqualTo("error code: 524");
+        assertAllReported(router, p);
+    }
+}

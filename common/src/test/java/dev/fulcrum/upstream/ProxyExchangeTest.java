@@ -1,0 +1,185 @@
+package dev.fulcrum.upstream;
+
+import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.routing.UpstreamFailure;
+import org.junit.jupiter.api.Test;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyExchangeTest {
+
+    private final List<String> reports = new ArrayList<>();
+
+    @Test
+    void reportsOneOutcomeForASuccess() {
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "GET", RequestBody.NONE);
+        exchange.begin();
+        exchange.responded(200);
+        exchange.responded(200);
+        exchange.cancelled();
+
+        assertThat(reports).containsExactly("a RESPONDED 200");
+    }
+
+    @Test
+    void retriesAStalePooledConnectionOnceOnAFreshOneWithoutReporting() {
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "GET", RequestBody.NONE);
+
+        assertThat(exchange.failed(new EOFException("closed"), 0, false))
+                .isEqualTo(ProxyExchange.Step.RETRY_FRESH_CONNECTION);
+        assertThat(exchange.freshConnection()).isTrue();
+        assertThat(reports).isEmpty();
+        // The fresh connection failing the same way is a real 520.
+        assertThat(exchange.failed(new EOFException("closed again"), 0, false)).isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(exchange.failure()).isEqualTo(UpstreamFailure.UNKNOWN_ERROR);
+        assertThat(reports).containsExactly("a EXCHANGE_FAILED 520");
+    }
+
+    @Test
+    void neverRetriesAStaleConnectionForANonIdempotentMethod() {
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "POST", RequestBody.BUFFERED);
+
+        assertThat(exchange.failed(new IOException("Connection reset by peer"), 0, false))
+                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(reports).containsExactly("a EXCHANGE_FAILED 520");
+    }
+
+    @Test
+    void neverRetriesOnceTheOriginAnswered() {
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "GET", RequestBody.NONE);
+
+        assertThat(exchange.failed(new EOFException("mid-body"), 200, false)).isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(reports).containsExactly("a EXCHANGE_FAILED 200");
+    }
+
+    @Test
+    void failsOverAfterAConnectionFailureAndReportsBothAttempts() {
+        final FakeForward second = new FakeForward("b", null);
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", second), "POST", RequestBody.BUFFERED);
+
+        assertThat(exchange.failed(new ConnectException("Connection refused"), 0, false))
+                .isEqualTo(ProxyExchange.Step.FAILOVER);
+        assertThat(exchange.forward()).isSameAs(second);
+        exchange.responded(201);
+
+        assertThat(reports).containsExactly("a CONNECT_FAILED 521", "b RESPONDED 201");
+    }
+
+    @Test
+    void neverFailsOverAStreamedBodyOrACommittedResponse() {
+        final ProxyExchange streamed = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "POST",
+                RequestBody.STREAMED);
+        assertThat(streamed.failed(new ConnectException("Connection refused"), 0, false))
+                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(streamed.failure()).isEqualTo(UpstreamFailure.CONNECTION_REFUSED);
+
+        final ProxyExchange committed = new ProxyExchange(new FakeForward("c", new FakeForward("d", null)), "GET",
+                RequestBody.NONE);
+        assertThat(committed.failed(new ConnectException("Connection refused"), 0, true))
+                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(reports).containsExactly("a CONNECT_FAILED 521", "c CONNECT_FAILED 521");
+    }
+
+    @Test
+    void aReadTimeoutIsNotFailedOver() {
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "GET",
+                RequestBody.NONE);
+
+        assertThat(exchange.failed(new TimeoutException("Idle timeout"), 0, false))
+                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(exchange.failure()).isEqualTo(UpstreamFailure.READ_TIMEOUT);
+        assertThat(reports).containsExactly("a EXCHANGE_FAILED 524");
+    }
+
+    @Test
+    void aClientThatWentAwayIsReportedCancelled() {
+        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "GET",
+                RequestBody.NONE);
+        exchange.clientGone();
+
+        assertThat(exchange.failed(new ConnectException("Connection refused"), 0, false))
+                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(reports).containsExactly("a CANCELLED 0");
+    }
+
+    private final class FakeForward implements RouteDecision.Forward {
+
+        private final String name;
+        private final RouteDecision.Forward next;
+
+        FakeForward(String name, RouteDecision.Forward next) {
+            this.name = name;
+            this.next = next;
+        }
+
+        @Override
+        public void complete(Outcome outcome, int status, long upstreamNanos) {
+            assertThat(upstreamNanos).isNotNegative();
+            reports.add(name + ' ' + outcome + ' ' + status);
+        }
+
+        @Override
+        public RouteDecision.Forward failover(UpstreamFailure failure) {
+            return failure.failoverEligible() ? next : null;
+        }
+
+        @Override
+        public List<Map.Entry<String, String>> responseHeaders() {
+            return List.of();
+        }
+
+        @Override
+        public String loadBalancerId() {
+            return "lb";
+        }
+
+        @Override
+        public String poolId() {
+            return "pool";
+        }
+
+        @Override
+        public String originName() {
+            return name;
+        }
+
+        @Override
+        public String scheme() {
+            return "http";
+        }
+
+        @Override
+        public String address() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public int port() {
+            return 1;
+        }
+
+        @Override
+        public String hostHeader() {
+            return "example.test";
+        }
+
+        @Override
+        public List<Map.Entry<String, String>> requestHeaders() {
+            return List.of();
+        }
+
+        @Override
+        public List<String> removeRequestHeaders() {
+            return List.of();
+        }
+    }
+}

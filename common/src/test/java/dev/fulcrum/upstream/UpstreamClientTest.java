@@ -1,0 +1,279 @@
+package dev.fulcrum.upstream;
+
+import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.OriginConnections;
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.routing.UpstreamFailure;
+import dev.fulcrum.testing.LoopbackOrigin;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+/** The shared client against real sockets: every failure class maps to its 52x answer. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UpstreamClientTest {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private UpstreamClient upstream;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (upstream != null) {
+            upstream.close();
+        }
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    private UpstreamClient start(UpstreamSettings settings) {
+        upstream = UpstreamClient.start(settings);
+        return upstream;
+    }
+
+    private Throwable failureOf(String scheme, String address, int port) {
+        final Throwable thrown = catchThrowable(() -> upstream.newRequest(new Target(scheme, address, port), "GET",
+                "/", null).send());
+        assertThat(thrown).as("the request must fail").isNotNull();
+        return thrown instanceof ExecutionException ? thrown.getCause() : thrown;
+    }
+
+    @Test
+    void sendsRawPathAndQueryAndNoHeadersOfItsOwn() throws Exception {
+        final LoopbackOrigin origin = LoopbackOrigin.start("a");
+        resources.add(origin);
+        start(UpstreamSettings.DEFAULTS);
+
+        final ContentResponse response = upstream.newRequest(new Target("http", "127.0.0.1", origin.port()), "GET",
+                "/a%20b/c", "x=1%202&y=+&z=%2F").send();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        final LoopbackOrigin.Seen seen = origin.lastRequest();
+        assertThat(seen.path()).isEqualTo("/a%20b/c");
+        assertThat(seen.query()).isEqualTo("x=1%202&y=+&z=%2F");
+        assertThat(seen.header("User-Agent")).isNull();
+        assertThat(seen.header("Accept-Encoding")).isNull();
+    }
+
+    @Test
+    void refusedIs521() throws Exception {
+        start(UpstreamSettings.DEFAULTS);
+        final Throwable failure = failureOf("http", "127.0.0.1", freePort());
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.CONNECTION_REFUSED);
+        assertThat(UpstreamErrors.outcomeOf(UpstreamFailure.CONNECTION_REFUSED)).isEqualTo(Outcome.CONNECT_FAILED);
+        assertThat(UpstreamErrors.body(UpstreamFailure.CONNECTION_REFUSED)).isEqualTo("error code: 521");
+    }
+
+    @Test
+    void anUnresolvableHostIs523() {
+        start(UpstreamSettings.DEFAULTS);
+        final Throwable failure = failureOf("http", "no-such-origin.invalid", 80);
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.UNREACHABLE);
+    }
+
+    @Test
+    void aConnectThatNeverCompletesIs522() throws Exception {
+        // A listener that never accepts, with its accept queue filled: the kernel drops further SYNs.
+        final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        resources.add(listener);
+        for (int i = 0; i < 4; i++) {
+            final Socket filler = new Socket();
+            resources.add(filler);
+            try {
+                filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 200);
+            } catch (IOException e) {
+                break; // the queue is full
+            }
+        }
+        start(UpstreamSettings.DEFAULTS.withConnectTimeout(Duration.ofMillis(300)));
+
+        final Throwable failure = failureOf("http", "127.0.0.1", listener.getLocalPort());
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.CONNECT_TIMEOUT);
+    }
+
+    @Test
+    void tlsToAPlainOriginIs525() throws Exception {
+        final LoopbackOrigin origin = LoopbackOrigin.start("plain");
+        resources.add(origin);
+        start(UpstreamSettings.DEFAULTS);
+
+        final Throwable failure = failureOf("https", "127.0.0.1", origin.port());
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.TLS_HANDSHAKE_FAILED);
+    }
+
+    @Test
+    void anUntrustedCertificateIs526(@TempDir Path dir) throws Exception {
+        final int port = startSelfSignedOrigin(dir);
+        start(UpstreamSettings.DEFAULTS);
+
+        final Throwable failure = failureOf("https", "127.0.0.1", port);
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.INVALID_CERTIFICATE);
+    }
+
+    @Test
+    void aConnectionClosedWithoutAnswerIs520AndLooksStale() throws Exception {
+        final int port = startRawOrigin(null);
+        start(UpstreamSettings.DEFAULTS);
+
+        final Throwable failure = failureOf("http", "127.0.0.1", port);
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.UNKNOWN_ERROR);
+        assertThat(UpstreamErrors.staleConnection(failure)).isTrue();
+    }
+
+    @Test
+    void anInvalidAnswerIs520() throws Exception {
+        final int port = startRawOrigin("NOT HTTP AT ALL\r\n\r\n");
+        start(UpstreamSettings.DEFAULTS);
+
+        final Throwable failure = failureOf("http", "127.0.0.1", port);
+
+        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.UNKNOWN_ERROR);
+    }
+
+    @Test
+    void reportsConnectionsToTheRoutersTracker() throws Exception {
+        final LoopbackOrigin origin = LoopbackOrigin.start("a");
+        resources.add(origin);
+        final OriginConnections connections = new OriginConnections();
+        upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, connections);
+
+        upstream.newRequest(new Target("http", "127.0.0.1", origin.port()), "GET", "/", null).send();
+        await().untilAsserted(() -> assertThat(connections.open("127.0.0.1", origin.port())).isEqualTo(1));
+
+        upstream.close();
+        upstream = null;
+        await().untilAsserted(() -> assertThat(connections.open("127.0.0.1", origin.port())).isZero());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A TCP origin that reads a request, writes {@code answer} (or nothing) and closes. */
+    private int startRawOrigin(String answer) throws IOException {
+        final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        resources.add(listener);
+        final Thread thread = new Thread(() -> {
+            while (!listener.isClosed()) {
+                try (Socket socket = listener.accept()) {
+                    socket.getInputStream().read(new byte[4096]);
+                    if (answer != null) {
+                        final OutputStream out = socket.getOutputStream();
+                        out.write(answer.getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "raw-origin");
+        thread.setDaemon(true);
+        thread.start();
+        return listener.getLocalPort();
+    }
+
+    /** An HTTPS origin with a freshly generated self-signed certificate that no trust store knows. */
+    private int startSelfSignedOrigin(Path dir) throws Exception {
+        final Path keystore = dir.resolve("origin.p12");
+        final Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString(), "-genkeypair", "-alias", "origin", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().transferTo(OutputStream.nullOutputStream());
+        assertThat(keytool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).isZero();
+
+        final SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keystore.toString());
+        tls.setKeyStorePassword("changeit");
+        final Server server = new Server();
+        final ServerConnector connector = new ServerConnector(server, tls);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.start();
+        resources.add(server::stop);
+        return connector.getLocalPort();
+    }
+
+    /** Just enough of a decision to address an origin. */
+    private record Target(String scheme, String address, int port) implements RouteDecision.Forward {
+
+        @Override
+        public List<Map.Entry<String, String>> responseHeaders() {
+            return List.of();
+        }
+
+        @Override
+        public String loadBalancerId() {
+            return "lb";
+        }
+
+        @Override
+        public String poolId() {
+            return "pool";
+        }
+
+        @Override
+        public String originName() {
+            return address;
+        }
+
+        @Override
+        public String hostHeader() {
+            return address;
+        }
+
+        @Override
+        public List<Map.Entry<String, String>> requestHeaders() {
+            return List.of();
+        }
+
+        @Override
+        public List<String> removeRequestHeaders() {
+            return List.of();
+        }
+
+        @Override
+        public void complete(Outcome outcome, int status, long upstreamNanos) {
+        }
+
+        @Override
+        public RouteDecision.Forward failover(UpstreamFailure failure) {
+            return null;
+        }
+    }
+}

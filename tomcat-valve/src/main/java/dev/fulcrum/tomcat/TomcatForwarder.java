@@ -1,0 +1,498 @@
+package dev.fulcrum.tomcat;
+
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.servlet.ServletForwarding;
+import dev.fulcrum.upstream.ProxyExchange;
+import dev.fulcrum.upstream.RequestBody;
+import dev.fulcrum.upstream.UpstreamClient;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.coyote.ActionCode;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Forwards one Tomcat request through the shared upstream client, applying the same rules as the Jetty servlet
+ * (common's {@link ServletForwarding} headers, {@link ProxyExchange} retries, failover and outcome reporting).
+ *
+ * <p><b>Async.</b> When the request is mapped to a webapp (Tomcat needs a Context for servlet async), the request
+ * is put in async mode and nothing blocks a Tomcat thread: the request body is read with a {@link ReadListener}
+ * into Jetty's {@link AsyncRequestContent} one buffer at a time (the next read waits for the client to have sent
+ * the previous one), and the response is written with a {@link WriteListener}, demanding the next upstream chunk
+ * only once the previous one was written. Each side follows the servlet hand-off rule: after {@code isReady()}
+ * returned false only the container calls back, so the two threads never touch a stream at once.
+ *
+ * <p><b>Blocking fallback.</b> A request Tomcat mapped to no Context at all (a Host without webapps) cannot go
+ * async; it is forwarded the same way with blocking streams while the valve's thread waits for completion.
+ *
+ * <p>Thread safety: stateless apart from the shared client; per-request state lives in {@link Exchange}.
+ */
+final class TomcatForwarder {
+
+    private static final Log LOG = LogFactory.getLog(TomcatForwarder.class);
+    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    private static final String NO_CONTENT_TYPE = null;
+    private static final int READ_BUFFER = 16 * 1024;
+
+    private final UpstreamClient upstream;
+
+    TomcatForwarder(UpstreamClient upstream) {
+        this.upstream = upstream;
+    }
+
+    /** Forwards the request; returns once async processing started, or, in blocking mode, once it finished. */
+    void forward(Request request, Response response, RouteDecision.Forward forward) throws IOException {
+        final RequestBody body = ServletForwarding.requestBody(request, upstream.settings().replayBufferBytes());
+        final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), body);
+        request.setAttribute(ProxyExchange.ATTRIBUTE, exchange);
+        if (request.getContext() == null) {
+            final CountDownLatch done = new CountDownLatch(1);
+            new Exchange(request, response, exchange, null, done::countDown).start();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.clientGone();
+            }
+            return;
+        }
+        request.setAsyncSupported(true);
+        final AsyncContext async = request.startAsync();
+        // Upstream timeouts bound the exchange; the container must not time it out on its own.
+        async.setTimeout(0);
+        new Exchange(request, response, exchange, async, async::complete).start();
+    }
+
+    /** One client request in flight: its body source, its response sink and its upstream attempts. */
+    private final class Exchange implements org.eclipse.jetty.client.Response.Listener {
+
+        private final Request request;
+        private final Response response;
+        private final ProxyExchange exchange;
+        /** Null in blocking mode. */
+        private final AsyncContext async;
+        private final Runnable finished;
+        private final AtomicBoolean done = new AtomicBoolean();
+        /** The once-only body of a {@link RequestBody#STREAMED} request. */
+        private org.eclipse.jetty.client.Request.Content streamed;
+        private volatile ResponseSink sink;
+        private volatile int upstreamStatus;
+
+        Exchange(Request request, Response response, ProxyExchange exchange, AsyncContext async, Runnable finished) {
+            this.request = request;
+            this.response = response;
+            this.exchange = exchange;
+            this.async = async;
+            this.finished = finished;
+        }
+
+        /** Starts reading the body as its kind requires, then sends; failures here still end the exchange. */
+        void start() {
+            try {
+                switch (exchange.body()) {
+                    case NONE -> send();
+                    case BUFFERED -> readBuffered();
+                    case STREAMED -> {
+                        final ServletInputStream in = request.getInputStream();
+                        if (async == null) {
+                            streamed = new ClientBody(in, request.getContentLengthLong(), exchange);
+                        } else {
+                            final AsyncRequestContent content = new AsyncRequestContent(NO_CONTENT_TYPE);
+                            streamed = content;
+                            in.setReadListener(new StreamedBody(in, content));
+                        }
+                        send();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                clientFailed(e);
+            }
+        }
+
+        private void readBuffered() throws IOException {
+            final int length = (int) request.getContentLengthLong();
+            final ServletInputStream in = request.getInputStream();
+            if (async == null) {
+                final byte[] body = in.readNBytes(length);
+                if (body.length < length) {
+                    clientFailed(new IOException("client sent " + body.length + " of " + length + " body bytes"));
+                    return;
+                }
+                exchange.bufferedBody(body);
+                send();
+                return;
+            }
+            in.setReadListener(new BufferedBody(in, length));
+        }
+
+        /** Builds and sends the current attempt; also used for the stale-connection retry and the failover. */
+        void send() {
+            final org.eclipse.jetty.client.Request proxyRequest = upstream.newRequest(exchange.forward(),
+                    request.getMethod(), request.getRequestURI(), request.getQueryString());
+            ServletForwarding.copyRequestHeaders(request, exchange.forward(), proxyRequest);
+            if (exchange.bufferedBody() != null) {
+                proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, exchange.bufferedBody()));
+            } else if (streamed != null) {
+                proxyRequest.body(streamed);
+            }
+            upstreamStatus = 0;
+            exchange.begin();
+            upstream.send(proxyRequest, exchange.freshConnection(), this);
+        }
+
+        @Override
+        public void onBegin(org.eclipse.jetty.client.Response upstreamResponse) {
+            upstreamStatus = upstreamResponse.getStatus();
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response upstreamResponse) {
+            response.setStatus(upstreamResponse.getStatus());
+            ServletForwarding.copyResponseHeaders(upstreamResponse, exchange.forward(), response);
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response upstreamResponse, Content.Chunk chunk,
+                              Runnable demander) {
+            final ByteBuffer buffer = chunk.getByteBuffer();
+            final byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            try {
+                ResponseSink current = sink;
+                if (current == null) {
+                    current = async == null ? new BlockingSink(response.getOutputStream())
+                            : new NonBlockingSink(response.getOutputStream(), upstreamResponse);
+                    sink = current;
+                }
+                current.write(bytes, demander);
+            } catch (IOException | RuntimeException e) {
+                exchange.clientGone();
+                upstreamResponse.abort(e);
+            }
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (result.isSucceeded()) {
+                exchange.responded(result.getResponse().getStatus());
+                final ResponseSink current = sink;
+                if (current == null) {
+                    finish();
+                } else {
+                    current.finish(this::finish);
+                }
+                return;
+            }
+            switch (exchange.failed(result.getFailure(), upstreamStatus, response.isCommitted())) {
+                case RETRY_FRESH_CONNECTION, FAILOVER -> send();
+                case GIVE_UP -> giveUp(result.getFailure());
+            }
+        }
+
+        private void giveUp(Throwable failure) {
+            if (exchange.isClientGone() || response.isCommitted() || sink != null) {
+                abort(failure);
+                return;
+            }
+            try {
+                ServletForwarding.writeFailure(response, exchange.failure(), exchange.forward());
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("cannot write the failure answer", e);
+            }
+            finish();
+        }
+
+        /** The answer cannot be completed honestly: close the client connection instead of ending the response. */
+        private void abort(Throwable failure) {
+            response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, failure);
+            finish();
+        }
+
+        private void clientFailed(Throwable failure) {
+            exchange.clientGone();
+            exchange.cancelled();
+            abort(failure);
+        }
+
+        private void finish() {
+            if (done.compareAndSet(false, true)) {
+                finished.run();
+            }
+        }
+
+        /** A large or chunked body, read without blocking and streamed to the origin once. */
+        private final class StreamedBody implements ReadListener {
+
+            private final ServletInputStream in;
+            private final AsyncRequestContent streamed;
+            private final byte[] buffer = new byte[READ_BUFFER];
+            private final AtomicBoolean closed = new AtomicBoolean();
+
+            StreamedBody(ServletInputStream in, AsyncRequestContent streamed) {
+                this.in = in;
+                this.streamed = streamed;
+            }
+
+            @Override
+            public void onDataAvailable() throws IOException {
+                if (!closed.get()) {
+                    pump();
+                }
+            }
+
+            /** Reads at most one buffer; the next read waits until the origin side consumed it. */
+            private void pump() throws IOException {
+                while (true) {
+                    if (in.isFinished()) {
+                        onAllDataRead();
+                        return;
+                    }
+                    if (!in.isReady()) {
+                        return; // the container calls onDataAvailable when more arrives
+                    }
+                    final int read = in.read(buffer);
+                    if (read < 0) {
+                        onAllDataRead();
+                        return;
+                    }
+                    if (read > 0) {
+                        // A failed write means the upstream side gave up (its own failure is reported there):
+                        // stop reading, but do not blame the client.
+                        streamed.write(ByteBuffer.wrap(Arrays.copyOf(buffer, read)),
+                                Callback.from(this::resume, failure -> closed.set(true)));
+                        return;
+                    }
+                }
+            }
+
+            private void resume() {
+                if (closed.get()) {
+                    return;
+                }
+                try {
+                    pump();
+                } catch (IOException | RuntimeException e) {
+                    onError(e);
+                }
+            }
+
+            @Override
+            public void onAllDataRead() {
+                if (closed.compareAndSet(false, true)) {
+                    streamed.close();
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                exchange.clientGone();
+                if (closed.compareAndSet(false, true)) {
+                    streamed.fail(failure);
+                }
+            }
+        }
+
+        /** A body within the replay limit, read without blocking into memory before the first send. */
+        private final class BufferedBody implements ReadListener {
+
+            private final ServletInputStream in;
+            private final byte[] body;
+            private int filled;
+            private final AtomicBoolean complete = new AtomicBoolean();
+
+            BufferedBody(ServletInputStream in, int length) {
+                this.in = in;
+                this.body = new byte[length];
+            }
+
+            @Override
+            public void onDataAvailable() throws IOException {
+                while (filled < body.length && in.isReady()) {
+                    final int read = in.read(body, filled, body.length - filled);
+                    if (read < 0) {
+                        break;
+                    }
+                    filled += read;
+                }
+                if (filled == body.length) {
+                    onAllDataRead();
+                }
+            }
+
+            @Override
+            public void onAllDataRead() {
+                if (!complete.compareAndSet(false, true)) {
+                    return;
+                }
+                if (filled < body.length) {
+                    clientFailed(new IOException("client sent " + filled + " of " + body.length + " body bytes"));
+                    return;
+                }
+                exchange.bufferedBody(body);
+                send();
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                if (complete.compareAndSet(false, true)) {
+                    clientFailed(failure);
+                }
+            }
+        }
+
+        /** Writes a blocking response (no Context: the valve thread waits meanwhile). */
+        private final class BlockingSink implements ResponseSink {
+
+            private final ServletOutputStream out;
+
+            BlockingSink(ServletOutputStream out) {
+                this.out = out;
+            }
+
+            @Override
+            public void write(byte[] bytes, Runnable demander) throws IOException {
+                out.write(bytes);
+                demander.run();
+            }
+
+            @Override
+            public void finish(Runnable done) {
+                done.run();
+            }
+        }
+
+        /**
+         * Writes the response without blocking. Installed on the first content chunk, it leaves the first write to
+         * the container's initial {@code onWritePossible}, then writes each chunk when {@code isReady()} allows and
+         * demands the next only after the write went through.
+         */
+        private final class NonBlockingSink implements ResponseSink, WriteListener {
+
+            private final ServletOutputStream out;
+            private final org.eclipse.jetty.client.Response upstreamResponse;
+            private volatile byte[] pending;
+            private volatile Runnable demand;
+            private volatile Runnable completion;
+            private boolean listening;
+
+            NonBlockingSink(ServletOutputStream out, org.eclipse.jetty.client.Response upstreamResponse) {
+                this.out = out;
+                this.upstreamResponse = upstreamResponse;
+            }
+
+            @Override
+            public void write(byte[] bytes, Runnable demander) {
+                pending = bytes;
+                demand = demander;
+                if (!listening) {
+                    listening = true;
+                    // The container makes the first onWritePossible call itself, on its own thread: writing here
+                    // as well could write the chunk twice.
+                    out.setWriteListener(this);
+                    return;
+                }
+                drain();
+            }
+
+            @Override
+            public void finish(Runnable done) {
+                completion = done;
+                drain();
+            }
+
+            @Override
+            public void onWritePossible() {
+                drain();
+            }
+
+            private void drain() {
+                try {
+                    if (!out.isReady()) {
+                        return; // the container calls onWritePossible once the client took the data
+                    }
+                    final byte[] bytes = pending;
+                    if (bytes != null) {
+                        pending = null;
+                        out.write(bytes);
+                        if (!out.isReady()) {
+                            return;
+                        }
+                    }
+                    final Runnable next = demand;
+                    if (next != null) {
+                        demand = null;
+                        next.run();
+                        return;
+                    }
+                    final Runnable done = completion;
+                    if (done != null) {
+                        completion = null;
+                        done.run();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    onError(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                exchange.clientGone();
+                upstreamResponse.abort(failure);
+            }
+        }
+    }
+
+    /** A streamed body read with blocking calls on the upstream client's thread (blocking mode only). */
+    private static final class ClientBody extends InputStreamRequestContent {
+
+        private final long length;
+        private final ProxyExchange exchange;
+
+        ClientBody(ServletInputStream in, long length, ProxyExchange exchange) {
+            super(NO_CONTENT_TYPE, in);
+            this.length = length;
+            this.exchange = exchange;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            final Content.Chunk chunk = super.read();
+            if (Content.Chunk.isFailure(chunk)) {
+                exchange.clientGone(); // the client's failure, not the origin's
+            }
+            return chunk;
+        }
+    }
+
+    /** Where response bytes go, in async or blocking mode. */
+    private interface ResponseSink {
+
+        /** Writes a chunk, then runs {@code demander} (possibly later) to ask for the next one. */
+        void write(byte[] bytes, Runnable demander) throws IOException;
+
+        /** Runs {@code done} once everything written has been handed to the container. */
+        void finish(Runnable done);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.fulcrum.tomcat;
+
+import dev.fulcrum.routing.Router;
+import dev.fulcrum.testing.HostUnderTest;
+import dev.fulcrum.upstream.UpstreamClient;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Embedded Tomcat on 127.0.0.1:0 with {@link FulcrumValve} on the Host pipeline, followed by a tracker valve that
+ * counts what passes through; with {@code webapp}, a ROOT context whose servlet answers {@code own application}.
+ * Without a webapp Tomcat maps no Context, which makes the valve forward in its blocking mode.
+ */
+final class TomcatHost implements HostUnderTest {
+
+    private final boolean webapp;
+    private final AtomicInteger passedThrough = new AtomicInteger();
+    private Tomcat tomcat;
+    private Connector connector;
+    private Path baseDir;
+
+    TomcatHost(boolean webapp) {
+        this.webapp = webapp;
+    }
+
+    @Override
+    public void start(Router router, UpstreamClient upstream) throws Exception {
+        baseDir = Files.createTempDirectory("fulcrum-tomcat");
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        final FulcrumValve valve = new FulcrumValve();
+        valve.setRouter(router);
+        valve.setUpstreamClient(upstream);
+        tomcat.getHost().getPipeline().addValve(valve);
+        tomcat.getHost().getPipeline().addValve(new Tracker(passedThrough));
+        if (webapp) {
+            final Context context = tomcat.addContext("", baseDir.toString());
+            Tomcat.addServlet(context, "own", new OwnApplication());
+            context.addServletMappingDecoded("/*", "own");
+        }
+        tomcat.start();
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public boolean hasOwnApplication() {
+        return webapp;
+    }
+
+    @Override
+    public int ownApplicationRequests() {
+        return passedThrough.get();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        if (baseDir != null) {
+            try (Stream<Path> files = Files.walk(baseDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /** The next valve after Fulcrum's: counts every request Fulcrum passed down the pipeline. */
+    static final class Tracker extends ValveBase {
+
+        private final AtomicInteger count;
+
+        Tracker(AtomicInteger count) {
+            super(true);
+            this.count = count;
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, ServletException {
+            count.incrementAndGet();
+            getNext().invoke(request, response);
+        }
+    }
+
+    /** The host's own webapp. */
+    static final class OwnApplication extends HttpServlet {
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getOutputStream().write("own application".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
