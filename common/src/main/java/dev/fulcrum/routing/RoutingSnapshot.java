@@ -1,5 +1,7 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.affinity.AffinityCookieCodec;
+import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Pool;
@@ -46,7 +48,8 @@ final class RoutingSnapshot {
      * they reference are the same either way).
      */
     static RoutingSnapshot build(RoutingSnapshot previous, ConfigSnapshot config, HealthSnapshot health,
-                                 RoutingSettings settings, LoadRegistry loads, OriginConnections connections) {
+                                 RoutingSettings settings, LoadRegistry loads, OriginConnections connections,
+                                 AffinityCookieCodec codec, SessionStore sessions) {
         final Map<String, PoolPlan> pools = new HashMap<>();
         // Counters are pruned only when the configuration changed: a health update cannot add or remove origins,
         // and collecting 30,000 keys on every probe result would dominate the rebuild.
@@ -88,7 +91,7 @@ final class RoutingSnapshot {
             final LbPlan old = previous.hosts.find(name);
             try {
                 byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
-                        : new LbPlan(lb, pools, settings, connections));
+                        : new LbPlan(lb, pools, settings, connections, codec, sessions));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
                         + e.getMessage(), e);
