@@ -5,19 +5,21 @@ import javax.crypto.ShortBufferException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code __cflb} cookie (spec §5.1): an opaque, tamper-proof token naming the load balancer, pool and origin a
  * session is pinned to, and when the pin expires.
  *
- * <p>Token [G]: 45 bytes in base64url without padding (60 characters):
+ * <p>Token [G]: 48 bytes in base64url without padding (64 characters):
  * <pre>
  *   0      version (1)
  *   1..4   expiry, epoch seconds, unsigned big-endian
  *   5..12  load balancer: stable hash of its id
  *   13..20 pool: stable hash of its id
  *   21..28 origin: stable hash of address:port (its identity, as in hash steering)
- *   29..44 HMAC-SHA256 of bytes 0..28 with the {@link AffinityKey}, first 16 bytes
+ *   29..31 random nonce, so two clients pinned to one origin in the same second are two sessions
+ *   32..47 HMAC-SHA256 of bytes 0..31 with the {@link AffinityKey}, first 16 bytes
  * </pre>
  * The hashes are the routing core's ({@code routing.origin.Hashing}), so any node with the same key and
  * configuration reads any node's cookie. Renaming an origin keeps its pins; changing its address or port does not.
@@ -38,7 +40,7 @@ public final class AffinityCookieCodec {
     public static final long CLOCK_SKEW_SECONDS = 60;
 
     static final int VERSION = 1;
-    static final int PAYLOAD_BYTES = 29;
+    static final int PAYLOAD_BYTES = 32;
     static final int MAC_BYTES = 16;
     static final int TOKEN_BYTES = PAYLOAD_BYTES + MAC_BYTES;
     static final int TOKEN_CHARS = TOKEN_BYTES / 3 * 4;
@@ -54,7 +56,10 @@ public final class AffinityCookieCodec {
         }
     }
 
-    /** A verified pin read from a cookie. */
+    /**
+     * A verified pin read from a cookie; {@code sessionHash} is a keyed hash of the whole token (its signature), so
+     * it is evenly spread and differs per cookie.
+     */
     public record Pin(long poolHash, long originHash, long expiresEpochSecond, long sessionHash) {
     }
 
@@ -84,6 +89,10 @@ public final class AffinityCookieCodec {
         putLong(t, 5, lbHash);
         putLong(t, 13, poolHash);
         putLong(t, 21, originHash);
+        final int nonce = ThreadLocalRandom.current().nextInt();
+        t[29] = (byte) (nonce >>> 16);
+        t[30] = (byte) (nonce >>> 8);
+        t[31] = (byte) nonce;
         sign(s);
         System.arraycopy(s.digest, 0, t, PAYLOAD_BYTES, MAC_BYTES);
         final byte[] out = new byte[TOKEN_CHARS];

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the load balancer) and kept across configuration changes.
  *
  * <p>Bounded: idle sessions expire lazily (a lookup that finds one past its TTL removes it), and the store holds at
- * most {@code maxSessions} (default {@value #DEFAULT_MAX_SESSIONS}, about 100 bytes each). When a new session meets
+ * most {@code maxSessions} (default {@value #DEFAULT_MAX_SESSIONS}, about 100 bytes each; threads storing new
+ * sessions at the very same moment may each overshoot it by one, as the size check takes no lock). When a new session meets
  * a full store, the thread that stored it sweeps once: first every expired session, then, if still above 90 % of
  * the cap, about the least recently used sessions down to 90 % (cut-off estimated from a sample of 1,024 last-use
  * times; sessions used in the same second as the cut-off go last). A new session that arrives while another thread
