@@ -3,6 +3,7 @@ package dev.fulcrum.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.json.ConfigJson;
+import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.store.ConfigStore;
 
 import java.lang.System.Logger.Level;
@@ -34,7 +35,13 @@ public final class ApiRouter {
     private final BearerAuth auth;
     private final Routes routes = new Routes();
 
+    /** The API without pool health and previews (their routes answer 7003/7000). */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock) {
+        this(store, auth, clock, null);
+    }
+
+    /** @param health the running health monitor behind pool health and previews; null leaves those routes out */
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health) {
         this.auth = Objects.requireNonNull(auth, "auth");
         final ApiContext ctx = new ApiContext(Objects.requireNonNull(store, "store"), new ConfigJson(),
                 Objects.requireNonNull(clock, "clock"));
@@ -46,6 +53,9 @@ public final class ApiRouter {
         new MonitorResource(ctx).register(routes);
         new SearchResource(ctx).register(routes);
         new RegionResource(ctx).register(routes);
+        if (health != null) {
+            new HealthResource(ctx, health).register(routes);
+        }
     }
 
     public ApiResponse handle(ApiRequest request) {

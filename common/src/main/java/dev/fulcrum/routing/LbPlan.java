@@ -7,6 +7,7 @@ import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.RandomSteering;
+import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.routing.steering.GeoCandidates;
 import dev.fulcrum.routing.steering.PoolSteering;
@@ -134,7 +135,7 @@ final class LbPlan {
         if (country == null) {
             return candidates;
         }
-        final String region = CountryRegions.regionOf(country);
+        final String region = Regions.regionOf(country);
         final List<String> ids = GeoCandidates.select(config, settings.pop(), country,
                 region != null ? region : settings.region());
         final CandidateList list = geoLists.get(ids);

@@ -1,5 +1,7 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.config.Regions;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -33,7 +35,7 @@ public record RoutingSettings(String pop, String country, String region, double 
         pop = code("pop", pop, POP, "2-8 letters or digits, e.g. LAX");
         country = code("country", country, COUNTRY, "ISO-3166-1 alpha-2, e.g. DE");
         region = blankToNull(region) == null ? null : region.trim().toUpperCase(Locale.ROOT);
-        if (region != null && !CountryRegions.REGIONS.contains(region)) {
+        if (region != null && !Regions.isRegion(region)) {
             throw new IllegalArgumentException("region: " + region
                     + " (expected: one of WNAM ENAM WEU EEU NSAM SSAM OC ME NAF SAF SAS SEAS NEAS)");
         }
@@ -63,7 +65,49 @@ public record RoutingSettings(String pop, String country, String region, double 
     public static RoutingSettings of(String pop, String country, double latitude, double longitude) {
         final RoutingSettings raw = new RoutingSettings(pop, country, null, latitude, longitude, null,
                 blankToNull(pop) == null ? "FUL" : pop);
-        return raw.withRegion(CountryRegions.regionOf(raw.country()));
+        return raw.withRegion(Regions.regionOf(raw.country()));
+    }
+
+    /** Text keys understood by {@link #from(Function)}: valve attributes, ini properties, init parameters. */
+    public static final String POP_KEY = "pop";
+    public static final String COUNTRY_KEY = "country";
+    public static final String REGION_KEY = "region";
+    public static final String LATITUDE_KEY = "latitude";
+    public static final String LONGITUDE_KEY = "longitude";
+    public static final String CLIENT_COUNTRY_HEADER_KEY = "clientCountryHeader";
+
+    /** Every key {@link #from} reads. */
+    public static final java.util.Set<String> KEYS = java.util.Set.of(POP_KEY, COUNTRY_KEY, REGION_KEY, LATITUDE_KEY,
+            LONGITUDE_KEY, CLIENT_COUNTRY_HEADER_KEY);
+
+    /**
+     * Reads a node location from text settings; a missing or blank key stays unset. The region defaults to the
+     * country's, the colo to the PoP code.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what was expected
+     */
+    public static RoutingSettings from(java.util.function.Function<String, String> settings) {
+        final RoutingSettings located = of(settings.apply(POP_KEY), settings.apply(COUNTRY_KEY),
+                coordinate(settings, LATITUDE_KEY), coordinate(settings, LONGITUDE_KEY));
+        final String region = blankToNull(settings.apply(REGION_KEY));
+        final RoutingSettings withRegion = region == null ? located : located.withRegion(region);
+        return withRegion.withClientCountryHeader(settings.apply(CLIENT_COUNTRY_HEADER_KEY));
+    }
+
+    private static double coordinate(java.util.function.Function<String, String> settings, String key) {
+        final String text = blankToNull(settings.apply(key));
+        if (text == null) {
+            return Double.NaN;
+        }
+        try {
+            final double value = Double.parseDouble(text.trim());
+            if (Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(key + ": '" + text + "' (expected: a number in degrees)");
     }
 
     public RoutingSettings withRegion(String newRegion) {
@@ -88,7 +132,7 @@ public record RoutingSettings(String pop, String country, String region, double 
      * country, the United States and Canada as {@code ENAM}.
      */
     public static String regionOf(String country) {
-        return country == null ? null : CountryRegions.regionOf(country.toUpperCase(Locale.ROOT));
+        return country == null ? null : Regions.regionOf(country.toUpperCase(Locale.ROOT));
     }
 
     private static String code(String field, String value, Pattern pattern, String expected) {

@@ -4,6 +4,12 @@ import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
+import dev.fulcrum.health.HealthMonitor;
+import dev.fulcrum.health.HealthSettings;
+import dev.fulcrum.health.Ticker;
+import dev.fulcrum.routing.Router;
+import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.store.ConfigStore;
 import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
@@ -27,7 +33,8 @@ import java.util.function.Consumer;
  * serve {@link #api()} and route with what {@link #addSnapshotListener} delivers.
  *
  * <p>Start order: data directory → store (refusing a corrupt file, which is left untouched) → the first account, if
- * there is none → the API token → the API. A failed start leaves nothing open.
+ * there is none → the API token → the health monitors (fed every committed snapshot) → the API. A failed start
+ * leaves nothing open.
  *
  * <p>Thread safety: {@link #start()} and {@link #stop()} are serialized; the accessors may be called from any thread
  * while running.
@@ -42,7 +49,8 @@ public final class Fulcrum implements AutoCloseable {
     private final List<Consumer<ConfigSnapshot>> listeners = new CopyOnWriteArrayList<>();
 
     /** Everything that exists only while running; replaced as a whole so readers never see half of it. */
-    private record Running(ConfigStore store, ApiRouter api, String generatedToken) {
+    private record Running(ConfigStore store, HealthMonitor health, SnapshotRouter router, UpstreamClient upstream,
+                           ApiRouter api, String generatedToken) {
     }
 
     private volatile Running running;
@@ -71,25 +79,48 @@ public final class Fulcrum implements AutoCloseable {
         final Path dataDir = settings.dataDir().toAbsolutePath();
         createDataDir(dataDir);
         final ConfigStore store = openStore(dataDir);
+        HealthMonitor health = null;
+        UpstreamClient upstream = null;
         try {
+            health = new HealthMonitor(HealthSettings.defaults().withTime(Ticker.system(), clock));
             ensureFirstAccount(store);
             final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock);
+            // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor
+            // on the request path, only the snapshot it rebuilt from them.
+            final SnapshotRouter router = new SnapshotRouter(settings.routing());
+            store.addListener(router::update);
+            health.addListener(router::update);
+            // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
+            health.start();
+            store.addListener(health::update);
+            upstream = UpstreamClient.start(settings.upstream(), router.connections());
+            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
             listeners.forEach(store::addListener);
-            running = new Running(store, api, token.generatedToken());
+            running = new Running(store, health, router, upstream, api, token.generatedToken());
             return this;
         } catch (RuntimeException e) {
             store.close();
+            if (health != null) {
+                health.close();
+            }
+            if (upstream != null) {
+                upstream.close();
+            }
             throw e;
         }
     }
 
-    /** Closes the store. Idempotent. */
+    /**
+     * Closes the store, stops the health monitors and the upstream client. Idempotent. The host stops serving
+     * requests first: a forward in flight after this fails like an unreachable origin.
+     */
     public synchronized void stop() {
         final Running r = running;
         running = null;
         if (r != null) {
             r.store().close();
+            r.health().close();
+            r.upstream().close();
         }
     }
 
@@ -106,6 +137,16 @@ public final class Fulcrum implements AutoCloseable {
         return settings;
     }
 
+    /** The routing core, fed by the store and the health monitors; wrappers call {@link Router#route}. */
+    public SnapshotRouter router() {
+        return require().router();
+    }
+
+    /** The one upstream client of this runtime, shared by every wrapper; owned (and closed) by the runtime. */
+    public UpstreamClient upstream() {
+        return require().upstream();
+    }
+
     /** The REST API handler; serve it at {@link ApiRouter#PREFIX} (e.g. through {@code servlet.ApiServlet}). */
     public ApiRouter api() {
         return require().api();
@@ -113,6 +154,11 @@ public final class Fulcrum implements AutoCloseable {
 
     public ConfigStore store() {
         return require().store();
+    }
+
+    /** The health monitors of the committed configuration; subscribe with {@link HealthMonitor#addListener}. */
+    public HealthMonitor health() {
+        return require().health();
     }
 
     /**

@@ -18,12 +18,14 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -35,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -173,8 +176,9 @@ public abstract class DataPlaneContract {
     }
 
     /** A body of unknown length: the client sends it chunked. */
-    protected static Request.Content chunked(byte[] body) {
-        return new InputStreamRequestContent(new ByteArrayInputStream(body));
+    protected Request.Content chunked(byte[] body) {
+        return new InputStreamRequestContent("application/octet-stream", new ByteArrayInputStream(body),
+                new ByteBufferPool.Sized(client.getByteBufferPool()));
     }
 
     protected Load.Result burst() throws InterruptedException {
@@ -205,6 +209,25 @@ public abstract class DataPlaneContract {
         assertThat(seen.method()).isEqualTo("GET");
         assertThat(seen.path()).isEqualTo("/some/path%20x");
         assertThat(seen.query()).isEqualTo("q=a%20b&r=c+d&s=%2F");
+        if (host.hasOwnApplication()) {
+            assertThat(host.ownApplicationRequests()).as("a forwarded request never passes down").isZero();
+        }
+    }
+
+    @Test
+    void answersExpectContinueItselfAndForwardsTheBody() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        final byte[] body = "{\"k\":\"v\"}".getBytes(StandardCharsets.UTF_8);
+        final ContentResponse response = request(LB_HOST, "/json").method("PUT")
+                .headers(h -> h.put(HttpHeader.EXPECT, "100-continue"))
+                .body(new BytesRequestContent("application/json", body)).send();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(a.lastRequest().method()).isEqualTo("PUT");
+        assertThat(a.lastRequest().body()).isEqualTo(body);
+        assertThat(a.lastRequest().header("Expect")).isNull();
     }
 
     @Test
@@ -250,6 +273,22 @@ public abstract class DataPlaneContract {
         for (int i = 0; i < size; i += 4099) {
             assertThat(body[i]).isEqualTo((byte) ('a' + i % 26));
         }
+    }
+
+    @Test
+    void aClientLeavingMidResponseIsStillReportedOnce() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("p", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final CompletableFuture<Throwable> aborted = new CompletableFuture<>();
+        final Request big = request(LB_HOST, "/big?size=" + 64 * 1024 * 1024);
+        big.onResponseContent((response, content) -> big.abort(new IOException("client leaves")))
+                .send(result -> aborted.complete(result.getFailure()));
+
+        assertThat(aborted.get(30, TimeUnit.SECONDS)).hasMessage("client leaves");
+        assertAllReported(router, p);
     }
 
     @Test
@@ -808,7 +847,7 @@ public abstract class DataPlaneContract {
         final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router, UpstreamSettings.DEFAULTS.withReadTimeout(Duration.ofMillis(300)));
 
-        final ContentResponse response = get(LB_HOST, "/?delay=1500");
+        final ContentResponse response = get(LB_HOST, "/?delay=900");
 
         assertThat(response.getStatus()).isEqualTo(524);
         assertThat(response.getContentAsString()).isEqualTo("error code: 524");

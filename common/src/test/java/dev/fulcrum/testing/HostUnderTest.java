@@ -7,6 +7,7 @@ import dev.fulcrum.upstream.UpstreamClient;
  * A container hosting a Fulcrum wrapper for {@link DataPlaneContract}: embedded Jetty with the proxy servlet, or
  * embedded Tomcat with the valve in front of a plain webapp.
  */
+@SuppressWarnings("try") // close() stops a server, which may be interrupted
 public interface HostUnderTest extends AutoCloseable {
 
     /** Starts the container on 127.0.0.1, port 0, with {@code router} and the shared {@code upstream} client. */

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * status. {@link #closeReusedAfter} makes it drop a kept-alive connection that is reused after an idle gap without
  * answering, as an origin closing an idle connection at the very moment it is reused.
  */
+@SuppressWarnings("try") // close() stops a server, which may be interrupted
 public final class LoopbackOrigin implements AutoCloseable {
 
     /** One request as the origin saw it. */

@@ -16,6 +16,7 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
@@ -190,7 +191,7 @@ public class FulcrumProxyServlet extends ProxyServlet {
             exchange.bufferedBody(body);
             return new BytesRequestContent(NO_CONTENT_TYPE, body);
         }
-        return new StreamedBody(request, exchange);
+        return new StreamedBody(request, exchange, new ByteBufferPool.Sized(upstream.httpClient().getByteBufferPool()));
     }
 
     @Override
@@ -244,13 +245,20 @@ public class FulcrumProxyServlet extends ProxyServlet {
     }
 
     private void resend(HttpServletRequest request, HttpServletResponse response, ProxyExchange exchange) {
-        final Request proxyRequest = newProxyRequest(request, null);
-        copyRequestHeaders(request, proxyRequest);
-        addProxyHeaders(request, proxyRequest);
-        if (exchange.bufferedBody() != null) {
-            proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, exchange.bufferedBody()));
+        try {
+            final Request proxyRequest = newProxyRequest(request, null);
+            copyRequestHeaders(request, proxyRequest);
+            addProxyHeaders(request, proxyRequest);
+            if (exchange.bufferedBody() != null) {
+                proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, exchange.bufferedBody()));
+            }
+            sendProxyRequest(request, response, proxyRequest);
+        } catch (RuntimeException e) {
+            // Nothing was sent for this attempt: report it and answer rather than leave the client waiting.
+            _log.warn("cannot resend {} {}", request.getMethod(), request.getRequestURI(), e);
+            exchange.cancelled();
+            sendProxyResponseError(request, response, HttpServletResponse.SC_BAD_GATEWAY);
         }
-        sendProxyRequest(request, response, proxyRequest);
     }
 
     private void giveUp(HttpServletRequest request, HttpServletResponse response, ProxyExchange exchange) {
@@ -277,8 +285,9 @@ public class FulcrumProxyServlet extends ProxyServlet {
         private final long length;
         private final ProxyExchange exchange;
 
-        StreamedBody(HttpServletRequest request, ProxyExchange exchange) throws IOException {
-            super(NO_CONTENT_TYPE, request.getInputStream());
+        StreamedBody(HttpServletRequest request, ProxyExchange exchange, ByteBufferPool.Sized buffers)
+                throws IOException {
+            super(NO_CONTENT_TYPE, request.getInputStream(), buffers);
             this.length = request.getContentLengthLong();
             this.exchange = exchange;
         }

@@ -18,6 +18,7 @@ class JettyDataPlaneTest extends DataPlaneContract {
         return new JettyHost();
     }
 
+    @SuppressWarnings("try") // close() stops a server, which may be interrupted
     private static final class JettyHost implements HostUnderTest {
 
         private Server server;

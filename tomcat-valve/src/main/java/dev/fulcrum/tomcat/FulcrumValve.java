@@ -4,6 +4,7 @@ import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
+import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import jakarta.servlet.ServletException;
@@ -136,6 +137,11 @@ public final class FulcrumValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
+        if (request.getAttribute(ProxyExchange.ATTRIBUTE) != null) {
+            // Tomcat re-dispatching a request this valve already forwards (an async error dispatch): its exchange
+            // answers it; it must neither be routed a second time nor reach a webapp.
+            return;
+        }
         final RouteDecision decision = router.route(new ServletRequestView(request));
         if (decision == null) {
             getNext().invoke(request, response);

@@ -6,6 +6,8 @@ import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -13,12 +15,14 @@ import jakarta.servlet.WriteListener;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.coyote.ActionCode;
+import org.apache.coyote.ContinueResponseTiming;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
@@ -34,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Async.</b> When the request is mapped to a webapp (Tomcat needs a Context for servlet async), the request
  * is put in async mode and nothing blocks a Tomcat thread: the request body is read with a {@link ReadListener}
- * into Jetty's {@link AsyncRequestContent} one buffer at a time (the next read waits for the client to have sent
+ * into Jetty's {@link AsyncRequestContent} one buffer at a time (the next read waits until the upstream side took
  * the previous one), and the response is written with a {@link WriteListener}, demanding the next upstream chunk
  * only once the previous one was written. Each side follows the servlet hand-off rule: after {@code isReady()}
  * returned false only the container calls back, so the two threads never touch a stream at once.
@@ -58,10 +62,25 @@ final class TomcatForwarder {
     }
 
     /** Forwards the request; returns once async processing started, or, in blocking mode, once it finished. */
-    void forward(Request request, Response response, RouteDecision.Forward forward) throws IOException {
+    void forward(Request request, Response response, RouteDecision.Forward forward) {
         final RequestBody body = ServletForwarding.requestBody(request, upstream.settings().replayBufferBytes());
         final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), body);
         request.setAttribute(ProxyExchange.ATTRIBUTE, exchange);
+        try {
+            if (body != RequestBody.NONE) {
+                // Tomcat sends "100 Continue" from StandardContextValve, which forwarded requests never reach: send
+                // it here, at the connector-configured moment, or a client waiting for it never sends its body.
+                response.sendAcknowledgement(ContinueResponseTiming.IMMEDIATELY);
+            }
+            start(request, response, exchange);
+        } catch (RuntimeException e) {
+            exchange.cancelled(); // decided but never sent: the outcome is still owed
+            throw e;
+        }
+    }
+
+    /** Async when Tomcat mapped a Context (servlet async needs one), else blocking on this thread. */
+    private void start(Request request, Response response, ProxyExchange exchange) {
         if (request.getContext() == null) {
             final CountDownLatch done = new CountDownLatch(1);
             new Exchange(request, response, exchange, null, done::countDown).start();
@@ -77,7 +96,9 @@ final class TomcatForwarder {
         final AsyncContext async = request.startAsync();
         // Upstream timeouts bound the exchange; the container must not time it out on its own.
         async.setTimeout(0);
-        new Exchange(request, response, exchange, async, async::complete).start();
+        final Exchange forwarding = new Exchange(request, response, exchange, async, async::complete);
+        async.addListener(forwarding.clientWatch());
+        forwarding.start();
     }
 
     /** One client request in flight: its body source, its response sink and its upstream attempts. */
@@ -94,6 +115,8 @@ final class TomcatForwarder {
         private org.eclipse.jetty.client.Request.Content streamed;
         private volatile ResponseSink sink;
         private volatile int upstreamStatus;
+        /** The upstream request in flight, aborted when the client goes away. */
+        private volatile org.eclipse.jetty.client.Request current;
 
         Exchange(Request request, Response response, ProxyExchange exchange, AsyncContext async, Runnable finished) {
             this.request = request;
@@ -112,7 +135,8 @@ final class TomcatForwarder {
                     case STREAMED -> {
                         final ServletInputStream in = request.getInputStream();
                         if (async == null) {
-                            streamed = new ClientBody(in, request.getContentLengthLong(), exchange);
+                            streamed = new ClientBody(in, request.getContentLengthLong(), exchange,
+                                    new ByteBufferPool.Sized(upstream.httpClient().getByteBufferPool()));
                         } else {
                             final AsyncRequestContent content = new AsyncRequestContent(NO_CONTENT_TYPE);
                             streamed = content;
@@ -122,7 +146,7 @@ final class TomcatForwarder {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                clientFailed(e);
+                abandon(e);
             }
         }
 
@@ -132,7 +156,7 @@ final class TomcatForwarder {
             if (async == null) {
                 final byte[] body = in.readNBytes(length);
                 if (body.length < length) {
-                    clientFailed(new IOException("client sent " + body.length + " of " + length + " body bytes"));
+                    abandon(new IOException("client sent " + body.length + " of " + length + " body bytes"));
                     return;
                 }
                 exchange.bufferedBody(body);
@@ -153,6 +177,7 @@ final class TomcatForwarder {
                 proxyRequest.body(streamed);
             }
             upstreamStatus = 0;
+            current = proxyRequest;
             exchange.begin();
             upstream.send(proxyRequest, exchange.freshConnection(), this);
         }
@@ -201,8 +226,18 @@ final class TomcatForwarder {
                 return;
             }
             switch (exchange.failed(result.getFailure(), upstreamStatus, response.isCommitted())) {
-                case RETRY_FRESH_CONNECTION, FAILOVER -> send();
+                case RETRY_FRESH_CONNECTION, FAILOVER -> resend();
                 case GIVE_UP -> giveUp(result.getFailure());
+            }
+        }
+
+        private void resend() {
+            try {
+                send();
+            } catch (RuntimeException e) {
+                // Nothing was sent for this attempt: report it and close rather than leave the client waiting.
+                LOG.warn("cannot resend " + request.getMethod() + ' ' + request.getRequestURI(), e);
+                abandon(e);
             }
         }
 
@@ -225,7 +260,8 @@ final class TomcatForwarder {
             finish();
         }
 
-        private void clientFailed(Throwable failure) {
+        /** Ends the request without an answer: the attempt is reported cancelled and the client connection closed. */
+        private void abandon(Throwable failure) {
             exchange.clientGone();
             exchange.cancelled();
             abort(failure);
@@ -233,8 +269,54 @@ final class TomcatForwarder {
 
         private void finish() {
             if (done.compareAndSet(false, true)) {
-                finished.run();
+                try {
+                    finished.run();
+                } catch (IllegalStateException e) {
+                    // The container already completed the request after a client-side error.
+                    LOG.debug("request already completed", e);
+                }
             }
+        }
+
+        /**
+         * Watches the client side of the async request: an I/O error, a timeout or a completion Fulcrum did not
+         * ask for means the client went away, so the upstream request is abandoned and reported cancelled.
+         */
+        AsyncListener clientWatch() {
+            return new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    if (done.compareAndSet(false, true)) {
+                        clientLeft(new IOException("request completed by the container"));
+                    }
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                    clientLeft(new IOException("async timeout"));
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                    clientLeft(event.getThrowable() == null ? new IOException("client error") : event.getThrowable());
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            };
+        }
+
+        private void clientLeft(Throwable failure) {
+            exchange.clientGone();
+            final org.eclipse.jetty.client.Request inFlight = current;
+            if (inFlight != null) {
+                inFlight.abort(failure); // its completion reports the attempt cancelled
+            } else {
+                exchange.cancelled();
+            }
+            // Completing here keeps Tomcat from an error dispatch of a request that is already answered.
+            finish();
         }
 
         /** A large or chunked body, read without blocking and streamed to the origin once. */
@@ -342,7 +424,7 @@ final class TomcatForwarder {
                     return;
                 }
                 if (filled < body.length) {
-                    clientFailed(new IOException("client sent " + filled + " of " + body.length + " body bytes"));
+                    abandon(new IOException("client sent " + filled + " of " + body.length + " body bytes"));
                     return;
                 }
                 exchange.bufferedBody(body);
@@ -352,7 +434,7 @@ final class TomcatForwarder {
             @Override
             public void onError(Throwable failure) {
                 if (complete.compareAndSet(false, true)) {
-                    clientFailed(failure);
+                    abandon(failure);
                 }
             }
         }
@@ -390,7 +472,7 @@ final class TomcatForwarder {
             private volatile byte[] pending;
             private volatile Runnable demand;
             private volatile Runnable completion;
-            private boolean listening;
+            private volatile boolean listening;
 
             NonBlockingSink(ServletOutputStream out, org.eclipse.jetty.client.Response upstreamResponse) {
                 this.out = out;
@@ -465,8 +547,8 @@ final class TomcatForwarder {
         private final long length;
         private final ProxyExchange exchange;
 
-        ClientBody(ServletInputStream in, long length, ProxyExchange exchange) {
-            super(NO_CONTENT_TYPE, in);
+        ClientBody(ServletInputStream in, long length, ProxyExchange exchange, ByteBufferPool.Sized buffers) {
+            super(NO_CONTENT_TYPE, in, buffers);
             this.length = length;
             this.exchange = exchange;
         }

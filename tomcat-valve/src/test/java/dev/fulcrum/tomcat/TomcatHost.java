@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  * counts what passes through; with {@code webapp}, a ROOT context whose servlet answers {@code own application}.
  * Without a webapp Tomcat maps no Context, which makes the valve forward in its blocking mode.
  */
+@SuppressWarnings("try") // close() stops a server, which may be interrupted
 final class TomcatHost implements HostUnderTest {
 
     private final boolean webapp;

@@ -1,0 +1,81 @@
+package dev.fulcrum.health;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One scheduled (monitor, pool, origin) pair: its plan, state machine, display labels and next timer. At most one
+ * check of a pair is in flight: the next one is scheduled only when the previous one finished.
+ */
+final class OriginCheck {
+
+    /** Names for events and logs; they may change without resetting the pair. */
+    record Labels(String poolName, String originName, String address, int port) {
+    }
+
+    private final String poolId;
+    private final String originKey;
+    private final CheckPlan plan;
+    private final OriginTracker tracker;
+    private volatile Labels labels;
+    private volatile boolean stopped;
+    private ScheduledFuture<?> next;
+
+    OriginCheck(String poolId, String originKey, CheckPlan plan, Labels labels) {
+        this.poolId = poolId;
+        this.originKey = originKey;
+        this.plan = plan;
+        this.labels = labels;
+        this.tracker = new OriginTracker(plan.consecutiveUp(), plan.consecutiveDown());
+    }
+
+    String poolId() {
+        return poolId;
+    }
+
+    String originKey() {
+        return originKey;
+    }
+
+    CheckPlan plan() {
+        return plan;
+    }
+
+    OriginTracker tracker() {
+        return tracker;
+    }
+
+    Labels labels() {
+        return labels;
+    }
+
+    void relabel(Labels newLabels) {
+        labels = newLabels;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** Schedules {@code task} after {@code delayMillis} unless stopped (or the scheduler is shutting down). */
+    synchronized void schedule(ScheduledExecutorService scheduler, Runnable task, long delayMillis) {
+        if (stopped) {
+            return;
+        }
+        try {
+            next = scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            stopped = true;
+        }
+    }
+
+    /** Stops for good: the timer is cancelled and a result still in flight is dropped. */
+    synchronized void stop() {
+        stopped = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.fulcrum.health;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The probing machinery shared by the monitors and previews: one check = one attempt, retried immediately while it
+ * times out (spec §3 {@code retries}), through the {@link ProbeGate}.
+ *
+ * <p>Threads, fixed whatever the number of origins: the health scheduler (also Jetty's scheduler here), a small
+ * Jetty pool for the two probe clients (one selector each), one NIO.2 group thread for tcp/smtp, and a bounded pool
+ * (idle threads expire) for the blocking calls the JDK leaves no alternative to: host-name lookups for tcp/smtp and
+ * {@code isReachable} for icmp_ping/udp_icmp.
+ */
+final class Probes implements AutoCloseable {
+
+    private static final int HTTP_THREADS = 8;
+    private static final int BLOCKING_THREADS = 4;
+    private static final int BLOCKING_QUEUE = 10_000;
+    private static final Duration DESTINATION_IDLE = Duration.ofSeconds(30);
+    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ProbeGate gate;
+    private final QueuedThreadPool httpThreads;
+    private final HttpClient verifying;
+    private final HttpClient insecure;
+    private final AsynchronousChannelGroup group;
+    private final ThreadPoolExecutor blocking;
+    private final HttpProbe http;
+    private final TcpProbe tcp;
+    private final SmtpProbe smtp;
+    private final IcmpProbe icmp;
+    private final UdpIcmpProbe udp;
+
+    Probes(HealthSettings settings, ScheduledExecutorService scheduler) {
+        this.gate = new ProbeGate(settings.maxConcurrentProbes());
+        this.httpThreads = new QueuedThreadPool(HTTP_THREADS, 2);
+        httpThreads.setName("fulcrum-health-http");
+        httpThreads.setDaemon(true);
+        httpThreads.setReservedThreads(0);
+        final ScheduledExecutorScheduler jettyScheduler = new ScheduledExecutorScheduler(scheduler);
+        this.blocking = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(BLOCKING_QUEUE), daemonThreads("fulcrum-health-blocking"));
+        blocking.allowCoreThreadTimeOut(true);
+        final SslContextFactory.Client verifyingTls = new SslContextFactory.Client();
+        if (settings.trustStore() != null) {
+            verifyingTls.setTrustStore(settings.trustStore());
+        }
+        final SslContextFactory.Client insecureTls = new SslContextFactory.Client(true);
+        // allow_insecure skips certificate validation entirely, the name check included.
+        insecureTls.setEndpointIdentificationAlgorithm(null);
+        this.verifying = newClient("fulcrum-health-https", verifyingTls, jettyScheduler);
+        this.insecure = newClient("fulcrum-health-insecure", insecureTls, jettyScheduler);
+        try {
+            this.group = AsynchronousChannelGroup.withFixedThreadPool(1, daemonThreads("fulcrum-health-nio"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the probe channel group", e);
+        }
+        final Ticker ticker = settings.ticker();
+        this.http = new HttpProbe(verifying, insecure, ticker);
+        this.tcp = new TcpProbe(group, scheduler, blocking, ticker);
+        this.smtp = new SmtpProbe(group, scheduler, blocking, ticker);
+        this.icmp = new IcmpProbe(blocking, ticker);
+        this.udp = new UdpIcmpProbe(icmp, scheduler, blocking);
+    }
+
+    private HttpClient newClient(String name, SslContextFactory.Client tls, ScheduledExecutorScheduler scheduler) {
+        final ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        connector.setExecutor(httpThreads);
+        connector.setScheduler(scheduler);
+        connector.setSslContextFactory(tls);
+        final HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setName(name);
+        client.setExecutor(httpThreads);
+        client.setScheduler(scheduler);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        client.setFollowRedirects(false);
+        client.setDestinationIdleTimeout(DESTINATION_IDLE.toMillis());
+        client.setSocketAddressResolver(new HttpProbe.Resolver(
+                new SocketAddressResolver.Async(httpThreads, scheduler, DNS_TIMEOUT.toMillis())));
+        return client;
+    }
+
+    void start() throws Exception {
+        httpThreads.start();
+        for (final HttpClient client : new HttpClient[] {verifying, insecure}) {
+            client.start();
+            // After start, which installs the default decoders: probes ask for no compression (the body is matched
+            // as sent, and a probe has no use for it).
+            client.getContentDecoderFactories().clear();
+        }
+    }
+
+    /** Runs one check of {@code target}: its attempts, retried while they time out. Never fails exceptionally. */
+    CompletableFuture<ProbeResult> check(ProbeTarget target) {
+        if (target.configError() != null) {
+            return CompletableFuture.completedFuture(ProbeResult.fail(FailureReason.MONITOR_CONFIG_ERROR));
+        }
+        return attempt(target, target.retries());
+    }
+
+    private CompletableFuture<ProbeResult> attempt(ProbeTarget target, int retriesLeft) {
+        return gate.run(() -> probeFor(target).attempt(target)).thenCompose(result ->
+                !result.passed() && result.reason().isTimeout() && retriesLeft > 0
+                        ? attempt(target, retriesLeft - 1)
+                        : CompletableFuture.completedFuture(result));
+    }
+
+    private Probe probeFor(ProbeTarget target) {
+        return switch (target.type()) {
+            case ProbeTarget.HTTP, ProbeTarget.HTTPS -> http;
+            case ProbeTarget.TCP -> tcp;
+            case ProbeTarget.SMTP -> smtp;
+            case ProbeTarget.ICMP_PING -> icmp;
+            case ProbeTarget.UDP_ICMP -> udp;
+            default -> throw new IllegalStateException("no probe for type " + target.type());
+        };
+    }
+
+    int inFlight() {
+        return gate.inFlight();
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(verifying);
+        stopQuietly(insecure);
+        stopQuietly(httpThreads);
+        try {
+            group.shutdownNow();
+        } catch (IOException e) {
+            System.getLogger(Probes.class.getName()).log(System.Logger.Level.DEBUG, "stopping the channel group", e);
+        }
+        blocking.shutdownNow();
+    }
+
+    private static void stopQuietly(org.eclipse.jetty.util.component.LifeCycle component) {
+        try {
+            component.stop();
+        } catch (Exception e) {
+            System.getLogger(Probes.class.getName()).log(System.Logger.Level.DEBUG, "stopping " + component, e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        final AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            final Thread thread = new Thread(runnable, prefix + '-' + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
