@@ -1,5 +1,7 @@
 package dev.fulcrum.runtime;
 
+import dev.fulcrum.affinity.AffinityKey;
+import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigSnapshot;
@@ -7,6 +9,8 @@ import dev.fulcrum.config.Ids;
 import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.health.HealthSettings;
 import dev.fulcrum.health.Ticker;
+import dev.fulcrum.routing.OriginConnections;
+import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.UpstreamClient;
@@ -33,8 +37,9 @@ import java.util.function.Consumer;
  * serve {@link #api()} and route with what {@link #addSnapshotListener} delivers.
  *
  * <p>Start order: data directory → store (refusing a corrupt file, which is left untouched) → the first account, if
- * there is none → the API token → the health monitors (fed every committed snapshot) → the API. A failed start
- * leaves nothing open.
+ * there is none → the API token → the session affinity key ({@link AffinityKey#resolve}: the settings' key, or the
+ * data directory's key file, created once) → the router → the health monitors (fed every committed snapshot) → the
+ * API. A failed start leaves nothing open.
  *
  * <p>Thread safety: {@link #start()} and {@link #stop()} are serialized; the accessors may be called from any thread
  * while running.
@@ -87,7 +92,10 @@ public final class Fulcrum implements AutoCloseable {
             final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
             // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor
             // on the request path, only the snapshot it rebuilt from them.
-            final SnapshotRouter router = new SnapshotRouter(settings.routing());
+            // Affinity cookies expire and drain by the same clock that stamps disabled_at.
+            final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
+                    OutcomeListener.NONE, new AffinitySettings(affinityKey(dataDir), clock,
+                    settings.affinitySessions()));
             store.addListener(router::update);
             health.addListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
@@ -212,6 +220,14 @@ public final class Fulcrum implements AutoCloseable {
             throw new FulcrumStartException("data directory " + dataDir + " exists but is not a directory", e);
         } catch (IOException e) {
             throw new FulcrumStartException("cannot create data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    private AffinityKey affinityKey(Path dataDir) {
+        try {
+            return AffinityKey.resolve(dataDir, settings.affinityKey());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new FulcrumStartException("session affinity key: " + e.getMessage(), e);
         }
     }
 

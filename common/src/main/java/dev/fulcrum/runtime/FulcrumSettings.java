@@ -1,5 +1,7 @@
 package dev.fulcrum.runtime;
 
+import dev.fulcrum.affinity.AffinityKey;
+import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -104,7 +106,16 @@ public final class FulcrumSettings {
             new Option("--upstream-replay-buffer", "FULCRUM_UPSTREAM_REPLAY_BUFFER", "BYTES",
                     "request bodies up to this size are buffered so failover can replay them (default "
                             + UpstreamSettings.DEFAULTS.replayBufferBytes() + ")",
-                    (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)));
+                    (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)),
+            new Option("--affinity-key", "FULCRUM_AFFINITY_KEY", "BASE64",
+                    "key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
+                            + "give every node the same one. Without it the data directory's "
+                            + AffinityKey.FILE_NAME + " is used, created on the first start",
+                    Builder::affinityKey),
+            new Option("--affinity-sessions", "FULCRUM_AFFINITY_SESSIONS", "N",
+                    "header affinity sessions kept by this node (default " + SessionStore.DEFAULT_MAX_SESSIONS
+                            + "); beyond it the least recently used go first",
+                    (b, v) -> b.affinitySessions(count(v))));
 
     private final Path dataDir;
     private final int proxyPort;
@@ -112,6 +123,8 @@ public final class FulcrumSettings {
     private final int apiPort;
     private final String apiBind;
     private final String apiToken;
+    private final String affinityKey;
+    private final int affinitySessions;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -125,6 +138,8 @@ public final class FulcrumSettings {
         this.apiPort = b.apiPort;
         this.apiBind = b.apiBind;
         this.apiToken = b.apiToken;
+        this.affinityKey = b.affinityKey;
+        this.affinitySessions = b.affinitySessions;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -213,6 +228,18 @@ public final class FulcrumSettings {
         throw new IllegalArgumentException("'" + value + "' is not a port number (expected: 0-65535)");
     }
 
+    private static int count(String value) {
+        try {
+            final int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 1)");
+    }
+
     private static Path path(String value) {
         try {
             return Path.of(value);
@@ -246,6 +273,19 @@ public final class FulcrumSettings {
         return apiToken;
     }
 
+    /**
+     * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
+     * key file (see {@link AffinityKey#resolve}).
+     */
+    public String affinityKey() {
+        return affinityKey;
+    }
+
+    /** The most {@code header} affinity sessions this node keeps. */
+    public int affinitySessions() {
+        return affinitySessions;
+    }
+
     /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
@@ -264,7 +304,8 @@ public final class FulcrumSettings {
     @Override
     public String toString() {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
-                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ']';
+                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
+                + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -276,6 +317,8 @@ public final class FulcrumSettings {
         private int apiPort = DEFAULT_API_PORT;
         private String apiBind = DEFAULT_API_BIND;
         private String apiToken;
+        private String affinityKey;
+        private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -289,6 +332,8 @@ public final class FulcrumSettings {
             this.apiPort = s.apiPort;
             this.apiBind = s.apiBind;
             this.apiToken = s.apiToken;
+            this.affinityKey = s.affinityKey;
+            this.affinitySessions = s.affinitySessions;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -350,6 +395,29 @@ public final class FulcrumSettings {
                         + " characters of A-Z a-z 0-9 - . _ ~ + / with optional trailing =)");
             }
             this.apiToken = token;
+            return this;
+        }
+
+        /**
+         * @param base64 the session affinity key shared by the nodes (at least {@value AffinityKey#MIN_BYTES}
+         *               bytes), or null to use the data directory's key file
+         */
+        public Builder affinityKey(String base64) {
+            if (base64 != null && !base64.isBlank()) {
+                AffinityKey.fromBase64(base64); // refuses a bad key now, naming the problem but not the key
+                this.affinityKey = base64.strip();
+            } else {
+                this.affinityKey = null;
+            }
+            return this;
+        }
+
+        /** @param max the most {@code header} affinity sessions the node keeps, at least 1 */
+        public Builder affinitySessions(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("'" + max + "' is not a count (expected: an integer of at least 1)");
+            }
+            this.affinitySessions = max;
             return this;
         }
 
