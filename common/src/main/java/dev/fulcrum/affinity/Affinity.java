@@ -36,8 +36,11 @@ public interface Affinity {
     Session session(RequestView request, long nowMillis);
 
     /**
-     * The affinity of a load balancer, or null when it has none ({@code none}, {@code ""}, unset, or a DNS-only
-     * load balancer: spec §5 applies to proxied ones only).
+     * The affinity of a load balancer, or null when it has none ({@code none}, {@code ""} or unset).
+     *
+     * <p>{@code proxied} is not consulted [G]: spec §5 reserves affinity for proxied load balancers because a
+     * DNS-only one never sees the HTTP request, but Fulcrum has no DNS-only mode and proxies every load balancer
+     * it serves (the API's default {@code proxied: false} included), so affinity applies to all of them.
      *
      * @param codec    signs and reads {@code __cflb} cookies (one per node, from its {@link AffinityKey})
      * @param sessions the node's server-side sessions for {@code header} affinity
@@ -49,7 +52,7 @@ public interface Affinity {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(sessions, "sessions");
         final String type = lb.sessionAffinity();
-        if (!lb.proxied() || type == null || type.isEmpty() || type.equals("none")) {
+        if (type == null || type.isEmpty() || type.equals("none")) {
             return null;
         }
         final SessionAffinityAttributes attributes = lb.sessionAffinityAttributes() == null

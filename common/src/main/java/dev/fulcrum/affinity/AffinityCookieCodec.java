@@ -1,9 +1,7 @@
 package dev.fulcrum.affinity;
 
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,8 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * between nodes, so a shortened TTL takes effect at once), or wrongly signed; the signature is compared in constant
  * time. Cheap checks come first, so a stale or foreign cookie costs no HMAC.
  *
- * <p>Thread safety: immutable; each thread keeps its own {@link Mac} and buffers, so decoding allocates only the
- * returned {@link Pin}.
+ * <p>Thread safety: immutable; each thread keeps its own HMAC state and buffers ({@link HmacSha256}), so decoding
+ * allocates only the returned {@link Pin}, and a new cookie only its Set-Cookie string.
  */
 public final class AffinityCookieCodec {
 
@@ -50,7 +48,7 @@ public final class AffinityCookieCodec {
     private static final byte[] VALUES = new byte[128];
 
     static {
-        java.util.Arrays.fill(VALUES, (byte) -1);
+        Arrays.fill(VALUES, (byte) -1);
         for (int i = 0; i < ALPHABET.length; i++) {
             VALUES[ALPHABET[i]] = (byte) i;
         }
@@ -69,7 +67,7 @@ public final class AffinityCookieCodec {
     public AffinityCookieCodec(AffinityKey key) {
         this.key = Objects.requireNonNull(key, "key");
         this.scratch = ThreadLocal.withInitial(this::newScratch);
-        newScratch(); // fail here, not on the first request, should the platform lack HmacSHA256
+        newScratch(); // fail here, not on the first request, should the platform lack SHA-256
     }
 
     /** The key this codec signs with. */
@@ -79,6 +77,27 @@ public final class AffinityCookieCodec {
 
     /** A signed token for a pin that expires at {@code expiresEpochSecond}. */
     public String encode(long lbHash, long poolHash, long originHash, long expiresEpochSecond) {
+        final StringBuilder out = new StringBuilder(TOKEN_CHARS);
+        appendToken(out, lbHash, poolHash, originHash, expiresEpochSecond);
+        return out.toString();
+    }
+
+    /**
+     * The {@code Set-Cookie} value pinning a session, built in one buffer: {@code __cflb=<token>; Path=/;
+     * Expires=<RFC 1123 date>; HttpOnly; SameSite=<sameSite>} and {@code ; Secure} when asked; never a Domain
+     * (spec §5.1).
+     */
+    public String setCookie(long lbHash, long poolHash, long originHash, long expiresEpochSecond, String sameSite,
+                            boolean secure) {
+        final StringBuilder out = new StringBuilder(COOKIE_NAME.length() + TOKEN_CHARS + 80);
+        out.append(COOKIE_NAME).append('=');
+        appendToken(out, lbHash, poolHash, originHash, expiresEpochSecond);
+        appendAttributes(out, expiresEpochSecond, sameSite, secure);
+        return out.toString();
+    }
+
+    private void appendToken(StringBuilder out, long lbHash, long poolHash, long originHash,
+                             long expiresEpochSecond) {
         if (expiresEpochSecond < 0 || expiresEpochSecond > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("expiry " + expiresEpochSecond + " (expected: 0 to 2^32-1 epoch s)");
         }
@@ -95,15 +114,13 @@ public final class AffinityCookieCodec {
         t[31] = (byte) nonce;
         sign(s);
         System.arraycopy(s.digest, 0, t, PAYLOAD_BYTES, MAC_BYTES);
-        final byte[] out = new byte[TOKEN_CHARS];
-        for (int i = 0, o = 0; i < TOKEN_BYTES; i += 3, o += 4) {
+        for (int i = 0; i < TOKEN_BYTES; i += 3) {
             final int bits = (t[i] & 0xFF) << 16 | (t[i + 1] & 0xFF) << 8 | (t[i + 2] & 0xFF);
-            out[o] = ALPHABET[bits >>> 18];
-            out[o + 1] = ALPHABET[bits >>> 12 & 0x3F];
-            out[o + 2] = ALPHABET[bits >>> 6 & 0x3F];
-            out[o + 3] = ALPHABET[bits & 0x3F];
+            out.append((char) ALPHABET[bits >>> 18])
+                    .append((char) ALPHABET[bits >>> 12 & 0x3F])
+                    .append((char) ALPHABET[bits >>> 6 & 0x3F])
+                    .append((char) ALPHABET[bits & 0x3F]);
         }
-        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -173,37 +190,34 @@ public final class AffinityCookieCodec {
         return new Pin(getLong(t, 13), getLong(t, 21), expires, getLong(t, PAYLOAD_BYTES));
     }
 
-    /**
-     * The {@code Set-Cookie} value for a token: {@code __cflb=<token>; Path=/; Expires=<RFC 1123 date>; HttpOnly;
-     * SameSite=<sameSite>} and {@code ; Secure} when asked; never a Domain (spec §5.1).
-     */
+    /** The {@code Set-Cookie} value for a given token (see the instance method). */
     public static String setCookie(String token, long expiresEpochSecond, String sameSite, boolean secure) {
-        final StringBuilder out = new StringBuilder(COOKIE_NAME.length() + token.length() + 96);
-        out.append(COOKIE_NAME).append('=').append(token).append("; Path=/; Expires=");
+        final StringBuilder out = new StringBuilder(COOKIE_NAME.length() + token.length() + 80);
+        out.append(COOKIE_NAME).append('=').append(token);
+        appendAttributes(out, expiresEpochSecond, sameSite, secure);
+        return out.toString();
+    }
+
+    private static void appendAttributes(StringBuilder out, long expiresEpochSecond, String sameSite,
+                                         boolean secure) {
+        out.append("; Path=/; Expires=");
         HttpDates.append(out, expiresEpochSecond);
         out.append("; HttpOnly; SameSite=").append(sameSite);
         if (secure) {
             out.append("; Secure");
         }
-        return out.toString();
     }
 
     private void sign(Scratch s) {
-        s.mac.update(s.token, 0, PAYLOAD_BYTES);
-        try {
-            s.mac.doFinal(s.digest, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException("HMAC-SHA256 output is 32 bytes", e);
-        }
+        s.mac.mac(s.token, 0, PAYLOAD_BYTES, s.digest);
     }
 
     private Scratch newScratch() {
+        final byte[] secret = key.spec().getEncoded();
         try {
-            final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key.spec());
-            return new Scratch(mac);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+            return new Scratch(new HmacSha256(secret));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
         }
     }
 
@@ -231,13 +245,13 @@ public final class AffinityCookieCodec {
         return (long) getInt(b, at) << 32 | (getInt(b, at + 4) & 0xFFFF_FFFFL);
     }
 
-    /** One thread's MAC and buffers. */
+    /** One thread's HMAC and buffers. */
     private static final class Scratch {
-        final Mac mac;
+        final HmacSha256 mac;
         final byte[] token = new byte[TOKEN_BYTES];
-        final byte[] digest = new byte[32];
+        final byte[] digest = new byte[HmacSha256.LENGTH];
 
-        Scratch(Mac mac) {
+        Scratch(HmacSha256 mac) {
             this.mac = mac;
         }
     }

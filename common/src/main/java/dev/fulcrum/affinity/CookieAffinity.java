@@ -81,9 +81,8 @@ class CookieAffinity implements Affinity {
 
     /** The Set-Cookie value pinning a session to (pool, origin) from {@code now} for the TTL. */
     String setCookie(long poolHash, long originHash, boolean https, long now) {
-        final long expires = now + ttlSeconds;
-        return AffinityCookieCodec.setCookie(codec.encode(lbHash, poolHash, originHash, expires), expires,
-                https ? sameSiteHttps : sameSiteHttp, https ? secureHttps : secureHttp);
+        return codec.setCookie(lbHash, poolHash, originHash, now + ttlSeconds, https ? sameSiteHttps : sameSiteHttp,
+                https ? secureHttps : secureHttp);
     }
 
     /** One request's cookie session. */

@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Bounded: idle sessions expire lazily (a lookup that finds one past its TTL removes it), and the store holds at
  * most {@code maxSessions} (default {@value #DEFAULT_MAX_SESSIONS}, about 100 bytes each; threads storing new
- * sessions at the very same moment may each overshoot it by one, as the size check takes no lock). When a new session meets
- * a full store, the thread that stored it sweeps once: first every expired session, then, if still above 90 % of
- * the cap, about the least recently used sessions down to 90 % (cut-off estimated from a sample of 1,024 last-use
- * times; sessions used in the same second as the cut-off go last). A new session that arrives while another thread
- * sweeps, or that still finds the store full, is not stored: its request is routed normally and simply has no pin
- * yet ({@link #refused()} counts them). Existing sessions are never refused.
+ * sessions at the very same moment may each overshoot it by one, as the size check takes no lock). When a new
+ * session meets a full store, the thread that stores it sweeps once: first every expired session, then, if still
+ * above 90 % of the cap, about the least recently used sessions down to 90 % (the cut-off is estimated from a
+ * sample of 1,024 last-use times; sessions last used exactly at the cut-off go last). A new session that arrives
+ * while another thread sweeps, or that still finds the store full, is not stored: its request is routed normally
+ * and simply has no pin yet ({@link #refused()} counts them). Existing sessions are never refused.
  *
  * <p>Concurrency: a {@link ConcurrentHashMap} with no lock of its own on the request path; the last-use time is a
  * volatile field written at most once per second per session so a busy session does not bounce a cache line

@@ -223,6 +223,7 @@ final class Attempt implements RouteDecision.Forward {
     public String toString() {
         return "Forward[lb=" + lb.name + ", pool=" + pool.id + ", origin=" + origin.name + " " + origin.scheme
                 + "://" + origin.address + ':' + origin.port + (retry ? ", retry" : "")
-                + (role == PINNED ? ", pinned" : role == NEW_PIN ? ", new pin" : role == KEPT ? ", pin kept" : "") + ']';
+                + (role == PINNED ? ", pinned" : role == NEW_PIN ? ", new pin" : role == KEPT ? ", pin kept" : "")
+                + ']';
     }
 }

@@ -343,9 +343,13 @@ class CookieAffinityRoutingTest {
     }
 
     @Test
-    void dnsOnlyLoadBalancersHaveNoAffinity() {
+    void affinityAppliesWhateverProxiedSaysBecauseFulcrumProxiesEveryLoadBalancer() {
         routing.serve(config(dnsOnly(cookieLb(SessionAffinityAttributes.DEFAULT, p)), p));
-        assertThat(setCookie(routing.forward(Request.to(HOST)))).isNull();
+        final Forward first = routing.forward(Request.to(HOST));
+        final Request pinned = withCookieOf(Request.to(HOST), first);
+        for (int i = 0; i < 20; i++) {
+            assertThat(routing.forward(pinned).originName()).isEqualTo(first.originName());
+        }
     }
 
     @Test
