@@ -37,7 +37,8 @@ import java.util.Objects;
  * immutable plans and atomic counters. {@link #update(ConfigSnapshot)} and {@link #update(HealthSnapshot)} are
  * serialised, rebuild the whole snapshot from the latest of both inputs and publish it with one volatile write;
  * a request already in progress finishes on the snapshot it started with. In-flight counters survive rebuilds
- * (see {@link LoadRegistry}).
+ * (see {@link LoadRegistry}), and so do {@code header} affinity sessions ({@link SessionStore}, lock-free on the
+ * request path). Load balancers with affinity read the clock once per request.
  *
  * <p>Failure: an update the router cannot use (e.g. an unknown policy name that slipped past validation) throws
  * IllegalArgumentException and leaves the previous snapshot serving.
