@@ -66,6 +66,48 @@ public record RoutingSettings(String pop, String country, String region, double 
         return raw.withRegion(CountryRegions.regionOf(raw.country()));
     }
 
+    /** Text keys understood by {@link #from(Function)}: valve attributes, ini properties, init parameters. */
+    public static final String POP_KEY = "pop";
+    public static final String COUNTRY_KEY = "country";
+    public static final String REGION_KEY = "region";
+    public static final String LATITUDE_KEY = "latitude";
+    public static final String LONGITUDE_KEY = "longitude";
+    public static final String CLIENT_COUNTRY_HEADER_KEY = "clientCountryHeader";
+
+    /** Every key {@link #from} reads. */
+    public static final java.util.Set<String> KEYS = java.util.Set.of(POP_KEY, COUNTRY_KEY, REGION_KEY, LATITUDE_KEY,
+            LONGITUDE_KEY, CLIENT_COUNTRY_HEADER_KEY);
+
+    /**
+     * Reads a node location from text settings; a missing or blank key stays unset. The region defaults to the
+     * country's, the colo to the PoP code.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what was expected
+     */
+    public static RoutingSettings from(java.util.function.Function<String, String> settings) {
+        final RoutingSettings located = of(settings.apply(POP_KEY), settings.apply(COUNTRY_KEY),
+                coordinate(settings, LATITUDE_KEY), coordinate(settings, LONGITUDE_KEY));
+        final String region = blankToNull(settings.apply(REGION_KEY));
+        final RoutingSettings withRegion = region == null ? located : located.withRegion(region);
+        return withRegion.withClientCountryHeader(settings.apply(CLIENT_COUNTRY_HEADER_KEY));
+    }
+
+    private static double coordinate(java.util.function.Function<String, String> settings, String key) {
+        final String text = blankToNull(settings.apply(key));
+        if (text == null) {
+            return Double.NaN;
+        }
+        try {
+            final double value = Double.parseDouble(text.trim());
+            if (Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(key + ": '" + text + "' (expected: a number in degrees)");
+    }
+
     public RoutingSettings withRegion(String newRegion) {
         return new RoutingSettings(pop, country, newRegion, latitude, longitude, clientCountryHeader, colo);
     }

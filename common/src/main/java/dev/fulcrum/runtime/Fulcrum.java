@@ -7,6 +7,9 @@ import dev.fulcrum.config.Ids;
 import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.health.HealthSettings;
 import dev.fulcrum.health.Ticker;
+import dev.fulcrum.routing.Router;
+import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.store.ConfigStore;
 import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
@@ -46,7 +49,8 @@ public final class Fulcrum implements AutoCloseable {
     private final List<Consumer<ConfigSnapshot>> listeners = new CopyOnWriteArrayList<>();
 
     /** Everything that exists only while running; replaced as a whole so readers never see half of it. */
-    private record Running(ConfigStore store, HealthMonitor health, ApiRouter api, String generatedToken) {
+    private record Running(ConfigStore store, HealthMonitor health, SnapshotRouter router, UpstreamClient upstream,
+                           ApiRouter api, String generatedToken) {
     }
 
     private volatile Running running;
@@ -76,33 +80,47 @@ public final class Fulcrum implements AutoCloseable {
         createDataDir(dataDir);
         final ConfigStore store = openStore(dataDir);
         HealthMonitor health = null;
+        UpstreamClient upstream = null;
         try {
             health = new HealthMonitor(HealthSettings.defaults().withTime(Ticker.system(), clock));
             ensureFirstAccount(store);
             final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
+            // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor
+            // on the request path, only the snapshot it rebuilt from them.
+            final SnapshotRouter router = new SnapshotRouter(settings.routing());
+            store.addListener(router::update);
+            health.addListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
             store.addListener(health::update);
+            upstream = UpstreamClient.start(settings.upstream(), router.connections());
             final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
             listeners.forEach(store::addListener);
-            running = new Running(store, health, api, token.generatedToken());
+            running = new Running(store, health, router, upstream, api, token.generatedToken());
             return this;
         } catch (RuntimeException e) {
             store.close();
             if (health != null) {
                 health.close();
             }
+            if (upstream != null) {
+                upstream.close();
+            }
             throw e;
         }
     }
 
-    /** Closes the store, then stops the health monitors. Idempotent. */
+    /**
+     * Closes the store, stops the health monitors and the upstream client. Idempotent. The host stops serving
+     * requests first: a forward in flight after this fails like an unreachable origin.
+     */
     public synchronized void stop() {
         final Running r = running;
         running = null;
         if (r != null) {
             r.store().close();
             r.health().close();
+            r.upstream().close();
         }
     }
 
@@ -117,6 +135,16 @@ public final class Fulcrum implements AutoCloseable {
 
     public FulcrumSettings settings() {
         return settings;
+    }
+
+    /** The routing core, fed by the store and the health monitors; wrappers call {@link Router#route}. */
+    public SnapshotRouter router() {
+        return require().router();
+    }
+
+    /** The one upstream client of this runtime, shared by every wrapper; owned (and closed) by the runtime. */
+    public UpstreamClient upstream() {
+        return require().upstream();
     }
 
     /** The REST API handler; serve it at {@link ApiRouter#PREFIX} (e.g. through {@code servlet.ApiServlet}). */

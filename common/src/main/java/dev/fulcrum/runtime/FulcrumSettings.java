@@ -1,11 +1,15 @@
 package dev.fulcrum.runtime;
 
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.upstream.UpstreamSettings;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -61,7 +65,46 @@ public final class FulcrumSettings {
             new Option("--api-token", "FULCRUM_API_TOKEN", "TOKEN",
                     "admin API token (" + MIN_TOKEN_LENGTH + "+ chars of A-Z a-z 0-9 - . _ ~ + /); replaces the "
                             + "stored one. Without it, the first start generates one and prints it once",
-                    Builder::apiToken));
+                    Builder::apiToken),
+            new Option("--pop", "FULCRUM_POP", "CODE",
+                    "this node's PoP code for geo steering (pop_pools) and CF-Ray, e.g. LAX (default: none)",
+                    (b, v) -> b.location(RoutingSettings.POP_KEY, v)),
+            new Option("--country", "FULCRUM_COUNTRY", "CC",
+                    "this node's ISO-3166 country for geo steering, e.g. US (default: none)",
+                    (b, v) -> b.location(RoutingSettings.COUNTRY_KEY, v)),
+            new Option("--region", "FULCRUM_REGION", "REGION",
+                    "this node's region code, e.g. WNAM (default: the country's region)",
+                    (b, v) -> b.location(RoutingSettings.REGION_KEY, v)),
+            new Option("--latitude", "FULCRUM_LATITUDE", "DEG",
+                    "this node's latitude for proximity steering (default: none)",
+                    (b, v) -> b.location(RoutingSettings.LATITUDE_KEY, v)),
+            new Option("--longitude", "FULCRUM_LONGITUDE", "DEG",
+                    "this node's longitude for proximity steering (default: none)",
+                    (b, v) -> b.location(RoutingSettings.LONGITUDE_KEY, v)),
+            new Option("--client-country-header", "FULCRUM_CLIENT_COUNTRY_HEADER", "NAME",
+                    "a request header trusted to carry the client's country, e.g. CF-IPCountry (default: off)",
+                    (b, v) -> b.location(RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, v)),
+            new Option("--upstream-connect-timeout", "FULCRUM_UPSTREAM_CONNECT_TIMEOUT", "DURATION",
+                    "origin connect timeout, then 522 (default 19s)",
+                    (b, v) -> b.upstream(UpstreamSettings.CONNECT_TIMEOUT, v)),
+            new Option("--upstream-read-timeout", "FULCRUM_UPSTREAM_READ_TIMEOUT", "DURATION",
+                    "time to the origin's first response byte, then 524 (default 100s)",
+                    (b, v) -> b.upstream(UpstreamSettings.READ_TIMEOUT, v)),
+            new Option("--upstream-idle-timeout", "FULCRUM_UPSTREAM_IDLE_TIMEOUT", "DURATION",
+                    "how long an idle origin connection is kept for reuse (default 900s)",
+                    (b, v) -> b.upstream(UpstreamSettings.IDLE_TIMEOUT, v)),
+            new Option("--upstream-max-connections", "FULCRUM_UPSTREAM_MAX_CONNECTIONS", "N",
+                    "connection limit per origin (default " + UpstreamSettings.DEFAULTS.maxConnectionsPerOrigin()
+                            + ")",
+                    (b, v) -> b.upstream(UpstreamSettings.MAX_CONNECTIONS_PER_ORIGIN, v)),
+            new Option("--upstream-max-queued", "FULCRUM_UPSTREAM_MAX_QUEUED", "N",
+                    "requests queued per origin while all its connections are busy (default "
+                            + UpstreamSettings.DEFAULTS.maxQueuedPerOrigin() + ")",
+                    (b, v) -> b.upstream(UpstreamSettings.MAX_QUEUED_PER_ORIGIN, v)),
+            new Option("--upstream-replay-buffer", "FULCRUM_UPSTREAM_REPLAY_BUFFER", "BYTES",
+                    "request bodies up to this size are buffered so failover can replay them (default "
+                            + UpstreamSettings.DEFAULTS.replayBufferBytes() + ")",
+                    (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)));
 
     private final Path dataDir;
     private final int proxyPort;
@@ -69,14 +112,23 @@ public final class FulcrumSettings {
     private final int apiPort;
     private final String apiBind;
     private final String apiToken;
+    private final RoutingSettings routing;
+    private final UpstreamSettings upstream;
+    /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
+    private final Map<String, String> locationText;
+    private final Map<String, String> upstreamText;
 
-    private FulcrumSettings(Builder b) {
+    private FulcrumSettings(Builder b, RoutingSettings routing, UpstreamSettings upstream) {
         this.dataDir = b.dataDir;
         this.proxyPort = b.proxyPort;
         this.proxyBind = b.proxyBind;
         this.apiPort = b.apiPort;
         this.apiBind = b.apiBind;
         this.apiToken = b.apiToken;
+        this.routing = routing;
+        this.upstream = upstream;
+        this.locationText = Map.copyOf(b.location);
+        this.upstreamText = Map.copyOf(b.upstream);
     }
 
     public static Builder builder() {
@@ -120,7 +172,11 @@ public final class FulcrumSettings {
             }
             apply(b, option, flag, value);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("node location: " + e.getMessage());
+        }
     }
 
     /** True when the arguments ask for the usage text. */
@@ -190,6 +246,16 @@ public final class FulcrumSettings {
         return apiToken;
     }
 
+    /** This node's location and CF-Ray colo, for the router. */
+    public RoutingSettings routing() {
+        return routing;
+    }
+
+    /** Timeouts and limits of the shared upstream client. */
+    public UpstreamSettings upstream() {
+        return upstream;
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -210,6 +276,8 @@ public final class FulcrumSettings {
         private int apiPort = DEFAULT_API_PORT;
         private String apiBind = DEFAULT_API_BIND;
         private String apiToken;
+        private final Map<String, String> location = new HashMap<>();
+        private final Map<String, String> upstream = new HashMap<>();
 
         private Builder() {
         }
@@ -221,6 +289,33 @@ public final class FulcrumSettings {
             this.apiPort = s.apiPort;
             this.apiBind = s.apiBind;
             this.apiToken = s.apiToken;
+            this.location.putAll(s.locationText);
+            this.upstream.putAll(s.upstreamText);
+        }
+
+        /**
+         * Sets one location key of {@link RoutingSettings#KEYS} as text; checked with the others by {@link #build()}.
+         */
+        public Builder location(String key, String value) {
+            if (!RoutingSettings.KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown location setting '" + key + "' (expected one of "
+                        + new TreeSet<>(RoutingSettings.KEYS) + ")");
+            }
+            location.put(key, value);
+            return this;
+        }
+
+        /** Sets one key of {@link UpstreamSettings#KEYS} as text; checked with the others by {@link #build()}. */
+        public Builder upstream(String key, String value) {
+            if (!UpstreamSettings.KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown upstream setting '" + key + "' (expected one of "
+                        + new TreeSet<>(UpstreamSettings.KEYS) + ")");
+            }
+            final Map<String, String> next = new HashMap<>(upstream);
+            next.put(key, value);
+            UpstreamSettings.from(next);
+            upstream.put(key, value);
+            return this;
         }
 
         public Builder dataDir(Path dataDir) {
@@ -258,8 +353,9 @@ public final class FulcrumSettings {
             return this;
         }
 
+        /** @throws IllegalArgumentException when the location or upstream settings do not fit together */
         public FulcrumSettings build() {
-            return new FulcrumSettings(this);
+            return new FulcrumSettings(this, RoutingSettings.from(location::get), UpstreamSettings.from(upstream));
         }
 
         private static int checkPort(int port) {

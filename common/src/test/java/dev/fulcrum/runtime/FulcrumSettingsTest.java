@@ -73,6 +73,45 @@ class FulcrumSettingsTest {
         assertThat(s.toBuilder().apiToken(null).build().apiToken()).isNull();
     }
 
+    @Test
+    void nodeLocationAndUpstreamLimitsReachTheirSettings() {
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--pop", "lax", "--country", "US", "--region", "WNAM",
+                "--latitude", "33.94", "--longitude=-118.41", "--upstream-idle-timeout", "30s",
+                "--upstream-max-connections", "64"), Map.of("FULCRUM_CLIENT_COUNTRY_HEADER", "CF-IPCountry"));
+        assertThat(s.routing().pop()).isEqualTo("LAX");
+        assertThat(s.routing().colo()).isEqualTo("LAX");
+        assertThat(s.routing().country()).isEqualTo("US");
+        assertThat(s.routing().region()).isEqualTo("WNAM");
+        assertThat(s.routing().latitude()).isEqualTo(33.94);
+        assertThat(s.routing().longitude()).isEqualTo(-118.41);
+        assertThat(s.routing().clientCountryHeader()).isEqualTo("CF-IPCountry");
+        assertThat(s.upstream().idleTimeout()).hasSeconds(30);
+        assertThat(s.upstream().maxConnectionsPerOrigin()).isEqualTo(64);
+        // toBuilder keeps what the text said.
+        assertThat(s.toBuilder().build().routing()).isEqualTo(s.routing());
+        assertThat(s.toBuilder().build().upstream()).isEqualTo(s.upstream());
+    }
+
+    @Test
+    void defaultsAreCloudflaresUpstreamLimitsAndNoLocation() {
+        final FulcrumSettings s = FulcrumSettings.defaults();
+        assertThat(s.upstream().idleTimeout()).hasSeconds(900);
+        assertThat(s.upstream().connectTimeout()).hasSeconds(19);
+        assertThat(s.upstream().readTimeout()).hasSeconds(100);
+        assertThat(s.routing().pop()).isNull();
+        assertThat(s.routing().hasCoordinates()).isFalse();
+    }
+
+    @Test
+    void badLocationAndUpstreamValuesAreRefusedWithTheReason() {
+        assertRefused(List.of("--upstream-idle-timeout", "soon"), Map.of(), "--upstream-idle-timeout: ");
+        assertRefused(List.of("--upstream-max-connections", "0"), Map.of(), "--upstream-max-connections: ");
+        assertRefused(List.of("--latitude", "91", "--longitude", "0"), Map.of(), "node location: latitude: 91");
+        assertRefused(List.of("--latitude", "10"), Map.of(), "node location: latitude/longitude");
+        assertRefused(List.of("--country", "USA"), Map.of(), "node location: country");
+        assertRefused(List.of("--region", "MARS"), Map.of(), "node location: region: MARS");
+    }
+
     private static void assertRefused(List<String> args, Map<String, String> env, String message) {
         assertThatThrownBy(() -> FulcrumSettings.parse(args, env))
                 .isInstanceOf(FulcrumSettings.InvalidSettingException.class)

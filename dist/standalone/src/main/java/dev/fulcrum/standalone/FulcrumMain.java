@@ -5,9 +5,7 @@ import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.servlet.ApiServlet;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.fulcrum.jetty.FulcrumProxyServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -145,24 +143,14 @@ public final class FulcrumMain {
     }
 
     /**
-     * EXTENSION POINT for the data plane: the handler that serves the proxy connector. It receives every request to
-     * the proxy port, whatever its Host. Until the proxy servlet is plugged in here, every request gets a 404.
+     * The handler of the proxy connector: every request to the proxy port, whatever its Host, goes to the proxy
+     * servlet, which forwards load-balancer hosts and answers 404 to any other host.
      */
     static ServletContextHandler proxyHandler(Fulcrum fulcrum) {
         final ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("fulcrum-proxy", new NotFoundServlet()), "/");
+        context.addServlet(new ServletHolder("fulcrum-proxy",
+                new FulcrumProxyServlet(fulcrum.router(), fulcrum.upstream())), "/*");
         return context;
-    }
-
-    /** Answers 404 to everything: no load balancer serves any host yet. */
-    private static final class NotFoundServlet extends HttpServlet {
-
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
-        }
     }
 
     private static String bindFailure(FulcrumSettings settings, Exception e) {
