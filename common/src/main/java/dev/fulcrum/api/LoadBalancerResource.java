@@ -98,7 +98,7 @@ final class LoadBalancerResource {
         final ConfigSnapshot committed = ctx.store().update(s -> {
             final Zone z = Lookups.zone(s, call);
             final LoadBalancer old = Lookups.loadBalancer(s, z, call);
-            final ObjectNode merged = ctx.json().merge(ctx.json().write(old, z.name()), body);
+            final ObjectNode merged = ctx.json().mergeLoadBalancer(old, z.name(), body);
             final LoadBalancer lb = ctx.json().readLoadBalancer(merged,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
             check(s, z, lb);

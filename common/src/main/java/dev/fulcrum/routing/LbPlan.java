@@ -3,6 +3,7 @@ package dev.fulcrum.routing;
 import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.RandomSteering;
+import dev.fulcrum.config.Regions;
 import dev.fulcrum.routing.steering.GeoCandidates;
 import dev.fulcrum.routing.steering.PoolSteering;
 
@@ -92,7 +93,7 @@ final class LbPlan {
         if (country == null) {
             return candidates;
         }
-        final String region = CountryRegions.regionOf(country);
+        final String region = Regions.regionOf(country);
         final List<String> ids = GeoCandidates.select(config, settings.pop(), country,
                 region != null ? region : settings.region());
         final CandidateList list = geoLists.get(ids);

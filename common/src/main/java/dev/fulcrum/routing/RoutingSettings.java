@@ -1,5 +1,7 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.config.Regions;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -33,7 +35,7 @@ public record RoutingSettings(String pop, String country, String region, double 
         pop = code("pop", pop, POP, "2-8 letters or digits, e.g. LAX");
         country = code("country", country, COUNTRY, "ISO-3166-1 alpha-2, e.g. DE");
         region = blankToNull(region) == null ? null : region.trim().toUpperCase(Locale.ROOT);
-        if (region != null && !CountryRegions.REGIONS.contains(region)) {
+        if (region != null && !Regions.isRegion(region)) {
             throw new IllegalArgumentException("region: " + region
                     + " (expected: one of WNAM ENAM WEU EEU NSAM SSAM OC ME NAF SAF SAS SEAS NEAS)");
         }
@@ -63,7 +65,7 @@ public record RoutingSettings(String pop, String country, String region, double 
     public static RoutingSettings of(String pop, String country, double latitude, double longitude) {
         final RoutingSettings raw = new RoutingSettings(pop, country, null, latitude, longitude, null,
                 blankToNull(pop) == null ? "FUL" : pop);
-        return raw.withRegion(CountryRegions.regionOf(raw.country()));
+        return raw.withRegion(Regions.regionOf(raw.country()));
     }
 
     /** Text keys understood by {@link #from(Function)}: valve attributes, ini properties, init parameters. */
@@ -130,7 +132,7 @@ public record RoutingSettings(String pop, String country, String region, double 
      * country, the United States and Canada as {@code ENAM}.
      */
     public static String regionOf(String country) {
-        return country == null ? null : CountryRegions.regionOf(country.toUpperCase(Locale.ROOT));
+        return country == null ? null : Regions.regionOf(country.toUpperCase(Locale.ROOT));
     }
 
     private static String code(String field, String value, Pattern pattern, String expected) {

@@ -122,6 +122,22 @@ public final class ConfigJson {
     }
 
     /**
+     * PATCH of a load balancer: {@link #merge} over its stored JSON, except that a {@code session_affinity_ttl} that
+     * only held the default of the old affinity follows a change of {@code session_affinity} to the new affinity's
+     * default (cookie 82800 s, header 1800 s), as if it had never been set. An explicit TTL is kept.
+     */
+    public ObjectNode mergeLoadBalancer(LoadBalancer stored, String zoneName, JsonNode patch) throws ConfigException {
+        final ObjectNode merged = merge(write(stored, zoneName), patch);
+        final boolean affinityChanged = patch.has("session_affinity")
+                && !patch.get("session_affinity").asText("none").equals(stored.sessionAffinity());
+        if (affinityChanged && !patch.has("session_affinity_ttl") && stored.sessionAffinityTtl() != null
+                && stored.sessionAffinityTtl() == LoadBalancerReader.defaultTtl(stored.sessionAffinity())) {
+            merged.remove("session_affinity_ttl");
+        }
+        return merged;
+    }
+
+    /**
      * PATCH: a top-level merge of {@code patch} over the stored object's JSON (as {@link #write} produced it).
      * Supplied keys replace stored ones whole (nested objects included); a JSON null removes the key so the field
      * takes its default when the result is read; read-only keys ({@link #READ_ONLY}) are ignored. The result is

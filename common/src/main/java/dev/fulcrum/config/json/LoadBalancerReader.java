@@ -209,6 +209,19 @@ final class LoadBalancerReader {
         }
     }
 
+    /** The TTL an affinity takes when none is given: cookie/ip_cookie 82800 s, header 1800 s, else 0 (none). */
+    static int defaultTtl(String affinity) {
+        switch (affinity) {
+            case "cookie":
+            case "ip_cookie":
+                return COOKIE_TTL_DEFAULT;
+            case "header":
+                return HEADER_TTL_DEFAULT;
+            default:
+                return 0;
+        }
+    }
+
     /** Attributes with defaults; {@code allowDrain} is false inside rule overrides (spec §6). */
     static SessionAffinityAttributes attributes(Fields o, boolean allowDrain) {
         if (o == null) {

@@ -54,6 +54,32 @@ class MergeTest {
     }
 
     @Test
+    void changingAffinityByPatchMovesADefaultTtlToTheNewAffinitysDefault() {
+        final String cookie = minimalLb() + ",'session_affinity':'cookie'}";
+        final LoadBalancer stored = JSON.readLoadBalancer(json(cookie), lbMeta());
+        assertThat(stored.sessionAffinityTtl()).isEqualTo(82800);
+        final LoadBalancer header = JSON.readLoadBalancer(JSON.mergeLoadBalancer(stored, "example.com",
+                json("{'session_affinity':'header','session_affinity_attributes':{'headers':['x-session']}}")),
+                lbMeta());
+        assertThat(header.sessionAffinity()).isEqualTo("header");
+        assertThat(header.sessionAffinityTtl()).isEqualTo(1800);
+    }
+
+    @Test
+    void changingAffinityByPatchKeepsAnExplicitTtlAndJudgesItByTheNewRange() {
+        final LoadBalancer stored = JSON.readLoadBalancer(json(RICH_LB), lbMeta());
+        assertThat(stored.sessionAffinityTtl()).isEqualTo(3600);
+        final LoadBalancer ipCookie = JSON.readLoadBalancer(JSON.mergeLoadBalancer(stored, "example.com",
+                json("{'session_affinity':'ip_cookie'}")), lbMeta());
+        assertThat(ipCookie.sessionAffinityTtl()).isEqualTo(3600);
+        final LoadBalancer longer = JSON.readLoadBalancer(json(minimalLb()
+                + ",'session_affinity':'cookie','session_affinity_ttl':7200}"), lbMeta());
+        assertErrors(() -> JSON.readLoadBalancer(JSON.mergeLoadBalancer(longer, "example.com",
+                json("{'session_affinity':'header','session_affinity_attributes':{'headers':['x-session']}}")),
+                lbMeta()), "session_affinity_ttl: 7200 (expected: integer 30-3600): validation failed");
+    }
+
+    @Test
     void patchReplacesNestedObjectsWhole() {
         final LoadBalancer after = patchLb(RICH_LB, "{'session_affinity_attributes':{'samesite':'Lax'}}");
         assertThat(after.sessionAffinityAttributes())
