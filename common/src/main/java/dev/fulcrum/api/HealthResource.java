@@ -9,6 +9,7 @@ import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Monitor;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
+import dev.fulcrum.health.HealthEvent;
 import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.health.OriginState;
 import dev.fulcrum.health.OriginStatus;
@@ -45,6 +46,80 @@ final class HealthResource {
         routes.add("POST", base + "pools/{pool_id}/preview", this::previewPool);
         routes.add("POST", base + "monitors/{monitor_id}/preview", this::previewMonitor);
         routes.add("GET", base + "preview/{preview_id}", this::preview);
+        routes.add("GET", "user/load_balancing_analytics/events", this::events);
+    }
+
+    /**
+     * The health-event log (Cloudflare's {@code /user/load_balancing_analytics/events}): this node's last origin
+     * transitions, newest first, one origin per event, filtered by {@code pool_id}, {@code origin_healthy} and
+     * {@code since}/{@code until} (RFC 3339), paged by {@code page}/{@code per_page}. Kept in memory: the list is
+     * bounded and starts empty on each start.
+     */
+    private ObjectNode events(Call call) {
+        final String poolId = call.request().queryParam("pool_id");
+        final Boolean healthy = bool(call, "origin_healthy");
+        final Instant since = instant(call, "since");
+        final Instant until = instant(call, "until");
+        final List<HealthEvent> all = health.events();
+        final java.util.ArrayList<ObjectNode> matching = new java.util.ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            final HealthEvent e = all.get(i);
+            if ((poolId == null || poolId.equals(e.poolId()))
+                    && (healthy == null || healthy == (e.to() == OriginState.HEALTHY))
+                    && (since == null || !e.time().isBefore(since))
+                    && (until == null || !e.time().isAfter(until))) {
+                matching.add(event(e, i + 1));
+            }
+        }
+        final Paging paging = Paging.of(call, 100, 1000);
+        final List<ObjectNode> page = paging.slice(matching);
+        final ArrayNode result = NODES.arrayNode();
+        page.forEach(result::add);
+        return Envelope.success(result, paging.info(page.size(), matching.size()));
+    }
+
+    private static ObjectNode event(HealthEvent e, int sequence) {
+        final ObjectNode o = NODES.objectNode();
+        o.put("id", sequence);
+        o.put("timestamp", ConfigJson.timestamp(e.time()));
+        final ObjectNode pool = o.putObject("pool");
+        pool.put("id", e.poolId());
+        pool.put("name", e.poolName());
+        pool.put("changed", false);
+        final ObjectNode origin = o.putArray("origins").addObject();
+        origin.put("name", e.originName());
+        origin.put("address", e.address());
+        origin.put("port", e.port());
+        origin.put("healthy", e.to() == OriginState.HEALTHY);
+        origin.put("changed", true);
+        origin.put("from", e.from().name().toLowerCase(java.util.Locale.ROOT));
+        origin.put("to", e.to().name().toLowerCase(java.util.Locale.ROOT));
+        origin.put("failure_reason", e.failureReason());
+        origin.put("response_code", e.responseCode());
+        return o;
+    }
+
+    private static Boolean bool(Call call, String name) {
+        final String raw = call.request().queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        if (raw.equals("true") || raw.equals("false")) {
+            return Boolean.valueOf(raw);
+        }
+        throw ApiError.validation(name + ": '" + Paging.clip(raw) + "' (expected: true or false)");
+    }
+
+    private static Instant instant(Call call, String name) {
+        final String raw = call.request().queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return ConfigJson.parseTimestamp(raw);
+        } catch (RuntimeException e) {
+            throw ApiError.validation(name + ": '" + Paging.clip(raw) + "' (expected: an RFC 3339 timestamp)");
+        }
     }
 
     private ObjectNode poolHealth(Call call) {

@@ -119,6 +119,15 @@ public final class SnapshotRouter implements Router {
         }
     }
 
+    /**
+     * True when {@code host} (a Host header value, port and trailing dot allowed) names an enabled load balancer.
+     * Containers that also serve their own sites ask this first and hand every other request to their own handlers;
+     * {@link #route} still decides the requests it answers true for.
+     */
+    public boolean serves(String host) {
+        return snapshot.hosts.find(host) != null;
+    }
+
     /** The connection tracker the wrapper reports to (for {@code least_connections}). */
     public OriginConnections connections() {
         return connections;

@@ -87,7 +87,10 @@ public final class Fulcrum implements AutoCloseable {
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         try {
-            health = new HealthMonitor(HealthSettings.defaults().withTime(Ticker.system(), clock));
+            // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
+            final String pop = settings.routing().pop();
+            health = new HealthMonitor(HealthSettings.defaults().withTime(Ticker.system(), clock)
+                    .withPopName(pop != null ? pop : HealthSettings.defaults().popName()));
             ensureFirstAccount(store);
             final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
             // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor

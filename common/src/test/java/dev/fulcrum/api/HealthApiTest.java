@@ -115,6 +115,34 @@ class HealthApiTest {
     }
 
     @Test
+    void everyTransitionIsInTheEventLog() {
+        final String pool = pool("logged", monitor());
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                api.get("/user/load_balancing_analytics/events?pool_id=" + pool).result().size() == 2);
+
+        final JsonNode events = api.get("/user/load_balancing_analytics/events?pool_id=" + pool).result();
+        for (JsonNode event : events) {
+            assertThat(event.get("pool").get("id").asText()).isEqualTo(pool);
+            assertThat(event.get("timestamp").asText()).endsWith("Z");
+        }
+        final JsonNode healthy = api.get("/user/load_balancing_analytics/events?origin_healthy=true&pool_id=" + pool)
+                .result();
+        assertThat(healthy).hasSize(1);
+        final JsonNode up = healthy.get(0).get("origins").get(0);
+        assertThat(up.get("name").asText()).isEqualTo("good");
+        assertThat(up.get("failure_reason").asText()).isEqualTo("No failures");
+        final JsonNode down = api.get("/user/load_balancing_analytics/events?origin_healthy=false&pool_id=" + pool)
+                .result().get(0).get("origins").get(0);
+        assertThat(down.get("name").asText()).isEqualTo("bad");
+        assertThat(down.get("failure_reason").asText()).isEqualTo("Response code mismatch error");
+        assertThat(down.get("response_code").asInt()).isEqualTo(503);
+        assertThat(api.get("/user/load_balancing_analytics/events?since=2999-01-01T00:00:00Z").result()).isEmpty();
+        assertFailure(api.get("/user/load_balancing_analytics/events?origin_healthy=maybe"), 400, 1002,
+                "origin_healthy: 'maybe' (expected: true or false): validation failed");
+    }
+
+    @Test
     void poolWithoutMonitorHasNoHealthData() {
         final String pool = pool("plain", null);
 

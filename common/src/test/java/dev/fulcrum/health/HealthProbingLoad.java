@@ -62,11 +62,28 @@ class HealthProbingLoad {
             pools.add(Fixtures.pool(String.format(Locale.ROOT, "%032x", p), "pool" + p, monitorId, 1, origins));
         }
         final AtomicInteger publishes = new AtomicInteger();
+        // Steady state = the second half of the run: how many pools' result maps each publish replaced.
+        final AtomicInteger steadyPublishes = new AtomicInteger();
+        final AtomicInteger steadyPoolsReplaced = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicReference<HealthSnapshot> previous =
+                new java.util.concurrent.atomic.AtomicReference<>(HealthSnapshot.EMPTY);
+        final long steadyFrom = System.nanoTime() + Duration.ofSeconds(SECONDS / 2).toNanos();
         final Map<Long, Long> cpuByThread = new HashMap<>();
         int maxInFlight = 0;
         int maxHealthThreads = 0;
         try (HealthMonitor health = new HealthMonitor()) {
-            health.addListener(snapshot -> publishes.incrementAndGet());
+            health.addListener(snapshot -> {
+                publishes.incrementAndGet();
+                final HealthSnapshot before = previous.getAndSet(snapshot);
+                if (System.nanoTime() > steadyFrom) {
+                    steadyPublishes.incrementAndGet();
+                    snapshot.pools().forEach((id, origins) -> {
+                        if (before.pools().get(id) != origins) {
+                            steadyPoolsReplaced.incrementAndGet();
+                        }
+                    });
+                }
+            });
             final long wallStart = System.nanoTime();
             final long processCpuStart = os.getProcessCpuTime();
             health.start();
@@ -90,6 +107,8 @@ class HealthProbingLoad {
                     pools.size(), INTERVAL, SECONDS, cores);
             System.out.printf(Locale.ROOT, "checks=%d (%.0f/s) healthy-at-end=%d publishes=%d events=%d%n", checks,
                     checks / (wall / 1e9), healthy, publishes.get(), health.events().size());
+            System.out.printf(Locale.ROOT, "steady state (second half): %d publishes replacing %d pool maps of %d%n",
+                    steadyPublishes.get(), steadyPoolsReplaced.get(), pools.size());
             System.out.printf(Locale.ROOT, "health-threads max=%d (jvm threads before=%d, now=%d)%n",
                     maxHealthThreads, threadsBefore, threads.getThreadCount());
             System.out.printf(Locale.ROOT, "health-threads cpu=%.1f s = %.1f%% of one core, %.1f%% of the machine%n",
