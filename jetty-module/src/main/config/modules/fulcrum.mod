@@ -46,6 +46,13 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## Left unset, the first start generates one and logs it once.
 # fulcrum.api.token=
 
+## The key signing session affinity cookies (__cflb): base64 of 32+ random bytes. Give every node the same key so
+## any node honours any node's cookie. Left unset, a key is created in the data directory (affinity.key).
+# fulcrum.affinity.key=
+
+## The most header-affinity sessions this node keeps in memory (least recently used go first at the cap).
+# fulcrum.affinity.sessions=100000
+
 ## This node's PoP code, for geo steering (pop_pools) and the CF-Ray suffix, e.g. LAX.
 # fulcrum.node.pop=
 

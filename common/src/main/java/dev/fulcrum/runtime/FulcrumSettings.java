@@ -228,9 +228,14 @@ public final class FulcrumSettings {
         throw new IllegalArgumentException("'" + value + "' is not a port number (expected: 0-65535)");
     }
 
-    private static int count(String value) {
+    /**
+     * Reads a count of at least 1 from text (ini properties, valve attributes).
+     *
+     * @throws IllegalArgumentException naming the value and the expectation
+     */
+    public static int count(String value) {
         try {
-            final int n = Integer.parseInt(value.strip());
+            final int n = Integer.parseInt(value == null ? "" : value.strip());
             if (n >= 1) {
                 return n;
             }

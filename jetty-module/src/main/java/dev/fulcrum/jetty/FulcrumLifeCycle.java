@@ -96,6 +96,24 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
         upstream("fulcrum.upstream.replayBufferBytes", UpstreamSettings.REPLAY_BUFFER_BYTES, value);
     }
 
+    /** The key signing {@code __cflb} cookies (base64); nodes that share it honour each other's cookies. */
+    public void setAffinityKey(String base64) {
+        try {
+            settings.affinityKey(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fulcrum.affinity.key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The most {@code header} affinity sessions this node keeps. */
+    public void setAffinitySessions(String value) {
+        try {
+            settings.affinitySessions(FulcrumSettings.count(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fulcrum.affinity.sessions: " + e.getMessage(), e);
+        }
+    }
+
     private void upstream(String property, String key, String value) {
         try {
             settings.upstream(key, value);

@@ -177,6 +177,10 @@ class ModuleXmlTest {
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.upstream.connectTimeout: soon (expected:"));
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.api.token", "short")))
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.api.token: not a usable API token"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.affinity.key", "c2hvcnQ=")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.affinity.key: "));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.affinity.sessions", "0")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.affinity.sessions: '0' is not a count"));
     }
 
     /** XmlConfiguration wraps a setter's exception: the messages of the whole cause chain. */

@@ -49,6 +49,9 @@ import java.util.Map;
  *   <tr><td>apiPort</td><td>8081</td><td>port of the REST API listener (0 = any free port, logged)</td></tr>
  *   <tr><td>apiToken</td><td>(stored)</td><td>admin API token, 16+ characters; unset: the stored one, generated
  *       and logged once on the first start</td></tr>
+ *   <tr><td>affinityKey</td><td>(data dir)</td><td>base64 key signing {@code __cflb} cookies; share it between
+ *       nodes; unset: {@code affinity.key} in the data directory, created on the first start</td></tr>
+ *   <tr><td>affinitySessions</td><td>100000</td><td>header-affinity sessions kept in memory</td></tr>
  *   <tr><td>pop, country, region, latitude, longitude</td><td>(none)</td><td>this node's location for geo and
  *       proximity steering</td></tr>
  *   <tr><td>clientCountryHeader</td><td>(off)</td><td>a request header trusted to carry the client's
@@ -81,6 +84,8 @@ public final class FulcrumValve extends ValveBase {
     private String apiBind = FulcrumSettings.DEFAULT_API_BIND;
     private String apiPort = Integer.toString(FulcrumSettings.DEFAULT_API_PORT);
     private String apiToken;
+    private String affinityKey;
+    private String affinitySessions;
 
     private Router router;
     private UpstreamClient sharedUpstream;
@@ -120,6 +125,16 @@ public final class FulcrumValve extends ValveBase {
 
     public void setApiToken(String apiToken) {
         this.apiToken = apiToken;
+    }
+
+    /** Base64 key signing {@code __cflb} cookies; nodes sharing it honour each other's cookies. */
+    public void setAffinityKey(String affinityKey) {
+        this.affinityKey = affinityKey;
+    }
+
+    /** The most {@code header} affinity sessions this node keeps. */
+    public void setAffinitySessions(String affinitySessions) {
+        this.affinitySessions = affinitySessions;
     }
 
     public void setPop(String value) {
@@ -256,6 +271,10 @@ public final class FulcrumValve extends ValveBase {
         attribute("apiBind", () -> builder.apiBind(apiBind == null ? null : apiBind.strip()));
         attribute("apiPort", () -> builder.apiPort(port(apiPort)));
         attribute("apiToken", () -> builder.apiToken(apiToken == null || apiToken.isBlank() ? null : apiToken.strip()));
+        attribute("affinityKey", () -> builder.affinityKey(affinityKey));
+        if (affinitySessions != null) {
+            attribute("affinitySessions", () -> builder.affinitySessions(FulcrumSettings.count(affinitySessions)));
+        }
         for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
             attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));
         }

@@ -71,11 +71,16 @@ class FulcrumValveTest {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** 32 bytes, base64: the key several nodes would share. */
+    private static final String SHARED_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
     @Test
     void withoutARouterItRunsARuntimeInCatalinaBaseAndServesTheApi() throws Exception {
         final FulcrumValve valve = runtimeValve();
         valve.setPop("LAX");
         valve.setUpstreamConnectTimeout("2s");
+        valve.setAffinityKey(SHARED_KEY);
+        valve.setAffinitySessions("500");
         valve.start();
         started = valve;
 
@@ -83,6 +88,9 @@ class FulcrumValveTest {
         assertThat(Files.isDirectory(dir.resolve("fulcrum-data"))).isTrue();
         assertThat(valve.fulcrum().settings().routing().pop()).isEqualTo("LAX");
         assertThat(valve.fulcrum().settings().upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(valve.fulcrum().router().affinitySettings().key().fingerprint())
+                .isEqualTo(dev.fulcrum.affinity.AffinityKey.fromBase64(SHARED_KEY).fingerprint());
+        assertThat(valve.fulcrum().router().headerSessions().maxSessions()).isEqualTo(500);
         final String api = "http://127.0.0.1:" + valve.apiLocalPort() + "/client/v4";
         final HttpResponse<String> accounts = get(api + "/accounts");
         assertThat(accounts.statusCode()).isEqualTo(200);
@@ -131,6 +139,16 @@ class FulcrumValveTest {
         latitude.setLongitude("10");
         assertThatThrownBy(latitude::start).isInstanceOf(LifecycleException.class)
                 .hasMessage("FulcrumValve: latitude: 'north' (expected: a number in degrees)");
+
+        final FulcrumValve key = runtimeValve();
+        key.setAffinityKey("c2hvcnQ=");
+        assertThatThrownBy(key::start).isInstanceOf(LifecycleException.class)
+                .hasMessageStartingWith("FulcrumValve: affinityKey: ");
+
+        final FulcrumValve sessions = runtimeValve();
+        sessions.setAffinitySessions("lots");
+        assertThatThrownBy(sessions::start).isInstanceOf(LifecycleException.class)
+                .hasMessage("FulcrumValve: affinitySessions: 'lots' is not a count (expected: an integer of at least 1)");
 
         final FulcrumValve upstream = runtimeValve();
         upstream.setUpstreamIdleTimeout("never");
