@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * One routing decision ({@code route} plus the wrapper's {@code complete}) over 1,000 load balancers × 3 pools ×
  * 10 origins, for requests to random hosts among them. Run with {@code -prof gc} for bytes per decision
  * ({@code gc.alloc.rate.norm}). Results and the command are kept in BENCHMARKS.md.
+ *
+ * <p>{@code affinity}: {@code none}; {@code cookie_new}, every load balancer with cookie affinity and requests
+ * without a cookie (steer, then sign a new {@code __cflb} and its Set-Cookie); {@code cookie_pinned}, the same
+ * load balancers with every request carrying a valid cookie (verify it, then go straight to the pinned origin).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,19 +59,38 @@ public class RouterBenchmark {
     @Param({"random", "hash"})
     public String originSteering;
 
+    @Param({"none", "cookie_new", "cookie_pinned"})
+    public String affinity;
+
     SnapshotRouter router;
     BenchRequest[] requests;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
+        final String mode = affinity == null ? "none" : affinity;
         router = new SnapshotRouter(RoutingSettings.of("AMS", "NL", 52.37, 4.90));
-        router.update(config(steeringPolicy, originSteering, false));
+        router.update(config(steeringPolicy, originSteering, false, mode.equals("none") ? "none" : "cookie"));
         final SplittableRandom random = new SplittableRandom(7);
         requests = new BenchRequest[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
             final String client = "198.51." + random.nextInt(256) + '.' + random.nextInt(256);
-            requests[i] = new BenchRequest(host(random.nextInt(LOAD_BALANCERS)), client);
+            requests[i] = new BenchRequest(host(random.nextInt(LOAD_BALANCERS)), client, null);
+            if (mode.equals("cookie_pinned")) {
+                // The cookie the first response would have set, sent back as a browser does.
+                final RouteDecision.Forward first = (RouteDecision.Forward) router.route(requests[i]);
+                first.complete(Outcome.RESPONDED, 200, 1);
+                for (Map.Entry<String, String> h : first.responseHeaders()) {
+                    if (h.getKey().equals("Set-Cookie")) {
+                        final String setCookie = h.getValue();
+                        requests[i] = new BenchRequest(requests[i].host, client,
+                                "session=abc123; " + setCookie.substring(0, setCookie.indexOf(';')) + "; lang=en");
+                    }
+                }
+                if (requests[i].cookieHeader == null) {
+                    throw new IllegalStateException("no __cflb set for " + requests[i].host);
+                }
+            }
         }
     }
 
@@ -77,6 +100,12 @@ public class RouterBenchmark {
      * @param monitored attach a monitor to every pool (then only origins with a healthy result are usable)
      */
     static ConfigSnapshot config(String steeringPolicy, String originSteering, boolean monitored) {
+        return config(steeringPolicy, originSteering, monitored, "none");
+    }
+
+    /** As above, every load balancer with {@code sessionAffinity} ({@code none} or {@code cookie}). */
+    static ConfigSnapshot config(String steeringPolicy, String originSteering, boolean monitored,
+                                 String sessionAffinity) {
         final SplittableRandom random = new SplittableRandom(42);
         final Map<String, Pool> pools = new HashMap<>();
         final Map<String, LoadBalancer> lbs = new HashMap<>();
@@ -98,7 +127,7 @@ public class RouterBenchmark {
             final String lbId = id(1_000_000 + l);
             lbs.put(lbId, new LoadBalancer(lbId, id(1), T0, T0, host(l), "", true, true, 30, poolIds.get(2),
                     poolIds, Map.of(), Map.of(), Map.of(), steeringPolicy, RandomSteering.DEFAULT,
-                    AdaptiveRouting.DEFAULT, LocationStrategy.DEFAULT, "none", null,
+                    AdaptiveRouting.DEFAULT, LocationStrategy.DEFAULT, sessionAffinity, null,
                     SessionAffinityAttributes.DEFAULT, List.of(), null));
         }
         return new ConfigSnapshot(1, Map.of(), Map.of(), Map.of(), pools, lbs);
@@ -127,10 +156,12 @@ public class RouterBenchmark {
 
         private final String host;
         private final String clientAddress;
+        private final String cookieHeader;
 
-        BenchRequest(String host, String clientAddress) {
+        BenchRequest(String host, String clientAddress, String cookieHeader) {
             this.host = host;
             this.clientAddress = clientAddress;
+            this.cookieHeader = cookieHeader;
         }
 
         @Override
@@ -165,7 +196,10 @@ public class RouterBenchmark {
 
         @Override
         public String header(String name) {
-            return "Host".equalsIgnoreCase(name) ? host : null;
+            if ("Host".equalsIgnoreCase(name)) {
+                return host;
+            }
+            return "Cookie".equalsIgnoreCase(name) ? cookieHeader : null;
         }
 
         @Override

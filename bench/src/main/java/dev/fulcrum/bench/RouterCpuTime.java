@@ -12,7 +12,9 @@ import java.util.Locale;
  * other work, time spent descheduled does not count, so the figure stays close to what an idle machine shows.
  * Complements JMH (which it does not replace: no blackhole, no forking; the result is consumed by a checksum).
  *
- * <p>Run: {@code java -cp bench/target/fulcrum-benchmarks.jar dev.fulcrum.bench.RouterCpuTime}
+ * <p>Run: {@code java -cp bench/target/fulcrum-benchmarks.jar dev.fulcrum.bench.RouterCpuTime [affinity]}, where
+ * the optional argument limits the run to one affinity case ({@code none}, {@code cookie_new},
+ * {@code cookie_pinned}).
  */
 public final class RouterCpuTime {
 
@@ -25,30 +27,40 @@ public final class RouterCpuTime {
 
     public static void main(String[] args) {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (String steering : new String[] {"off", "random", "least_outstanding_requests"}) {
-            for (String origins : new String[] {"random", "hash"}) {
-                final RouterBenchmark state = new RouterBenchmark();
-                state.steeringPolicy = steering;
-                state.originSteering = origins;
-                state.setUp();
-                long checksum = 0;
-                for (int r = 0; r < WARMUP_ROUNDS; r++) {
-                    checksum += round(state);
+        final String only = args.length > 0 ? args[0] : null;
+        for (String affinity : new String[] {"none", "cookie_new", "cookie_pinned"}) {
+            if (only != null && !only.equals(affinity)) {
+                continue;
+            }
+            for (String steering : new String[] {"off", "random", "least_outstanding_requests"}) {
+                for (String origins : new String[] {"random", "hash"}) {
+                    run(threads, affinity, steering, origins);
                 }
-                double best = Double.MAX_VALUE;
-                double sum = 0;
-                for (int r = 0; r < ROUNDS; r++) {
-                    final long start = threads.getCurrentThreadCpuTime();
-                    checksum += round(state);
-                    final double perDecision = (threads.getCurrentThreadCpuTime() - start)
-                            / (double) DECISIONS_PER_ROUND;
-                    best = Math.min(best, perDecision);
-                    sum += perDecision;
-                }
-                System.out.printf(Locale.ROOT, "steering=%-27s originSteering=%-7s cpu ns/decision: mean %.0f, "
-                        + "best %.0f (checksum %d)%n", steering, origins, sum / ROUNDS, best, checksum);
             }
         }
+    }
+
+    private static void run(ThreadMXBean threads, String affinity, String steering, String origins) {
+        final RouterBenchmark state = new RouterBenchmark();
+        state.steeringPolicy = steering;
+        state.originSteering = origins;
+        state.affinity = affinity;
+        state.setUp();
+        long checksum = 0;
+        for (int r = 0; r < WARMUP_ROUNDS; r++) {
+            checksum += round(state);
+        }
+        double best = Double.MAX_VALUE;
+        double sum = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            final long start = threads.getCurrentThreadCpuTime();
+            checksum += round(state);
+            final double perDecision = (threads.getCurrentThreadCpuTime() - start) / (double) DECISIONS_PER_ROUND;
+            best = Math.min(best, perDecision);
+            sum += perDecision;
+        }
+        System.out.printf(Locale.ROOT, "affinity=%-13s steering=%-27s originSteering=%-7s cpu ns/decision: mean %.0f, "
+                + "best %.0f (checksum %d)%n", affinity, steering, origins, sum / ROUNDS, best, checksum);
     }
 
     private static long round(RouterBenchmark state) {

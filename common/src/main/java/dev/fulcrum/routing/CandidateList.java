@@ -1,5 +1,6 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.routing.origin.Hashing;
 import dev.fulcrum.routing.steering.PoolCandidates;
 
 /**
@@ -52,6 +53,39 @@ final class CandidateList implements PoolCandidates {
 
     PoolPlan pool(int index) {
         return pools[index];
+    }
+
+    /** The index of {@code pool} in this list, or -1. */
+    int indexOf(PoolPlan pool) {
+        for (int i = 0; i < pools.length; i++) {
+            if (pools[i] == pool) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code ip_cookie} placement: weighted rendezvous hashing of the client address over the usable pools (pool
+     * weights as in {@code random}), so one address gets the same pool while the usable set is unchanged and
+     * removing a pool moves only its clients. With every usable weight 0, the first usable pool. -1 when none.
+     */
+    int placeByHash(long usableMask, long clientHash) {
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (long bits = usableMask; bits != 0; bits &= bits - 1) {
+            final int i = Long.numberOfTrailingZeros(bits);
+            final double w = weights[i];
+            if (!(w > 0)) {
+                continue;
+            }
+            final double score = -w / Math.log(Hashing.unit(Hashing.combine(clientHash, pools[i].placementSeed)));
+            if (score > bestScore) {
+                bestScore = score;
+                best = i;
+            }
+        }
+        return best >= 0 || usableMask == 0 ? best : Long.numberOfTrailingZeros(usableMask);
     }
 
     @Override

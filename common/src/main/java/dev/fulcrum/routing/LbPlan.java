@@ -1,14 +1,20 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.affinity.Affinity;
+import dev.fulcrum.affinity.AffinityCookieCodec;
+import dev.fulcrum.affinity.FailoverMode;
+import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Regions;
+import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.routing.steering.GeoCandidates;
 import dev.fulcrum.routing.steering.PoolSteering;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +37,17 @@ final class LbPlan {
     /** The fallback pool, or null when it is not configured (then only 530/1016 remains). */
     final PoolPlan fallback;
     final boolean failoverAcrossPools;
+    /** The session affinity, or null when the load balancer has none (then {@link #pins} is null too). */
+    final Affinity affinity;
+    final FailoverMode failoverMode;
+    /** Every origin a session may be pinned to, with what a pin to it means in this snapshot. */
+    final PinTargets pins;
+    /**
+     * True when the steering policy picks the same pool for the same snapshot (off, geo, dynamic_latency,
+     * proximity): {@code ip_cookie} then keeps the policy's choice; the weighted random policies are replaced by a
+     * hash of the client address so the placement is stable.
+     */
+    final boolean deterministicSteering;
     private final LoadBalancer config;
     /** Every pool id this plan looked up (candidates and fallback) and what it found (null = missing). */
     private final List<String> poolIds = new ArrayList<>();
@@ -38,7 +55,8 @@ final class LbPlan {
     /** Per geo list instance of {@link #config} (identity), for client-country lookups; null when not needed. */
     private final Map<List<String>, CandidateList> geoLists;
 
-    LbPlan(LoadBalancer lb, Map<String, PoolPlan> pools, RoutingSettings settings, OriginConnections connections) {
+    LbPlan(LoadBalancer lb, Map<String, PoolPlan> pools, RoutingSettings settings, OriginConnections connections,
+           AffinityCookieCodec codec, SessionStore sessions) {
         this.id = lb.id();
         this.name = lb.name();
         this.config = lb;
@@ -64,6 +82,30 @@ final class LbPlan {
         } else {
             this.candidates = list(lb.defaultPools(), pools, weights, connections);
             this.geoLists = null;
+        }
+        this.deterministicSteering = steering == PoolSteering.failover() || steering == PoolSteering.geo()
+                || steering == PoolSteering.dynamicLatency() || steering == PoolSteering.proximity();
+
+        this.affinity = Affinity.of(lb, codec, sessions);
+        if (affinity == null) {
+            this.failoverMode = FailoverMode.NONE;
+            this.pins = null;
+        } else {
+            final SessionAffinityAttributes attributes = lb.sessionAffinityAttributes() == null
+                    ? SessionAffinityAttributes.DEFAULT : lb.sessionAffinityAttributes();
+            this.failoverMode = FailoverMode.of(attributes.zeroDowntimeFailover());
+            final int drain = attributes.drainDuration();
+            if (drain < 0 || drain > Affinity.DRAIN_MAX) {
+                throw new IllegalArgumentException("session_affinity_attributes.drain_duration: " + drain
+                        + " (expected: 0-" + Affinity.DRAIN_MAX + ")");
+            }
+            final LinkedHashSet<PoolPlan> used = new LinkedHashSet<>();
+            for (PoolPlan plan : resolved) {
+                if (plan != null) {
+                    used.add(plan);
+                }
+            }
+            this.pins = new PinTargets(new ArrayList<>(used), drain * 1000L);
         }
     }
 

@@ -27,8 +27,12 @@ final class OriginPlan {
     final double weight;
     /** The {@code header.Host} override, or null to send the client's Host. */
     final String hostOverride;
-    /** Stable identity hash (address:port) for rendezvous hashing; independent of list position and name. */
+    /** Stable identity hash (address:port) for rendezvous hashing; independent of list position and name. Also the
+     *  origin's hash in affinity pins. */
     final long identityHash;
+    final boolean enabled;
+    /** The origin's {@code disabled_at} in epoch ms, or {@link Long#MIN_VALUE} when enabled or unknown. */
+    final long disabledAtMillis;
     final AtomicInteger inFlight;
     /** Open connections to the destination, as the wrapper reports them. */
     final AtomicInteger connections;
@@ -43,6 +47,9 @@ final class OriginPlan {
         this.weight = origin.weight();
         this.hostOverride = origin.hostOverride();
         this.identityHash = Hashing.of(key);
+        this.enabled = origin.enabled();
+        this.disabledAtMillis = origin.enabled() || origin.disabledAt() == null ? Long.MIN_VALUE
+                : origin.disabledAt().toEpochMilli();
         this.inFlight = inFlight;
         this.connections = connectionCounts.counter(address, port);
     }

@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>As the fallback (spec §4.5) the pool's health is ignored: it must be enabled and have an enabled origin with
  * weight &gt; 0; among those the healthy ones are preferred when there are any.
+ *
+ * <p>For the affinity stage it also keeps, per configured origin, what a pin to it may do ({@link #healthOf},
+ * {@link #pickIndexOf}), the drain start ({@code disabled_at}) and the {@code session_percent} shedding rule.
  */
 final class PoolPlan {
 
@@ -50,9 +53,31 @@ final class PoolPlan {
     /** Share of new traffic shed, 0–1. */
     final double shedFraction;
     final boolean shedByHash;
-    /** Mixed into the client hash so different pools shed different slices of the address space. */
+    /** Mixed into the client hash so different pools shed different slices of the address space; also the
+     *  pool's hash in affinity pins. */
     final long seed;
+    /** Seeds for {@code ip_cookie} placement and session shedding, apart from {@link #seed} so the draws do not
+     *  correlate with default shedding. */
+    final long placementSeed;
+    private final long sessionSeed;
+    /** Share of existing affinity sessions shed ({@code session_percent}), 0–1. */
+    final double sessionShedFraction;
+    /** Enabled and, when monitored, at least {@code minimum_origins} healthy: pins into it may be honoured. */
+    final boolean healthyEnough;
+    /** The pool's {@code disabled_at} in epoch ms, or {@link Long#MIN_VALUE} when enabled or unknown. */
+    final long disabledAtMillis;
     private final OriginPlan[] all;
+    /** Per entry of {@link #all}: {@link #HEALTHY}, {@link #DOWN} or {@link #NO_RESULT}. */
+    private final byte[] health;
+    /** Per entry of {@link #all}: its index in {@link #origins}, or -1. */
+    private final int[] pickIndex;
+
+    /** Healthy by the monitor, or unmonitored. */
+    static final byte HEALTHY = 0;
+    /** The monitor's last result says unhealthy. */
+    static final byte DOWN = 1;
+    /** Monitored without a result (no result yet, or disabled and no longer probed). */
+    static final byte NO_RESULT = 2;
 
     PoolPlan(Pool pool, HealthSnapshot health, RoutingSettings settings, LoadRegistry loads,
              OriginConnections connections) {
@@ -63,9 +88,14 @@ final class PoolPlan {
         this.originSteering = OriginSteering.of(pool.originSteering());
         this.inFlight = loads.pool(id);
         this.seed = Hashing.of(id);
+        this.placementSeed = Hashing.combine(seed, 0x5ca1ab1e0ddba11L);
+        this.sessionSeed = Hashing.combine(seed, 0x5e55_10_05_5eedL);
+        this.disabledAtMillis = pool.enabled() || pool.disabledAt() == null ? Long.MIN_VALUE
+                : pool.disabledAt().toEpochMilli();
 
         final boolean monitored = pool.monitor() != null;
         final List<OriginPlan> all = new ArrayList<>();
+        final List<Byte> healthOfAll = new ArrayList<>();
         final List<OriginPlan> pickable = new ArrayList<>();
         final List<OriginPlan> healthyWeighted = new ArrayList<>();
         final List<OriginPlan> enabledWeighted = new ArrayList<>();
@@ -76,10 +106,11 @@ final class PoolPlan {
             final String key = HealthSnapshot.originKey(origin.address(), origin.port());
             final OriginPlan plan = new OriginPlan(origin, loads.origin(id, key), connections);
             all.add(plan);
+            final OriginHealth result = monitored ? health.origin(id, key) : null;
+            healthOfAll.add(!monitored ? HEALTHY : result == null ? NO_RESULT : result.healthy() ? HEALTHY : DOWN);
             if (!origin.enabled()) {
                 continue;
             }
-            final OriginHealth result = monitored ? health.origin(id, key) : null;
             final boolean healthy = result != null && result.healthy();
             if (healthy) {
                 healthyCount++;
@@ -99,8 +130,8 @@ final class PoolPlan {
             }
         }
         this.all = all.toArray(new OriginPlan[0]);
-        this.usable = enabled && (!monitored || healthyCount >= Math.max(1, pool.minimumOrigins()))
-                && !pickable.isEmpty();
+        this.healthyEnough = enabled && (!monitored || healthyCount >= Math.max(1, pool.minimumOrigins()));
+        this.usable = healthyEnough && !pickable.isEmpty();
         this.origins = new OriginSet(usable ? pickable.toArray(new OriginPlan[0]) : new OriginPlan[0], connections);
         this.fallbackOrigins = new OriginSet(!enabled ? new OriginPlan[0]
                 : (healthyWeighted.isEmpty() ? enabledWeighted : healthyWeighted).toArray(new OriginPlan[0]),
@@ -119,6 +150,45 @@ final class PoolPlan {
                     + shedding.defaultPolicy() + " (expected: random, hash)");
         }
         this.shedByHash = policy.equals("hash");
+        this.sessionShedFraction = shedding == null ? 0
+                : Math.max(0, Math.min(100, shedding.sessionPercent())) / 100.0;
+        final String sessionPolicy = shedding == null ? null : shedding.sessionPolicy();
+        if (sessionPolicy != null && !sessionPolicy.isEmpty() && !sessionPolicy.equals("hash")) {
+            throw new IllegalArgumentException("load_shedding.session_policy: " + sessionPolicy + " (expected: hash)");
+        }
+
+        this.health = new byte[this.all.length];
+        this.pickIndex = new int[this.all.length];
+        for (int i = 0; i < this.all.length; i++) {
+            this.health[i] = healthOfAll.get(i);
+            pickIndex[i] = -1;
+            for (int j = 0; j < origins.size(); j++) {
+                if (origins.get(j) == this.all[i]) {
+                    pickIndex[i] = j;
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * True when an existing affinity session is shed from this pool (spec §2.2 {@code session_percent}, policy
+     * {@code hash}): a fixed slice of the session-key hash space, so the same sessions move every time.
+     */
+    boolean shedsSession(long sessionHash) {
+        return sessionShedFraction > 0
+                && Hashing.unit(Hashing.combine(sessionHash, sessionSeed)) < sessionShedFraction;
+    }
+
+    /** What the monitor says about entry {@code i} of {@link #allOrigins()}. */
+    byte healthOf(int i) {
+        return health[i];
+    }
+
+    /** The index of entry {@code i} of {@link #allOrigins()} in {@link #origins}, or -1 when normal steering
+     *  would not pick it (disabled, unhealthy, weight 0, or the pool is not usable). */
+    int pickIndexOf(int i) {
+        return pickIndex[i];
     }
 
     /** True when this request is shed from the pool (spec §2.2): random per request, or a fixed hash slice. */

@@ -9,7 +9,11 @@ import java.util.Map;
  */
 public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecision.Respond {
 
-    /** Headers to add to the client response (e.g. CF-Ray, Set-Cookie for affinity). */
+    /**
+     * Headers to add to the client response (e.g. CF-Ray, Set-Cookie for affinity). A forward whose outcome was a
+     * failure of the origin ({@code CONNECT_FAILED}, {@code EXCHANGE_FAILED}) no longer lists its Set-Cookie: a
+     * failure answer pins no session.
+     */
     List<Map.Entry<String, String>> responseHeaders();
 
     /**
@@ -54,7 +58,9 @@ public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecisi
 
         /**
          * The one zero-downtime failover attempt after {@code failure} on this attempt, or null when none is
-         * allowed (not failover-eligible, already a retry, or no other usable origin). Call after {@link #complete}.
+         * allowed (not failover-eligible, already a retry, no other usable origin, or a request served on its
+         * affinity pin under {@code zero_downtime_failover: none}). Its {@link #responseHeaders()} carry the
+         * Set-Cookie the affinity mode requires (a re-pin) or none (pin kept). Call after {@link #complete}.
          */
         Forward failover(UpstreamFailure failure);
     }

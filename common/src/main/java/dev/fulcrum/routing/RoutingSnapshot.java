@@ -1,5 +1,7 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.affinity.AffinityCookieCodec;
+import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Pool;
@@ -16,7 +18,8 @@ import java.util.Set;
  *
  * <p>Concurrency: immutable after construction and published through one volatile field of {@link SnapshotRouter};
  * a request reads that field once and sees one consistent view (STYLE point 4). The only mutable state reachable
- * from here is the counters ({@link LoadRegistry}, {@link OriginConnections}), which are atomics.
+ * from here is the counters ({@link LoadRegistry}, {@link OriginConnections}), which are atomics, and the node's
+ * header affinity sessions ({@code affinity.SessionStore}, a concurrent map), all kept across rebuilds.
  *
  * <p>Failure: a configuration the router cannot use (unknown policy names) makes {@link #build} throw
  * IllegalArgumentException naming the object; the caller keeps the previous snapshot. Health never fails a build:
@@ -46,7 +49,8 @@ final class RoutingSnapshot {
      * they reference are the same either way).
      */
     static RoutingSnapshot build(RoutingSnapshot previous, ConfigSnapshot config, HealthSnapshot health,
-                                 RoutingSettings settings, LoadRegistry loads, OriginConnections connections) {
+                                 RoutingSettings settings, LoadRegistry loads, OriginConnections connections,
+                                 AffinityCookieCodec codec, SessionStore sessions) {
         final Map<String, PoolPlan> pools = new HashMap<>();
         // Counters are pruned only when the configuration changed: a health update cannot add or remove origins,
         // and collecting 30,000 keys on every probe result would dominate the rebuild.
@@ -88,7 +92,7 @@ final class RoutingSnapshot {
             final LbPlan old = previous.hosts.find(name);
             try {
                 byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
-                        : new LbPlan(lb, pools, settings, connections));
+                        : new LbPlan(lb, pools, settings, connections, codec, sessions));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
                         + e.getMessage(), e);

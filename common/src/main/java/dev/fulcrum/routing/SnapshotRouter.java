@@ -1,10 +1,16 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.affinity.AffinityCookieCodec;
+import dev.fulcrum.affinity.AffinitySettings;
+import dev.fulcrum.affinity.Session;
+import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.routing.origin.OriginSteering;
 import dev.fulcrum.upstream.ForwardHeaders;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,15 +19,26 @@ import java.util.Objects;
  * The routing core: turns a request into a {@link RouteDecision} by the stages of spec §4.1 over one immutable
  * {@link RoutingSnapshot}.
  *
- * <p>Stages (STYLE point 3): host → [rules, wave 2] → [affinity, wave 2] → candidates by policy →
+ * <p>Stages (STYLE point 3): host → [rules, wave 2] → affinity → candidates by policy →
  * usable (enabled, {@code minimum_origins}, not shed) → pick → fallback → origin. Each filter's empty result
  * moves to the next stage: no usable candidate means the fallback pool; an unusable fallback means 530/1016.
+ *
+ * <p>Affinity (spec §5): the stage reads the session from the request's own headers only (never from the
+ * connection) and resolves its pin against the load balancer's {@link PinTargets}. A pin to a servable origin
+ * ({@link PinTarget}: enabled and healthy, or draining within {@code drain_duration}) skips steering and weights and
+ * sets no cookie. A pin that is broken (unknown origin, disabled after the drain, unhealthy under {@code none} or
+ * {@code sticky}, expired or invalid cookie) or shed by {@code session_percent} (its pool excluded for this
+ * request) goes through the stages below and is re-pinned to the result (Set-Cookie for cookies). Under
+ * {@code temporary} an unhealthy pin is served by normal steering and kept. New {@code ip_cookie} sessions are
+ * placed by a hash of the client address instead of the policy's random draw. Default shedding
+ * ({@code default_percent}) applies to new sessions, not to pinned ones.
  *
  * <p>Concurrency: {@link #route} takes no lock. It reads the volatile {@link #snapshot} once and touches only
  * immutable plans and atomic counters. {@link #update(ConfigSnapshot)} and {@link #update(HealthSnapshot)} are
  * serialised, rebuild the whole snapshot from the latest of both inputs and publish it with one volatile write;
  * a request already in progress finishes on the snapshot it started with. In-flight counters survive rebuilds
- * (see {@link LoadRegistry}).
+ * (see {@link LoadRegistry}), and so do {@code header} affinity sessions ({@link SessionStore}, lock-free on the
+ * request path). Load balancers with affinity read the clock once per request.
  *
  * <p>Failure: an update the router cannot use (e.g. an unknown policy name that slipped past validation) throws
  * IllegalArgumentException and leaves the previous snapshot serving.
@@ -34,6 +51,11 @@ public final class SnapshotRouter implements Router {
     private final RoutingSettings settings;
     private final OriginConnections connections;
     private final OutcomeListener listener;
+    private final AffinitySettings affinitySettings;
+    private final AffinityCookieCodec codec;
+    private final SessionStore sessions;
+    /** Wall clock of the affinity stage: cookie expiry, drain, header session idle time. */
+    private final Clock clock;
     private final LoadRegistry loads = new LoadRegistry();
     private final Object updateLock = new Object();
 
@@ -50,11 +72,25 @@ public final class SnapshotRouter implements Router {
         this(settings, connections, OutcomeListener.NONE);
     }
 
-    /** As above, also telling {@code listener} every outcome the wrapper reports (metrics). */
+    /**
+     * As above, also telling {@code listener} every outcome the wrapper reports (metrics). Affinity cookies are
+     * signed with a random key, so they are honoured by this router only: a runtime passes its
+     * {@link AffinitySettings} instead.
+     */
     public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener) {
+        this(settings, connections, listener, AffinitySettings.ephemeral());
+    }
+
+    /** As above, with the affinity key, clock and header session cap. */
+    public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener,
+                          AffinitySettings affinity) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.affinitySettings = Objects.requireNonNull(affinity, "affinity");
+        this.codec = new AffinityCookieCodec(affinity.key());
+        this.sessions = new SessionStore(affinity.maxHeaderSessions());
+        this.clock = affinity.clock();
     }
 
     /** Rebuilds the routing snapshot for a new configuration (health results are kept). */
@@ -65,7 +101,8 @@ public final class SnapshotRouter implements Router {
             if (current.config == config) {
                 return;
             }
-            snapshot = RoutingSnapshot.build(current, config, current.health, settings, loads, connections);
+            snapshot = RoutingSnapshot.build(current, config, current.health, settings, loads, connections,
+                    codec, sessions);
         }
     }
 
@@ -77,8 +114,18 @@ public final class SnapshotRouter implements Router {
             if (current.health == health) {
                 return;
             }
-            snapshot = RoutingSnapshot.build(current, current.config, health, settings, loads, connections);
+            snapshot = RoutingSnapshot.build(current, current.config, health, settings, loads, connections,
+                    codec, sessions);
         }
+    }
+
+    /**
+     * True when {@code host} (a Host header value, port and trailing dot allowed) names an enabled load balancer.
+     * Containers that also serve their own sites ask this first and hand every other request to their own handlers;
+     * {@link #route} still decides the requests it answers true for.
+     */
+    public boolean serves(String host) {
+        return snapshot.hosts.find(host) != null;
     }
 
     /** The connection tracker the wrapper reports to (for {@code least_connections}). */
@@ -88,6 +135,15 @@ public final class SnapshotRouter implements Router {
 
     public RoutingSettings settings() {
         return settings;
+    }
+
+    public AffinitySettings affinitySettings() {
+        return affinitySettings;
+    }
+
+    /** The node's {@code header} affinity sessions (size and eviction counts for metrics). */
+    public SessionStore headerSessions() {
+        return sessions;
     }
 
     /** The configuration revision the router currently serves. */
@@ -139,14 +195,45 @@ public final class SnapshotRouter implements Router {
 
         // Stage: rules (spec §6) belong here, wave 2: they may answer (fixed response) or swap the effective
         // plan's pools and policy before candidates are built.
-        // Stage: affinity (spec §5) belongs here, wave 2: a valid pin to a usable origin skips the stages below.
 
-        // Stages: candidates → usable (precomputed per snapshot, shedding per request) → pick.
         final String clientAddress = request.clientAddress();
         final long clientHash = Hashing.of(clientAddress == null ? "" : clientAddress);
         final CandidateList candidates = lb.candidatesFor(request, settings);
-        final long usable = candidates.usableFor(clientHash);
-        final int poolIndex = lb.steering.choose(candidates, usable);
+
+        // Stage: affinity. A servable pin skips every stage below.
+        Session session = null;
+        int role = Attempt.NO_SESSION;
+        PoolPlan shedFrom = null;
+        if (lb.affinity != null) {
+            final long now = clock.millis();
+            session = lb.affinity.session(request, now);
+            if (session != null) {
+                role = Attempt.NEW_PIN;
+                if (session.pinned()) {
+                    final PinTarget pin = lb.pins.find(session.poolHash(), session.originHash());
+                    final int use = pin == null ? PinTarget.BREAK : pin.use(now, session.keyHash(), lb.failoverMode);
+                    if (use == PinTarget.USE) {
+                        return pinned(request, lb, candidates, pin, session, clientHash, rayId, sentCdnLoop);
+                    } else if (use == PinTarget.KEEP) {
+                        role = Attempt.KEPT;
+                    } else if (use == PinTarget.SHED) {
+                        shedFrom = pin.pool;
+                    }
+                }
+            }
+        }
+
+        // Stages: candidates → usable (precomputed per snapshot, shedding per request) → pick.
+        long usable = candidates.usableFor(clientHash);
+        if (shedFrom != null) {
+            final int shed = candidates.indexOf(shedFrom);
+            if (shed >= 0) {
+                usable &= ~(1L << shed);
+            }
+        }
+        final boolean byAddress = session != null && session.placedByClientAddress();
+        final int poolIndex = byAddress && !lb.deterministicSteering ? candidates.placeByHash(usable, clientHash)
+                : lb.steering.choose(candidates, usable);
 
         // Stage: fallback. Its health is ignored, but it must be enabled with an enabled, weighted origin.
         final PoolPlan pool;
@@ -163,14 +250,41 @@ public final class SnapshotRouter implements Router {
         }
 
         // Stage: origin.
-        final int originIndex = pool.originSteering.pick(originSet, clientHash, -1);
+        final int originIndex = (byAddress ? OriginSteering.hash() : pool.originSteering)
+                .pick(originSet, clientHash, -1);
         if (originIndex < 0) {
             return ErrorPages.noOrigin(request.host(), rayId);
         }
+        final OriginPlan origin = originSet.get(originIndex);
+        final List<Map.Entry<String, String>> rayHeaders = ErrorPages.rayHeader(rayId);
+        final List<Map.Entry<String, String>> responseHeaders = role == Attempt.NEW_PIN
+                ? PinHeaders.of(rayHeaders, session.pin(pool.seed, origin.identityHash)) : rayHeaders;
+        return new Attempt(lb, listener, candidates, usable, poolIndex, pool, originSet, originIndex, origin,
+                clientHash, clientHost(request), requestHeaders(request, clientAddress, sentCdnLoop, rayId),
+                rayHeaders, responseHeaders, false, session, role);
+    }
+
+    /**
+     * The decision for a request served on its pin: straight to the pinned origin, no cookie. A failover retry
+     * stays within the pinned pool unless it is one of this request's candidates (then the next pool may follow).
+     */
+    private Attempt pinned(RequestView request, LbPlan lb, CandidateList candidates, PinTarget pin, Session session,
+                           long clientHash, String rayId, String sentCdnLoop) {
+        final List<Map.Entry<String, String>> rayHeaders = ErrorPages.rayHeader(rayId);
+        return new Attempt(lb, listener, candidates, candidates.usable, candidates.indexOf(pin.pool), pin.pool,
+                pin.pool.origins, pin.pickIndex, pin.origin, clientHash, clientHost(request),
+                requestHeaders(request, request.clientAddress(), sentCdnLoop, rayId), rayHeaders, rayHeaders, false,
+                session, Attempt.PINNED);
+    }
+
+    private static String clientHost(RequestView request) {
         final String sentHost = request.header("Host");
-        final List<Map.Entry<String, String>> requestHeaders = ForwardHeaders.requestHeaders(clientAddress,
-                request.scheme(), request.header(ForwardHeaders.X_FORWARDED_FOR), sentCdnLoop, rayId);
-        return new Attempt(lb, listener, candidates, usable, poolIndex, pool, originSet, originIndex, clientHash,
-                sentHost != null ? sentHost : request.host(), requestHeaders, ErrorPages.rayHeader(rayId), false);
+        return sentHost != null ? sentHost : request.host();
+    }
+
+    private static List<Map.Entry<String, String>> requestHeaders(RequestView request, String clientAddress,
+                                                                  String sentCdnLoop, String rayId) {
+        return ForwardHeaders.requestHeaders(clientAddress, request.scheme(),
+                request.header(ForwardHeaders.X_FORWARDED_FOR), sentCdnLoop, rayId);
     }
 }

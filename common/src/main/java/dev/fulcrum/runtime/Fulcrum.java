@@ -1,5 +1,7 @@
 package dev.fulcrum.runtime;
 
+import dev.fulcrum.affinity.AffinityKey;
+import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigSnapshot;
@@ -37,8 +39,9 @@ import java.util.function.Consumer;
  * serve {@link #api()} and route with what {@link #addSnapshotListener} delivers.
  *
  * <p>Start order: data directory → store (refusing a corrupt file, which is left untouched) → the first account, if
- * there is none → the API token → the router and the meters → the health monitors (fed every committed snapshot)
- * → the upstream client → the API and the {@code /metrics} endpoint. A failed start leaves nothing open.
+ * there is none → the API token → the session affinity key ({@link AffinityKey#resolve}: the settings' key, or the
+ * data directory's key file, created once) → the router and the meters → the health monitors (fed every committed
+ * snapshot) → the upstream client → the API and the {@code /metrics} endpoint. A failed start leaves nothing open.
  *
  * <p>Thread safety: {@link #start()} and {@link #stop()} are serialized; the accessors may be called from any thread
  * while running.
@@ -96,8 +99,10 @@ public final class Fulcrum implements AutoCloseable {
             final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
             // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor
             // on the request path, only the snapshot it rebuilt from them.
+            // Affinity cookies expire and drain by the same clock that stamps disabled_at.
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
-                    metrics.outcomeListener());
+                    metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
+                    settings.affinitySessions()));
             store.addListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
@@ -244,6 +249,14 @@ public final class Fulcrum implements AutoCloseable {
             throw new FulcrumStartException("data directory " + dataDir + " exists but is not a directory", e);
         } catch (IOException e) {
             throw new FulcrumStartException("cannot create data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    private AffinityKey affinityKey(Path dataDir) {
+        try {
+            return AffinityKey.resolve(dataDir, settings.affinityKey());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new FulcrumStartException("session affinity key: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.fulcrum.runtime;
 
+import dev.fulcrum.affinity.AffinityKey;
+import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -117,7 +119,16 @@ public final class FulcrumSettings {
                     (b, v) -> b.metricsPublic(bool(v))),
             new Option("--access-log", "FULCRUM_ACCESS_LOG", null,
                     "log one line per forwarded attempt at INFO on logger " + ACCESS_LOGGER + " (default: off)",
-                    (b, v) -> b.accessLog(bool(v))));
+                    (b, v) -> b.accessLog(bool(v))),
+            new Option("--affinity-key", "FULCRUM_AFFINITY_KEY", "BASE64",
+                    "key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
+                            + "give every node the same one. Without it the data directory's "
+                            + AffinityKey.FILE_NAME + " is used, created on the first start",
+                    Builder::affinityKey),
+            new Option("--affinity-sessions", "FULCRUM_AFFINITY_SESSIONS", "N",
+                    "header affinity sessions kept by this node (default " + SessionStore.DEFAULT_MAX_SESSIONS
+                            + "); beyond it the least recently used go first",
+                    (b, v) -> b.affinitySessions(count(v))));
 
     private final Path dataDir;
     private final int proxyPort;
@@ -127,6 +138,8 @@ public final class FulcrumSettings {
     private final String apiToken;
     private final boolean metricsPublic;
     private final boolean accessLog;
+    private final String affinityKey;
+    private final int affinitySessions;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -142,6 +155,8 @@ public final class FulcrumSettings {
         this.apiToken = b.apiToken;
         this.metricsPublic = b.metricsPublic;
         this.accessLog = b.accessLog;
+        this.affinityKey = b.affinityKey;
+        this.affinitySessions = b.affinitySessions;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -242,7 +257,24 @@ public final class FulcrumSettings {
         };
     }
 
-        private static Path path(String value) {
+    /**
+     * Reads a count of at least 1 from text (ini properties, valve attributes).
+     *
+     * @throws IllegalArgumentException naming the value and the expectation
+     */
+    public static int count(String value) {
+        try {
+            final int n = Integer.parseInt(value == null ? "" : value.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 1)");
+    }
+
+    private static Path path(String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
@@ -285,7 +317,20 @@ public final class FulcrumSettings {
         return accessLog;
     }
 
-        /** This node's location and CF-Ray colo, for the router. */
+    /**
+     * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
+     * key file (see {@link AffinityKey#resolve}).
+     */
+    public String affinityKey() {
+        return affinityKey;
+    }
+
+    /** The most {@code header} affinity sessions this node keeps. */
+    public int affinitySessions() {
+        return affinitySessions;
+    }
+
+    /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
     }
@@ -303,8 +348,9 @@ public final class FulcrumSettings {
     @Override
     public String toString() {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
-                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", metricsPublic="
-                + metricsPublic + ", accessLog=" + accessLog + ']';
+                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
+                + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
+                + ", metricsPublic=" + metricsPublic + ", accessLog=" + accessLog + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -318,6 +364,8 @@ public final class FulcrumSettings {
         private String apiToken;
         private boolean metricsPublic;
         private boolean accessLog;
+        private String affinityKey;
+        private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -333,6 +381,8 @@ public final class FulcrumSettings {
             this.apiToken = s.apiToken;
             this.metricsPublic = s.metricsPublic;
             this.accessLog = s.accessLog;
+            this.affinityKey = s.affinityKey;
+            this.affinitySessions = s.affinitySessions;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -406,6 +456,29 @@ public final class FulcrumSettings {
                         + " characters of A-Z a-z 0-9 - . _ ~ + / with optional trailing =)");
             }
             this.apiToken = token;
+            return this;
+        }
+
+        /**
+         * @param base64 the session affinity key shared by the nodes (at least {@value AffinityKey#MIN_BYTES}
+         *               bytes), or null to use the data directory's key file
+         */
+        public Builder affinityKey(String base64) {
+            if (base64 != null && !base64.isBlank()) {
+                AffinityKey.fromBase64(base64); // refuses a bad key now, naming the problem but not the key
+                this.affinityKey = base64.strip();
+            } else {
+                this.affinityKey = null;
+            }
+            return this;
+        }
+
+        /** @param max the most {@code header} affinity sessions the node keeps, at least 1 */
+        public Builder affinitySessions(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("'" + max + "' is not a count (expected: an integer of at least 1)");
+            }
+            this.affinitySessions = max;
             return this;
         }
 

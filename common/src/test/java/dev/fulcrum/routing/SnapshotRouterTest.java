@@ -8,6 +8,7 @@ import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -69,6 +70,20 @@ class SnapshotRouterTest {
                 "www.example.com.:80")) {
             assertThat(forward(TestRequest.to(host)).poolId()).as(host).isEqualTo(a.id());
         }
+    }
+
+    @Test
+    void servesExactlyTheHostsThatGetADecision() {
+        assertThat(router.serves("www.example.com")).isFalse();
+        router.update(config(lb("www.Example.com", "off", fallback, a), a, fallback));
+        for (String host : List.of("www.example.com", "WWW.EXAMPLE.COM", "www.example.com:8443", "www.example.com.")) {
+            assertThat(router.serves(host)).as(host).isTrue();
+        }
+        for (String host : Arrays.asList("example.com", "other.example.com", "", null)) {
+            assertThat(router.serves(host)).as(host).isFalse();
+        }
+        router.update(config(with(lb("www.example.com", "off", fallback, a), LbPartsOps::disabled), a, fallback));
+        assertThat(router.serves("www.example.com")).isFalse();
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.fulcrum.tomcat;
 
+import dev.fulcrum.api.ApiHttpServer;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
+import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.runtime.Fulcrum;
+import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
 import dev.fulcrum.upstream.ProxyExchange;
@@ -13,8 +17,13 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,10 +32,30 @@ import java.util.Map;
  * {@link Router} and forwards through the runtime's shared {@link UpstreamClient} without holding a Tomcat thread
  * per upstream request (see {@link TomcatForwarder}).
  *
- * <p>Attributes ({@code server.xml}); durations are a number with an optional unit {@code ms}/{@code s}/{@code m}:
+ * <p>Declared in {@code server.xml}, the valve owns a whole {@link Fulcrum} runtime: the configuration store in
+ * {@code dataDir}, the health monitors, the router, the upstream client, and the REST API on its own port
+ * ({@code apiBind:apiPort}), served by the JDK's built-in HTTP server ({@link ApiHttpServer}) so that neither a
+ * second servlet container nor an extra Tomcat Connector and Context (reachable through every Host) is needed.
+ * Embedded hosts and tests may instead give a router with {@link #setRouter} (and a shared client with
+ * {@link #setUpstreamClient}); the valve then owns no runtime, no API, and the runtime attributes are not used.
+ *
+ * <p>Attributes; durations are a number with an optional unit {@code ms}/{@code s}/{@code m}:
  * <table>
  *   <caption>FulcrumValve attributes</caption>
  *   <tr><th>attribute</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>dataDir</td><td>fulcrum-data</td><td>configuration and API token hash; relative to
+ *       {@code $CATALINA_BASE}</td></tr>
+ *   <tr><td>apiBind</td><td>127.0.0.1</td><td>address of the REST API listener</td></tr>
+ *   <tr><td>apiPort</td><td>8081</td><td>port of the REST API listener (0 = any free port, logged)</td></tr>
+ *   <tr><td>apiToken</td><td>(stored)</td><td>admin API token, 16+ characters; unset: the stored one, generated
+ *       and logged once on the first start</td></tr>
+ *   <tr><td>affinityKey</td><td>(data dir)</td><td>base64 key signing {@code __cflb} cookies; share it between
+ *       nodes; unset: {@code affinity.key} in the data directory, created on the first start</td></tr>
+ *   <tr><td>affinitySessions</td><td>100000</td><td>header-affinity sessions kept in memory</td></tr>
+ *   <tr><td>pop, country, region, latitude, longitude</td><td>(none)</td><td>this node's location for geo and
+ *       proximity steering</td></tr>
+ *   <tr><td>clientCountryHeader</td><td>(off)</td><td>a request header trusted to carry the client's
+ *       country</td></tr>
  *   <tr><td>upstreamConnectTimeout</td><td>19s</td><td>TCP connect limit toward an origin (then 522)</td></tr>
  *   <tr><td>upstreamReadTimeout</td><td>100s</td><td>time to the first response byte (then 524)</td></tr>
  *   <tr><td>upstreamIdleTimeout</td><td>900s</td><td>how long a pooled origin connection stays open unused</td></tr>
@@ -39,34 +68,97 @@ import java.util.Map;
  * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
  *
  * <pre>{@code
- * <Host name="localhost" appBase="webapps">
- *   <Valve className="dev.fulcrum.tomcat.FulcrumValve" upstreamConnectTimeout="19s" upstreamReadTimeout="100s"/>
- * </Host>
+ * <Engine name="Catalina" defaultHost="localhost">
+ *   <Valve className="dev.fulcrum.tomcat.FulcrumValve" dataDir="fulcrum-data" apiBind="127.0.0.1" apiPort="8081"/>
+ *   ...
+ * </Engine>
  * }</pre>
- *
- * <p>The router comes from the Fulcrum runtime, or is given programmatically with {@link #setRouter} (embedded
- * Tomcat, tests); the valve refuses to start without one.
+ * In the {@code Engine} it sees every request whatever Tomcat Host it maps to; in a {@code Host}, only that host's.
  */
 public final class FulcrumValve extends ValveBase {
 
     private final Map<String, String> upstreamAttributes = new HashMap<>();
+    /** Location attributes as written; parsed with the others, once, in {@link #startInternal}. */
+    private final Map<String, String> locationAttributes = new LinkedHashMap<>();
+    private String dataDir = FulcrumSettings.DEFAULT_DATA_DIR.toString();
+    private String apiBind = FulcrumSettings.DEFAULT_API_BIND;
+    private String apiPort = Integer.toString(FulcrumSettings.DEFAULT_API_PORT);
+    private String apiToken;
+    private String affinityKey;
+    private String affinitySessions;
+
     private Router router;
     private UpstreamClient sharedUpstream;
+
+    // Started resources; at most one of the two modes' sets is non-null.
+    private Fulcrum fulcrum;
+    private ApiHttpServer apiServer;
     private UpstreamClient ownUpstream;
+    private volatile Router activeRouter;
     private TomcatForwarder forwarder;
 
     public FulcrumValve() {
         super(true);
     }
 
-    /** The router deciding every request (required before start). */
+    /** The router deciding every request; given, the valve owns no runtime (embedded Tomcat, tests). */
     public void setRouter(Router router) {
         this.router = router;
     }
 
-    /** The runtime's shared upstream client; without one the valve builds its own from the upstream attributes. */
+    /** With {@link #setRouter}: the shared upstream client; without one the valve builds its own. */
     public void setUpstreamClient(UpstreamClient upstream) {
         this.sharedUpstream = upstream;
+    }
+
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public void setApiBind(String apiBind) {
+        this.apiBind = apiBind;
+    }
+
+    public void setApiPort(String apiPort) {
+        this.apiPort = apiPort;
+    }
+
+    public void setApiToken(String apiToken) {
+        this.apiToken = apiToken;
+    }
+
+    /** Base64 key signing {@code __cflb} cookies; nodes sharing it honour each other's cookies. */
+    public void setAffinityKey(String affinityKey) {
+        this.affinityKey = affinityKey;
+    }
+
+    /** The most {@code header} affinity sessions this node keeps. */
+    public void setAffinitySessions(String affinitySessions) {
+        this.affinitySessions = affinitySessions;
+    }
+
+    public void setPop(String value) {
+        locationAttributes.put(RoutingSettings.POP_KEY, value);
+    }
+
+    public void setCountry(String value) {
+        locationAttributes.put(RoutingSettings.COUNTRY_KEY, value);
+    }
+
+    public void setRegion(String value) {
+        locationAttributes.put(RoutingSettings.REGION_KEY, value);
+    }
+
+    public void setLatitude(String value) {
+        locationAttributes.put(RoutingSettings.LATITUDE_KEY, value);
+    }
+
+    public void setLongitude(String value) {
+        locationAttributes.put(RoutingSettings.LONGITUDE_KEY, value);
+    }
+
+    public void setClientCountryHeader(String value) {
+        locationAttributes.put(RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, value);
     }
 
     public void setUpstreamConnectTimeout(String value) {
@@ -101,12 +193,28 @@ public final class FulcrumValve extends ValveBase {
         upstreamAttributes.put(UpstreamSettings.MAX_THREADS, value);
     }
 
+    /** The running runtime, or null when a router was given instead or the valve is stopped. */
+    public Fulcrum fulcrum() {
+        return fulcrum;
+    }
+
+    /** The port the REST API listens on, or -1 when the valve serves no API (stopped, or given a router). */
+    public int apiLocalPort() {
+        final ApiHttpServer api = apiServer;
+        return api == null ? -1 : api.port();
+    }
+
     @Override
     protected void startInternal() throws LifecycleException {
         if (router == null) {
-            throw new LifecycleException("FulcrumValve: router: missing (expected: a Router from the Fulcrum runtime"
-                                         + " or set with setRouter before start)");
+            startRuntime();
+        } else {
+            startWithGivenRouter();
         }
+        super.startInternal();
+    }
+
+    private void startWithGivenRouter() throws LifecycleException {
         UpstreamClient upstream = sharedUpstream;
         if (upstream == null) {
             final UpstreamSettings settings;
@@ -122,13 +230,101 @@ public final class FulcrumValve extends ValveBase {
             }
             upstream = ownUpstream;
         }
+        activeRouter = router;
         forwarder = new TomcatForwarder(upstream);
-        super.startInternal();
+    }
+
+    private void startRuntime() throws LifecycleException {
+        final FulcrumSettings settings = runtimeSettings();
+        final Fulcrum started;
+        try {
+            started = new Fulcrum(settings).start();
+        } catch (RuntimeException e) {
+            throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
+        }
+        try {
+            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort());
+        } catch (UncheckedIOException e) {
+            started.stop();
+            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
+        }
+        final String token = started.generatedApiToken();
+        if (token != null) {
+            containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
+                    + started.apiTokenFile() + "): " + token);
+        }
+        containerLog.info("Fulcrum started: data " + settings.dataDir() + ", API http://" + settings.apiBind() + ':'
+                + apiServer.port() + "/client/v4");
+        fulcrum = started;
+        activeRouter = started.router();
+        forwarder = new TomcatForwarder(started.upstream());
+    }
+
+    /** Every runtime attribute checked here, once; the message names the attribute, the value and the expectation. */
+    private FulcrumSettings runtimeSettings() throws LifecycleException {
+        final FulcrumSettings.Builder builder = FulcrumSettings.builder();
+        try {
+            builder.dataDir(catalinaBase().resolve(Path.of(dataDir.strip())).normalize());
+        } catch (InvalidPathException | NullPointerException e) {
+            throw new LifecycleException("FulcrumValve: dataDir: '" + dataDir + "' is not a usable path", e);
+        }
+        attribute("apiBind", () -> builder.apiBind(apiBind == null ? null : apiBind.strip()));
+        attribute("apiPort", () -> builder.apiPort(port(apiPort)));
+        attribute("apiToken", () -> builder.apiToken(apiToken == null || apiToken.isBlank() ? null : apiToken.strip()));
+        attribute("affinityKey", () -> builder.affinityKey(affinityKey));
+        if (affinitySessions != null) {
+            attribute("affinitySessions", () -> builder.affinitySessions(FulcrumSettings.count(affinitySessions)));
+        }
+        for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
+            attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));
+        }
+        locationAttributes.forEach(builder::location);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // The location keys are the attribute names, and RoutingSettings' messages start with them.
+            throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
+        }
+    }
+
+    private static void attribute(String name, Runnable check) throws LifecycleException {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new LifecycleException("FulcrumValve: " + (name == null ? "" : name + ": ") + e.getMessage(), e);
+        }
+    }
+
+    private static int port(String text) {
+        try {
+            return Integer.parseInt(text == null ? "" : text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a port number (expected: 0-65535)");
+        }
+    }
+
+    /** Relative data directories live in {@code $CATALINA_BASE}, whatever directory Tomcat was started from. */
+    private Path catalinaBase() {
+        final File base = getContainer() == null ? null : getContainer().getCatalinaBase();
+        if (base != null) {
+            return base.toPath().toAbsolutePath();
+        }
+        final String property = System.getProperty("catalina.base");
+        return Path.of(property == null ? "" : property).toAbsolutePath();
     }
 
     @Override
     protected void stopInternal() throws LifecycleException {
         super.stopInternal();
+        activeRouter = null;
+        if (apiServer != null) {
+            apiServer.close();
+            apiServer = null;
+        }
+        if (fulcrum != null) {
+            fulcrum.stop();
+            fulcrum = null;
+        }
         if (ownUpstream != null) {
             ownUpstream.close();
             ownUpstream = null;
@@ -142,7 +338,13 @@ public final class FulcrumValve extends ValveBase {
             // answers it; it must neither be routed a second time nor reach a webapp.
             return;
         }
-        final RouteDecision decision = router.route(new ServletRequestView(request));
+        final Router r = activeRouter;
+        if (r == null) {
+            // Stopping: the store and the upstream client are going away; the host's own pipeline still answers.
+            getNext().invoke(request, response);
+            return;
+        }
+        final RouteDecision decision = r.route(new ServletRequestView(request));
         if (decision == null) {
             getNext().invoke(request, response);
         } else if (decision instanceof RouteDecision.Respond respond) {

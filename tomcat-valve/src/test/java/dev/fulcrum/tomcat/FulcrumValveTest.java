@@ -2,31 +2,164 @@ package dev.fulcrum.tomcat;
 
 import dev.fulcrum.routing.Router;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.core.StandardEngine;
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.core.StandardServer;
+import org.apache.catalina.core.StandardService;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The valve refuses to start on a missing router or a bad attribute, naming what is wrong. */
+/**
+ * The valve's lifecycle: with a given router it owns only an upstream client; declared alone (server.xml) it owns
+ * a Fulcrum runtime and serves the API on its own port. Bad attributes are refused at start, naming them.
+ */
 class FulcrumValveTest {
 
-    private static FulcrumValve valve() {
+    private static final String TOKEN = "valve-test-token-0123456789";
+
+    @TempDir
+    Path dir;
+
+    private FulcrumValve started;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stop() throws LifecycleException {
+        if (started != null) {
+            started.stop();
+        }
+    }
+
+    /** A valve in a Host of an Engine of a Server whose catalina.base is {@code base}. */
+    private static FulcrumValve valve(Path base) {
+        final StandardServer server = new StandardServer();
+        server.setCatalinaBase(base.toFile());
+        final StandardService service = new StandardService();
+        server.addService(service);
+        final StandardEngine engine = new StandardEngine();
+        service.setContainer(engine);
+        final StandardHost host = new StandardHost();
+        host.setParent(engine);
         final FulcrumValve valve = new FulcrumValve();
-        valve.setContainer(new StandardHost());
+        valve.setContainer(host);
         return valve;
     }
 
-    @Test
-    void refusesToStartWithoutARouter() {
-        final FulcrumValve valve = valve();
+    private FulcrumValve runtimeValve() {
+        final FulcrumValve valve = valve(dir);
+        valve.setApiBind("127.0.0.1");
+        valve.setApiPort("0");
+        valve.setApiToken(TOKEN);
+        return valve;
+    }
 
-        assertThatThrownBy(valve::start).isInstanceOf(LifecycleException.class)
-                .hasMessageContaining("router: missing");
+    private HttpResponse<String> get(String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** 32 bytes, base64: the key several nodes would share. */
+    private static final String SHARED_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    @Test
+    void withoutARouterItRunsARuntimeInCatalinaBaseAndServesTheApi() throws Exception {
+        final FulcrumValve valve = runtimeValve();
+        valve.setPop("LAX");
+        valve.setUpstreamConnectTimeout("2s");
+        valve.setAffinityKey(SHARED_KEY);
+        valve.setAffinitySessions("500");
+        valve.start();
+        started = valve;
+
+        assertThat(valve.fulcrum().settings().dataDir()).isEqualTo(dir.resolve("fulcrum-data"));
+        assertThat(Files.isDirectory(dir.resolve("fulcrum-data"))).isTrue();
+        assertThat(valve.fulcrum().settings().routing().pop()).isEqualTo("LAX");
+        assertThat(valve.fulcrum().settings().upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(valve.fulcrum().router().affinitySettings().key().fingerprint())
+                .isEqualTo(dev.fulcrum.affinity.AffinityKey.fromBase64(SHARED_KEY).fingerprint());
+        assertThat(valve.fulcrum().router().headerSessions().maxSessions()).isEqualTo(500);
+        final String api = "http://127.0.0.1:" + valve.apiLocalPort() + "/client/v4";
+        final HttpResponse<String> accounts = get(api + "/accounts");
+        assertThat(accounts.statusCode()).isEqualTo(200);
+        assertThat(accounts.body()).contains("\"success\":true");
+
+        valve.stop();
+        started = null;
+        assertThat(valve.fulcrum()).isNull();
+        assertThatThrownBy(() -> get(api + "/accounts")).isInstanceOf(ConnectException.class);
     }
 
     @Test
-    void refusesABadUpstreamAttribute() {
-        final FulcrumValve valve = valve();
+    void aTakenApiPortIsRefusedAndTheStoreIsReleased() throws Exception {
+        final FulcrumValve first = runtimeValve();
+        first.setDataDir("first");
+        first.start();
+        started = first;
+
+        final FulcrumValve second = runtimeValve();
+        second.setDataDir("second");
+        second.setApiPort(Integer.toString(first.apiLocalPort()));
+        assertThatThrownBy(second::start).isInstanceOf(LifecycleException.class)
+                .hasMessageContaining("FulcrumValve: apiBind/apiPort: ")
+                .hasMessageContaining("127.0.0.1:" + first.apiLocalPort());
+
+        final FulcrumValve again = runtimeValve();
+        again.setDataDir(dir.resolve("second").toString());
+        again.start();
+        again.stop();
+    }
+
+    @Test
+    void refusesBadRuntimeAttributesNamingThem() {
+        final FulcrumValve port = runtimeValve();
+        port.setApiPort("eighty");
+        assertThatThrownBy(port::start).isInstanceOf(LifecycleException.class)
+                .hasMessage("FulcrumValve: apiPort: 'eighty' is not a port number (expected: 0-65535)");
+
+        final FulcrumValve token = runtimeValve();
+        token.setApiToken("short");
+        assertThatThrownBy(token::start).isInstanceOf(LifecycleException.class)
+                .hasMessageStartingWith("FulcrumValve: apiToken: not a usable API token");
+
+        final FulcrumValve latitude = runtimeValve();
+        latitude.setLatitude("north");
+        latitude.setLongitude("10");
+        assertThatThrownBy(latitude::start).isInstanceOf(LifecycleException.class)
+                .hasMessage("FulcrumValve: latitude: 'north' (expected: a number in degrees)");
+
+        final FulcrumValve key = runtimeValve();
+        key.setAffinityKey("c2hvcnQ=");
+        assertThatThrownBy(key::start).isInstanceOf(LifecycleException.class)
+                .hasMessageStartingWith("FulcrumValve: affinityKey: ");
+
+        final FulcrumValve sessions = runtimeValve();
+        sessions.setAffinitySessions("lots");
+        assertThatThrownBy(sessions::start).isInstanceOf(LifecycleException.class)
+                .hasMessage("FulcrumValve: affinitySessions: 'lots' is not a count (expected: an integer of at least 1)");
+
+        final FulcrumValve upstream = runtimeValve();
+        upstream.setUpstreamIdleTimeout("never");
+        assertThatThrownBy(upstream::start).isInstanceOf(LifecycleException.class)
+                .hasMessageStartingWith("FulcrumValve: upstreamIdleTimeout: never (expected:");
+        assertThat(dir.resolve("fulcrum-data")).doesNotExist();
+    }
+
+    @Test
+    void refusesABadUpstreamAttributeWithAGivenRouter() {
+        final FulcrumValve valve = valve(dir);
         valve.setRouter(request -> null);
         valve.setUpstreamReadTimeout("later");
 
@@ -36,14 +169,17 @@ class FulcrumValveTest {
     }
 
     @Test
-    void startsAndStopsItsOwnUpstreamClientFromAttributes() throws Exception {
-        final FulcrumValve valve = valve();
+    void withAGivenRouterItStartsAndStopsOnlyItsOwnUpstreamClient() throws Exception {
+        final FulcrumValve valve = valve(dir);
         final Router router = request -> null;
         valve.setRouter(router);
         valve.setUpstreamConnectTimeout("2s");
         valve.setUpstreamMaxThreads("16");
 
         valve.start();
+        assertThat(valve.fulcrum()).isNull();
+        assertThat(valve.apiLocalPort()).isEqualTo(-1);
         valve.stop();
+        assertThat(dir.resolve("fulcrum-data")).doesNotExist();
     }
 }

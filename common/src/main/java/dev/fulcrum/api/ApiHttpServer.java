@@ -1,0 +1,119 @@
+package dev.fulcrum.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves an {@link ApiRouter} on its own port with the JDK's built-in HTTP server ({@code jdk.httpserver}), for hosts
+ * that have no servlet container of their own to spare for it: the Tomcat valve. No Jetty server and no container
+ * classes are involved, so it cannot clash with anything a servlet container or its webapps load.
+ *
+ * <p>Admin traffic only: a few threads, request bodies read up to {@link ApiRouter#MAX_BODY_BYTES} + 1 bytes (enough
+ * for the router to refuse a larger one), every response {@code Cache-Control: no-store}. {@link #close()} stops
+ * accepting at once and gives calls in progress up to a second to finish.
+ */
+public final class ApiHttpServer implements AutoCloseable {
+
+    private static final int THREADS = 4;
+    private static final int STOP_GRACE_SECONDS = 1;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private ApiHttpServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds {@code bind:port} (port 0 = any free port) and starts serving {@code api} under {@link ApiRouter#PREFIX};
+     * every other path gets the API's own JSON 404.
+     *
+     * @throws UncheckedIOException naming the address when it cannot be bound
+     */
+    public static ApiHttpServer start(ApiRouter api, String bind, int port) {
+        Objects.requireNonNull(api, "api");
+        final HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for the API on " + bind + ':' + port + ": " + e, e);
+        }
+        final AtomicInteger threads = new AtomicInteger();
+        final ExecutorService executor = Executors.newFixedThreadPool(THREADS, task -> {
+            final Thread thread = new Thread(task, "fulcrum-api-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> serve(api, exchange));
+        server.start();
+        return new ApiHttpServer(server, executor);
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The address actually bound. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(STOP_GRACE_SECONDS);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+    }
+
+    private static void serve(ApiRouter api, HttpExchange exchange) throws IOException {
+        try (exchange) {
+            final ApiRequest request = new ApiRequest(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()),
+                    exchange.getRequestHeaders(), body(exchange.getRequestBody()));
+            final ApiResponse response = api.handle(request);
+            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.getResponseHeaders().set("Content-Type", ApiResponse.CONTENT_TYPE);
+            final byte[] body = response.body();
+            final boolean head = "HEAD".equals(exchange.getRequestMethod());
+            // -1: no body at all; a HEAD answer announces none either.
+            exchange.sendResponseHeaders(response.status(), body.length == 0 || head ? -1 : body.length);
+            if (body.length > 0 && !head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    private static byte[] body(InputStream in) throws IOException {
+        final int limit = ApiRouter.MAX_BODY_BYTES + 1;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        final byte[] buffer = new byte[8192];
+        int n;
+        while (out.size() < limit && (n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()))) > 0) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.fulcrum.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * README "Jetty module": the bundle unpacked into a fresh $JETTY_BASE of the real jetty-home, enabled with
+ * {@code --add-modules}, next to a static webapp of the server's own. Jetty's two runs: the first configures the
+ * base (and exits), the second serves.
+ */
+class JettyModuleIT {
+
+    private static final Pattern TOKEN = Pattern.compile("Fulcrum generated an API token; .*: (\\S+)");
+
+    private Origin a;
+    private Origin b;
+    private ServerProcess jetty;
+
+    @BeforeEach
+    void origins() throws Exception {
+        a = new Origin("a");
+        b = new Origin("b");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (jetty != null) {
+            jetty.close();
+        }
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void theModuleServesLoadBalancersInFrontOfTheServersOwnContexts() throws Exception {
+        final Path base = Distribution.workDir("jetty-base");
+        final String startJar = Distribution.jettyHome().resolve("start.jar").toString();
+        Distribution.run(base, Map.of(), "tar", "-xzf", Distribution.jettyBundle().toString(), "-C", base.toString());
+        final String added = Distribution.run(base, Map.of(), Distribution.java(), "-jar", startJar,
+                "--add-modules=http,ee10-deploy,fulcrum");
+        assertThat(added).contains("fulcrum").contains("initialized in ${jetty.base}/start.d/fulcrum.ini");
+        final Path ini = base.resolve("start.d/fulcrum.ini");
+        assertThat(Files.readString(ini)).contains("# fulcrum.api.port=8081").contains("# fulcrum.data.dir=");
+        assertThat(base.resolve("fulcrum-data")).isDirectory();
+
+        // The operator's settings, as README shows them: uncommented keys at the end of start.d/fulcrum.ini.
+        final int port = Distribution.freePort();
+        final int apiPort = Distribution.freePort();
+        Files.writeString(ini, "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=" + apiPort + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.createDirectories(base.resolve("webapps/site"));
+        Files.writeString(base.resolve("webapps/site/index.html"), "jetty's own site\n");
+
+        jetty = ServerProcess.start("jetty", base, Map.of(), List.of(Distribution.java(), "-jar", startJar,
+                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        final String log = jetty.awaitLog("Started oejs.Server");
+        final Matcher token = TOKEN.matcher(log);
+        assertThat(token.find()).as(log).isTrue();
+        assertThat(log).contains("fulcrum-api@").contains("{127.0.0.1:" + apiPort + "}");
+
+        final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", token.group(1));
+        new LoadBalancingScenario(api, port, "/site/index.html", "/site/index.html",
+                new LoadBalancingScenario.Own(200, "jetty's own site")).run(a, b);
+        final LoadBalancingScenario server = new LoadBalancingScenario(api, port, "/", "/", null);
+        // The API is only on its own connector, and that connector serves nothing of the server's.
+        assertThat(server.get("127.0.0.1", "/client/v4/accounts").statusCode()).isEqualTo(404);
+        assertThat(new LoadBalancingScenario(api, apiPort, "/", "/", null).get("127.0.0.1", "/site/index.html")
+                .body()).doesNotContain("jetty's own site");
+
+        assertThat(jetty.stop()).isIn(0, 143);
+        assertThat(jetty.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+    }
+}

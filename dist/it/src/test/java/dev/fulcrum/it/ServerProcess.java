@@ -1,0 +1,107 @@
+package dev.fulcrum.it;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A server under test running as its own process, output in a log file. Every wait is bounded; {@link #close()}
+ * always leaves no process behind (SIGTERM, then SIGKILL after a grace period).
+ */
+@SuppressWarnings("try") // close() waits for the process, which may be interrupted
+final class ServerProcess implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ServerProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static ServerProcess start(String name, Path dir, Map<String, String> env, List<String> command)
+            throws IOException {
+        final Path log = dir.resolve(name + ".log");
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return new ServerProcess(name, builder.start(), log);
+    }
+
+    /** Waits until {@code url} answers anything over HTTP; fails with the log if the process dies or times out. */
+    ServerProcess awaitHttp(String url) throws Exception {
+        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail("%s exited with %d before answering %s:%n%s", name, process.exitValue(), url, log());
+            }
+            try {
+                client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return this;
+            } catch (ConnectException e) {
+                Thread.sleep(100);
+            }
+        }
+        return fail("%s did not answer %s within %s:%n%s", name, url, START_TIMEOUT, log());
+    }
+
+    /** Waits until the log contains {@code text}; fails with the log if the process dies or times out. */
+    String awaitLog(String text) throws Exception {
+        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            final String current = log();
+            if (current.contains(text)) {
+                return current;
+            }
+            if (!process.isAlive()) {
+                fail("%s exited with %d before logging '%s':%n%s", name, process.exitValue(), text, current);
+            }
+            Thread.sleep(100);
+        }
+        return fail("%s did not log '%s' within %s:%n%s", name, text, START_TIMEOUT, log());
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    /** SIGTERM and a bounded wait; returns the exit code. The server must stop by itself, in time. */
+    int stop() throws Exception {
+        process.destroy();
+        final boolean exited = process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(exited).as("%s did not stop within %s after SIGTERM:%n%s", name, STOP_TIMEOUT, log()).isTrue();
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        // A launcher script may have started children of its own (catalina.sh execs, but be sure).
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+}

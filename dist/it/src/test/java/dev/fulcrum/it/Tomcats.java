@@ -1,0 +1,64 @@
+package dev.fulcrum.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A fresh copy of the real Tomcat per test, as an operator unpacks it, and the few edits README asks for. */
+final class Tomcats {
+
+    private Tomcats() {
+    }
+
+    /** Copies the unpacked distribution (CATALINA_HOME = CATALINA_BASE), minus the sample webapps. */
+    static Path fresh(String name) throws Exception {
+        final Path dir = Distribution.workDir(name);
+        final Path catalina = dir.resolve("tomcat");
+        Distribution.run(dir, Map.of(), "cp", "-R", Distribution.tomcatHome().toString(), catalina.toString());
+        // Not Fulcrum's business, only start-up time: the docs, examples and manager apps.
+        for (String app : List.of("docs", "examples", "manager", "host-manager")) {
+            Distribution.run(dir, Map.of(), "rm", "-rf", catalina.resolve("webapps").resolve(app).toString());
+        }
+        return catalina;
+    }
+
+    /**
+     * Loopback only: the HTTP connector on {@code port} at 127.0.0.1, no shutdown port; {@code engineLine} (if
+     * any) is added as the Engine's first child.
+     */
+    static void editServerXml(Path catalina, int port, String engineLine) throws Exception {
+        final Path serverXml = catalina.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml);
+        xml = replaceRequired(xml, "<Server port=\"8005\"", "<Server port=\"-1\"");
+        xml = replaceRequired(xml, "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
+                "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
+        if (engineLine != null) {
+            xml = replaceRequired(xml, "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+                    "<Engine name=\"Catalina\" defaultHost=\"localhost\">\n      " + engineLine);
+        }
+        Files.writeString(serverXml, xml);
+    }
+
+    /** {@code bin/catalina.sh run}: Tomcat in the foreground, on the Java running the tests. */
+    static ServerProcess run(Path catalina, Map<String, String> env) throws Exception {
+        final Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("JAVA_HOME", System.getProperty("java.home"));
+        all.put("CATALINA_HOME", catalina.toString());
+        all.put("CATALINA_BASE", catalina.toString());
+        return ServerProcess.start("tomcat", catalina, all,
+                List.of("sh", catalina.resolve("bin/catalina.sh").toString(), "run"));
+    }
+
+    /** SEVERE lines and stack traces, which a clean start and stop never logs. */
+    static List<String> errors(String log) {
+        return log.lines().filter(l -> l.contains("SEVERE") || l.contains("Exception")).toList();
+    }
+
+    private static String replaceRequired(String text, String from, String to) {
+        assertThat(text).as("server.xml of Tomcat " + Distribution.tomcatHome()).contains(from);
+        return text.replace(from, to);
+    }
+}

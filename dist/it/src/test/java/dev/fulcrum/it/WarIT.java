@@ -1,0 +1,102 @@
+package dev.fulcrum.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * README "WAR": the same WAR deployed as ROOT.war into the real Jetty (ee10-deploy) and the real Tomcat, next to a
+ * static webapp of the server's own at /site. The WAR serves load balancers and the API in its context; other
+ * contexts keep their paths; a host that is no load balancer's gets 404 in the WAR's context.
+ */
+class WarIT {
+
+    private static final String TOKEN = "war-it-token-0123456789";
+
+    private Origin a;
+    private Origin b;
+    private ServerProcess server;
+
+    @BeforeEach
+    void origins() throws Exception {
+        a = new Origin("a");
+        b = new Origin("b");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void inJetty() throws Exception {
+        final Path base = Distribution.workDir("jetty-war");
+        final String startJar = Distribution.jettyHome().resolve("start.jar").toString();
+        Distribution.run(base, Map.of(), Distribution.java(), "-jar", startJar, "--add-modules=http,ee10-deploy");
+        Files.copy(Distribution.war(), base.resolve("webapps/ROOT.war"));
+        Files.createDirectories(base.resolve("webapps/site"));
+        Files.writeString(base.resolve("webapps/site/index.html"), "the server's own site\n");
+        final int port = Distribution.freePort();
+
+        // Settings through the environment, as README shows for Jetty.
+        server = ServerProcess.start("jetty", base, Map.of("FULCRUM_API_TOKEN", TOKEN), List.of(Distribution.java(),
+                "-jar", startJar, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        assertThat(server.awaitLog("Started oejs.Server")).contains("Fulcrum started: data "
+                + base.resolve("fulcrum-data"));
+
+        scenario(port);
+        assertThat(server.stop()).isIn(0, 143);
+        assertThat(server.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+    }
+
+    @Test
+    void inTomcat() throws Exception {
+        final Path catalina = Tomcats.fresh("tomcat-war");
+        final int port = Distribution.freePort();
+        Tomcats.editServerXml(catalina, port, null);
+        Distribution.run(catalina, Map.of(), "rm", "-rf", catalina.resolve("webapps/ROOT").toString());
+        Files.copy(Distribution.war(), catalina.resolve("webapps/ROOT.war"));
+        Files.createDirectories(catalina.resolve("webapps/site"));
+        Files.writeString(catalina.resolve("webapps/site/index.html"), "the server's own site\n");
+        // Settings as context parameters, as README shows for Tomcat.
+        Files.createDirectories(catalina.resolve("conf/Catalina/localhost"));
+        Files.writeString(catalina.resolve("conf/Catalina/localhost/ROOT.xml"), "<Context>\n"
+                + "  <Parameter name=\"fulcrum.api-token\" value=\"" + TOKEN + "\" override=\"false\"/>\n"
+                + "  <Parameter name=\"fulcrum.data-dir\" value=\"lb-data\" override=\"false\"/>\n"
+                + "</Context>\n");
+
+        server = Tomcats.run(catalina, Map.of());
+        server.awaitLog("Server startup in");
+        assertThat(catalina.resolve("lb-data/api-token.json")).exists();
+
+        scenario(port);
+        assertThat(server.stop()).isIn(0, 143);
+        assertThat(Tomcats.errors(server.log())).isEmpty();
+    }
+
+    private void scenario(int port) throws Exception {
+        final Api api = new Api("http://127.0.0.1:" + port + "/client/v4", TOKEN);
+        // Every host but a load balancer's: /site is the server's own webapp, the WAR's context answers 404.
+        new LoadBalancingScenario(api, port, "/cart/items", "/site/index.html",
+                new LoadBalancingScenario.Own(200, "the server's own site")).run(a, b);
+        final LoadBalancingScenario probe = new LoadBalancingScenario(api, port, "/", "/", null);
+        assertThat(probe.get("other.example.test", "/cart/items").statusCode()).isEqualTo(404);
+
+        // A load balancer's host is proxied even on the API's path; any other host reaches the API there.
+        api.createLoadBalancer("api.example.net", List.of(a));
+        assertThat(probe.get("api.example.net", "/client/v4/accounts").body()).isEqualTo("origin a");
+        assertThat(a.seen().get(a.seen().size() - 1).path()).isEqualTo("/client/v4/accounts");
+        assertThat(api.send("GET", "/accounts", null).statusCode()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,89 @@
+# Fulcrum @project.version@ - see the "Jetty module" section of Fulcrum's README.md
+
+[description]
+Fulcrum: Cloudflare-style load balancing inside this server.
+Requests whose Host is one of Fulcrum's load balancers are proxied to their origins;
+every other request reaches this server's own contexts unchanged.
+Fulcrum's REST API (/client/v4) listens on its own connector (fulcrum.api.host:fulcrum.api.port).
+
+[tags]
+fulcrum
+proxy
+
+[environment]
+ee10
+
+[depend]
+ee10-servlet
+client
+
+[lib]
+lib/jetty-ee10-proxy-${jetty.version}.jar
+lib/fulcrum/*.jar
+
+[files]
+fulcrum-data/
+
+[xml]
+etc/fulcrum.xml
+
+[ini]
+jetty.webapp.addHiddenClasses+=,dev.fulcrum.
+jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
+
+[ini-template]
+# tag::documentation[]
+## Where Fulcrum keeps its configuration and the API token's hash (absolute, or relative to $JETTY_BASE).
+# fulcrum.data.dir=fulcrum-data
+
+## The address Fulcrum's REST API listens on; keep it on loopback or a management network.
+# fulcrum.api.host=127.0.0.1
+
+## The port of Fulcrum's REST API (0 = any free port, printed in the log).
+# fulcrum.api.port=8081
+
+## The admin API token (16+ characters of A-Z a-z 0-9 - . _ ~ + /); replaces the stored one.
+## Left unset, the first start generates one and logs it once.
+# fulcrum.api.token=
+
+## The key signing session affinity cookies (__cflb): base64 of 32+ random bytes. Give every node the same key so
+## any node honours any node's cookie. Left unset, a key is created in the data directory (affinity.key).
+# fulcrum.affinity.key=
+
+## The most header-affinity sessions this node keeps in memory (least recently used go first at the cap).
+# fulcrum.affinity.sessions=100000
+
+## This node's PoP code, for geo steering (pop_pools) and the CF-Ray suffix, e.g. LAX.
+# fulcrum.node.pop=
+
+## This node's ISO-3166 country, for geo steering (country_pools), e.g. US.
+# fulcrum.node.country=
+
+## This node's region code, e.g. WNAM (defaults to the country's region).
+# fulcrum.node.region=
+
+## This node's latitude and longitude in degrees, for proximity steering.
+# fulcrum.node.latitude=
+# fulcrum.node.longitude=
+
+## A request header trusted to carry the client's country (e.g. CF-IPCountry); unset = off.
+# fulcrum.node.clientCountryHeader=
+
+## Origin connect timeout, then 522 (a number with ms, s or m).
+# fulcrum.upstream.connectTimeout=19s
+
+## Time to the origin's first response byte, then 524.
+# fulcrum.upstream.readTimeout=100s
+
+## How long an idle origin connection is kept for reuse.
+# fulcrum.upstream.idleTimeout=900s
+
+## Open connections per origin.
+# fulcrum.upstream.maxConnectionsPerOrigin=1024
+
+## Requests waiting for a connection per origin before new ones are refused.
+# fulcrum.upstream.maxQueuedPerOrigin=4096
+
+## Request bodies up to this many bytes are buffered so that failover can send them again.
+# fulcrum.upstream.replayBufferBytes=65536
+# end::documentation[]

@@ -1,0 +1,118 @@
+package dev.fulcrum.jetty;
+
+import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.runtime.Fulcrum;
+import dev.fulcrum.servlet.ApiServlet;
+import jakarta.servlet.Servlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.util.Objects;
+
+/**
+ * Puts Fulcrum in front of a Jetty server's own handlers ({@code Server.insertHandler}, see {@code etc/fulcrum.xml})
+ * and sends each request one of three ways:
+ * <ol>
+ *   <li>arrived on the API connector: Fulcrum's REST API, whatever the host (and nothing else is served there);</li>
+ *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyServlet}, which forwards it;</li>
+ *   <li>anything else: the next handler, i.e. the server's own contexts, untouched.</li>
+ * </ol>
+ *
+ * <p>The proxy servlet and the API servlet run in two internal servlet contexts that are beans of this handler, not
+ * contexts of the server: the server's deployer never sees them and they match every path. The runtime
+ * ({@link FulcrumLifeCycle}) is a bean too, started before the contexts (their servlets take its router, upstream
+ * client and API) and stopped after them.
+ *
+ * <p>Why a connector of this server for the API rather than a second embedded server: it shares the server's
+ * threads, buffers, lifecycle and graceful stop, shows in its dump, and is configured like any other Jetty connector.
+ * It is told apart by identity, so the server's own contexts are unreachable on it.
+ */
+public final class FulcrumHandler extends Handler.Wrapper {
+
+    private final FulcrumLifeCycle runtime;
+    private final Connector apiConnector;
+
+    /** Both set while started; the handle path reads them without locking. */
+    private volatile SnapshotRouter router;
+    private volatile Handler proxy;
+    private volatile Handler api;
+
+    /**
+     * @param runtime      the runtime this handler serves (becomes a managed bean)
+     * @param apiConnector the connector whose requests all go to the REST API
+     */
+    public FulcrumHandler(FulcrumLifeCycle runtime, Connector apiConnector) {
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.apiConnector = Objects.requireNonNull(apiConnector, "apiConnector");
+        addBean(runtime, true);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        // The runtime first (ContainerLifeCycle then skips it): the servlets below are built from what it runs.
+        start(runtime);
+        final Fulcrum fulcrum = runtime.fulcrum();
+        final ServletContextHandler proxyContext = context("fulcrum-proxy",
+                new FulcrumProxyServlet(fulcrum.router(), fulcrum.upstream()), "/*");
+        final ServletContextHandler apiContext = context("fulcrum-api", new ApiServlet(fulcrum.api()),
+                ApiRouter.PREFIX + "/*", "/");
+        addManaged(proxyContext);
+        addManaged(apiContext);
+        router = fulcrum.router();
+        proxy = proxyContext;
+        api = apiContext;
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        final Handler proxyContext = proxy;
+        final Handler apiContext = api;
+        router = null;
+        proxy = null;
+        api = null;
+        super.doStop();
+        removeBean(proxyContext);
+        removeBean(apiContext);
+    }
+
+    private ServletContextHandler context(String name, Servlet servlet, String... mappings) {
+        final ServletContextHandler context = new ServletContextHandler("/");
+        context.setDisplayName(name);
+        context.setServer(getServer());
+        final ServletHolder holder = new ServletHolder(name, servlet);
+        holder.setAsyncSupported(true);
+        for (String mapping : mappings) {
+            context.addServlet(holder, mapping);
+        }
+        return context;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        final SnapshotRouter r = router;
+        if (r == null) {
+            return super.handle(request, response, callback);
+        }
+        if (request.getConnectionMetaData().getConnector() == apiConnector) {
+            return api.handle(request, response, callback);
+        }
+        if (r.serves(host(request))) {
+            return proxy.handle(request, response, callback);
+        }
+        return super.handle(request, response, callback);
+    }
+
+    /** The Host the proxy servlet will route by ({@code ServletRequestView}): the header, else the URI's host. */
+    private static String host(Request request) {
+        final String header = request.getHeaders().get(HttpHeader.HOST);
+        return header != null && !header.isEmpty() ? header : Request.getServerName(request);
+    }
+}

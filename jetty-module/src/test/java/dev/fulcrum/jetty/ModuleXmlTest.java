@@ -1,0 +1,201 @@
+package dev.fulcrum.jetty;
+
+import dev.fulcrum.testing.LoopbackOrigin;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.DefaultHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.xml.XmlConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code etc/fulcrum.xml} (as filtered into target/config) applied to a server laid out like Jetty's own
+ * {@code jetty.xml}: contexts, a default handler, one public connector. Fulcrum must take load-balancer hosts and
+ * its API connector, and leave every other request to the server's own context.
+ */
+class ModuleXmlTest {
+
+    private static final Path MODULE_XML = Path.of("target/config/etc/fulcrum.xml");
+    private static final String TOKEN = "module-xml-test-token-0123456789";
+    private static final String LB_HOST = "www.example.test";
+
+    @TempDir
+    Path base;
+
+    private Server server;
+    private ServerConnector http;
+    private final HttpClient client = new HttpClient();
+    private LoopbackOrigin origin;
+
+    @BeforeEach
+    void startClient() throws Exception {
+        client.setFollowRedirects(false);
+        client.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        client.stop();
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    /** A server like jetty-home's: a context collection holding the site's own context, and a default handler. */
+    private Server siteServer() {
+        final Server s = new Server();
+        http = new ServerConnector(s);
+        http.setHost("127.0.0.1");
+        http.setPort(0);
+        s.addConnector(http);
+        final ContextHandler site = new ContextHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                response.write(true, StandardCharsets.UTF_8.encode("site " + Request.getPathInContext(request)),
+                        callback);
+                return true;
+            }
+        }, "/site");
+        s.setHandler(new ContextHandlerCollection(site));
+        s.setDefaultHandler(new DefaultHandler());
+        return s;
+    }
+
+    private void configure(Server s, Map<String, String> extra) throws Exception {
+        final XmlConfiguration xml = new XmlConfiguration(ResourceFactory.root().newResource(MODULE_XML));
+        xml.getIdMap().put("Server", s);
+        final Map<String, String> properties = new HashMap<>();
+        properties.put("jetty.base", base.toString());
+        properties.put("fulcrum.api.host", "127.0.0.1");
+        properties.put("fulcrum.api.port", "0");
+        properties.put("fulcrum.api.token", TOKEN);
+        properties.putAll(extra);
+        xml.getProperties().putAll(properties);
+        xml.configure(s);
+    }
+
+    private int apiPort() {
+        return Arrays.stream(server.getConnectors()).map(ServerConnector.class::cast)
+                .filter(c -> "fulcrum-api".equals(c.getName())).findFirst().orElseThrow().getLocalPort();
+    }
+
+    private ContentResponse get(int port, String host, String path) throws Exception {
+        return client.newRequest("127.0.0.1", port).path(path).headers(h -> h.put(HttpHeader.HOST, host))
+                .timeout(10, TimeUnit.SECONDS).send();
+    }
+
+    @Test
+    void loadBalancerHostsGoToFulcrumAndEveryOtherHostToTheServersOwnContexts() throws Exception {
+        origin = LoopbackOrigin.start("o1");
+        server = siteServer();
+        configure(server, Map.of());
+        server.start();
+        assertThat(server.getHandler()).isInstanceOf(FulcrumHandler.class);
+        assertThat(Files.isDirectory(base.resolve("fulcrum-data"))).isTrue();
+
+        final ApiCalls api = new ApiCalls("http://127.0.0.1:" + apiPort() + "/client/v4", TOKEN);
+        // Before any load balancer exists, every host is the site's.
+        assertThat(get(http.getLocalPort(), LB_HOST, "/site/a").getContentAsString()).isEqualTo("site /a");
+        api.createLoadBalancer(LB_HOST, "127.0.0.1", origin.port());
+
+        final ContentResponse proxied = get(http.getLocalPort(), LB_HOST, "/site/a?x=1");
+        assertThat(proxied.getStatus()).isEqualTo(200);
+        assertThat(proxied.getContentAsString()).isEqualTo("origin:o1");
+        assertThat(origin.lastRequest().path()).isEqualTo("/site/a");
+        assertThat(get(http.getLocalPort(), "WWW.example.test:8080", "/").getContentAsString()).isEqualTo("origin:o1");
+
+        // Another host: the site's context, or the server's default handler; never the origin.
+        final int seen = origin.requestCount();
+        assertThat(get(http.getLocalPort(), "other.example.test", "/site/b").getContentAsString())
+                .isEqualTo("site /b");
+        assertThat(get(http.getLocalPort(), "other.example.test", "/nothing").getStatus()).isEqualTo(404);
+        // The API is not served on the public connector, whatever the host.
+        assertThat(get(http.getLocalPort(), "127.0.0.1", "/client/v4/accounts").getStatus()).isEqualTo(404);
+        assertThat(origin.requestCount()).isEqualTo(seen);
+    }
+
+    @Test
+    void theApiConnectorServesOnlyTheApi() throws Exception {
+        server = siteServer();
+        configure(server, Map.of());
+        server.start();
+        final ContentResponse accounts = client.newRequest("127.0.0.1", apiPort()).path("/client/v4/accounts")
+                .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + TOKEN)).send();
+        assertThat(accounts.getStatus()).isEqualTo(200);
+        assertThat(accounts.getContentAsString()).contains("\"success\":true");
+        assertThat(get(apiPort(), "localhost", "/client/v4/accounts").getStatus()).isEqualTo(403);
+        // The site's own context is not reachable through the API port.
+        final ContentResponse site = get(apiPort(), "localhost", "/site/a");
+        assertThat(site.getStatus()).isEqualTo(404);
+        assertThat(site.getContentAsString()).doesNotContain("site /a").contains("\"success\":false");
+    }
+
+    @Test
+    void relativeDataDirIsUnderJettyBaseAndStopReleasesIt() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.data.dir", "state/lb"));
+        server.start();
+        assertThat(Files.isDirectory(base.resolve("state/lb"))).isTrue();
+        server.stop();
+        // The store is closed with the server: a second server opens the same directory.
+        server = siteServer();
+        configure(server, Map.of("fulcrum.data.dir", "state/lb"));
+        server.start();
+        assertThat(server.isStarted()).isTrue();
+    }
+
+    @Test
+    void aBadPropertyFailsTheConfigurationNamingIt() {
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.upstream.connectTimeout", "soon")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.upstream.connectTimeout: soon (expected:"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.api.token", "short")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.api.token: not a usable API token"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.affinity.key", "c2hvcnQ=")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.affinity.key: "));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.affinity.sessions", "0")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.affinity.sessions: '0' is not a count"));
+    }
+
+    /** XmlConfiguration wraps a setter's exception: the messages of the whole cause chain. */
+    private static String messages(Throwable e) {
+        final StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
+    @Test
+    void aBadLocationFailsTheStartNamingTheProperty() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.node.latitude", "north"));
+        assertThatThrownBy(server::start).hasMessageContaining("fulcrum.node.latitude");
+    }
+}
