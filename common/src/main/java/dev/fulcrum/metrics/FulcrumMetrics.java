@@ -10,12 +10,16 @@ import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.UpstreamClient;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -45,7 +49,13 @@ import java.util.function.Consumer;
  */
 public final class FulcrumMetrics implements AutoCloseable {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** JMX domain of the meters when {@code --metrics-jmx} is on. */
+    public static final String JMX_DOMAIN = "fulcrum";
+
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Where binders register: the Prometheus registry, or a composite of it and JMX when JMX is on. */
+    private final MeterRegistry registry;
+    private final JmxMeterRegistry jmx;
     private final OriginMetrics origins = new OriginMetrics();
     private final LoadBalancerMetrics loadBalancers = new LoadBalancerMetrics();
     private final AccessLog accessLog;
@@ -54,14 +64,41 @@ public final class FulcrumMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
 
-    /** Meters only, no access log. */
+    /** Meters only, no access log, no JMX. */
     public FulcrumMetrics() {
         this(null);
     }
 
     /** @param accessLog the access log to feed, or null for none */
     public FulcrumMetrics(AccessLog accessLog) {
+        this(accessLog, false);
+    }
+
+    /**
+     * @param accessLog the access log to feed, or null for none
+     * @param jmx       also publish every meter as an MBean in the platform MBean server, domain
+     *                  {@value #JMX_DOMAIN} (where Jetty's and Tomcat's own MBeans live); off by default because
+     *                  each recording then goes to two registries
+     */
+    public FulcrumMetrics(AccessLog accessLog, boolean jmx) {
         this.accessLog = accessLog;
+        if (jmx) {
+            this.jmx = new JmxMeterRegistry(new JmxConfig() {
+                @Override
+                public String get(String key) {
+                    return null;
+                }
+
+                @Override
+                public String domain() {
+                    return JMX_DOMAIN;
+                }
+            }, Clock.SYSTEM);
+            this.registry = new CompositeMeterRegistry(Clock.SYSTEM, List.of(prometheus, this.jmx));
+        } else {
+            this.jmx = null;
+            this.registry = prometheus;
+        }
         origins.bindTo(registry);
         loadBalancers.bindTo(registry);
         configListeners.add(origins::update);
@@ -77,9 +114,17 @@ public final class FulcrumMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** The registry, for the host to add meters of its own or to compose into its registry. */
-    public PrometheusMeterRegistry registry() {
+    /**
+     * The registry the meters are bound to, for the host to add meters of its own: the Prometheus registry, or a
+     * composite of it and the JMX registry.
+     */
+    public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Whether the meters are also published over JMX. */
+    public boolean publishesJmx() {
+        return jmx != null;
     }
 
     /** The listener to give the {@link SnapshotRouter}: origin meters, plus the access log when enabled. */
@@ -133,19 +178,23 @@ public final class FulcrumMetrics implements AutoCloseable {
      * @param auth the API's credential check, or null to serve it without credentials ({@code --metrics-public})
      */
     public MetricsEndpoint endpoint(BearerAuth auth) {
-        return new MetricsEndpoint(registry, auth);
+        return new MetricsEndpoint(prometheus, auth);
     }
 
     /** The current scrape, in Prometheus' text format. */
     public String scrape() {
-        return registry.scrape(MetricsEndpoint.CONTENT_TYPE);
+        return prometheus.scrape(MetricsEndpoint.CONTENT_TYPE);
     }
 
-    /** Releases the GC listener and closes the registry. */
+    /** Releases the GC listener and closes the registries (unregistering the MBeans). */
     @Override
     public void close() {
         gc.close();
         registry.close();
+        if (registry != prometheus) {
+            prometheus.close();
+            jmx.close();
+        }
     }
 
     /** The router's listener: attempt meters, then the access log (if any); direct answers to the per-LB meters. */

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Meters of forwarded attempts, fed by the router's {@link OutcomeListener} hook (one call per attempt) and by the
- * upstream client's stale-connection retries: {@value MetricNames#ORIGIN_REQUESTS}, {@value MetricNames#ORIGIN_LATENCY},
- * {@value MetricNames#ORIGIN_FAILOVERS} and {@value MetricNames#ORIGIN_RETRIES}, each tagged
+ * upstream client's stale-connection retries: {@value MetricNames#ORIGIN_REQUESTS},
+ * {@value MetricNames#ORIGIN_LATENCY}, {@value MetricNames#ORIGIN_FAILOVERS} and {@value MetricNames#ORIGIN_RETRIES},
+ * each tagged
  * {lb, pool, pool_id, origin} with the configured names.
  *
  * <p>Hot path: one lookup in three nested maps (no allocation), then a counter increment and, for answered

@@ -89,7 +89,8 @@ public final class Fulcrum implements AutoCloseable {
         final ConfigStore store = openStore(dataDir);
         HealthMonitor health = null;
         UpstreamClient upstream = null;
-        final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null);
+        final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
+                settings.metricsJmx());
         try {
             // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
             final String pop = settings.routing().pop();

@@ -120,6 +120,9 @@ public final class FulcrumSettings {
             new Option("--access-log", "FULCRUM_ACCESS_LOG", null,
                     "log one line per forwarded attempt at INFO on logger " + ACCESS_LOGGER + " (default: off)",
                     (b, v) -> b.accessLog(bool(v))),
+            new Option("--metrics-jmx", "FULCRUM_METRICS_JMX", null,
+                    "also publish the meters as MBeans (domain fulcrum) in the platform MBean server (default: off)",
+                    (b, v) -> b.metricsJmx(bool(v))),
             new Option("--affinity-key", "FULCRUM_AFFINITY_KEY", "BASE64",
                     "key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
                             + "give every node the same one. Without it the data directory's "
@@ -138,6 +141,7 @@ public final class FulcrumSettings {
     private final String apiToken;
     private final boolean metricsPublic;
     private final boolean accessLog;
+    private final boolean metricsJmx;
     private final String affinityKey;
     private final int affinitySessions;
     private final RoutingSettings routing;
@@ -155,6 +159,7 @@ public final class FulcrumSettings {
         this.apiToken = b.apiToken;
         this.metricsPublic = b.metricsPublic;
         this.accessLog = b.accessLog;
+        this.metricsJmx = b.metricsJmx;
         this.affinityKey = b.affinityKey;
         this.affinitySessions = b.affinitySessions;
         this.routing = routing;
@@ -317,6 +322,11 @@ public final class FulcrumSettings {
         return accessLog;
     }
 
+    /** Whether the meters are also published over JMX. */
+    public boolean metricsJmx() {
+        return metricsJmx;
+    }
+
     /**
      * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
      * key file (see {@link AffinityKey#resolve}).
@@ -350,7 +360,8 @@ public final class FulcrumSettings {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
                 + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
-                + ", metricsPublic=" + metricsPublic + ", accessLog=" + accessLog + ']';
+                + ", metricsPublic=" + metricsPublic + ", accessLog=" + accessLog + ", metricsJmx=" + metricsJmx
+                + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -364,6 +375,7 @@ public final class FulcrumSettings {
         private String apiToken;
         private boolean metricsPublic;
         private boolean accessLog;
+        private boolean metricsJmx;
         private String affinityKey;
         private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
         private final Map<String, String> location = new HashMap<>();
@@ -381,6 +393,7 @@ public final class FulcrumSettings {
             this.apiToken = s.apiToken;
             this.metricsPublic = s.metricsPublic;
             this.accessLog = s.accessLog;
+            this.metricsJmx = s.metricsJmx;
             this.affinityKey = s.affinityKey;
             this.affinitySessions = s.affinitySessions;
             this.location.putAll(s.locationText);
@@ -421,6 +434,12 @@ public final class FulcrumSettings {
         /** Log one line per forwarded attempt (default false). */
         public Builder accessLog(boolean enabled) {
             this.accessLog = enabled;
+            return this;
+        }
+
+        /** Also publish the meters over JMX (default false). */
+        public Builder metricsJmx(boolean enabled) {
+            this.metricsJmx = enabled;
             return this;
         }
 

@@ -5,14 +5,17 @@ import dev.fulcrum.runtime.FulcrumSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The two metrics settings, and what the runtime builds from them. */
+/** The metrics settings (public scrape, access log, JMX), and what the runtime builds from them. */
 class MetricsSettingsTest {
 
     private static final String TOKEN = "settings-test-token-0123456789";
@@ -63,6 +66,30 @@ class MetricsSettingsTest {
             assertThat(open.metricsEndpoint().isPublic()).isTrue();
             assertThat(open.metrics().accessLog()).isNotNull();
             assertThat(open.metricsEndpoint().handle("GET", List.of()).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withJmxTheMetersAreAlsoMBeansUntilStop() throws Exception {
+        final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        final ObjectName fulcrumBeans = new ObjectName(FulcrumMetrics.JMX_DOMAIN + ":*");
+        assertThat(FulcrumSettings.parse(List.of("--metrics-jmx"), Map.of()).metricsJmx()).isTrue();
+
+        try (Fulcrum jmx = new Fulcrum(FulcrumSettings.builder().dataDir(dir).apiToken(TOKEN).metricsJmx(true)
+                .build()).start()) {
+            assertThat(jmx.metrics().publishesJmx()).isTrue();
+            jmx.metrics().registry().counter("fulcrum.test.jmx").increment();
+
+            assertThat(server.queryNames(fulcrumBeans, null)).as("JVM and test meters as MBeans")
+                    .anySatisfy(name -> assertThat(name.toString()).contains("fulcrumTestJmx"));
+            assertThat(jmx.metricsEndpoint().handle("GET", List.of("Bearer " + TOKEN)).bodyText())
+                    .as("the scrape still sees everything").contains("fulcrum_test_jmx_total 1");
+        }
+        assertThat(server.queryNames(fulcrumBeans, null)).isEmpty();
+
+        try (Fulcrum plain = new Fulcrum(FulcrumSettings.builder().dataDir(dir).apiToken(TOKEN).build()).start()) {
+            assertThat(plain.metrics().publishesJmx()).isFalse();
+            assertThat(server.queryNames(fulcrumBeans, null)).isEmpty();
         }
     }
 }
