@@ -38,6 +38,16 @@ public final class FulcrumMain {
     /** Exit code for a start that failed (store, token, ports). */
     static final int EXIT_START = 1;
 
+    /**
+     * The server's thread cap. Proxying is asynchronous end to end (the servlet writes and streams bodies with
+     * listeners, the upstream client hands responses over on its selector), so threads only carry CPU work and the
+     * short blocking parts: the REST API and reading bodies up to the replay limit. With Jetty's default cap of 200 the
+     * pool grows with every burst and jobs are spread over many threads; capping it at 32 used 10-20 % less CPU per
+     * request on a 2-CPU machine (BENCHMARKS.md, side-by-side benchmark). Eight per CPU keeps the same headroom on
+     * bigger machines. The cap also bounds how many clients slowly sending a small body can hold a thread each.
+     */
+    static final int MAX_THREADS = Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
+
     private static final String PROXY_CONNECTOR = "proxy";
     private static final String API_CONNECTOR = "api";
 
@@ -116,7 +126,7 @@ public final class FulcrumMain {
 
     private static Server server(Fulcrum fulcrum) {
         final FulcrumSettings settings = fulcrum.settings();
-        final QueuedThreadPool threads = new QueuedThreadPool();
+        final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
         threads.setName("fulcrum");
         final Server server = new Server(threads);
         server.setStopTimeout(5_000);
