@@ -1,5 +1,6 @@
 package dev.fulcrum.upstream;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
@@ -77,6 +78,29 @@ class UpstreamClientTest {
         assertThat(seen.query()).isEqualTo("x=1%202&y=+&z=%2F");
         assertThat(seen.header("User-Agent")).isNull();
         assertThat(seen.header("Accept-Encoding")).isNull();
+    }
+
+    @Test
+    void reachesAnIpv6LiteralAndReusesTheOriginsBaseUri() throws Exception {
+        final HttpServer v6 = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByName("::1"), 0), 0);
+        v6.createContext("/", exchange -> {
+            final byte[] body = exchange.getRequestURI().toString().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        v6.start();
+        resources.add(() -> v6.stop(0));
+        start(UpstreamSettings.DEFAULTS);
+        final Target target = new Target("http", "::1", v6.getAddress().getPort());
+
+        for (String query : new String[] {"a=1", "a=2"}) {
+            final ContentResponse response = upstream.newRequest(target, "GET", "/x%20y", query).send();
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(response.getContentAsString()).isEqualTo("/x%20y?" + query);
+        }
+        assertThat(upstream.newRequest(target, "GET", "/", null).getHost()).isEqualTo("[::1]");
     }
 
     @Test

@@ -155,13 +155,15 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected Request newProxyRequest(HttpServletRequest request, String rewrittenTarget) {
-        return upstream.newRequest(exchange(request).forward(), request.getMethod(), request.getRequestURI(),
-                request.getQueryString()).attribute(CLIENT_REQUEST_ATTRIBUTE, request);
+        final ProxyExchange exchange = exchange(request);
+        return upstream.newRequest(exchange.forward(), request.getMethod(), request.getRequestURI(),
+                request.getQueryString()).attribute(CLIENT_REQUEST_ATTRIBUTE, request)
+                .attribute(ProxyExchange.ATTRIBUTE, exchange);
     }
 
     @Override
     protected void copyRequestHeaders(HttpServletRequest request, Request proxyRequest) {
-        ServletForwarding.copyRequestHeaders(request, exchange(request).forward(), proxyRequest);
+        ServletForwarding.copyRequestHeaders(request, exchange(proxyRequest).forward(), proxyRequest);
     }
 
     @Override
@@ -207,7 +209,7 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void sendProxyRequest(HttpServletRequest request, HttpServletResponse response, Request proxyRequest) {
-        final ProxyExchange exchange = exchange(request);
+        final ProxyExchange exchange = exchange(proxyRequest);
         exchange.begin();
         upstream.send(proxyRequest, exchange.freshConnection(), newProxyResponseListener(request, response));
     }
@@ -215,14 +217,15 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest request, HttpServletResponse response,
                                            Response serverResponse) {
-        ServletForwarding.copyResponseHeaders(serverResponse, exchange(request).forward(), response);
+        ServletForwarding.copyResponseHeaders(serverResponse, exchange(serverResponse.getRequest()).forward(),
+                response);
     }
 
     @Override
     protected void onResponseContent(HttpServletRequest request, HttpServletResponse response,
                                      Response proxyResponse, byte[] buffer, int offset, int length,
                                      Callback callback) {
-        final ProxyExchange exchange = exchange(request);
+        final ProxyExchange exchange = exchange(proxyResponse.getRequest());
         super.onResponseContent(request, response, proxyResponse, buffer, offset, length,
                 Callback.from(callback::succeeded, failure -> {
                     exchange.clientGone();
@@ -233,7 +236,7 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest request, HttpServletResponse response,
                                           Response serverResponse) {
-        exchange(request).responded(serverResponse.getStatus());
+        exchange(serverResponse.getRequest()).responded(serverResponse.getStatus());
         super.onProxyResponseSuccess(request, response, serverResponse);
     }
 
@@ -284,6 +287,15 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
             _log.debug("cannot write the failure answer", e);
         }
         request.getAsyncContext().complete();
+    }
+
+    /**
+     * The exchange an upstream request was built for, from that request's own attribute map. The response-side hooks
+     * use it rather than the servlet request's attributes, whose lookup goes through Jetty's synthetic servlet
+     * attributes first: that was about 3 % of the proxy's CPU in the side-by-side benchmark's profile.
+     */
+    private static ProxyExchange exchange(Request proxyRequest) {
+        return (ProxyExchange) proxyRequest.getAttributes().get(ProxyExchange.ATTRIBUTE);
     }
 
     private static ProxyExchange exchange(HttpServletRequest request) {
