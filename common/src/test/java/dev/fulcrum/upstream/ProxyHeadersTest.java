@@ -3,6 +3,7 @@ package dev.fulcrum.upstream;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,5 +49,27 @@ class ProxyHeadersTest {
         assertThat(RequestBody.classify("POST", "HTTP/2.0", -1, false, 1024)).isEqualTo(RequestBody.STREAMED);
         assertThat(RequestBody.classify("GET", "HTTP/2.0", -1, false, 1024)).isEqualTo(RequestBody.NONE);
         assertThat(RequestBody.STREAMED.replayable()).isFalse();
+    }
+
+    @Test
+    void hopByHopConnectionTokensNeedNoSetAndNamesMatchInAnyCase() {
+        assertThat(ProxyHeaders.connectionTokens(Arrays.asList("keep-alive", "Keep-Alive, Upgrade", ",,"))).isEmpty();
+        final Set<String> tokens = ProxyHeaders.connectionTokens(Arrays.asList("KEEP-ALIVE, X-Mine"));
+        assertThat(tokens).containsExactly("x-mine");
+        assertThat(ProxyHeaders.forwardsResponseHeader("keep-alive", tokens)).isFalse();
+        assertThat(ProxyHeaders.forwardsResponseHeader("X-MINE", tokens)).isFalse();
+
+        // The length-indexed check agrees with plain lower-cased set lookups for every listed name and neighbours.
+        for (String name : new String[]{"TRANSFER-ENCODING", "transfer-encodinG", "Transfer-Encodings", "Date",
+                "Server", "HOST", "Expect", "Expects", "X-ACCEL-CHARSET", "X-Accel-Limit-Rate", "Content-Length", "T",
+                "", "Proxy-Connection", "Proxy-Connectio"}) {
+            final String lower = name.toLowerCase(Locale.ROOT);
+            assertThat(ProxyHeaders.forwardsRequestHeader(name, Set.of())).as(name)
+                    .isEqualTo(!ProxyHeaders.HOP_BY_HOP.contains(lower)
+                               && !ProxyHeaders.REPLACED_IN_REQUESTS.contains(lower));
+            assertThat(ProxyHeaders.forwardsResponseHeader(name, Set.of())).as(name)
+                    .isEqualTo(!ProxyHeaders.HOP_BY_HOP.contains(lower)
+                               && !ProxyHeaders.STRIPPED_FROM_RESPONSES.contains(lower));
+        }
     }
 }
