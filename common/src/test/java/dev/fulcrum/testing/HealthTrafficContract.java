@@ -356,6 +356,31 @@ public abstract class HealthTrafficContract {
         assertThat(burst().byOrigin()).as("the first pool is back").containsOnlyKeys("a1", "a2");
     }
 
+    // ---- configuration changes -------------------------------------------------------------------------------
+
+    @Test
+    void editingTheMonitorKeepsThePoolServingAndTheNewChecksDecideFromThere() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        // Two passes to turn healthy: an origin that lost its verdict would be out for at least one interval.
+        final Monitor before = monitor("edited", 1, "", 2, 1);
+        final Pool p = checked("p", before, a, b);
+        start(config(lb(LB_HOST, "off", null, p), List.of(before), p));
+        awaitHealthy(p, a, b);
+
+        final Monitor after = monitor("edited", 1, "HEALTHY", 2, 1);
+        reconfigure(config(2, lb(LB_HOST, "off", null, p), List.of(after), p));
+
+        assertThat(routedHealth(p, a)).as("a's verdict survives the edit").isNotNull()
+                .extracting(OriginHealth::healthy).isEqualTo(true);
+        assertThat(burst().byOrigin()).as("no gap in service after the edit").containsOnlyKeys("a", "b");
+
+        // The edited monitor is the one probing now: a body the old one accepted takes a out.
+        a.healthBody("status: draining");
+        assertThat(awaitVerdict(p, a, false).failureReason()).isEqualTo("Response body mismatch error");
+        assertThat(burst().byOrigin()).containsOnlyKeys("b");
+    }
+
     // ---- other ways to fail a check ----------------------------------------------------------------------------
 
     @Test
