@@ -1,0 +1,111 @@
+package dev.fulcrum.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests shaped exactly as Cloudflare's official SDKs send them (the {@code cloudflare} npm package, which
+ * {@code compat/run} drives for real), and the response details those SDKs rely on.
+ */
+class SdkCompatibilityTest {
+
+    @TempDir
+    Path dir;
+
+    private ApiServer api;
+    private String account;
+    private String pools;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = ApiServer.start(dir);
+        account = api.accountId();
+        pools = "/accounts/" + account + "/load_balancers/pools";
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private String createPool(String name, String monitorId) {
+        final String monitor = monitorId == null ? "" : ",\"monitor\":\"" + monitorId + "\"";
+        final ApiServer.Reply reply = api.post(pools, "{\"name\":\"" + name + "\",\"origins\":[{\"name\":\"a\","
+                + "\"address\":\"10.0.0.1\"}]" + monitor + "}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.result().get("id").asText();
+    }
+
+    private String createMonitor() {
+        final ApiServer.Reply reply = api.post("/accounts/" + account + "/load_balancers/monitors",
+                "{\"type\":\"http\",\"expected_codes\":\"2xx\",\"description\":\"edge\"}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.result().get("id").asText();
+    }
+
+    /** {@code searches.list({account_id, query, references})} sends plain {@code query} and {@code references}. */
+    @Test
+    void searchReadsThePlainQueryAndReferencesParametersTheSdksSend() {
+        final String monitor = createMonitor();
+        final String web = createPool("web-primary", monitor);
+        createPool("api-primary", null);
+        final String search = "/accounts/" + account + "/load_balancers/search";
+
+        final ApiServer.Reply found = api.get(search + "?query=WEB&references=*");
+        assertThat(found.status()).as(found.toString()).isEqualTo(200);
+        final JsonNode resources = found.result().get("resources");
+        assertThat(resources).hasSize(1);
+        assertThat(resources.get(0).get("resource_id").asText()).isEqualTo(web);
+        assertThat(resources.get(0).get("references")).hasSize(1);
+        assertThat(resources.get(0).get("references").get(0).get("resource_id").asText()).isEqualTo(monitor);
+
+        assertThat(api.get(search + "?query=web&references=").result().get("resources").get(0).get("references"))
+                .isEmpty();
+        // The plain parameter wins over the older bracketed form when both are sent.
+        assertThat(api.get(search + "?query=api&search_params%5Bquery%5D=web").result().get("resources").get(0)
+                .get("resource_name").asText()).isEqualTo("api-primary");
+        final ApiServer.Reply refused = api.get(search + "?references=sideways");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorCode()).isEqualTo(1002);
+        assertThat(refused.errorMessage()).startsWith("references: 'sideways'");
+    }
+
+    /**
+     * The SDKs page search as {@code V4PagePagination}: they read {@code result.items} and fetch page after page
+     * until one has no items. Walking pages that way must see every resource once and then stop.
+     */
+    @Test
+    void searchPagesThroughItemsTheWayTheSdksAutoPaginate() {
+        for (String name : List.of("a", "b", "c")) {
+            createPool("pool-" + name, null);
+        }
+        final String search = "/accounts/" + account + "/load_balancers/search?query=pool-&per_page=2&page=";
+        final List<String> walked = new ArrayList<>();
+        int page = 1;
+        while (true) {
+            final ApiServer.Reply reply = api.get(search + page);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            final JsonNode items = reply.result().get("items");
+            if (items.isEmpty()) {
+                assertThat(reply.result().get("resources")).isEmpty();
+                break;
+            }
+            assertThat(items).hasSize(1);
+            assertThat(items.get(0).get("resources")).isEqualTo(reply.result().get("resources"));
+            items.get(0).get("resources").forEach(r -> walked.add(r.get("resource_name").asText()));
+            page++;
+            assertThat(page).as("pages requested").isLessThan(10);
+        }
+        assertThat(walked).containsExactly("pool-a", "pool-b", "pool-c");
+        assertThat(page).isEqualTo(3);
+    }
+}
