@@ -52,6 +52,41 @@ class SdkCompatibilityTest {
         return reply.result().get("id").asText();
     }
 
+    /**
+     * {@code pools.bulkEdit({account_id})}, the SDKs' own example, sends {@code {}}: nothing to change, so the pools
+     * come back by name, untouched; {@code notification_email: ""} (the one value the SDK types allow) resets it.
+     */
+    @Test
+    void bulkEditWithNoFieldChangesNothingAndReturnsThePoolsByName() {
+        final String zeta = createPool("zeta", null);
+        final String alpha = createPool("alpha", null);
+        assertThat(api.patch(pools, "{\"notification_email\":\"ops@example.com\"}").status()).isEqualTo(200);
+        final JsonNode before = api.get(pools).result();
+
+        final ApiServer.Reply nothing = api.patch(pools, "{}");
+        assertThat(nothing.status()).as(nothing.toString()).isEqualTo(200);
+        assertThat(nothing.json().get("result_info").get("count").asInt()).isEqualTo(2);
+        assertThat(ids(nothing.result())).containsExactly(alpha, zeta);
+        for (JsonNode pool : nothing.result()) {
+            assertThat(pool.get("notification_email").asText()).isEqualTo("ops@example.com");
+        }
+        assertThat(api.get(pools).result()).isEqualTo(before);
+
+        final ApiServer.Reply reset = api.patch(pools, "{\"notification_email\":\"\"}");
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+        assertThat(ids(reset.result())).containsExactly(alpha, zeta);
+        for (JsonNode pool : api.get(pools).result()) {
+            assertThat(pool.get("notification_email").asText()).isEmpty();
+        }
+        assertThat(api.patch(pools, "{\"enabled\":false}").errorCode()).isEqualTo(1002);
+    }
+
+    private static List<String> ids(JsonNode array) {
+        final List<String> ids = new ArrayList<>();
+        array.forEach(node -> ids.add(node.get("id").asText()));
+        return ids;
+    }
+
     /** {@code searches.list({account_id, query, references})} sends plain {@code query} and {@code references}. */
     @Test
     void searchReadsThePlainQueryAndReferencesParametersTheSdksSend() {
