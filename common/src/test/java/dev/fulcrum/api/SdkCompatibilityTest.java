@@ -81,6 +81,34 @@ class SdkCompatibilityTest {
         assertThat(api.patch(pools, "{\"enabled\":false}").errorCode()).isEqualTo(1002);
     }
 
+    /**
+     * The SDKs type a pool's {@code monitor} as a plain string, so {@code pools.edit(id, {monitor: ''})} is how a
+     * typed client removes it: the pool then has no monitor and the monitor is free to delete.
+     */
+    @Test
+    void anEmptyMonitorStringRemovesThePoolsMonitor() {
+        final String monitor = createMonitor();
+        final String pool = createPool("web", monitor);
+        final String monitorPath = "/accounts/" + account + "/load_balancers/monitors/" + monitor;
+        assertThat(api.delete(monitorPath).status()).isEqualTo(412);
+
+        final ApiServer.Reply patched = api.patch(pools + "/" + pool, "{\"monitor\":\"\"}");
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertThat(patched.result().get("monitor").isNull()).isTrue();
+        assertThat(api.get(pools + "/" + pool).result().get("monitor").isNull()).isTrue();
+        assertThat(api.delete(monitorPath).status()).isEqualTo(200);
+
+        final ApiServer.Reply created = api.post(pools, "{\"name\":\"api\",\"monitor\":\"\",\"monitor_group\":\"\","
+                + "\"origins\":[{\"name\":\"a\",\"address\":\"10.0.0.1\"}]}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        assertThat(created.result().get("monitor").isNull()).isTrue();
+
+        final ApiServer.Reply refused = api.patch(pools + "/" + pool, "{\"monitor\":\"nope\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorCode()).isEqualTo(1002);
+        assertThat(refused.errorMessage()).startsWith("monitor: \"nope\"");
+    }
+
     private static List<String> ids(JsonNode array) {
         final List<String> ids = new ArrayList<>();
         array.forEach(node -> ids.add(node.get("id").asText()));
