@@ -76,6 +76,24 @@ async function refused(call, ErrorClass, status, codes) {
     return error;
 }
 
+/**
+ * Asserts that `got` carries every field of `sent` with the same value; objects and arrays are compared the same way
+ * member by member, so defaults the server adds next to the sent fields do not matter.
+ */
+function assertEchoes(sent, got, path = 'result') {
+    if (sent !== null && typeof sent === 'object') {
+        assert.ok(got !== null && typeof got === 'object', `${path}: expected ${JSON.stringify(sent)}, got ${got}`);
+        if (Array.isArray(sent)) {
+            assert.ok(Array.isArray(got) && got.length === sent.length, `${path}: expected ${sent.length} items`);
+        }
+        for (const [key, value] of Object.entries(sent)) {
+            assertEchoes(value, got[key], `${path}.${key}`);
+        }
+        return;
+    }
+    assert.equal(got, sent, path);
+}
+
 /** Polls until fn() returns a truthy value (or the deadline passes, then fails with the last value seen). */
 async function eventually(what, fn, timeoutMs = 20000) {
     const deadline = Date.now() + timeoutMs;
@@ -392,6 +410,81 @@ async function scenario({ label, Client }, origin) {
         assert.equal(patched.steering_policy, 'random');
         assert.equal(patched.description, 'sdk put');
         assert.deepEqual(patched.default_pools, [ids.pool, ids.backup]);
+    });
+
+    await step('every documented monitor, pool and load balancer field is stored and echoed', async () => {
+        const lb = cf.loadBalancers;
+        const monitor = {
+            type: 'https', method: 'HEAD', path: '/status', port: 8443, timeout: 3, retries: 1, interval: 30,
+            expected_codes: '2xx', expected_body: 'alive', follow_redirects: true, allow_insecure: true,
+            consecutive_up: 2, consecutive_down: 3, probe_zone: zoneName, description: `${tag} everything`,
+            header: { Host: [`app.${zoneName}`], 'X-App-ID': ['abc123'] },
+        };
+        const m = await lb.monitors.create({ account_id, ...monitor });
+        assertEchoes(monitor, m);
+        const pool = {
+            name: `${tag}-everything`, description: 'every field', enabled: false, minimum_origins: 2,
+            monitor: m.id, latitude: 51.5, longitude: -0.12, check_regions: ['WEU', 'ENAM'],
+            origin_steering: { policy: 'least_outstanding_requests' }, notification_email: 'ops@example.com',
+            notification_filter: { origin: { disable: true, healthy: null }, pool: { disable: false, healthy: false } },
+            load_shedding: { default_percent: 12.5, default_policy: 'hash', session_percent: 5, session_policy: 'hash' },
+            origins: [
+                { name: 'a', address: '192.0.2.10', port: 8080, weight: 0.6, enabled: true,
+                    header: { Host: [`app.${zoneName}`] } },
+                { name: 'b', address: '2001:db8::10', port: 8080, weight: 0.4, enabled: false,
+                    virtual_network_id: 'a5624d4e-044a-4ff0-b3e1-e2465353d4b4' },
+            ],
+        };
+        const p = await lb.pools.create({ account_id, ...pool });
+        assertEchoes(pool, p);
+        assert.match(p.disabled_at, TIMESTAMP);
+        assert.match(p.origins[1].disabled_at, TIMESTAMP);
+        const attributes = { samesite: 'Lax', secure: 'Always', zero_downtime_failover: 'sticky', drain_duration: 60 };
+        const overrides = {
+            default_pools: [ids.backup], fallback_pool: ids.backup, steering_policy: 'random',
+            random_steering: { default_weight: 0.3, pool_weights: { [ids.backup]: 0.7 } },
+            session_affinity: 'cookie', session_affinity_ttl: 3600,
+            session_affinity_attributes: { samesite: 'Strict', secure: 'Always', zero_downtime_failover: 'temporary' },
+            adaptive_routing: { failover_across_pools: true }, location_strategy: { mode: 'pop', prefer_ecs: 'never' },
+            region_pools: { WEU: [ids.backup] }, country_pools: { GB: [ids.backup] }, pop_pools: { LHR: [ids.backup] },
+            ttl: 60,
+        };
+        const body = {
+            name: `all.${zoneName}`, description: 'every field', enabled: true, proxied: true, ttl: 30,
+            default_pools: [p.id, ids.backup], fallback_pool: ids.backup, steering_policy: 'geo',
+            region_pools: { WNAM: [p.id], ENAM: [ids.backup] }, country_pools: { US: [p.id] }, pop_pools: { LAX: [p.id] },
+            random_steering: { default_weight: 0.5, pool_weights: { [p.id]: 0.2 } },
+            adaptive_routing: { failover_across_pools: true },
+            location_strategy: { mode: 'resolver_ip', prefer_ecs: 'always' },
+            session_affinity: 'ip_cookie', session_affinity_ttl: 7200, session_affinity_attributes: attributes,
+            rules: [
+                { name: 'eu', condition: 'http.request.uri.path contains "/eu"', priority: 1, disabled: false,
+                    terminates: false, overrides },
+                { name: 'maintenance', condition: 'http.request.uri.path eq "/maintenance"', priority: 2,
+                    terminates: true, fixed_response: { status_code: 503, content_type: 'text/plain',
+                        message_body: 'back soon', location: '' } },
+            ],
+        };
+        const created = await lb.create({ zone_id: ids.zone, ...body });
+        assertEchoes(body, created);
+        const { id, created_on, modified_on, zone_name, ...writable } = await lb.get(created.id, { zone_id: ids.zone });
+        assertEchoes(body, writable);
+        const put = await lb.update(created.id, { zone_id: ids.zone, ...writable });
+        assertEchoes(body, put);
+        assert.equal(put.created_on, created_on);
+
+        const header = await lb.edit(created.id, {
+            zone_id: ids.zone, session_affinity: 'header', session_affinity_ttl: 120,
+            session_affinity_attributes: { headers: ['x-session'], require_all_headers: true },
+        });
+        assert.equal(header.session_affinity, 'header');
+        assert.deepEqual(header.session_affinity_attributes.headers, ['x-session']);
+        assert.equal(header.session_affinity_attributes.require_all_headers, true);
+        assertEchoes(body.rules, header.rules);
+
+        assert.deepEqual(await lb.delete(created.id, { zone_id: ids.zone }), { id: created.id });
+        assert.deepEqual(await lb.pools.delete(p.id, { account_id }), { id: p.id });
+        assert.deepEqual(await lb.monitors.delete(m.id, { account_id }), { id: m.id });
     });
 
     await step('the load balancer made with the SDK serves traffic through the proxy port', async () => {
