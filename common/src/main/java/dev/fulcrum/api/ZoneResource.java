@@ -10,18 +10,16 @@ import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Zone;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Zones: {@code GET/POST /zones}, {@code GET/DELETE /zones/{id}}. A zone is the DNS name its load balancers live
+ * Zones: {@code GET/POST /zones} (list filters and order in {@link ZoneQuery}), {@code GET/DELETE /zones/{id}}. A zone is the DNS name its load balancers live
  * under; it is always {@code active} here since there is no DNS delegation to wait for.
  */
 final class ZoneResource {
 
-    private static final Comparator<Zone> ORDER = Comparator.comparing(Zone::createdOn).thenComparing(Zone::id);
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
 
@@ -40,15 +38,9 @@ final class ZoneResource {
 
     private ObjectNode list(Call call) {
         final Paging paging = Paging.of(call, 20, 50);
-        final String name = call.request().queryParam("name");
-        final String accountId = call.request().queryParam("account.id");
-        final String status = call.request().queryParam("status");
+        final ZoneQuery query = ZoneQuery.of(call);
         final ConfigSnapshot s = ctx.store().current();
-        final List<Zone> all = s.zones().values().stream()
-                .filter(z -> name == null || z.name().equalsIgnoreCase(name))
-                .filter(z -> accountId == null || z.accountId().equals(accountId))
-                .filter(z -> status == null || status.equals("active"))
-                .sorted(ORDER).toList();
+        final List<Zone> all = query.apply(s.zones().values(), s.accounts());
         final List<Zone> page = paging.slice(all);
         final ArrayNode result = JsonNodeFactory.instance.arrayNode();
         page.forEach(z -> result.add(write(z, s.accounts().get(z.accountId()))));

@@ -109,6 +109,54 @@ class SdkCompatibilityTest {
         assertThat(refused.errorMessage()).startsWith("monitor: \"nope\"");
     }
 
+    /**
+     * {@code zones.list} exposes Cloudflare's filters: operator prefixes on {@code name} and {@code account.name},
+     * {@code type}, {@code match}, {@code order} and {@code direction}. They filter and sort rather than being
+     * ignored, and an unknown value is a 1002 naming the parameter.
+     */
+    @Test
+    void zoneListAppliesTheFiltersAndOrderTheSdksExpose() {
+        final String c = zone("c-shop.example");
+        final String a = zone("a-blog.example");
+        final String b = zone("b-shop.example");
+
+        assertThat(zoneIds("?name=contains:SHOP")).containsExactly(c, b);
+        assertThat(zoneIds("?name=starts_with:a-")).containsExactly(a);
+        assertThat(zoneIds("?name=ends_with:shop.example&order=name")).containsExactly(b, c);
+        assertThat(zoneIds("?name=not_equal:a-blog.example")).containsExactly(c, b);
+        assertThat(zoneIds("?name=contains_case_sensitive:SHOP")).isEmpty();
+        assertThat(zoneIds("?name=A-BLOG.example")).containsExactly(a);
+        assertThat(zoneIds("?account.name=contains:fulcrum&order=name&direction=desc")).containsExactly(c, b, a);
+        assertThat(zoneIds("?account.name=nobody")).isEmpty();
+        assertThat(zoneIds("?match=any&name=a-blog.example&account.name=nobody")).containsExactly(a);
+        assertThat(zoneIds("?match=all&name=a-blog.example&account.name=nobody")).isEmpty();
+        assertThat(zoneIds("?type=full,partial&status=active&account.id=" + account)).containsExactly(c, a, b);
+        assertThat(zoneIds("?type=partial&type=secondary")).isEmpty();
+        assertThat(zoneIds("?status=pending")).isEmpty();
+        assertThat(zoneIds("?direction=desc")).containsExactly(b, a, c);
+
+        for (String bad : List.of("?order=size", "?direction=up", "?match=some", "?type=full,huge", "?status=gone",
+                "?name=contains:")) {
+            final ApiServer.Reply refused = api.get("/zones" + bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.errorCode()).as(bad).isEqualTo(1002);
+            assertThat(refused.errorMessage()).as(bad).startsWith(bad.substring(1, bad.indexOf('=')) + ": '");
+        }
+    }
+
+    private String zone(String name) {
+        final ApiServer.Reply reply = api.post("/zones",
+                "{\"name\":\"" + name + "\",\"account\":{\"id\":\"" + account + "\"}}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.result().get("id").asText();
+    }
+
+    private List<String> zoneIds(String query) {
+        final ApiServer.Reply reply = api.get("/zones" + query);
+        assertThat(reply.status()).as(query + " " + reply).isEqualTo(200);
+        return ids(reply.result());
+    }
+
     private static List<String> ids(JsonNode array) {
         final List<String> ids = new ArrayList<>();
         array.forEach(node -> ids.add(node.get("id").asText()));
