@@ -1,12 +1,15 @@
 package dev.fulcrum.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fulcrum.config.Account;
+import dev.fulcrum.config.Ids;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -142,6 +145,22 @@ class SdkCompatibilityTest {
             assertThat(refused.errorCode()).as(bad).isEqualTo(1002);
             assertThat(refused.errorMessage()).as(bad).startsWith(bad.substring(1, bad.indexOf('=')) + ": '");
         }
+    }
+
+    /** {@code accounts.list({direction})}: newest first with {@code desc}; anything but asc/desc is a 1002. */
+    @Test
+    void accountListHonoursDirection() {
+        final Account second = new Account(Ids.newId(), "Second", Instant.now().plusSeconds(1));
+        api.fulcrum().store().update(s -> Snapshots.withAccount(s, second));
+
+        assertThat(ids(api.get("/accounts").result())).containsExactly(account, second.id());
+        assertThat(ids(api.get("/accounts?direction=asc").result())).containsExactly(account, second.id());
+        assertThat(ids(api.get("/accounts?direction=desc").result())).containsExactly(second.id(), account);
+        assertThat(ids(api.get("/accounts?direction=desc&per_page=1&page=2").result())).containsExactly(account);
+        final ApiServer.Reply refused = api.get("/accounts?direction=down");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorCode()).isEqualTo(1002);
+        assertThat(refused.errorMessage()).startsWith("direction: 'down'");
     }
 
     private String zone(String name) {
