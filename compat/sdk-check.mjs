@@ -155,6 +155,8 @@ async function scenario({ label, Client }, origin) {
         assert.equal(first.result_info.per_page, 1);
         ids.account = accounts[0].id;
         assert.match(ids.account, ID);
+        const newestFirst = await all(cf.accounts.list({ direction: 'desc' }));
+        assert.deepEqual(newestFirst.map((a) => a.id), accounts.map((a) => a.id).reverse());
         const account = await cf.accounts.get({ account_id: ids.account });
         assert.equal(account.id, ids.account);
         assert.equal(account.name, accounts[0].name);
@@ -190,6 +192,11 @@ async function scenario({ label, Client }, origin) {
         assert.deepEqual(walked, expected);
         assert.equal(pages[0].result_info.total_count, expected.length);
         assert.equal(pages[0].result_info.total_pages, expected.length);
+        // The filters and order zones.list exposes: an operator on name, type (an array), match, order, direction.
+        const filtered = await all(cf.zones.list({
+            name: `ends_with:${zoneName}`, type: ['full'], match: 'all', order: 'name', direction: 'desc',
+        }));
+        assert.deepEqual(filtered.map((z) => z.name), [`p2.${zoneName}`, `p1.${zoneName}`, zoneName]);
         for (const id of extra) {
             assert.equal((await cf.zones.delete({ zone_id: id })).id, id);
         }
