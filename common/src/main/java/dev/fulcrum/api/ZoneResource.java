@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class ZoneResource {
 
+    /** The one plan every zone is on: a fixed id in Cloudflare's 32-hex form, so it never changes between runs. */
+    static final String PLAN_ID = "f0000000000000000000000000000001";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
 
@@ -127,17 +129,50 @@ final class ZoneResource {
         return id.textValue();
     }
 
+    /**
+     * A zone in Cloudflare's shape, including the members the SDKs' {@code Zone} type declares as always present
+     * ({@code development_mode}, {@code meta}, {@code owner}, {@code plan} and the {@code original_*} fields), so
+     * typed clients that read them find them. There is no DNS or billing here: no original DNS host, development
+     * mode off, and one self-managed plan [G].
+     */
     static ObjectNode write(Zone zone, Account account) {
+        final String accountName = account == null ? "" : account.name();
         final ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("id", zone.id());
         node.put("name", zone.name());
         node.put("status", "active");
         node.put("paused", false);
         node.put("type", "full");
+        node.put("development_mode", 0);
         node.putArray("name_servers");
-        final ObjectNode owner = node.putObject("account");
+        node.putNull("original_name_servers");
+        node.putNull("original_registrar");
+        node.putNull("original_dnshost");
+        final ObjectNode owningAccount = node.putObject("account");
+        owningAccount.put("id", zone.accountId());
+        owningAccount.put("name", accountName);
+        final ObjectNode owner = node.putObject("owner");
         owner.put("id", zone.accountId());
-        owner.put("name", account == null ? "" : account.name());
+        owner.put("name", accountName);
+        owner.put("type", "organization");
+        final ObjectNode meta = node.putObject("meta");
+        meta.put("cdn_only", false);
+        meta.put("dns_only", false);
+        meta.put("foundation_dns", false);
+        meta.put("custom_certificate_quota", 0);
+        meta.put("page_rule_quota", 0);
+        meta.put("phishing_detected", false);
+        final ObjectNode plan = node.putObject("plan");
+        plan.put("id", PLAN_ID);
+        plan.put("name", "Fulcrum");
+        plan.put("price", 0);
+        plan.put("currency", "USD");
+        plan.put("frequency", "");
+        plan.put("is_subscribed", true);
+        plan.put("can_subscribe", false);
+        plan.put("legacy_id", "fulcrum");
+        plan.put("legacy_discount", false);
+        plan.put("externally_managed", true);
         node.put("created_on", ApiContext.timestamp(zone.createdOn()));
         node.put("modified_on", ApiContext.timestamp(zone.modifiedOn()));
         node.put("activated_on", ApiContext.timestamp(zone.createdOn()));

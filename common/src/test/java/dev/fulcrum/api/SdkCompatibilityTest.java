@@ -163,6 +163,29 @@ class SdkCompatibilityTest {
         assertThat(refused.errorMessage()).startsWith("direction: 'down'");
     }
 
+    /** The SDKs' {@code Zone} type declares these members always present; typed clients read them unguarded. */
+    @Test
+    void aZoneCarriesEveryMemberTheSdkZoneTypeRequires() {
+        final String id = zone("example.com");
+        for (JsonNode zone : List.of(api.get("/zones/" + id).result(), api.get("/zones").result().get(0))) {
+            assertThat(zone.get("id").asText()).isEqualTo(id);
+            assertThat(zone.get("development_mode").isInt()).isTrue();
+            assertThat(zone.get("name_servers").isArray()).isTrue();
+            for (String nullable : List.of("original_dnshost", "original_name_servers", "original_registrar",
+                    "activated_on")) {
+                assertThat(zone.has(nullable)).as(nullable).isTrue();
+            }
+            assertThat(zone.get("owner").get("id").asText()).isEqualTo(account);
+            assertThat(zone.get("owner").get("type").asText()).isEqualTo("organization");
+            assertThat(zone.get("owner").get("name").asText()).isEqualTo("Fulcrum");
+            assertThat(zone.get("meta").get("phishing_detected").asBoolean(true)).isFalse();
+            assertThat(zone.get("plan").get("id").asText()).matches("[0-9a-f]{32}");
+            assertThat(zone.get("plan").get("name").asText()).isEqualTo("Fulcrum");
+            assertThat(zone.get("created_on").isTextual()).isTrue();
+            assertThat(zone.get("modified_on").isTextual()).isTrue();
+        }
+    }
+
     private String zone(String name) {
         final ApiServer.Reply reply = api.post("/zones",
                 "{\"name\":\"" + name + "\",\"account\":{\"id\":\"" + account + "\"}}");
