@@ -15,8 +15,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Zones: {@code GET/POST /zones} (list filters and order in {@link ZoneQuery}), {@code GET/DELETE /zones/{id}}. A zone is the DNS name its load balancers live
- * under; it is always {@code active} here since there is no DNS delegation to wait for.
+ * Zones: {@code GET/POST /zones} (list filters and order in {@link ZoneQuery}), {@code GET/DELETE /zones/{id}}.
+ * A zone is the DNS name its load balancers live under; it is always {@code active} here since there is no DNS
+ * delegation to wait for.
  */
 final class ZoneResource {
 
