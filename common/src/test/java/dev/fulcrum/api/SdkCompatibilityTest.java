@@ -8,10 +8,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +56,43 @@ class SdkCompatibilityTest {
                 "{\"type\":\"http\",\"expected_codes\":\"2xx\",\"description\":\"edge\"}");
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         return reply.result().get("id").asText();
+    }
+
+    /**
+     * The headers the SDKs add to every call, a DELETE with {@code Content-Type: application/json} and no body (the
+     * pre-v7 client core) and a DELETE with a {@code {}} body (clients that always send their params) are all
+     * accepted as plain calls.
+     */
+    @Test
+    void sdkShapedRequestsAreAccepted() {
+        final Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + ApiServer.TOKEN);
+        headers.put("Accept", "application/json");
+        headers.put("User-Agent", "Cloudflare/JS 7.3.0");
+        headers.put("api-version", "2026-11-26");
+        headers.put("X-Stainless-Retry-Count", "0");
+        headers.put("X-Stainless-Timeout", "60");
+        headers.put("X-Stainless-Lang", "js");
+        headers.put("X-Stainless-Package-Version", "7.3.0");
+        headers.put("X-Stainless-OS", "Linux");
+        headers.put("X-Stainless-Arch", "x64");
+        headers.put("X-Stainless-Runtime", "node");
+        headers.put("X-Stainless-Runtime-Version", "v20.20.2");
+        final ApiServer.Reply verify = api.raw("GET", "/user/tokens/verify", headers, null);
+        assertThat(verify.status()).as(verify.toString()).isEqualTo(200);
+
+        headers.put("Content-Type", "application/json");
+        final ApiServer.Reply list = api.raw("GET", pools, headers, null);
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        final String first = createPool("first", null);
+        final ApiServer.Reply noBody = api.raw("DELETE", pools + "/" + first, headers, null);
+        assertThat(noBody.status()).as(noBody.toString()).isEqualTo(200);
+        assertThat(noBody.result().get("id").asText()).isEqualTo(first);
+        final String second = createPool("second", null);
+        final ApiServer.Reply emptyObject =
+                api.raw("DELETE", pools + "/" + second, headers, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(emptyObject.status()).as(emptyObject.toString()).isEqualTo(200);
+        assertThat(api.get(pools).result()).isEmpty();
     }
 
     /**
