@@ -169,6 +169,12 @@ async function scenario({ label, Client }, origin) {
         assert.equal(zone.name, zoneName);
         assert.equal(zone.status, 'active');
         assert.equal(zone.account.id, account_id);
+        // Members the SDK's Zone type declares as always present.
+        assert.equal(zone.development_mode, 0);
+        assert.match(zone.plan.id, ID);
+        assert.equal(zone.owner.id, account_id);
+        assert.equal(typeof zone.meta, 'object');
+        assert.ok(Array.isArray(zone.name_servers));
         ids.zone = zone.id;
         assert.equal((await cf.zones.get({ zone_id: zone.id })).name, zoneName);
         const byName = await all(cf.zones.list({ name: zoneName }));
