@@ -168,6 +168,11 @@ final class Attempt implements RouteDecision.Forward {
     }
 
     @Override
+    public boolean isFailover() {
+        return retry;
+    }
+
+    @Override
     public void complete(Outcome outcome, int status, long upstreamNanos) {
         final boolean failed = outcome == Outcome.CONNECT_FAILED || outcome == Outcome.EXCHANGE_FAILED;
         if (COMPLETED.compareAndSet(this, OPEN, failed ? FAILED : DONE)) {

@@ -17,4 +17,11 @@ public interface OutcomeListener {
      * @param upstreamNanos time spent on the upstream exchange
      */
     void completed(RouteDecision.Forward attempt, Outcome outcome, int status, long upstreamNanos);
+
+    /**
+     * The router answered a request of load balancer {@code loadBalancerId} itself (530/1016, a refused loop, a
+     * rule's fixed response), once per such decision, on the routing thread. Does nothing by default.
+     */
+    default void answered(String loadBalancerId, RouteDecision.Respond response) {
+    }
 }

@@ -45,6 +45,14 @@ public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecisi
         /** Client headers that must not reach the origin beyond hop-by-hop ones (e.g. X-Real-IP). */
         List<String> removeRequestHeaders();
 
+        /**
+         * True when this attempt is the zero-downtime failover of an earlier one ({@link #failover}), for metrics and
+         * the access log.
+         */
+        default boolean isFailover() {
+            return false;
+        }
+
         /** Reports the outcome of this attempt; call exactly once. */
         void complete(Outcome outcome, int status, long upstreamNanos);
 

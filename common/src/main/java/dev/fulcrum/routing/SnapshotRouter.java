@@ -168,6 +168,18 @@ public final class SnapshotRouter implements Router {
 
     @Override
     public RouteDecision route(RequestView request) {
+        final RouteDecision decision = decide(request);
+        if (decision instanceof RouteDecision.Respond respond) {
+            // Rare path: one more host lookup names the load balancer for the listener (metrics).
+            final LbPlan lb = snapshot.hosts.find(request.host());
+            if (lb != null) {
+                listener.answered(lb.id, respond);
+            }
+        }
+        return decision;
+    }
+
+    private RouteDecision decide(RequestView request) {
         final RoutingSnapshot s = snapshot;
 
         // Stage: host. Unknown or disabled: no decision, the wrapper must not proxy.

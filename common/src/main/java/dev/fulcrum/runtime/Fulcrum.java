@@ -9,8 +9,10 @@ import dev.fulcrum.config.Ids;
 import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.health.HealthSettings;
 import dev.fulcrum.health.Ticker;
+import dev.fulcrum.metrics.AccessLog;
+import dev.fulcrum.metrics.FulcrumMetrics;
+import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.OriginConnections;
-import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.UpstreamClient;
@@ -38,8 +40,8 @@ import java.util.function.Consumer;
  *
  * <p>Start order: data directory → store (refusing a corrupt file, which is left untouched) → the first account, if
  * there is none → the API token → the session affinity key ({@link AffinityKey#resolve}: the settings' key, or the
- * data directory's key file, created once) → the router → the health monitors (fed every committed snapshot) → the
- * API. A failed start leaves nothing open.
+ * data directory's key file, created once) → the router and the meters → the health monitors (fed every committed
+ * snapshot) → the upstream client → the API and the {@code /metrics} endpoint. A failed start leaves nothing open.
  *
  * <p>Thread safety: {@link #start()} and {@link #stop()} are serialized; the accessors may be called from any thread
  * while running.
@@ -55,7 +57,8 @@ public final class Fulcrum implements AutoCloseable {
 
     /** Everything that exists only while running; replaced as a whole so readers never see half of it. */
     private record Running(ConfigStore store, HealthMonitor health, SnapshotRouter router, UpstreamClient upstream,
-                           ApiRouter api, String generatedToken) {
+                           ApiRouter api, FulcrumMetrics metrics, MetricsEndpoint metricsEndpoint,
+                           String generatedToken) {
     }
 
     private volatile Running running;
@@ -86,6 +89,8 @@ public final class Fulcrum implements AutoCloseable {
         final ConfigStore store = openStore(dataDir);
         HealthMonitor health = null;
         UpstreamClient upstream = null;
+        final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
+                settings.metricsJmx());
         try {
             // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
             final String pop = settings.routing().pop();
@@ -97,17 +102,24 @@ public final class Fulcrum implements AutoCloseable {
             // on the request path, only the snapshot it rebuilt from them.
             // Affinity cookies expire and drain by the same clock that stamps disabled_at.
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
-                    OutcomeListener.NONE, new AffinitySettings(affinityKey(dataDir), clock,
+                    metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
                     settings.affinitySessions()));
             store.addListener(router::update);
+            // Meters follow the configuration after the router does: a meter is created only for what it serves.
+            metrics.bindRouter(router);
+            store.addListener(metrics::update);
+            metrics.bindHealth(health);
             health.addListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
             store.addListener(health::update);
             upstream = UpstreamClient.start(settings.upstream(), router.connections());
+            metrics.bindUpstream(upstream);
             final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
+            final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
-            running = new Running(store, health, router, upstream, api, token.generatedToken());
+            running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,
+                    token.generatedToken());
             return this;
         } catch (RuntimeException e) {
             store.close();
@@ -117,6 +129,7 @@ public final class Fulcrum implements AutoCloseable {
             if (upstream != null) {
                 upstream.close();
             }
+            metrics.close();
             throw e;
         }
     }
@@ -132,6 +145,7 @@ public final class Fulcrum implements AutoCloseable {
             r.store().close();
             r.health().close();
             r.upstream().close();
+            r.metrics().close();
         }
     }
 
@@ -156,6 +170,19 @@ public final class Fulcrum implements AutoCloseable {
     /** The one upstream client of this runtime, shared by every wrapper; owned (and closed) by the runtime. */
     public UpstreamClient upstream() {
         return require().upstream();
+    }
+
+    /** This runtime's meters (one Prometheus registry); hosts may add their own meters to its registry. */
+    public FulcrumMetrics metrics() {
+        return require().metrics();
+    }
+
+    /**
+     * The Prometheus scrape endpoint, with the API token's rules unless {@code --metrics-public}; serve it at
+     * {@link MetricsEndpoint#PATH} on the API listener (e.g. through {@code servlet.MetricsServlet}).
+     */
+    public MetricsEndpoint metricsEndpoint() {
+        return require().metricsEndpoint();
     }
 
     /** The REST API handler; serve it at {@link ApiRouter#PREFIX} (e.g. through {@code servlet.ApiServlet}). */

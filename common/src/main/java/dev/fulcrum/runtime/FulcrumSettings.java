@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.Objects;
@@ -43,7 +44,13 @@ public final class FulcrumSettings {
         }
     }
 
-    /** One text setting: its command-line flag, environment variable and how it sets the builder. */
+    /** The access log's logger name (kept in step with {@code metrics.AccessLog.LOGGER} by a test). */
+    static final String ACCESS_LOGGER = "dev.fulcrum.access";
+
+    /**
+     * One text setting: its command-line flag, environment variable and how it sets the builder. A null
+     * {@code valueName} makes a switch: {@code --flag} alone means true, {@code --flag=false} turns it off.
+     */
     private record Option(String flag, String env, String valueName, String help,
                           BiConsumer<Builder, String> apply) {
     }
@@ -107,6 +114,15 @@ public final class FulcrumSettings {
                     "request bodies up to this size are buffered so failover can replay them (default "
                             + UpstreamSettings.DEFAULTS.replayBufferBytes() + ")",
                     (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)),
+            new Option("--metrics-public", "FULCRUM_METRICS_PUBLIC", null,
+                    "serve /metrics on the API port without the API token (default: the token is required)",
+                    (b, v) -> b.metricsPublic(bool(v))),
+            new Option("--access-log", "FULCRUM_ACCESS_LOG", null,
+                    "log one line per forwarded attempt at INFO on logger " + ACCESS_LOGGER + " (default: off)",
+                    (b, v) -> b.accessLog(bool(v))),
+            new Option("--metrics-jmx", "FULCRUM_METRICS_JMX", null,
+                    "also publish the meters as MBeans (domain fulcrum) in the platform MBean server (default: off)",
+                    (b, v) -> b.metricsJmx(bool(v))),
             new Option("--affinity-key", "FULCRUM_AFFINITY_KEY", "BASE64",
                     "key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
                             + "give every node the same one. Without it the data directory's "
@@ -123,6 +139,9 @@ public final class FulcrumSettings {
     private final int apiPort;
     private final String apiBind;
     private final String apiToken;
+    private final boolean metricsPublic;
+    private final boolean accessLog;
+    private final boolean metricsJmx;
     private final String affinityKey;
     private final int affinitySessions;
     private final RoutingSettings routing;
@@ -138,6 +157,9 @@ public final class FulcrumSettings {
         this.apiPort = b.apiPort;
         this.apiBind = b.apiBind;
         this.apiToken = b.apiToken;
+        this.metricsPublic = b.metricsPublic;
+        this.accessLog = b.accessLog;
+        this.metricsJmx = b.metricsJmx;
         this.affinityKey = b.affinityKey;
         this.affinitySessions = b.affinitySessions;
         this.routing = routing;
@@ -180,6 +202,8 @@ public final class FulcrumSettings {
             final String value;
             if (eq > 0 && arg.startsWith("--")) {
                 value = arg.substring(eq + 1);
+            } else if (option.valueName() == null) {
+                value = "true";
             } else if (i + 1 < args.size()) {
                 value = args.get(++i);
             } else {
@@ -203,7 +227,8 @@ public final class FulcrumSettings {
     public static String optionsHelp() {
         final StringBuilder sb = new StringBuilder();
         for (Option o : OPTIONS) {
-            sb.append(String.format("  %-22s %s%n      env %s%n", o.flag() + ' ' + o.valueName(), o.help(), o.env()));
+            final String usage = o.valueName() == null ? o.flag() : o.flag() + ' ' + o.valueName();
+            sb.append(String.format("  %-22s %s%n      env %s%n", usage, o.help(), o.env()));
         }
         return sb.toString();
     }
@@ -226,6 +251,15 @@ public final class FulcrumSettings {
             // refused below
         }
         throw new IllegalArgumentException("'" + value + "' is not a port number (expected: 0-65535)");
+    }
+
+    private static boolean bool(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("'" + value + "' is not a switch value (expected: true or "
+                    + "false)");
+        };
     }
 
     /**
@@ -278,6 +312,21 @@ public final class FulcrumSettings {
         return apiToken;
     }
 
+    /** Whether {@code /metrics} is served without the API token. */
+    public boolean metricsPublic() {
+        return metricsPublic;
+    }
+
+    /** Whether each forwarded attempt is logged ({@code metrics.AccessLog}). */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
+    /** Whether the meters are also published over JMX. */
+    public boolean metricsJmx() {
+        return metricsJmx;
+    }
+
     /**
      * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
      * key file (see {@link AffinityKey#resolve}).
@@ -310,7 +359,9 @@ public final class FulcrumSettings {
     public String toString() {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
                 + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
-                + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions + ']';
+                + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
+                + ", metricsPublic=" + metricsPublic + ", accessLog=" + accessLog + ", metricsJmx=" + metricsJmx
+                + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -322,6 +373,9 @@ public final class FulcrumSettings {
         private int apiPort = DEFAULT_API_PORT;
         private String apiBind = DEFAULT_API_BIND;
         private String apiToken;
+        private boolean metricsPublic;
+        private boolean accessLog;
+        private boolean metricsJmx;
         private String affinityKey;
         private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
         private final Map<String, String> location = new HashMap<>();
@@ -337,6 +391,9 @@ public final class FulcrumSettings {
             this.apiPort = s.apiPort;
             this.apiBind = s.apiBind;
             this.apiToken = s.apiToken;
+            this.metricsPublic = s.metricsPublic;
+            this.accessLog = s.accessLog;
+            this.metricsJmx = s.metricsJmx;
             this.affinityKey = s.affinityKey;
             this.affinitySessions = s.affinitySessions;
             this.location.putAll(s.locationText);
@@ -368,7 +425,25 @@ public final class FulcrumSettings {
             return this;
         }
 
-        public Builder dataDir(Path dataDir) {
+        /** Serve {@code /metrics} without the API token (default false). */
+        public Builder metricsPublic(boolean open) {
+            this.metricsPublic = open;
+            return this;
+        }
+
+        /** Log one line per forwarded attempt (default false). */
+        public Builder accessLog(boolean enabled) {
+            this.accessLog = enabled;
+            return this;
+        }
+
+        /** Also publish the meters over JMX (default false). */
+        public Builder metricsJmx(boolean enabled) {
+            this.metricsJmx = enabled;
+            return this;
+        }
+
+                public Builder dataDir(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
             return this;
         }

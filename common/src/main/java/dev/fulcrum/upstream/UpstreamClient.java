@@ -13,11 +13,14 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The one upstream HTTP client of a runtime, shared by every wrapper it hosts: a Jetty {@link HttpClient} with a
@@ -31,8 +34,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UpstreamClient implements AutoCloseable {
 
+    /** Request attribute holding the {@link RouteDecision.Forward} a request was built for. */
+    public static final String FORWARD_ATTRIBUTE = RouteDecision.Forward.class.getName();
+
     private final HttpClient client;
     private final UpstreamSettings settings;
+    private volatile Consumer<RouteDecision.Forward> staleRetries = forward -> { };
 
     private UpstreamClient(HttpClient client, UpstreamSettings settings) {
         this.client = client;
@@ -65,6 +72,11 @@ public final class UpstreamClient implements AutoCloseable {
         final HttpClient client = new HttpClient(connections == null
                 ? new HttpClientTransportOverHTTP(connector) : new ObservedTransport(connector, connections));
         client.setExecutor(threads);
+        if (settings.nonBlocking()) {
+            // Response parsing and the wrapper's callbacks then run on the selector thread that read the bytes,
+            // saving a hand-off to the pool per response; sound only because such wrappers never block there.
+            client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        }
         client.setConnectTimeout(settings.connectTimeout().toMillis());
         client.setIdleTimeout(settings.idleTimeout().toMillis());
         client.setMaxConnectionsPerDestination(settings.maxConnectionsPerOrigin());
@@ -106,7 +118,17 @@ public final class UpstreamClient implements AutoCloseable {
                 .method(method)
                 .path(rawQuery == null ? path : path + '?' + rawQuery)
                 .idleTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .followRedirects(false);
+                .followRedirects(false)
+                .attribute(FORWARD_ATTRIBUTE, forward);
+    }
+
+    /**
+     * Tells {@code listener} about every send repeated on a fresh connection ({@link #send} with
+     * {@code freshConnection}) of a request built by {@link #newRequest}, e.g. to count stale-connection retries.
+     * Replaces the previous listener; it must be quick and must not throw.
+     */
+    public void onStaleConnectionRetry(Consumer<RouteDecision.Forward> listener) {
+        this.staleRetries = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -118,6 +140,9 @@ public final class UpstreamClient implements AutoCloseable {
         if (!freshConnection) {
             request.send(listener);
             return;
+        }
+        if (request.getAttributes().get(FORWARD_ATTRIBUTE) instanceof RouteDecision.Forward forward) {
+            staleRetries.accept(forward);
         }
         final Destination destination = client.resolveDestination(request);
         destination.newConnection(Promise.from(connection -> sendOn(connection, request, listener),

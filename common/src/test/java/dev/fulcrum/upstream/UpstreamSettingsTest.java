@@ -53,4 +53,14 @@ class UpstreamSettingsTest {
         assertThatThrownBy(() -> UpstreamSettings.from(Map.of(UpstreamSettings.MAX_THREADS, "3")))
                 .hasMessage("upstreamMaxThreads: 3 (expected: at least 5)");
     }
+
+    @Test
+    void nonBlockingCallbacksAreOffUnlessAsked() {
+        assertThat(UpstreamSettings.DEFAULTS.nonBlocking()).isFalse();
+        assertThat(UpstreamSettings.from(Map.of(UpstreamSettings.NON_BLOCKING, " TRUE ")).nonBlocking()).isTrue();
+        assertThat(UpstreamSettings.DEFAULTS.withNonBlocking(true).withReadTimeout(Duration.ofSeconds(1))
+                .nonBlocking()).as("kept by the other with-methods").isTrue();
+        assertThatThrownBy(() -> UpstreamSettings.from(Map.of(UpstreamSettings.NON_BLOCKING, "yes")))
+                .hasMessage("upstreamNonBlocking: yes (expected: true or false)");
+    }
 }

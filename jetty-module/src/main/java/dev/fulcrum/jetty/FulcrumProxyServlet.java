@@ -12,19 +12,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.ee10.proxy.ProxyServlet;
-import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.EOFException;
 import java.io.IOException;
 
 /**
- * Jetty's {@link ProxyServlet} driven by Fulcrum's router, through Jetty's own hooks (no routing rule lives here):
+ * Jetty's {@link AsyncProxyServlet} driven by Fulcrum's router, through Jetty's own hooks (no routing rule lives
+ * here):
  * <ul>
  *   <li>{@link #rewriteTarget} asks the router; the decision travels in the request attribute named
  *       {@code RouteDecision}'s class name, and the attempt state in {@link ProxyExchange#ATTRIBUTE};</li>
@@ -42,12 +40,18 @@ import java.io.IOException;
  * the same hooks. A body is repeatable only when it was buffered ({@link RequestBody#BUFFERED}): such bodies are
  * read fully before the first send, larger or chunked ones are streamed once and never replayed.
  *
+ * <p><b>No blocking.</b> Request bodies beyond the replay limit are read with a {@code ReadListener} and responses
+ * written with a {@code WriteListener} (the Async variant of Jetty's proxy servlet), so a slow client never holds a
+ * thread and no upstream callback blocks; that is what allows the upstream client to run its callbacks on its
+ * selector ({@code UpstreamSettings#nonBlocking}). The small 52x answers and direct responses are written before
+ * any write listener is set, to an empty socket buffer.
+ *
  * <p><b>Wiring.</b> Construct it with a router and the runtime's shared {@link UpstreamClient}, or declare it in
  * {@code web.xml} and put both in servlet-context attributes named {@link #ROUTER_ATTRIBUTE} and
  * {@link #UPSTREAM_ATTRIBUTE} before it initialises. The upstream client belongs to the runtime: {@link #destroy}
  * leaves it running.
  */
-public class FulcrumProxyServlet extends ProxyServlet {
+public class FulcrumProxyServlet extends AsyncProxyServlet {
 
     /** Servlet-context attribute holding the {@link Router} when the no-argument constructor is used. */
     public static final String ROUTER_ATTRIBUTE = Router.class.getName();
@@ -181,7 +185,7 @@ public class FulcrumProxyServlet extends ProxyServlet {
                                                   Request proxyRequest) throws IOException {
         final ProxyExchange exchange = exchange(request);
         if (exchange.body() == RequestBody.BUFFERED) {
-            // At most the replay limit, read on the container thread as ProxyServlet reads bodies anyway.
+            // At most the replay limit, read on the container thread before the first send.
             final int length = (int) request.getContentLengthLong();
             final byte[] body = request.getInputStream().readNBytes(length);
             if (body.length < length) {
@@ -191,7 +195,14 @@ public class FulcrumProxyServlet extends ProxyServlet {
             exchange.bufferedBody(body);
             return new BytesRequestContent(NO_CONTENT_TYPE, body);
         }
-        return new StreamedBody(request, exchange, new ByteBufferPool.Sized(upstream.httpClient().getByteBufferPool()));
+        // Streamed once, without blocking: AsyncProxyServlet's ReadListener; a failed client read ends in
+        // onClientRequestFailure, which marks the client gone so the origin is not blamed for it.
+        return super.proxyRequestContent(request, response, proxyRequest);
+    }
+
+    @Override
+    protected StreamWriter newWriteListener(HttpServletRequest request, Response proxyResponse) {
+        return new ClientWriter(request, proxyResponse);
     }
 
     @Override
@@ -279,32 +290,27 @@ public class FulcrumProxyServlet extends ProxyServlet {
         return (ProxyExchange) request.getAttribute(ProxyExchange.ATTRIBUTE);
     }
 
-    /** A body streamed once from the client; a failed client read is marked so the origin is not blamed for it. */
-    private static final class StreamedBody extends InputStreamRequestContent {
+    /**
+     * Writes the origin's content to the client without blocking; a failed write means the client went away, which
+     * is marked before the upstream response is aborted so the attempt is reported as cancelled, not as an origin
+     * failure.
+     */
+    private final class ClientWriter extends StreamWriter {
 
-        private final long length;
-        private final ProxyExchange exchange;
+        private final HttpServletRequest request;
 
-        StreamedBody(HttpServletRequest request, ProxyExchange exchange, ByteBufferPool.Sized buffers)
-                throws IOException {
-            super(NO_CONTENT_TYPE, request.getInputStream(), buffers);
-            this.length = request.getContentLengthLong();
-            this.exchange = exchange;
-        }
-
-
-        @Override
-        public long getLength() {
-            return length;
+        ClientWriter(HttpServletRequest request, Response proxyResponse) {
+            super(request, proxyResponse);
+            this.request = request;
         }
 
         @Override
-        public Content.Chunk read() {
-            final Content.Chunk chunk = super.read();
-            if (Content.Chunk.isFailure(chunk)) {
+        public void onError(Throwable failure) {
+            final ProxyExchange exchange = exchange(request);
+            if (exchange != null) {
                 exchange.clientGone();
             }
-            return chunk;
+            super.onError(failure);
         }
     }
 }

@@ -4,7 +4,10 @@ import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
+import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.MetricsServlet;
+import dev.fulcrum.upstream.UpstreamSettings;
 import dev.fulcrum.jetty.FulcrumProxyServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -79,7 +82,10 @@ public final class FulcrumMain {
 
     /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
-        final Fulcrum fulcrum = new Fulcrum(settings);
+        // The standalone hosts only the proxy servlet, which never blocks in upstream callbacks: let the upstream
+        // client hand responses over on its selector thread (see UpstreamSettings#nonBlocking).
+        final Fulcrum fulcrum = new Fulcrum(settings.toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true")
+                .build());
         try {
             fulcrum.start();
         } catch (FulcrumStartException e) {
@@ -130,6 +136,8 @@ public final class FulcrumMain {
         apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
         final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
         apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
+        apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
+                MetricsEndpoint.PATH);
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 

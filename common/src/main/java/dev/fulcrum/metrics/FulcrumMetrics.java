@@ -1,0 +1,217 @@
+package dev.fulcrum.metrics;
+
+import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.health.HealthMetrics;
+import dev.fulcrum.health.HealthMonitor;
+import dev.fulcrum.routing.AffinityRecorder;
+import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.OutcomeListener;
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.upstream.UpstreamClient;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * All of one runtime's meters in one Prometheus registry: each component's {@code MeterBinder} bound next to what it
+ * measures, fed every committed configuration so that tags follow it, and served by {@link #endpoint}.
+ *
+ * <p>Wiring (the runtime does this; order matters because the router takes its listeners at construction):
+ * <pre>{@code
+ * FulcrumMetrics metrics = new FulcrumMetrics(accessLogEnabled ? new AccessLog() : null);
+ * SnapshotRouter router = new SnapshotRouter(settings, connections, metrics.outcomeListener());
+ * metrics.bindRouter(router);
+ * metrics.bindUpstream(upstream);
+ * metrics.bindHealth(healthMonitor);
+ * store.addListener(metrics::update);                     // after the router's own listener
+ * }</pre>
+ * The affinity stage reports to {@link #affinityRecorder()} once the router accepts one (not wired yet).
+ *
+ * <p>JVM meters (memory, GC, threads, CPU, uptime) are bound too; they carry no Fulcrum tags.
+ *
+ * <p>Thread safety: binding is done once at start; everything else is safe for concurrent use.
+ */
+public final class FulcrumMetrics implements AutoCloseable {
+
+    /** JMX domain of the meters when {@code --metrics-jmx} is on. */
+    public static final String JMX_DOMAIN = "fulcrum";
+
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Where binders register: the Prometheus registry, or a composite of it and JMX when JMX is on. */
+    private final MeterRegistry registry;
+    private final JmxMeterRegistry jmx;
+    private final OriginMetrics origins = new OriginMetrics();
+    private final LoadBalancerMetrics loadBalancers = new LoadBalancerMetrics();
+    private final AccessLog accessLog;
+    private final OutcomeListener outcomeListener;
+    private final List<Consumer<ConfigSnapshot>> configListeners = new CopyOnWriteArrayList<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
+
+    /** Meters only, no access log, no JMX. */
+    public FulcrumMetrics() {
+        this(null);
+    }
+
+    /** @param accessLog the access log to feed, or null for none */
+    public FulcrumMetrics(AccessLog accessLog) {
+        this(accessLog, false);
+    }
+
+    /**
+     * @param accessLog the access log to feed, or null for none
+     * @param jmx       also publish every meter as an MBean in the platform MBean server, domain
+     *                  {@value #JMX_DOMAIN} (where Jetty's and Tomcat's own MBeans live); off by default because
+     *                  each recording then goes to two registries
+     */
+    public FulcrumMetrics(AccessLog accessLog, boolean jmx) {
+        this.accessLog = accessLog;
+        if (jmx) {
+            this.jmx = new JmxMeterRegistry(new JmxConfig() {
+                @Override
+                public String get(String key) {
+                    return null;
+                }
+
+                @Override
+                public String domain() {
+                    return JMX_DOMAIN;
+                }
+            }, Clock.SYSTEM);
+            this.registry = new CompositeMeterRegistry(Clock.SYSTEM, List.of(prometheus, this.jmx));
+        } else {
+            this.jmx = null;
+            this.registry = prometheus;
+        }
+        origins.bindTo(registry);
+        loadBalancers.bindTo(registry);
+        configListeners.add(origins::update);
+        configListeners.add(loadBalancers::update);
+        if (accessLog != null) {
+            configListeners.add(accessLog::update);
+        }
+        outcomeListener = new Listener(origins, loadBalancers, accessLog);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * The registry the meters are bound to, for the host to add meters of its own: the Prometheus registry, or a
+     * composite of it and the JMX registry.
+     */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Whether the meters are also published over JMX. */
+    public boolean publishesJmx() {
+        return jmx != null;
+    }
+
+    /** The listener to give the {@link SnapshotRouter}: origin meters, plus the access log when enabled. */
+    public OutcomeListener outcomeListener() {
+        return outcomeListener;
+    }
+
+    /** The recorder for the router's affinity stage. */
+    public AffinityRecorder affinityRecorder() {
+        return loadBalancers;
+    }
+
+    /** The access log, or null when it is off. */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** Binds the in-flight gauges to the counters of the router that was given {@link #outcomeListener()}. */
+    public synchronized void bindRouter(SnapshotRouter router) {
+        final InFlightMetrics inFlight = new InFlightMetrics(router);
+        inFlight.update(config);
+        inFlight.bindTo(registry);
+        configListeners.add(inFlight::update);
+    }
+
+    /** Binds the connection-pool gauges and counts the client's stale-connection retries. */
+    public synchronized void bindUpstream(UpstreamClient upstream) {
+        final ConnectionMetrics connections = new ConnectionMetrics(upstream);
+        connections.update(config);
+        connections.bindTo(registry);
+        configListeners.add(connections::update);
+        upstream.onStaleConnectionRetry(origins::staleConnectionRetry);
+    }
+
+    /** Binds the health engine's own meters ({@link HealthMetrics}: checks, transitions, origins by state). */
+    public void bindHealth(HealthMonitor health) {
+        new HealthMetrics(health).bindTo(registry);
+    }
+
+    /** Adopts a committed configuration: tags follow names, meters of removed objects are removed. */
+    public synchronized void update(ConfigSnapshot next) {
+        config = Objects.requireNonNull(next, "config");
+        for (Consumer<ConfigSnapshot> listener : configListeners) {
+            listener.accept(next);
+        }
+    }
+
+    /**
+     * The scrape endpoint.
+     *
+     * @param auth the API's credential check, or null to serve it without credentials ({@code --metrics-public})
+     */
+    public MetricsEndpoint endpoint(BearerAuth auth) {
+        return new MetricsEndpoint(prometheus, auth);
+    }
+
+    /** The current scrape, in Prometheus' text format. */
+    public String scrape() {
+        return prometheus.scrape(MetricsEndpoint.CONTENT_TYPE);
+    }
+
+    /** Releases the GC listener and closes the registries (unregistering the MBeans). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+        if (registry != prometheus) {
+            prometheus.close();
+            jmx.close();
+        }
+    }
+
+    /** The router's listener: attempt meters, then the access log (if any); direct answers to the per-LB meters. */
+    private record Listener(OriginMetrics origins, LoadBalancerMetrics loadBalancers, AccessLog accessLog)
+            implements OutcomeListener {
+
+        @Override
+        public void completed(RouteDecision.Forward attempt, Outcome outcome, int status, long upstreamNanos) {
+            origins.completed(attempt, outcome, status, upstreamNanos);
+            if (accessLog != null) {
+                accessLog.completed(attempt, outcome, status, upstreamNanos);
+            }
+        }
+
+        @Override
+        public void answered(String loadBalancerId, RouteDecision.Respond response) {
+            loadBalancers.fixedResponse(loadBalancerId, response.status());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.fulcrum.metrics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.fulcrum.api.ApiError;
+import dev.fulcrum.api.ApiRequest;
+import dev.fulcrum.api.ApiResponse;
+import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.api.Envelope;
+import dev.fulcrum.config.json.ConfigJson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Prometheus scrape endpoint, independent of any servlet container: {@code GET /metrics} on the API listener
+ * answers the registry in Prometheus' text exposition format (version 0.0.4).
+ *
+ * <p>Credentials: the same {@code Authorization: Bearer <token>} as the REST API, refused the same way (403 with
+ * Cloudflare's JSON envelope, code 10000; 400 for a malformed header), unless the endpoint was opened with the
+ * {@code --metrics-public} setting ({@code auth} null). Only GET and HEAD are allowed (405 otherwise).
+ *
+ * <p>Thread safety: safe for concurrent scrapes.
+ */
+public final class MetricsEndpoint {
+
+    /** Where the endpoint is served on the API listener. */
+    public static final String PATH = "/metrics";
+    /** Prometheus' text exposition format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final BearerAuth auth;
+
+    /**
+     * @param auth the API's credential check, or null for a public endpoint
+     */
+    public MetricsEndpoint(PrometheusMeterRegistry registry, BearerAuth auth) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.auth = auth;
+    }
+
+    /** True when anyone may scrape without a token. */
+    public boolean isPublic() {
+        return auth == null;
+    }
+
+    /** One answer: status, content type, extra headers and body (empty for HEAD). */
+    public record Answer(int status, String contentType, Map<String, String> headers, byte[] body) {
+
+        public Answer {
+            headers = Map.copyOf(headers);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Answers one scrape.
+     *
+     * @param method        the HTTP method
+     * @param authorization every {@code Authorization} header value sent (empty when none)
+     */
+    public Answer handle(String method, List<String> authorization) {
+        try {
+            // Credentials first, as the REST API does: nothing is revealed to a caller without them.
+            if (auth != null) {
+                auth.check(new ApiRequest(method, PATH, Map.of(), Map.of("Authorization", authorization), null));
+            }
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                throw ApiError.methodNotAllowed("GET, HEAD");
+            }
+        } catch (ApiError e) {
+            return new Answer(e.status(), ApiResponse.CONTENT_TYPE, e.headers(), envelope(e));
+        }
+        final byte[] body = "HEAD".equals(method) ? new byte[0] : scrape();
+        return new Answer(200, CONTENT_TYPE, Map.of(), body);
+    }
+
+    private byte[] scrape() {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            registry.scrape(out, CONTENT_TYPE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] envelope(ApiError error) {
+        try {
+            return ConfigJson.mapper().writeValueAsBytes(Envelope.failure(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an envelope is always serialisable", e);
+        }
+    }
+}

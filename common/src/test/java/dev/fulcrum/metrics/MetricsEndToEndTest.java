@@ -1,0 +1,310 @@
+package dev.fulcrum.metrics;
+
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.Pool;
+import dev.fulcrum.routing.OriginConnections;
+import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.routing.Router;
+import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.upstream.UpstreamClient;
+import dev.fulcrum.upstream.UpstreamSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.health;
+import static dev.fulcrum.testing.Fixtures.lb;
+import static dev.fulcrum.testing.Fixtures.monitored;
+import static dev.fulcrum.testing.Fixtures.origin;
+import static dev.fulcrum.testing.Fixtures.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Meters after real proxied requests: the real router, the real upstream client and {@code ProxyExchange} (retries,
+ * failover), loopback origins, and the metrics wired the way the runtime wires them.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MetricsEndToEndTest {
+
+    private static final String HOST = "shop.example.test";
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private FulcrumMetrics metrics;
+    private SnapshotRouter router;
+    private Router routed;
+    private UpstreamClient upstream;
+    private Forwarder forwarder;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    private LoopbackOrigin startOrigin(String name) throws Exception {
+        final LoopbackOrigin origin = LoopbackOrigin.start(name);
+        resources.add(origin);
+        return origin;
+    }
+
+    private void start(ConfigSnapshot config) {
+        metrics = new FulcrumMetrics();
+        router = new SnapshotRouter(RoutingSettings.DEFAULT, new OriginConnections(), metrics.outcomeListener());
+        metrics.bindRouter(router);
+        routed = router;
+        upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
+        metrics.bindUpstream(upstream);
+        apply(config);
+        forwarder = new Forwarder(routed, upstream);
+    }
+
+    /** What the runtime does on each committed snapshot: the router first, then the meters. */
+    private void apply(ConfigSnapshot config) {
+        router.update(config);
+        metrics.update(config);
+    }
+
+    private MeterRegistry registry() {
+        return metrics.registry();
+    }
+
+    private double requests(Pool pool, String origin, String outcome, String status) {
+        final Counter c = registry().find(MetricNames.ORIGIN_REQUESTS).tags("lb", HOST, "pool", pool.name(),
+                "pool_id", pool.id(), "origin", origin, "outcome", outcome, "status", status).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private List<Meter> metersTagged(String key, String value) {
+        return registry().getMeters().stream().filter(m -> value.equals(m.getId().getTag(key))).toList();
+    }
+
+    @Test
+    void attemptsAreCountedByOutcomeAndStatusClassWithConfiguredNames() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("eu", "random", origin(a, 1));
+        start(config(lb(HOST, "off", null, p), p));
+
+        for (int i = 0; i < 8; i++) {
+            assertThat(forwarder.get(HOST, "/")).isEqualTo(200);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(forwarder.get(HOST, "/", "status=503")).isEqualTo(503);
+        }
+
+        assertThat(requests(p, "a", "responded", "2xx")).isEqualTo(8);
+        assertThat(requests(p, "a", "responded", "5xx")).isEqualTo(2);
+        final Timer latency = registry().find(MetricNames.ORIGIN_LATENCY).tags("lb", HOST, "pool", "eu",
+                "pool_id", p.id(), "origin", "a").timer();
+        assertThat(latency).isNotNull();
+        assertThat(latency.count()).isEqualTo(10);
+        assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(latency.takeSnapshot().histogramCounts()).as("histogram buckets for percentiles").isNotEmpty();
+
+        final Gauge inFlight = registry().find(MetricNames.ORIGIN_IN_FLIGHT).tags("pool", "eu", "pool_id", p.id(),
+                "origin", "a").gauge();
+        assertThat(inFlight).isNotNull();
+        assertThat(inFlight.value()).isZero();
+        assertThat(registry().find(MetricNames.POOL_IN_FLIGHT).tags("pool_id", p.id()).gauge().value()).isZero();
+
+        final String destination = "http://127.0.0.1:" + a.port();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            final Gauge open = registry().find(MetricNames.UPSTREAM_CONNECTIONS)
+                    .tags("destination", destination, "state", "open").gauge();
+            assertThat(open).isNotNull();
+            assertThat(open.value()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(registry().find(MetricNames.UPSTREAM_CONNECTIONS).tags("destination", destination, "state",
+                "idle").gauge()).isNotNull();
+    }
+
+    @Test
+    void inFlightGaugeSeesARequestWhileItIsAtTheOrigin() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("eu", "random", origin(a, 1));
+        start(config(lb(HOST, "off", null, p), p));
+        final Gauge inFlight = registry().find(MetricNames.ORIGIN_IN_FLIGHT).tags("pool_id", p.id(), "origin", "a")
+                .gauge();
+
+        final Thread slow = new Thread(() -> {
+            try {
+                forwarder.get(HOST, "/", "delay=1500");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        slow.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> inFlight.value() == 1.0);
+        } finally {
+            slow.join(10_000);
+        }
+        assertThat(inFlight.value()).isZero();
+    }
+
+    @Test
+    void aFailoverIsCountedOnItsTargetAndTheFailedAttemptByItsOutcome() throws Exception {
+        final LoopbackOrigin live = startOrigin("live");
+        final int deadPort = freePort();
+        // The dead origin takes nearly all first picks, so failovers happen on almost every request.
+        final Pool p = pool("eu", "random", origin("dead", deadPort, 1), origin(live, 0.001));
+        start(config(lb(HOST, "off", null, p), p));
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(forwarder.get(HOST, "/")).isEqualTo(200);
+        }
+
+        final double failedFirst = requests(p, "dead", "connect_failed", "5xx");
+        assertThat(failedFirst).as("attempts refused by the dead origin (521)").isPositive();
+        final Counter failovers = registry().find(MetricNames.ORIGIN_FAILOVERS).tags("pool_id", p.id(),
+                "origin", "live").counter();
+        assertThat(failovers).isNotNull();
+        assertThat(failovers.count()).isEqualTo(failedFirst);
+        assertThat(requests(p, "live", "responded", "2xx")).isEqualTo(10);
+        assertThat(registry().find(MetricNames.ORIGIN_FAILOVERS).tags("origin", "dead").counter()).isNull();
+    }
+
+    @Test
+    void aStaleConnectionRetryIsCounted() throws Exception {
+        final LoopbackOrigin a = startOrigin("a").closeReusedAfter(Duration.ofMillis(40));
+        final Pool p = pool("eu", "random", origin(a, 1));
+        start(config(lb(HOST, "off", null, p), p));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(forwarder.get(HOST, "/")).isEqualTo(200);
+            Thread.sleep(60); // the idle gap that makes the origin drop the pooled connection on reuse
+        }
+
+        assertThat(a.droppedRequests()).as("the race was provoked").isPositive();
+        final Counter retries = registry().find(MetricNames.ORIGIN_RETRIES).tags("pool_id", p.id(), "origin", "a",
+                "reason", "stale_connection").counter();
+        assertThat(retries).isNotNull();
+        assertThat(retries.count()).isEqualTo(a.droppedRequests());
+        assertThat(requests(p, "a", "responded", "2xx")).as("a retried send is one attempt").isEqualTo(4);
+    }
+
+    @Test
+    void answersTheLoadBalancerGivesItselfAreCountedWithItsName() throws Exception {
+        final Pool p = monitored(pool("eu", "random", origin("down", freePort(), 1)));
+        final ConfigSnapshot config = config(lb(HOST, "off", null, p), p);
+        start(config);
+        router.update(health().down(p, p.origins().get(0)).build());
+
+        assertThat(forwarder.get(HOST, "/")).isEqualTo(530);
+        assertThat(forwarder.get(HOST.toUpperCase(), "/")).isEqualTo(530);
+        assertThat(forwarder.get("unknown.example.test", "/")).isEqualTo(404);
+
+        final Counter fixed = registry().find(MetricNames.LB_FIXED_RESPONSES).tags("lb", HOST, "status", "530")
+                .counter();
+        assertThat(fixed).isNotNull();
+        assertThat(fixed.count()).isEqualTo(2);
+        assertThat(registry().find(MetricNames.LB_FIXED_RESPONSES).counters()).hasSize(1);
+        assertThat(registry().find(MetricNames.ORIGIN_REQUESTS).counters()).isEmpty();
+    }
+
+    @Test
+    void aConfigurationChangeRemovesTheMetersOfRemovedAndRenamedObjects() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool p = pool("eu", "random", origin(a, 1), origin(b, 1));
+        final LoadBalancer lb = lb(HOST, "off", null, p);
+        start(config(lb, p));
+        for (int i = 0; i < 40; i++) {
+            forwarder.get(HOST, "/");
+        }
+        assertThat(metersTagged("origin", "b")).as("b served some of 40 requests").isNotEmpty();
+        final String bDestination = "http://127.0.0.1:" + b.port();
+        assertThat(metersTagged("destination", bDestination)).hasSize(3);
+
+        // b leaves the pool.
+        final Pool onlyA = pool("eu", "random", origin(a, 1));
+        apply(withRevision(config(lb, onlyA), 2));
+
+        assertThat(metersTagged("origin", "b")).as("requests, latency and in-flight of b").isEmpty();
+        assertThat(metersTagged("destination", bDestination)).isEmpty();
+        assertThat(metersTagged("origin", "a")).isNotEmpty();
+        assertThat(requests(onlyA, "a", "responded", "2xx")).as("a's counts survive").isPositive();
+
+        // The pool is renamed: its meters go and come back under the new name with the next request.
+        final Pool renamed = new Pool(onlyA.id(), onlyA.accountId(), onlyA.createdOn(), onlyA.modifiedOn(),
+                onlyA.disabledAt(), "europe", "", true, 1, null, null, onlyA.origins(), "random", null, null, null,
+                null, "", null, null);
+        apply(withRevision(config(lb, renamed), 3));
+        assertThat(metersTagged("pool", "eu")).isEmpty();
+        assertThat(metersTagged("pool", "europe")).as("in-flight rows follow the name at once").isNotEmpty();
+        forwarder.get(HOST, "/");
+        assertThat(requests(renamed, "a", "responded", "2xx")).isEqualTo(1);
+
+        // The load balancer is deleted: nothing tagged with it remains.
+        apply(withRevision(config(List.of(), renamed), 4));
+        assertThat(metersTagged("lb", HOST)).isEmpty();
+    }
+
+    @Test
+    void aReportForAnObjectRemovedMeanwhileCreatesNoMeter() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("eu", "random", origin(a, 1));
+        start(config(lb(HOST, "off", null, p), p));
+
+        final RouteDecision.Forward decided = (RouteDecision.Forward) routed.route(new Forwarder.View(HOST, "/",
+                null));
+        apply(withRevision(config(List.of(), p), 2));
+        decided.complete(Outcome.RESPONDED, 200, 1_000_000);
+
+        assertThat(metersTagged("lb", HOST)).isEmpty();
+    }
+
+    @Test
+    void theScrapeIsPrometheusText() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("eu", "random", origin(a, 1));
+        start(config(lb(HOST, "off", null, p), p));
+        forwarder.get(HOST, "/");
+
+        final String text = metrics.scrape();
+
+        assertThat(text).contains("# TYPE fulcrum_origin_requests_total counter");
+        assertThat(text).contains("fulcrum_origin_requests_total{lb=\"" + HOST + "\",origin=\"a\",outcome=\"responded\","
+                + "pool=\"eu\",pool_id=\"" + p.id() + "\",status=\"2xx\"} 1");
+        assertThat(text).contains("# TYPE fulcrum_origin_latency_seconds histogram");
+        assertThat(text).containsPattern("fulcrum_origin_latency_seconds_bucket\\{lb=\"" + HOST.replace(".", "\\.")
+                + "\",origin=\"a\",pool=\"eu\",pool_id=\"" + p.id() + "\",le=\"[0-9.E-]+\"} 1");
+        assertThat(text).contains("fulcrum_origin_in_flight{origin=\"a\",pool=\"eu\",pool_id=\"" + p.id() + "\"} 0");
+        assertThat(text).contains("# TYPE jvm_memory_used_bytes gauge");
+    }
+
+    private static ConfigSnapshot withRevision(ConfigSnapshot c, long revision) {
+        return new ConfigSnapshot(revision, c.accounts(), c.zones(), c.monitors(), c.pools(), c.loadBalancers());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+}
