@@ -160,9 +160,7 @@ final class PoolResource {
             }
             return Snapshots.withoutPool(s, id);
         });
-        final ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("id", id);
-        return Envelope.success(result);
+        return Envelope.deleted(id);
     }
 
     private ObjectNode references(Call call) {

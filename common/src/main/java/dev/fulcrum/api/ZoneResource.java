@@ -82,9 +82,7 @@ final class ZoneResource {
             Lookups.zone(s, call);
             return Snapshots.withoutZone(s, id);
         });
-        final ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("id", id);
-        return Envelope.success(result);
+        return Envelope.deleted(id);
     }
 
     /** A domain name of at least two labels, stored lower case; a trailing dot is refused rather than guessed. */
