@@ -10,7 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code GET /accounts} and {@code GET /accounts/{id}}. Accounts are created by the runtime, not by the API. */
+/**
+ * {@code GET /accounts} (filtered by {@code name}, oldest first or, with {@code direction=desc}, newest first) and
+ * {@code GET /accounts/{id}}. Accounts are created by the runtime, not by the API.
+ */
 final class AccountResource {
 
     private static final Comparator<Account> ORDER =
@@ -30,9 +33,13 @@ final class AccountResource {
     private ObjectNode list(Call call) {
         final Paging paging = Paging.of(call, 20, 50);
         final String name = call.request().queryParam("name");
+        final String direction = call.request().queryParam("direction");
+        if (direction != null && !direction.equals("asc") && !direction.equals("desc")) {
+            throw ApiError.validation("direction: '" + Paging.clip(direction) + "' (expected: asc or desc)");
+        }
         final List<Account> all = ctx.store().current().accounts().values().stream()
                 .filter(a -> name == null || a.name().toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT)))
-                .sorted(ORDER).toList();
+                .sorted("desc".equals(direction) ? ORDER.reversed() : ORDER).toList();
         final List<Account> page = paging.slice(all);
         final ArrayNode result = JsonNodeFactory.instance.arrayNode();
         page.forEach(a -> result.add(write(a)));

@@ -31,6 +31,13 @@ public final class Envelope {
         return success(result, null, List.of());
     }
 
+    /** The answer to a DELETE: Cloudflare returns only the id of what was deleted. */
+    public static ObjectNode deleted(String id) {
+        final ObjectNode result = NODES.objectNode();
+        result.put("id", id);
+        return success(result);
+    }
+
     public static ObjectNode success(JsonNode result, ResultInfo info) {
         return success(result, info, List.of());
     }

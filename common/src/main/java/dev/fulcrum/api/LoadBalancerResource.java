@@ -113,9 +113,7 @@ final class LoadBalancerResource {
             Lookups.loadBalancer(s, Lookups.zone(s, call), call);
             return Snapshots.withoutLoadBalancer(s, id);
         });
-        final ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("id", id);
-        return Envelope.success(result);
+        return Envelope.deleted(id);
     }
 
     private ObjectNode written(ConfigSnapshot committed, Call call, String id) {

@@ -105,9 +105,7 @@ final class MonitorResource {
             }
             return Snapshots.withoutMonitor(s, id);
         });
-        final ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("id", id);
-        return Envelope.success(result);
+        return Envelope.deleted(id);
     }
 
     private ObjectNode references(Call call) {

@@ -112,7 +112,9 @@ final class PoolResource {
 
     /**
      * {@code PATCH /pools}: sets {@code notification_email} on every pool of the account in one commit and returns
-     * them ordered by name (spec §7.1). Any other field is refused rather than ignored.
+     * them ordered by name (spec §7.1). Any other field is refused rather than ignored. An empty object changes
+     * nothing and returns the pools as they are: the field is optional in Cloudflare's schema, and the SDKs' own
+     * example calls {@code pools.bulkEdit({account_id})} with no field at all.
      */
     private ObjectNode bulkPatch(Call call) {
         Lookups.account(ctx.store().current(), call);
@@ -125,9 +127,6 @@ final class PoolResource {
                         + ": not allowed (expected: only notification_email in a bulk pool update)", 1002));
             }
         }
-        if (!body.has(BULK_FIELD)) {
-            errors.add(new ConfigError(BULK_FIELD, BULK_FIELD + ": required", 1002));
-        }
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
@@ -135,6 +134,9 @@ final class PoolResource {
         final String accountId = call.param("account_id");
         final ConfigSnapshot committed = ctx.store().update(s -> {
             final Account account = Lookups.account(s, call);
+            if (!body.has(BULK_FIELD)) {
+                return s;
+            }
             final List<Pool> changed = new ArrayList<>();
             for (Pool old : s.pools().values()) {
                 if (old.accountId().equals(account.id())) {
@@ -158,9 +160,7 @@ final class PoolResource {
             }
             return Snapshots.withoutPool(s, id);
         });
-        final ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("id", id);
-        return Envelope.success(result);
+        return Envelope.deleted(id);
     }
 
     private ObjectNode references(Call call) {

@@ -17,9 +17,18 @@ import java.util.Locale;
 
 /**
  * {@code GET /accounts/{a}/load_balancers/search} (spec §7.1): the account's load balancers, pools and monitors whose
- * name or id contains {@code search_params[query]} (case-insensitive, [G]), each with its references filtered by
- * {@code search_params[references]}: {@code ""} lists none, {@code *} all, {@code referral}/{@code referrer} one
- * direction. Paged by {@code page} and {@code per_page} (1–1000, default 25).
+ * name or id contains {@code query} (case-insensitive, [G]), each with its references filtered by {@code references}:
+ * {@code ""} lists none, {@code *} all, {@code referral}/{@code referrer} one direction. Paged by {@code page} and
+ * {@code per_page} (1–1000, default 25).
+ *
+ * <p>Cloudflare's current schema and SDKs send {@code query} and {@code references} as plain parameters; the older
+ * {@code search_params[query]} and {@code search_params[references]} forms are still read when the plain ones are
+ * absent.
+ *
+ * <p>The result is Cloudflare's {@code {"resources": [...]}}, plus {@code items}: Cloudflare's SDKs page this call
+ * as {@code V4PagePagination}, which iterates {@code result.items} and asks for the next page until one comes back
+ * empty. So {@code items} holds this page as one search result ({@code [{"resources": [...]}]}), or nothing past the
+ * last page; without it the SDKs' auto-pagination would see no results at all [G].
  */
 final class SearchResource {
 
@@ -43,9 +52,9 @@ final class SearchResource {
         final ConfigSnapshot s = ctx.store().current();
         final Account account = Lookups.account(s, call);
         final Paging paging = Paging.of(call, 25, 1000);
-        final String rawQuery = call.request().queryParam("search_params[query]");
+        final String rawQuery = param(call, "query");
         final String query = rawQuery == null ? "" : rawQuery.toLowerCase(Locale.ROOT);
-        final String direction = direction(call.request().queryParam("search_params[references]"));
+        final String direction = direction(param(call, "references"));
 
         final List<Found> found = new ArrayList<>();
         for (LoadBalancer lb : s.loadBalancers().values()) {
@@ -73,6 +82,10 @@ final class SearchResource {
 
         final ObjectNode result = JsonNodeFactory.instance.objectNode();
         final ArrayNode resources = result.putArray("resources");
+        final ArrayNode items = result.putArray("items");
+        if (!page.isEmpty()) {
+            items.addObject().set("resources", resources);
+        }
         for (Found f : page) {
             final ObjectNode node = resources.addObject();
             node.put("resource_type", f.type());
@@ -98,6 +111,12 @@ final class SearchResource {
         return refs;
     }
 
+    /** The plain parameter ({@code query}), else its older {@code search_params[query]} form; null when neither. */
+    private static String param(Call call, String name) {
+        final String plain = call.request().queryParam(name);
+        return plain != null ? plain : call.request().queryParam("search_params[" + name + "]");
+    }
+
     private static String direction(String raw) {
         if (raw == null || raw.isEmpty()) {
             return "";
@@ -105,7 +124,7 @@ final class SearchResource {
         if (raw.equals("*") || raw.equals(References.REFERRAL) || raw.equals(References.REFERRER)) {
             return raw;
         }
-        throw ApiError.validation("search_params[references]: '" + Paging.clip(raw)
+        throw ApiError.validation("references: '" + Paging.clip(raw)
                 + "' (expected: \"\", \"*\", \"referral\" or \"referrer\")");
     }
 }

@@ -10,18 +10,19 @@ import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Zone;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Zones: {@code GET/POST /zones}, {@code GET/DELETE /zones/{id}}. A zone is the DNS name its load balancers live
- * under; it is always {@code active} here since there is no DNS delegation to wait for.
+ * Zones: {@code GET/POST /zones} (list filters and order in {@link ZoneQuery}), {@code GET/DELETE /zones/{id}}.
+ * A zone is the DNS name its load balancers live under; it is always {@code active} here since there is no DNS
+ * delegation to wait for.
  */
 final class ZoneResource {
 
-    private static final Comparator<Zone> ORDER = Comparator.comparing(Zone::createdOn).thenComparing(Zone::id);
+    /** The one plan every zone is on: a fixed id in Cloudflare's 32-hex form, so it never changes between runs. */
+    static final String PLAN_ID = "f0000000000000000000000000000001";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
 
@@ -40,15 +41,9 @@ final class ZoneResource {
 
     private ObjectNode list(Call call) {
         final Paging paging = Paging.of(call, 20, 50);
-        final String name = call.request().queryParam("name");
-        final String accountId = call.request().queryParam("account.id");
-        final String status = call.request().queryParam("status");
+        final ZoneQuery query = ZoneQuery.of(call);
         final ConfigSnapshot s = ctx.store().current();
-        final List<Zone> all = s.zones().values().stream()
-                .filter(z -> name == null || z.name().equalsIgnoreCase(name))
-                .filter(z -> accountId == null || z.accountId().equals(accountId))
-                .filter(z -> status == null || status.equals("active"))
-                .sorted(ORDER).toList();
+        final List<Zone> all = query.apply(s.zones().values(), s.accounts());
         final List<Zone> page = paging.slice(all);
         final ArrayNode result = JsonNodeFactory.instance.arrayNode();
         page.forEach(z -> result.add(write(z, s.accounts().get(z.accountId()))));
@@ -87,9 +82,7 @@ final class ZoneResource {
             Lookups.zone(s, call);
             return Snapshots.withoutZone(s, id);
         });
-        final ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("id", id);
-        return Envelope.success(result);
+        return Envelope.deleted(id);
     }
 
     /** A domain name of at least two labels, stored lower case; a trailing dot is refused rather than guessed. */
@@ -135,17 +128,50 @@ final class ZoneResource {
         return id.textValue();
     }
 
+    /**
+     * A zone in Cloudflare's shape, including the members the SDKs' {@code Zone} type declares as always present
+     * ({@code development_mode}, {@code meta}, {@code owner}, {@code plan} and the {@code original_*} fields), so
+     * typed clients that read them find them. There is no DNS or billing here: no original DNS host, development
+     * mode off, and one self-managed plan [G].
+     */
     static ObjectNode write(Zone zone, Account account) {
+        final String accountName = account == null ? "" : account.name();
         final ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("id", zone.id());
         node.put("name", zone.name());
         node.put("status", "active");
         node.put("paused", false);
         node.put("type", "full");
+        node.put("development_mode", 0);
         node.putArray("name_servers");
-        final ObjectNode owner = node.putObject("account");
+        node.putNull("original_name_servers");
+        node.putNull("original_registrar");
+        node.putNull("original_dnshost");
+        final ObjectNode owningAccount = node.putObject("account");
+        owningAccount.put("id", zone.accountId());
+        owningAccount.put("name", accountName);
+        final ObjectNode owner = node.putObject("owner");
         owner.put("id", zone.accountId());
-        owner.put("name", account == null ? "" : account.name());
+        owner.put("name", accountName);
+        owner.put("type", "organization");
+        final ObjectNode meta = node.putObject("meta");
+        meta.put("cdn_only", false);
+        meta.put("dns_only", false);
+        meta.put("foundation_dns", false);
+        meta.put("custom_certificate_quota", 0);
+        meta.put("page_rule_quota", 0);
+        meta.put("phishing_detected", false);
+        final ObjectNode plan = node.putObject("plan");
+        plan.put("id", PLAN_ID);
+        plan.put("name", "Fulcrum");
+        plan.put("price", 0);
+        plan.put("currency", "USD");
+        plan.put("frequency", "");
+        plan.put("is_subscribed", true);
+        plan.put("can_subscribe", false);
+        plan.put("legacy_id", "fulcrum");
+        plan.put("legacy_discount", false);
+        plan.put("externally_managed", true);
         node.put("created_on", ApiContext.timestamp(zone.createdOn()));
         node.put("modified_on", ApiContext.timestamp(zone.modifiedOn()));
         node.put("activated_on", ApiContext.timestamp(zone.createdOn()));

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * {@link Probes}), so there is no thread per origin, and a {@link ProbeGate} bounds the attempts in flight. Each
  * pair re-arms its own timer when its check ends (interval ±10 % jitter, measured from the check's start), so a pair
  * never has two checks in flight. {@link #update} is serialised; a pair whose {@link CheckPlan} is unchanged keeps its
- * state and timer, a changed or removed one is stopped and its late result dropped. Readers get an immutable
+ * state and timer; a changed one is stopped, its late result dropped, and its replacement starts from its verdict
+ * (see {@link OriginTracker#continuing}); a removed one is stopped and forgotten. Readers get an immutable
  * snapshot through a volatile field. Publishing: a state transition publishes within
  * {@value #TRANSITION_COALESCE_MILLIS} ms (one queued publish at a time, so bursts coalesce); other changes
  * (round-trip times, reasons) mark their pool dirty and go out with the next publish, at most every
@@ -129,8 +130,9 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * Applies a committed configuration: starts checks for new pairs, stops removed ones, restarts changed ones,
-     * and keeps unchanged ones with their state. Publishes the resulting snapshot before returning.
+     * Applies a committed configuration: starts checks for new pairs, stops removed ones, restarts changed ones
+     * from their last verdict, and keeps unchanged ones with their state. Publishes the resulting snapshot before
+     * returning.
      */
     public void update(ConfigSnapshot next) {
         Objects.requireNonNull(next, "config");
@@ -140,6 +142,7 @@ public final class HealthMonitor implements AutoCloseable {
             }
             final Map<PairKey, Wanted> wanted = plan(next);
             final Map<PairKey, OriginCheck> kept = new LinkedHashMap<>();
+            final Map<PairKey, OriginTracker> changed = new HashMap<>();
             for (final Map.Entry<PairKey, OriginCheck> entry : checks.entrySet()) {
                 final Wanted want = wanted.get(entry.getKey());
                 final OriginCheck check = entry.getValue();
@@ -149,6 +152,9 @@ public final class HealthMonitor implements AutoCloseable {
                 } else {
                     check.stop();
                     dirtyPools.add(check.poolId());
+                    if (want != null) {
+                        changed.put(entry.getKey(), check.tracker());
+                    }
                 }
             }
             for (final Map.Entry<PairKey, Wanted> entry : wanted.entrySet()) {
@@ -157,7 +163,8 @@ public final class HealthMonitor implements AutoCloseable {
                 }
                 final PairKey key = entry.getKey();
                 final Wanted want = entry.getValue();
-                final OriginCheck check = new OriginCheck(key.poolId(), key.originKey(), want.plan(), want.labels());
+                final OriginCheck check = new OriginCheck(key.poolId(), key.originKey(), want.plan(), want.labels(),
+                        changed.get(key));
                 if (want.plan().target().configError() != null) {
                     LOG.log(System.Logger.Level.WARNING, "pool " + want.labels().poolName() + " (" + key.poolId()
                             + ") origin " + key.originKey() + ": monitor cannot probe: "

@@ -23,12 +23,14 @@ final class OriginCheck {
     private volatile boolean stopped;
     private ScheduledFuture<?> next;
 
-    OriginCheck(String poolId, String originKey, CheckPlan plan, Labels labels) {
+    /** @param previous the tracker of the check this one replaces (its verdict carries over), or null */
+    OriginCheck(String poolId, String originKey, CheckPlan plan, Labels labels, OriginTracker previous) {
         this.poolId = poolId;
         this.originKey = originKey;
         this.plan = plan;
         this.labels = labels;
-        this.tracker = new OriginTracker(plan.consecutiveUp(), plan.consecutiveDown());
+        this.tracker = previous == null ? new OriginTracker(plan.consecutiveUp(), plan.consecutiveDown())
+                : OriginTracker.continuing(plan.consecutiveUp(), plan.consecutiveDown(), previous);
     }
 
     String poolId() {

@@ -38,6 +38,23 @@ final class OriginTracker {
         this.down = Math.max(1, consecutiveDown);
     }
 
+    /**
+     * A tracker for a pair whose check changed (monitor or origin edited), starting from {@code previous}'s verdict
+     * and round trip with empty streaks: the new checks overturn the verdict by the new thresholds. Restarting
+     * from UNKNOWN instead would take every origin of every pool the monitor checks out of service until the new
+     * checks reach {@code consecutive_up}, so an edit would be an outage (spec §2.3 "no result yet" is an origin
+     * never checked, not one whose check was edited).
+     */
+    static OriginTracker continuing(int consecutiveUp, int consecutiveDown, OriginTracker previous) {
+        final OriginTracker tracker = new OriginTracker(consecutiveUp, consecutiveDown);
+        synchronized (previous) {
+            tracker.state = previous.state;
+            tracker.rttMillis = previous.rttMillis;
+            tracker.health = previous.health;
+        }
+        return tracker;
+    }
+
     /** What one check changed. */
     record Change(OriginState from, OriginState to, boolean healthChanged) {
         boolean isTransition() {

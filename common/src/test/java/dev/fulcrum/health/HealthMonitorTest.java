@@ -155,12 +155,16 @@ class HealthMonitorTest {
         assertThat(health.events()).filteredOn(e -> e.port() == b2.port()).extracting(HealthEvent::poolName)
                 .containsExactly("web2");
 
-        // A real monitor change restarts every pair of the pool.
-        health.update(config(3, List.of(Fixtures.withTiming(http, 1, 0, 2)),
+        // A real monitor change restarts every pair of the pool from its verdict: no gap, no new event.
+        health.update(config(3, List.of(Fixtures.withCodes(http, "2xx", "fine")),
                 pool(POOL, "web", MONITOR, 1, at("a", a), at("b", b2))));
-        assertThat(of(POOL, a)).isNull();
-        await().atMost(Duration.ofSeconds(5)).until(() -> healthy(a));
-        assertThat(health.events()).filteredOn(e -> e.port() == a.port()).hasSize(2);
+        assertThat(healthy(a)).as("the changed pair keeps its verdict until its new checks decide").isTrue();
+        assertThat(healthy(b2)).isTrue();
+        // The new checks decide: a's body does not contain the newly expected text.
+        await().atMost(Duration.ofSeconds(5)).until(() -> unhealthy(a));
+        assertThat(of(POOL, a).failureReason()).isEqualTo("Response body mismatch error");
+        assertThat(health.events()).filteredOn(e -> e.port() == a.port()).extracting(HealthEvent::to)
+                .containsExactly(OriginState.HEALTHY, OriginState.UNHEALTHY);
     }
 
     @Test

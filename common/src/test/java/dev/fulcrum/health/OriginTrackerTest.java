@@ -109,4 +109,31 @@ class OriginTrackerTest {
         // A different code is always published, whatever the round trip.
         assertThat(tracker.record(ProbeResult.pass(204, 13_000_000)).healthChanged()).isTrue();
     }
+
+    @Test
+    void aChangedCheckContinuesFromTheVerdictWithFreshStreaksAndTheNewThresholds() {
+        final OriginTracker old = new OriginTracker(1, 1);
+        old.record(PASS);
+        old.record(FAIL);
+        old.record(PASS);
+        final OriginHealth verdict = old.health();
+
+        final OriginTracker next = OriginTracker.continuing(1, 2, old);
+
+        assertThat(next.state()).isEqualTo(OriginState.HEALTHY);
+        assertThat(next.health()).as("the published verdict, unchanged").isSameAs(verdict);
+        assertThat(next.record(FAIL).to()).as("one failure of two").isEqualTo(OriginState.HEALTHY);
+        assertThat(next.record(FAIL).to()).isEqualTo(OriginState.UNHEALTHY);
+
+        final OriginTracker down = OriginTracker.continuing(3, 1, next);
+        assertThat(down.state()).isEqualTo(OriginState.UNHEALTHY);
+        down.record(PASS);
+        down.record(PASS);
+        assertThat(down.state()).as("the old streak does not count").isEqualTo(OriginState.UNHEALTHY);
+        assertThat(down.record(PASS).to()).isEqualTo(OriginState.HEALTHY);
+
+        final OriginTracker unknown = OriginTracker.continuing(1, 1, new OriginTracker(1, 1));
+        assertThat(unknown.health()).as("no verdict carries over as none").isNull();
+        assertThat(unknown.state()).isEqualTo(OriginState.UNKNOWN);
+    }
 }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that many bytes, {@code hop=1} adds hop-by-hop and X-Accel-* response headers, {@code status=<code>} changes the
  * status. {@link #closeReusedAfter} makes it drop a kept-alive connection that is reused after an idle gap without
  * answering, as an origin closing an idle connection at the very moment it is reused.
+ *
+ * <p>For health monitors it answers {@value #HEALTH_PATH} apart from ordinary requests (not recorded, only counted
+ * by {@link #healthChecks()}) with a status, body and delay the test switches, and checks can be held until
+ * released. {@link #stop()} and {@link #restart()} take it off and back onto its port (connections refused between).
  */
 @SuppressWarnings("try") // close() stops a server, which may be interrupted
 public final class LoopbackOrigin implements AutoCloseable {
@@ -51,6 +57,11 @@ public final class LoopbackOrigin implements AutoCloseable {
         }
     }
 
+    /** The path of the health endpoint a monitor probes. */
+    public static final String HEALTH_PATH = "/health";
+    /** What the health endpoint answers until told otherwise. */
+    public static final String HEALTHY_BODY = "status: healthy";
+
     private final String name;
     private final Server server;
     private final ServerConnector connector;
@@ -60,6 +71,14 @@ public final class LoopbackOrigin implements AutoCloseable {
     private final Map<String, Long> lastAnswerNanos = new ConcurrentHashMap<>();
     private volatile Duration closeReusedAfter;
     private volatile Duration delay = Duration.ZERO;
+    private final int port;
+    private final AtomicInteger healthChecks = new AtomicInteger();
+    // Released on close so that no held or delayed health check keeps a server thread (and stop()) waiting.
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile int healthStatus = 200;
+    private volatile String healthBody = HEALTHY_BODY;
+    private volatile Duration healthDelay = Duration.ZERO;
+    private volatile CountDownLatch healthHold = new CountDownLatch(0);
 
     private LoopbackOrigin(String name, Duration idleTimeout) throws Exception {
         this.name = name;
@@ -79,6 +98,7 @@ public final class LoopbackOrigin implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new Answer());
         server.start();
+        port = connector.getLocalPort();
     }
 
     /** An origin with a long idle timeout. */
@@ -106,12 +126,62 @@ public final class LoopbackOrigin implements AutoCloseable {
         return this;
     }
 
+    /** The health endpoint answers this status from now on. */
+    public LoopbackOrigin healthStatus(int status) {
+        this.healthStatus = status;
+        return this;
+    }
+
+    /** The health endpoint answers this body from now on. */
+    public LoopbackOrigin healthBody(String body) {
+        this.healthBody = body;
+        return this;
+    }
+
+    /** The health endpoint waits this long before answering (a slow origin); zero turns it off. */
+    public LoopbackOrigin healthDelay(Duration wait) {
+        this.healthDelay = wait;
+        return this;
+    }
+
+    /** Health checks arriving from now on wait, unanswered, until {@link #releaseHealthChecks()} (at most 30 s). */
+    public LoopbackOrigin holdHealthChecks() {
+        this.healthHold = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Lets held health checks, and later ones, be answered. */
+    public LoopbackOrigin releaseHealthChecks() {
+        healthHold.countDown();
+        return this;
+    }
+
+    /** Health checks that arrived so far, answered or still held. */
+    public int healthChecks() {
+        return healthChecks.get();
+    }
+
+    /**
+     * Stops listening: open connections are closed and new ones refused, as a crashed origin. In-flight requests
+     * are cut off without an answer.
+     */
+    public void stop() throws Exception {
+        server.stop();
+    }
+
+    /** Listens again on the same port after {@link #stop()}. */
+    public void restart() throws Exception {
+        connector.setPort(port);
+        server.start();
+    }
+
     public String name() {
         return name;
     }
 
+    /** The port it was first bound to, kept across {@link #stop()} and {@link #restart()}. */
     public int port() {
-        return connector.getLocalPort();
+        return port;
     }
 
     public List<Seen> requests() {
@@ -144,6 +214,8 @@ public final class LoopbackOrigin implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closed.countDown();
+        healthHold.countDown();
         server.stop();
     }
 
@@ -151,6 +223,9 @@ public final class LoopbackOrigin implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (HEALTH_PATH.equals(request.getHttpURI().getPath())) {
+                return health(response, callback);
+            }
             final String connectionId = request.getConnectionMetaData().getId();
             final Duration dropAfter = closeReusedAfter;
             final Long previous = lastAnswerNanos.get(connectionId);
@@ -204,6 +279,21 @@ public final class LoopbackOrigin implements AutoCloseable {
                 lastAnswerNanos.put(connectionId, System.nanoTime());
                 callback.succeeded();
             }, callback::failed));
+            return true;
+        }
+
+        private boolean health(Response response, Callback callback) throws InterruptedException {
+            healthChecks.incrementAndGet();
+            healthHold.await(30, TimeUnit.SECONDS);
+            final long wait = healthDelay.toMillis();
+            if (wait > 0) {
+                closed.await(wait, TimeUnit.MILLISECONDS);
+            }
+            final byte[] answer = healthBody.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(healthStatus);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.length);
+            response.write(true, ByteBuffer.wrap(answer), callback);
             return true;
         }
 

@@ -1,14 +1,7 @@
 package dev.fulcrum.jetty;
 
-import dev.fulcrum.routing.Router;
 import dev.fulcrum.testing.DataPlaneContract;
 import dev.fulcrum.testing.HostUnderTest;
-import dev.fulcrum.upstream.UpstreamClient;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The data-plane contract on embedded Jetty, with {@link FulcrumProxyServlet} as the only servlet (standalone). */
 class JettyDataPlaneTest extends DataPlaneContract {
@@ -16,47 +9,5 @@ class JettyDataPlaneTest extends DataPlaneContract {
     @Override
     protected HostUnderTest newHost() {
         return new JettyHost();
-    }
-
-    @SuppressWarnings("try") // close() stops a server, which may be interrupted
-    private static final class JettyHost implements HostUnderTest {
-
-        private Server server;
-        private ServerConnector connector;
-
-        @Override
-        public void start(Router router, UpstreamClient upstream) throws Exception {
-            final QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-            threads.setName("jetty-host");
-            server = new Server(threads);
-            connector = new ServerConnector(server, 1, 1);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            final ServletContextHandler context = new ServletContextHandler("/");
-            context.addServlet(new ServletHolder("fulcrum", new FulcrumProxyServlet(router, upstream)), "/*");
-            server.setHandler(context);
-            server.start();
-        }
-
-        @Override
-        public int port() {
-            return connector.getLocalPort();
-        }
-
-        @Override
-        public boolean hasOwnApplication() {
-            return false;
-        }
-
-        @Override
-        public int ownApplicationRequests() {
-            return 0;
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop();
-        }
     }
 }

@@ -262,6 +262,19 @@ final class Fields {
         return string(field, null, what + " id (32 lowercase hex)", Ids::isValid);
     }
 
+    /**
+     * An optional reference to another object, where the empty string also means "none". Typed clients declare
+     * such fields as plain strings (the Cloudflare SDKs' {@code monitor?: string}), so {@code ""} is the only way
+     * they have to clear one in a PATCH; JSON null keeps working too.
+     */
+    String optionalReference(String field, String what) {
+        final JsonNode v = raw(field);
+        if (v != null && v.isTextual() && v.textValue().isEmpty()) {
+            return null;
+        }
+        return optionalId(field, what);
+    }
+
     // ---- structures --------------------------------------------------------------------------------------------
 
     /** The nested object, or null when absent or JSON null; a non-object is refused (and null returned). */

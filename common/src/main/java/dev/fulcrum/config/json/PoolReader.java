@@ -39,8 +39,8 @@ final class PoolReader {
         final String description = f.string("description", "", Syntax.DESCRIPTION_MAX);
         final boolean enabled = f.bool("enabled", true);
         final int minimumOrigins = f.integer("minimum_origins", 1, 1, Integer.MAX_VALUE);
-        final String monitor = f.optionalId("monitor", "a monitor");
-        final String monitorGroup = f.optionalId("monitor_group", "a monitor group");
+        final String monitor = f.optionalReference("monitor", "a monitor");
+        final String monitorGroup = f.optionalReference("monitor_group", "a monitor group");
         final List<Origin> origins = origins(f, meta, previous, restore);
         final Fields steering = f.object("origin_steering");
         final String originSteering = steering == null ? "random"
