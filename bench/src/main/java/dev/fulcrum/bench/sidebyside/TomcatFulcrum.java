@@ -7,6 +7,7 @@ import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.tomcat.FulcrumValve;
+import dev.fulcrum.upstream.UpstreamSettings;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -36,8 +37,10 @@ public final class TomcatFulcrum {
             System.exit(2);
         }
         final int port = Integer.parseInt(args[0]);
+        // Every request reaches the ROOT context below, so the valve always forwards asynchronously and never blocks
+        // in the upstream client's callbacks: they may run on its selector (UpstreamSettings#nonBlocking).
         final FulcrumSettings settings = FulcrumSettings.parse(Arrays.asList(args).subList(1, args.length),
-                Map.of());
+                Map.of()).toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true").build();
         final Fulcrum fulcrum = new Fulcrum(settings).start();
 
         final Path base = Files.createTempDirectory("fulcrum-bench-tomcat");
