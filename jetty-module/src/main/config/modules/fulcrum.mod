@@ -86,4 +86,13 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 
 ## Request bodies up to this many bytes are buffered so that failover can send them again.
 # fulcrum.upstream.replayBufferBytes=65536
+
+## Prometheus scrape at /metrics on the API connector: true serves it without the API token.
+# fulcrum.metrics.public=false
+
+## true also publishes the meters as MBeans (domain fulcrum), next to Jetty's own (module jmx).
+# fulcrum.metrics.jmx=false
+
+## true logs one line per forwarded attempt at INFO on logger dev.fulcrum.access.
+# fulcrum.accessLog=false
 # end::documentation[]

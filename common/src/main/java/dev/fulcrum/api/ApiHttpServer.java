@@ -1,6 +1,7 @@
 package dev.fulcrum.api;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.ByteArrayOutputStream;
@@ -31,10 +32,12 @@ public final class ApiHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ApiRouter api;
 
-    private ApiHttpServer(HttpServer server, ExecutorService executor) {
+    private ApiHttpServer(HttpServer server, ExecutorService executor, ApiRouter api) {
         this.server = server;
         this.executor = executor;
+        this.api = api;
     }
 
     /**
@@ -60,10 +63,28 @@ public final class ApiHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", exchange -> serve(api, exchange));
         server.start();
-        return new ApiHttpServer(server, executor);
+        return new ApiHttpServer(server, executor, api);
     }
 
-    /** The port actually bound. */
+    /**
+     * Also serves {@code handler} at exactly {@code path} (e.g. the Prometheus scrape at {@code /metrics}) on the
+     * same port and threads; a longer path that merely starts with it still gets the API's JSON 404.
+     *
+     * @return this
+     */
+    public ApiHttpServer serve(String path, HttpHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        server.createContext(path, exchange -> {
+            if (path.equals(exchange.getRequestURI().getRawPath())) {
+                handler.handle(exchange);
+            } else {
+                serve(api, exchange);
+            }
+        });
+        return this;
+    }
+
+        /** The port actually bound. */
     public int port() {
         return server.getAddress().getPort();
     }

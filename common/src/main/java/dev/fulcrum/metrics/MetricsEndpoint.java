@@ -1,6 +1,7 @@
 package dev.fulcrum.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sun.net.httpserver.HttpHandler;
 import dev.fulcrum.api.ApiError;
 import dev.fulcrum.api.ApiRequest;
 import dev.fulcrum.api.ApiResponse;
@@ -11,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -84,7 +86,32 @@ public final class MetricsEndpoint {
         return new Answer(200, CONTENT_TYPE, Map.of(), body);
     }
 
-    private byte[] scrape() {
+    /**
+     * This endpoint as a handler for the JDK's built-in HTTP server (the Tomcat valve's API listener,
+     * {@code api.ApiHttpServer#serve}).
+     */
+    public HttpHandler httpHandler() {
+        return exchange -> {
+            try (exchange) {
+                final List<String> authorization = exchange.getRequestHeaders().get("Authorization");
+                final Answer answer = handle(exchange.getRequestMethod(),
+                        authorization == null ? List.of() : authorization);
+                answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+                exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+                final byte[] body = answer.body();
+                // -1: no body at all (HEAD).
+                exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+            }
+        };
+    }
+
+        private byte[] scrape() {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             registry.scrape(out, CONTENT_TYPE);

@@ -4,6 +4,7 @@ import dev.fulcrum.routing.Router;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.upstream.UpstreamClient;
+import dev.fulcrum.upstream.UpstreamSettings;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -28,7 +29,11 @@ import java.util.Set;
  * {@code <base>/fulcrum-data}. A bad setting or a start failure fails the deployment, with the reason.
  *
  * <p>Attributes set: {@link ApiServlet#ROUTER_ATTRIBUTE} (the {@code ApiRouter}), {@link #ROUTER_ATTRIBUTE} (the
- * {@link Router}), {@link #UPSTREAM_ATTRIBUTE} (the shared {@link UpstreamClient}) and {@link #FULCRUM_ATTRIBUTE}.
+ * {@link Router}), {@link #UPSTREAM_ATTRIBUTE} (the shared {@link UpstreamClient}),
+ * {@link MetricsServlet#ENDPOINT_ATTRIBUTE} (the {@code /metrics} scrape) and {@link #FULCRUM_ATTRIBUTE}.
+ *
+ * <p>The WAR's only forwarder is the proxy servlet, which never blocks in the upstream client's callbacks, so the
+ * client runs them on its selector ({@code UpstreamSettings#nonBlocking}).
  */
 public final class FulcrumContextListener implements ServletContextListener {
 
@@ -59,7 +64,8 @@ public final class FulcrumContextListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         final ServletContext context = event.getServletContext();
-        final FulcrumSettings settings = settings(context, environment, serverBase());
+        final FulcrumSettings settings = settings(context, environment, serverBase()).toBuilder()
+                .upstream(UpstreamSettings.NON_BLOCKING, "true").build();
         final Fulcrum started = new Fulcrum(settings).start();
         final String token = started.generatedApiToken();
         if (token != null) {
@@ -70,6 +76,7 @@ public final class FulcrumContextListener implements ServletContextListener {
         context.setAttribute(ApiServlet.ROUTER_ATTRIBUTE, started.api());
         context.setAttribute(ROUTER_ATTRIBUTE, started.router());
         context.setAttribute(UPSTREAM_ATTRIBUTE, started.upstream());
+        context.setAttribute(MetricsServlet.ENDPOINT_ATTRIBUTE, started.metricsEndpoint());
         context.log("Fulcrum started: data " + settings.dataDir());
         fulcrum = started;
     }
@@ -78,7 +85,7 @@ public final class FulcrumContextListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         final ServletContext context = event.getServletContext();
         for (String name : List.of(FULCRUM_ATTRIBUTE, ApiServlet.ROUTER_ATTRIBUTE, ROUTER_ATTRIBUTE,
-                UPSTREAM_ATTRIBUTE)) {
+                UPSTREAM_ATTRIBUTE, MetricsServlet.ENDPOINT_ATTRIBUTE)) {
             context.removeAttribute(name);
         }
         if (fulcrum != null) {

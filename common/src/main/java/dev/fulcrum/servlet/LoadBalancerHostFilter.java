@@ -12,8 +12,8 @@ import java.io.IOException;
 
 /**
  * In the Fulcrum WAR, keeps the REST API's path from shadowing a load balancer: a request under
- * {@code /client/v4/} whose Host is a load balancer's is proxied like any other request to that host, and only
- * other hosts reach the API. Map it on the API's path, in front of the API servlet.
+ * {@code /client/v4/} (or to {@code /metrics}) whose Host is a load balancer's is proxied like any other request to
+ * that host, and only other hosts reach the API. Map it on those paths, in front of the API and metrics servlets.
  *
  * <p>Init parameter {@code proxy-servlet}: the name of the proxy servlet to hand such requests to (default
  * {@value #DEFAULT_PROXY_SERVLET}). The router comes from {@link FulcrumContextListener#ROUTER_ATTRIBUTE}.

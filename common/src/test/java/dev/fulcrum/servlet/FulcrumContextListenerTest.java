@@ -1,5 +1,6 @@
 package dev.fulcrum.servlet;
 
+import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
@@ -76,9 +77,11 @@ class FulcrumContextListenerTest {
         final FilterHolder filter = new FilterHolder(LoadBalancerHostFilter.class);
         filter.setAsyncSupported(true);
         context.addFilter(filter, "/client/v4/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        context.addFilter(filter, MetricsEndpoint.PATH, EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(LoadBalancerHostFilter.DEFAULT_PROXY_SERVLET, new StandInProxy()),
                 "/*");
         context.addServlet(ApiServlet.class, "/client/v4/*");
+        context.addServlet(MetricsServlet.class, MetricsEndpoint.PATH);
         server.setHandler(context);
         server.start();
     }
@@ -131,6 +134,22 @@ class FulcrumContextListenerTest {
     }
 
     @Test
+    void servesTheScrapeForOtherHostsAndRunsTheUpstreamCallbacksOnItsSelector() throws Exception {
+        start(Map.of("fulcrum.data-dir", dir.toString(), "fulcrum.api-token", TOKEN), Map.of());
+
+        final ContentResponse scrape = send(HttpMethod.GET, "localhost", MetricsEndpoint.PATH, null);
+        assertThat(scrape.getStatus()).isEqualTo(200);
+        assertThat(scrape.getContentAsString()).contains("# TYPE jvm_threads_live_threads gauge");
+        final Fulcrum fulcrum = (Fulcrum) context.getServletContext()
+                .getAttribute(FulcrumContextListener.FULCRUM_ATTRIBUTE);
+        assertThat(fulcrum.settings().upstream().nonBlocking()).isTrue();
+        assertThat(fulcrum.settings().metricsPublic()).isFalse();
+
+        server.stop();
+        assertThat(context.getServletContext().getAttribute(MetricsServlet.ENDPOINT_ATTRIBUTE)).isNull();
+    }
+
+    @Test
     void aLoadBalancersHostIsProxiedEvenOnTheApiPath() throws Exception {
         start(Map.of("fulcrum.data-dir", dir.toString(), "fulcrum.api-token", TOKEN), Map.of());
         final String account = send(HttpMethod.GET, "localhost", "/client/v4/accounts", null).getContentAsString()
@@ -147,6 +166,8 @@ class FulcrumContextListenerTest {
                 .isEqualTo("stand-in proxy for www.example.test:80");
         assertThat(send(HttpMethod.GET, "other.example.test", "/client/v4/accounts", null).getContentAsString())
                 .contains("\"success\":true");
+        assertThat(send(HttpMethod.GET, "www.example.test", MetricsEndpoint.PATH, null).getContentAsString())
+                .as("and on the scrape's path").isEqualTo("stand-in proxy for www.example.test");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.fulcrum.jetty;
 
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.MetricsServlet;
 import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -20,7 +22,8 @@ import java.util.Objects;
  * Puts Fulcrum in front of a Jetty server's own handlers ({@code Server.insertHandler}, see {@code etc/fulcrum.xml})
  * and sends each request one of three ways:
  * <ol>
- *   <li>arrived on the API connector: Fulcrum's REST API, whatever the host (and nothing else is served there);</li>
+ *   <li>arrived on the API connector: Fulcrum's REST API and the Prometheus scrape at {@code /metrics}, whatever the
+ *       host (and nothing else is served there);</li>
  *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyServlet}, which forwards it;</li>
  *   <li>anything else: the next handler, i.e. the server's own contexts, untouched.</li>
  * </ol>
@@ -63,6 +66,8 @@ public final class FulcrumHandler extends Handler.Wrapper {
                 new FulcrumProxyServlet(fulcrum.router(), fulcrum.upstream()), "/*");
         final ServletContextHandler apiContext = context("fulcrum-api", new ApiServlet(fulcrum.api()),
                 ApiRouter.PREFIX + "/*", "/");
+        apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
+                MetricsEndpoint.PATH);
         addManaged(proxyContext);
         addManaged(apiContext);
         router = fulcrum.router();

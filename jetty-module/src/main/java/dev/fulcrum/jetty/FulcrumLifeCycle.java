@@ -114,7 +114,33 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
         }
     }
 
-    private void upstream(String property, String key, String value) {
+    /** {@code true} serves {@code /metrics} on the API connector without the API token (default false). */
+    public void setMetricsPublic(String value) {
+        settings.metricsPublic(bool("fulcrum.metrics.public", value));
+    }
+
+    /** {@code true} logs one line per forwarded attempt on logger {@code dev.fulcrum.access} (default false). */
+    public void setAccessLog(String value) {
+        settings.accessLog(bool("fulcrum.accessLog", value));
+    }
+
+    /** {@code true} also publishes the meters as MBeans, domain {@code fulcrum} (default false). */
+    public void setMetricsJmx(String value) {
+        settings.metricsJmx(bool("fulcrum.metrics.jmx", value));
+    }
+
+    private static boolean bool(String property, String value) {
+        final String text = value == null ? "" : value.strip();
+        if (text.isEmpty() || "false".equalsIgnoreCase(text)) {
+            return false;
+        }
+        if ("true".equalsIgnoreCase(text)) {
+            return true;
+        }
+        throw new IllegalArgumentException(property + ": '" + value + "' (expected: true or false)");
+    }
+
+        private void upstream(String property, String key, String value) {
         try {
             settings.upstream(key, value);
         } catch (IllegalArgumentException e) {
@@ -139,6 +165,9 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
 
     @Override
     protected void doStart() {
+        // The runtime's upstream client serves only the proxy servlet here, which never blocks in its callbacks: they
+        // may run on the client's selector (see UpstreamSettings#nonBlocking and the standalone, which does the same).
+        settings.upstream(UpstreamSettings.NON_BLOCKING, "true");
         final FulcrumSettings built;
         try {
             built = settings.build();

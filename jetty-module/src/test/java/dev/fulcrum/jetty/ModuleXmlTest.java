@@ -183,6 +183,45 @@ class ModuleXmlTest {
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.affinity.sessions: '0' is not a count"));
     }
 
+    @Test
+    void theApiConnectorServesTheScrapeWithTheApisToken() throws Exception {
+        origin = LoopbackOrigin.start("o1");
+        server = siteServer();
+        configure(server, Map.of());
+        server.start();
+        new ApiCalls("http://127.0.0.1:" + apiPort() + "/client/v4", TOKEN)
+                .createLoadBalancer(LB_HOST, "127.0.0.1", origin.port());
+        assertThat(get(http.getLocalPort(), LB_HOST, "/a").getStatus()).isEqualTo(200);
+
+        final ContentResponse scrape = client.newRequest("127.0.0.1", apiPort()).path("/metrics")
+                .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + TOKEN)).send();
+        assertThat(scrape.getStatus()).isEqualTo(200);
+        assertThat(scrape.getMediaType()).isEqualTo("text/plain");
+        assertThat(scrape.getContentAsString()).containsPattern("fulcrum_origin_requests_total\\{lb=\"" + LB_HOST
+                + "\",origin=\"o1\",outcome=\"responded\",[^}]*status=\"2xx\"} 1");
+        assertThat(get(apiPort(), "localhost", "/metrics").getStatus()).isEqualTo(403);
+        // Not on the public connector: there it is the site's (or the default handler's) path.
+        assertThat(get(http.getLocalPort(), "other.example.test", "/metrics").getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void theMetricsPropertiesAreReadAndCheckedByName() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.metrics.public", "true", "fulcrum.accessLog", "true",
+                "fulcrum.metrics.jmx", "false"));
+        server.start();
+        final ContentResponse open = get(apiPort(), "localhost", "/metrics");
+        assertThat(open.getStatus()).isEqualTo(200);
+        assertThat(open.getContentAsString()).contains("# TYPE jvm_threads_live_threads gauge");
+        assertThat(((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class).fulcrum().metrics()
+                .accessLog()).isNotNull();
+
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.metrics.public", "yes")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.metrics.public: 'yes' (expected: true or"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.accessLog", "on")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.accessLog: 'on'"));
+    }
+
     /** XmlConfiguration wraps a setter's exception: the messages of the whole cause chain. */
     private static String messages(Throwable e) {
         final StringBuilder all = new StringBuilder();

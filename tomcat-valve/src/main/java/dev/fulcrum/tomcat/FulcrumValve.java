@@ -1,6 +1,7 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.api.ApiHttpServer;
+import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.RoutingSettings;
@@ -64,6 +65,11 @@ import java.util.Map;
  *   <tr><td>upstreamReplayBufferBytes</td><td>65536</td><td>largest request body kept for a failover retry</td></tr>
  *   <tr><td>upstreamSelectors</td><td>1</td><td>selector threads of the upstream client</td></tr>
  *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client</td></tr>
+ *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
+ *       listener) without the API token</td></tr>
+ *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
+ *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
+ *       {@code dev.fulcrum.access}</td></tr>
  * </table>
  * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
  *
@@ -86,6 +92,9 @@ public final class FulcrumValve extends ValveBase {
     private String apiToken;
     private String affinityKey;
     private String affinitySessions;
+    private String metricsPublic;
+    private String metricsJmx;
+    private String accessLog;
 
     private Router router;
     private UpstreamClient sharedUpstream;
@@ -137,7 +146,19 @@ public final class FulcrumValve extends ValveBase {
         this.affinitySessions = affinitySessions;
     }
 
-    public void setPop(String value) {
+    public void setMetricsPublic(String value) {
+        this.metricsPublic = value;
+    }
+
+    public void setMetricsJmx(String value) {
+        this.metricsJmx = value;
+    }
+
+    public void setAccessLog(String value) {
+        this.accessLog = value;
+    }
+
+        public void setPop(String value) {
         locationAttributes.put(RoutingSettings.POP_KEY, value);
     }
 
@@ -243,7 +264,8 @@ public final class FulcrumValve extends ValveBase {
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
         try {
-            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort());
+            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort())
+                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler());
         } catch (UncheckedIOException e) {
             started.stop();
             throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
@@ -275,6 +297,9 @@ public final class FulcrumValve extends ValveBase {
         if (affinitySessions != null) {
             attribute("affinitySessions", () -> builder.affinitySessions(FulcrumSettings.count(affinitySessions)));
         }
+        attribute("metricsPublic", () -> builder.metricsPublic(bool(metricsPublic)));
+        attribute("metricsJmx", () -> builder.metricsJmx(bool(metricsJmx)));
+        attribute("accessLog", () -> builder.accessLog(bool(accessLog)));
         for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
             attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));
         }
@@ -295,7 +320,18 @@ public final class FulcrumValve extends ValveBase {
         }
     }
 
-    private static int port(String text) {
+    private static boolean bool(String text) {
+        final String value = text == null ? "" : text.strip();
+        if (value.isEmpty() || "false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        throw new IllegalArgumentException("'" + text + "' (expected: true or false)");
+    }
+
+        private static int port(String text) {
         try {
             return Integer.parseInt(text == null ? "" : text.strip());
         } catch (NumberFormatException e) {

@@ -103,6 +103,43 @@ class FulcrumValveTest {
     }
 
     @Test
+    void theApiListenerServesTheScrapeWithTheTokenUnlessOpened() throws Exception {
+        final FulcrumValve valve = runtimeValve();
+        valve.setAccessLog("true");
+        valve.start();
+        started = valve;
+        final String base = "http://127.0.0.1:" + valve.apiLocalPort();
+
+        final HttpResponse<String> scrape = get(base + "/metrics");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(scrape.body()).contains("# TYPE jvm_threads_live_threads gauge");
+        final HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(403);
+        assertThat(anonymous.body()).contains("\"code\":10000");
+        assertThat(get(base + "/metricsx").statusCode()).as("only the exact path").isEqualTo(404);
+        assertThat(valve.fulcrum().metrics().accessLog()).isNotNull();
+        valve.stop();
+
+        final FulcrumValve open = runtimeValve();
+        open.setMetricsPublic("TRUE");
+        open.start();
+        started = open;
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.apiLocalPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(open.fulcrum().metrics().accessLog()).isNull();
+    }
+
+    @Test
+    void aBadMetricsAttributeIsRefusedNamingIt() {
+        final FulcrumValve valve = runtimeValve();
+        valve.setMetricsJmx("maybe");
+        assertThatThrownBy(valve::start).isInstanceOf(LifecycleException.class)
+                .hasMessage("FulcrumValve: metricsJmx: 'maybe' (expected: true or false)");
+    }
+
+    @Test
     void aTakenApiPortIsRefusedAndTheStoreIsReleased() throws Exception {
         final FulcrumValve first = runtimeValve();
         first.setDataDir("first");
