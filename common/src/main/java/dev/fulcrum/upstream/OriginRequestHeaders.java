@@ -1,0 +1,73 @@
+package dev.fulcrum.upstream;
+
+import dev.fulcrum.routing.RouteDecision;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The header rules of one attempt toward its origin (spec §8.1), the same for every wrapper whatever its request
+ * type: a client header is copied unless it is hop-by-hop, listed by the client's {@code Connection} header, removed
+ * by the decision or set by it; then the decision's headers and {@code Host} are added.
+ *
+ * <p>Wrappers loop over their own request's headers, ask {@link #copies} per name and finish with
+ * {@link #addDecisionHeaders}. Thread safety: immutable.
+ */
+public final class OriginRequestHeaders {
+
+    private final RouteDecision.Forward forward;
+    private final Set<String> connectionTokens;
+    /**
+     * Names the decision removes or sets, compared ignoring case: a handful of names, so a scan (length first, in
+     * {@code equalsIgnoreCase}) costs less than lower-casing every client header for a set lookup.
+     */
+    private final String[] replaced;
+
+    private OriginRequestHeaders(RouteDecision.Forward forward, Set<String> connectionTokens, String[] replaced) {
+        this.forward = forward;
+        this.connectionTokens = connectionTokens;
+        this.replaced = replaced;
+    }
+
+    /**
+     * @param forward                the attempt the headers are for
+     * @param clientConnectionValues the values of the client's {@code Connection} header (none when absent)
+     */
+    public static OriginRequestHeaders of(RouteDecision.Forward forward, Iterable<String> clientConnectionValues) {
+        final List<String> removed = forward.removeRequestHeaders();
+        final List<Map.Entry<String, String>> set = forward.requestHeaders();
+        final String[] replaced = new String[removed.size() + set.size()];
+        int i = 0;
+        for (String name : removed) {
+            replaced[i++] = name;
+        }
+        for (Map.Entry<String, String> header : set) {
+            replaced[i++] = header.getKey();
+        }
+        return new OriginRequestHeaders(forward, ProxyHeaders.connectionTokens(clientConnectionValues), replaced);
+    }
+
+    /** Whether the client's header of this name is copied toward the origin. */
+    public boolean copies(String name) {
+        if (!ProxyHeaders.forwardsRequestHeader(name, connectionTokens)) {
+            return false;
+        }
+        for (String other : replaced) {
+            if (other.equalsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds the decision's headers (after the client's copied ones) and sets {@code Host}. */
+    public void addDecisionHeaders(HttpFields.Mutable headers) {
+        for (Map.Entry<String, String> header : forward.requestHeaders()) {
+            headers.add(header.getKey(), header.getValue());
+        }
+        headers.put(HttpHeader.HOST, forward.hostHeader());
+    }
+}
