@@ -183,6 +183,12 @@ public final class FulcrumMain {
         }
 
         @Override
+        public void setServer(Server server) {
+            super.setServer(server);
+            proxy.setServer(server); // a bean, not the wrapped handler: Jetty does not pass the server on to it
+        }
+
+        @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             if (request.getConnectionMetaData().getConnector() == proxyConnector) {
                 return proxy.handle(request, response, callback);
