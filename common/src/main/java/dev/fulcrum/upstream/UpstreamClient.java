@@ -2,6 +2,7 @@ package dev.fulcrum.upstream;
 
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
@@ -38,6 +39,9 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Request attribute holding the {@link RouteDecision.Forward} a request was built for. */
     public static final String FORWARD_ATTRIBUTE = RouteDecision.Forward.class.getName();
+
+    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    private static final String NO_CONTENT_TYPE = null;
 
     /** More distinct origins than any configuration holds; beyond it the cache starts over (configuration churn). */
     private static final int BASE_URIS_MAX = 10_000;
@@ -173,6 +177,25 @@ public final class UpstreamClient implements AutoCloseable {
         final Destination destination = client.resolveDestination(request);
         destination.newConnection(Promise.from(connection -> sendOn(connection, request, listener),
                 failure -> request.send(listener)));
+    }
+
+    /**
+     * Sends the current attempt of an exchange ({@link ProxyExchange#forward()}): with its buffered body (the same
+     * bytes on every attempt) or else {@code streamedBody}, and on a fresh connection when the exchange asks for one.
+     * Marks the attempt's start for the reported latency.
+     *
+     * @param streamedBody the once-only body of a {@link RequestBody#STREAMED} request, else null
+     */
+    public void send(ProxyExchange exchange, Request request, Request.Content streamedBody,
+                     Response.CompleteListener listener) {
+        final byte[] buffered = exchange.bufferedBody();
+        if (buffered != null) {
+            request.body(new BytesRequestContent(NO_CONTENT_TYPE, buffered));
+        } else if (streamedBody != null) {
+            request.body(streamedBody);
+        }
+        exchange.begin();
+        send(request, exchange.freshConnection(), listener);
     }
 
     private static void sendOn(Connection connection, Request request, Response.CompleteListener listener) {

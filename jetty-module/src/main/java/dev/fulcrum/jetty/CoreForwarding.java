@@ -5,7 +5,6 @@ import dev.fulcrum.upstream.OriginRequestHeaders;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -42,7 +41,7 @@ import java.util.List;
 final class CoreForwarding implements org.eclipse.jetty.client.Response.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreForwarding.class);
-    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    // The client's Content-Type header is copied; the body's content object must not add one.
     private static final String NO_CONTENT_TYPE = null;
 
     private final UpstreamClient upstream;
@@ -108,16 +107,9 @@ final class CoreForwarding implements org.eclipse.jetty.client.Response.Listener
             }
             rules.addDecisionHeaders(headers);
         });
-        final byte[] buffered = exchange.bufferedBody();
-        if (buffered != null) {
-            proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, buffered));
-        } else if (streamed != null) {
-            proxyRequest.body(streamed);
-        }
         upstreamStatus = 0;
         current = proxyRequest;
-        exchange.begin();
-        upstream.send(proxyRequest, exchange.freshConnection(), this);
+        upstream.send(exchange, proxyRequest, streamed, this);
     }
 
     @Override
