@@ -70,7 +70,10 @@ public final class ClientResponseHeaders {
         final HttpHeader known = field.getHeader();
         for (int j = 0; j < index; j++) {
             final HttpField earlier = fields.getField(j);
-            if (known != null && earlier.getHeader() == known || earlier.is(field.getName())) {
+            // Parsed fields of a known name carry its enum: comparing those is enough.
+            final boolean same = known != null && earlier.getHeader() != null ? earlier.getHeader() == known
+                    : earlier.is(field.getName());
+            if (same) {
                 return false;
             }
         }

@@ -18,18 +18,24 @@ import java.util.Set;
  */
 public final class OriginRequestHeaders {
 
-    private final RouteDecision.Forward forward;
     private final Set<String> connectionTokens;
     /**
-     * Names the decision removes or sets, compared ignoring case: a handful of names, so a scan (length first, in
-     * {@code equalsIgnoreCase}) costs less than lower-casing every client header for a set lookup.
+     * Names the decision removes, then the names it sets, compared ignoring case: a handful of names, so a scan
+     * (length first, in {@code equalsIgnoreCase}) costs less than lower-casing every client header for a set lookup.
      */
     private final String[] replaced;
+    /** The values of the names it sets, from index {@link #firstSet} of {@link #replaced} on. */
+    private final String[] values;
+    private final int firstSet;
+    private final String hostHeader;
 
-    private OriginRequestHeaders(RouteDecision.Forward forward, Set<String> connectionTokens, String[] replaced) {
-        this.forward = forward;
+    private OriginRequestHeaders(Set<String> connectionTokens, String[] replaced, String[] values, int firstSet,
+                                 String hostHeader) {
         this.connectionTokens = connectionTokens;
         this.replaced = replaced;
+        this.values = values;
+        this.firstSet = firstSet;
+        this.hostHeader = hostHeader;
     }
 
     /**
@@ -38,16 +44,21 @@ public final class OriginRequestHeaders {
      */
     public static OriginRequestHeaders of(RouteDecision.Forward forward, Iterable<String> clientConnectionValues) {
         final List<String> removed = forward.removeRequestHeaders();
+        // Read once: the decision's header list makes its entries on access.
         final List<Map.Entry<String, String>> set = forward.requestHeaders();
-        final String[] replaced = new String[removed.size() + set.size()];
+        final int firstSet = removed.size();
+        final String[] replaced = new String[firstSet + set.size()];
+        final String[] values = new String[set.size()];
         int i = 0;
         for (String name : removed) {
             replaced[i++] = name;
         }
         for (Map.Entry<String, String> header : set) {
+            values[i - firstSet] = header.getValue();
             replaced[i++] = header.getKey();
         }
-        return new OriginRequestHeaders(forward, ProxyHeaders.connectionTokens(clientConnectionValues), replaced);
+        return new OriginRequestHeaders(ProxyHeaders.connectionTokens(clientConnectionValues), replaced, values,
+                firstSet, forward.hostHeader());
     }
 
     /** Whether the client's header of this name is copied toward the origin. */
@@ -65,9 +76,9 @@ public final class OriginRequestHeaders {
 
     /** Adds the decision's headers (after the client's copied ones) and sets {@code Host}. */
     public void addDecisionHeaders(HttpFields.Mutable headers) {
-        for (Map.Entry<String, String> header : forward.requestHeaders()) {
-            headers.add(header.getKey(), header.getValue());
+        for (int i = firstSet; i < replaced.length; i++) {
+            headers.add(replaced[i], values[i - firstSet]);
         }
-        headers.put(HttpHeader.HOST, forward.hostHeader());
+        headers.put(HttpHeader.HOST, hostHeader);
     }
 }

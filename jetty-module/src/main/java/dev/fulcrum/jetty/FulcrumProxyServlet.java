@@ -215,7 +215,8 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
     protected void sendProxyRequest(HttpServletRequest request, HttpServletResponse response, Request proxyRequest) {
         final ProxyExchange exchange = exchange(proxyRequest);
         exchange.begin();
-        upstream.send(proxyRequest, exchange.freshConnection(), newProxyResponseListener(request, response));
+        upstream.send(exchange.forward(), proxyRequest, exchange.freshConnection(),
+                newProxyResponseListener(request, response));
     }
 
     @Override
