@@ -7,7 +7,6 @@ import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
-import dev.fulcrum.upstream.UpstreamSettings;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -96,10 +95,8 @@ public final class FulcrumMain {
 
     /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
-        // The standalone's only forwarder is the core proxy handler, which never blocks in upstream callbacks: let the
-        // upstream client hand responses over on its selector thread (see UpstreamSettings#nonBlocking).
-        final Fulcrum fulcrum = new Fulcrum(settings.toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true")
-                .build());
+        // The standalone's only forwarder is the core proxy handler: its upstream client is tuned for it.
+        final Fulcrum fulcrum = new Fulcrum(FulcrumProxyHandler.tuneUpstream(settings.toBuilder()).build());
         try {
             fulcrum.start();
         } catch (FulcrumStartException e) {
