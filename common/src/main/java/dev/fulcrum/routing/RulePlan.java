@@ -62,7 +62,7 @@ final class RulePlan {
 
     private final String loadBalancerName;
     private final Step[] steps;
-    /** False when every condition is empty: the request's facts are never read, so no input is made. */
+    /** False when every condition is constant ({@code ""}, {@code true}): no request input is made at all. */
     private final boolean readsRequest;
     private final Result none;
     /** Per override index: the rule's overrides and the plan they make on their own. */

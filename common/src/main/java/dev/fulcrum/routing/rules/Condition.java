@@ -56,9 +56,9 @@ public final class Condition {
         return root.test(input);
     }
 
-    /** True for the empty condition, which needs no request facts at all. */
+    /** True when the condition is constantly true (empty, or {@code true}): it needs no request facts at all. */
     public boolean always() {
-        return root == Check.TRUE && text.isEmpty();
+        return root == Check.TRUE;
     }
 
     public String text() {

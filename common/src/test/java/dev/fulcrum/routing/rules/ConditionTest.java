@@ -262,4 +262,13 @@ class ConditionTest {
         assertThat(matches("", in)).isTrue();
         assertThat(Condition.ALWAYS.always()).isTrue();
     }
+
+    @Test
+    void constantConditionsNeedNoRequest() throws ConditionException {
+        assertThat(Condition.compile("true").always()).isTrue();
+        assertThat(Condition.compile("(true)").matches(null)).isTrue();
+        assertThat(Condition.compile("not false").always()).isFalse();
+        assertThat(Condition.compile("http.host eq \"a\"").always()).isFalse();
+        assertThat(Condition.compile("http.host eq \"a\"").text()).isEqualTo("http.host eq \"a\"");
+    }
 }
