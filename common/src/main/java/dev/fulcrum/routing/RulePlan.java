@@ -81,7 +81,7 @@ final class RulePlan {
     }
 
     private RulePlan(LoadBalancer lb, LbPlan base, List<Step> steps, List<RuleOverrides> overrides,
-                     Map<String, PoolPlan> pools, PlanFactory factory) {
+                     List<Integer> overrideRules, Map<String, PoolPlan> pools, PlanFactory factory) {
         this.loadBalancerName = lb.name();
         this.steps = steps.toArray(new Step[0]);
         boolean reads = false;
@@ -96,7 +96,12 @@ final class RulePlan {
         this.factory = factory;
         this.alone = new Result[this.overrides.length];
         for (int i = 0; i < alone.length; i++) {
-            alone[i] = new Result(factory.plan(Overrides.apply(lb, this.overrides[i]), pools), null);
+            try {
+                alone[i] = new Result(factory.plan(Overrides.apply(lb, this.overrides[i]), pools), null);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rules[" + overrideRules.get(i) + "].overrides: "
+                        + e.getMessage(), e);
+            }
         }
     }
 
@@ -119,6 +124,7 @@ final class RulePlan {
         order.sort(Comparator.comparingInt(i -> lb.rules().get(i).priority()));
         final List<Step> steps = new ArrayList<>();
         final List<RuleOverrides> overrides = new ArrayList<>();
+        final List<Integer> overrideRules = new ArrayList<>();
         for (int index : order) {
             final Rule rule = lb.rules().get(index);
             final boolean routes = Overrides.affectRouting(rule.overrides());
@@ -139,6 +145,7 @@ final class RulePlan {
             if (fixed == null && routes) {
                 overrideIndex = overrides.size();
                 overrides.add(rule.overrides());
+                overrideRules.add(index);
             }
             steps.add(new Step(condition, rule.terminates() || fixed != null, overrideIndex, fixed));
         }
@@ -153,11 +160,7 @@ final class RulePlan {
                 used.put(id, plan);
             }
         }
-        try {
-            return new RulePlan(lb, base, steps, overrides, Map.copyOf(used), factory);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("rules: " + e.getMessage(), e);
-        }
+        return new RulePlan(lb, base, steps, overrides, overrideRules, Map.copyOf(used), factory);
     }
 
     /** Every pool id the load balancer or any override names. */

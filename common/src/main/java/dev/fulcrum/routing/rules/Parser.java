@@ -179,7 +179,8 @@ final class Parser {
         }
         final String lower = name.toLowerCase(Locale.ROOT);
         if (Op.ofWord(lower) != null || LOGIC_WORDS.contains(lower)) {
-            return error(at, "operator " + name + " where a field was expected", START);
+            return lower.equals(name) ? error(at, "operator " + name + " where a field was expected", START)
+                    : error(at, "operator " + name + " in upper case", "operators in lower case: " + lower);
         }
         return error(at, "unknown field " + name, "one of " + Field.names());
     }

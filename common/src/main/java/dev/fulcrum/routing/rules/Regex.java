@@ -39,6 +39,9 @@ final class Regex {
         } catch (PatternSyntaxException e) {
             throw new ConditionException(position, "invalid regular expression " + Wildcard.quote(regex) + ": "
                     + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""), RUST);
+        } catch (StackOverflowError e) {
+            // Java's regex compiler recurses once per nested group; a few thousand nested groups exhaust it.
+            throw new ConditionException(position, "a regular expression nested too deeply", RUST);
         }
     }
 

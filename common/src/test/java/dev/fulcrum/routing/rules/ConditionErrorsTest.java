@@ -87,6 +87,8 @@ class ConditionErrorsTest {
         // operators and structure
         "http.host EQ \"x\" => 11 => operator EQ in upper case",
         "http.host eq \"x\" AND true => 18 => operator AND in upper case",
+        "NOT true => 1 => operator NOT in upper case",
+        "http.host Matches \"x\" => 11 => operator Matches in upper case",
         "http.host eqq \"x\" => 11 => unknown operator \"eqq\" after http.host",
         "http.host eq \"x\" true => 18 => unexpected \"true\"",
         "(true => 6 => a closing ) for the ( at column 1",
@@ -128,6 +130,15 @@ class ConditionErrorsTest {
         assertThat(refusal("(".repeat(4000)).getMessage()).contains("more than 32 nested");
         assertThat(refusal("!".repeat(4000) + "true").getMessage()).contains("more than 32 nested");
         assertThat(refusal("lower(".repeat(600)).getMessage()).contains("more than 32 nested");
+    }
+
+    @Test
+    void aDeeplyNestedRegexIsRefusedNotFatal() {
+        final String nested = "(".repeat(1900) + "a" + ")".repeat(1900);
+        final ConditionException e = refusal("http.host matches r\"" + nested + "\"");
+        assertThat(e.getMessage()).satisfiesAnyOf(
+                m -> assertThat(m).contains("a regular expression nested too deeply"),
+                m -> assertThat(m).contains("invalid regular expression"));
     }
 
     @Test
