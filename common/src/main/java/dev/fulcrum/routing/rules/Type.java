@@ -29,13 +29,4 @@ enum Type {
             default -> throw new IllegalStateException(name() + " is not an array");
         };
     }
-
-    /** The array type whose elements are of this type. */
-    Type array() {
-        return switch (this) {
-            case STRING -> STRING_ARRAY;
-            case BOOL -> BOOL_ARRAY;
-            default -> throw new IllegalStateException("no array of " + name());
-        };
-    }
 }
