@@ -296,11 +296,11 @@ public abstract class WebSocketContract {
             closed.complete(statusCode);
         }
 
-        String nextText() throws InterruptedException {
+        public String nextText() throws InterruptedException {
             return (String) next();
         }
 
-        byte[] nextBinary() throws InterruptedException {
+        public byte[] nextBinary() throws InterruptedException {
             return (byte[]) next();
         }
 
@@ -310,7 +310,7 @@ public abstract class WebSocketContract {
             return message;
         }
 
-        CompletableFuture<Integer> closed() {
+        public CompletableFuture<Integer> closed() {
             return closed;
         }
     }
