@@ -9,6 +9,7 @@ import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
+import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -385,6 +386,8 @@ public final class FulcrumValve extends ValveBase {
             getNext().invoke(request, response);
         } else if (decision instanceof RouteDecision.Respond respond) {
             ServletForwarding.writeRespond(response, respond);
+        } else if (WebSocketForwarding.isUpgrade(request)) {
+            forwarder.openWebSocket(request, response, (RouteDecision.Forward) decision);
         } else {
             forwarder.forward(request, response, (RouteDecision.Forward) decision);
         }
