@@ -67,7 +67,7 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
 
     private Router router;
     private UpstreamClient upstream;
-    /** How a WebSocket handshake switches the client connection here; null where it cannot (see JettyUpgrade). */
+    /** How a WebSocket handshake switches the client connection here; null where it cannot (ServletUpgrades). */
     private WebSocketForwarding.Upgrade webSocketUpgrade = WebSocketForwarding.SERVLET_UPGRADE;
 
     /** For {@code web.xml}: router and upstream client come from servlet-context attributes at init. */
@@ -90,7 +90,7 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
         if (upstream == null) {
             upstream = contextAttribute(UPSTREAM_ATTRIBUTE, UpstreamClient.class);
         }
-        webSocketUpgrade = JettyUpgrade.forServlets(getClass().getClassLoader(),
+        webSocketUpgrade = ServletUpgrades.choose(getClass().getClassLoader(),
                 getServletContext().getServerInfo());
         super.init();
     }

@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * Switches a Jetty client connection to a WebSocket tunnel the way Jetty's own WebSocket server does: the client's
@@ -35,21 +34,8 @@ final class JettyUpgrade {
         request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, client);
     }
 
-    /**
-     * The upgrade for {@link FulcrumProxyServlet}: Jetty's when the servlet runs in Jetty with its server classes
-     * visible (the Jetty module, the standalone), the servlet API's in other containers (Tomcat), and none (null)
-     * in a Jetty that hides its classes from the servlet (the WAR in Jetty), where the servlet API's upgrade would
-     * never read from the client.
-     */
-    static WebSocketForwarding.Upgrade forServlets(ClassLoader loader, String serverInfo) {
-        try {
-            Class.forName("org.eclipse.jetty.ee10.servlet.ServletContextRequest", false, loader);
-            return JettyUpgrade::upgradeServlet;
-        } catch (ClassNotFoundException | LinkageError e) {
-            final boolean jetty = serverInfo != null && serverInfo.toLowerCase(Locale.ROOT).startsWith("jetty");
-            return jetty ? null : WebSocketForwarding.SERVLET_UPGRADE;
-        }
-    }
+    /** For {@link FulcrumProxyServlet} in Jetty; only touched where Jetty's server classes are visible. */
+    static final WebSocketForwarding.Upgrade SERVLET = JettyUpgrade::upgradeServlet;
 
     private static void upgradeServlet(HttpServletRequest request, HttpServletResponse response,
                                        TunnelConnection origin) throws IOException, ServletException {
