@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code etc/fulcrum.xml} (as filtered into target/config) applied to a server laid out like Jetty's own
@@ -193,12 +195,15 @@ class ModuleXmlTest {
                 .createLoadBalancer(LB_HOST, "127.0.0.1", origin.port());
         assertThat(get(http.getLocalPort(), LB_HOST, "/a").getStatus()).isEqualTo(200);
 
-        final ContentResponse scrape = client.newRequest("127.0.0.1", apiPort()).path("/metrics")
-                .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + TOKEN)).send();
-        assertThat(scrape.getStatus()).isEqualTo(200);
-        assertThat(scrape.getMediaType()).isEqualTo("text/plain");
-        assertThat(scrape.getContentAsString()).containsPattern("fulcrum_origin_requests_total\\{lb=\"" + LB_HOST
-                + "\",origin=\"o1\",outcome=\"responded\",[^}]*status=\"2xx\"} 1");
+        // The outcome is counted when the exchange completes, which may be just after the client has its answer.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            final ContentResponse scrape = client.newRequest("127.0.0.1", apiPort()).path("/metrics")
+                    .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + TOKEN)).send();
+            assertThat(scrape.getStatus()).isEqualTo(200);
+            assertThat(scrape.getMediaType()).isEqualTo("text/plain");
+            assertThat(scrape.getContentAsString()).containsPattern("fulcrum_origin_requests_total\\{lb=\""
+                    + LB_HOST + "\",origin=\"o1\",outcome=\"responded\",[^}]*status=\"2xx\"} 1");
+        });
         assertThat(get(apiPort(), "localhost", "/metrics").getStatus()).isEqualTo(403);
         // Not on the public connector: there it is the site's (or the default handler's) path.
         assertThat(get(http.getLocalPort(), "other.example.test", "/metrics").getStatus()).isEqualTo(404);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code /metrics} on the standalone's API port, after requests proxied on its proxy port. */
 class StandaloneMetricsTest {
@@ -77,16 +78,19 @@ class StandaloneMetricsTest {
             assertThat(proxied("www.example.com").statusCode()).isEqualTo(200);
         }
 
-        final HttpResponse<String> scrape = metrics("Bearer " + TOKEN);
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("text/plain"));
-        assertThat(scrape.body()).contains("fulcrum_origin_requests_total{lb=\"www.example.com\",origin=\"o1\","
-                + "outcome=\"responded\",pool=\"web\",pool_id=\"" + poolId + "\",status=\"2xx\"} 3");
-        assertThat(scrape.body()).contains("fulcrum_origin_latency_seconds_count{lb=\"www.example.com\",origin=\"o1\","
-                + "pool=\"web\",pool_id=\"" + poolId + "\"} 3");
-        assertThat(scrape.body()).contains("fulcrum_upstream_connections{destination=\"http://127.0.0.1:"
-                + origin.getAddress().getPort() + "\",state=\"open\"}");
+        // Outcomes are counted when each exchange completes, which may be just after the client has its answer.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            final HttpResponse<String> scrape = metrics("Bearer " + TOKEN);
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("text/plain"));
+            assertThat(scrape.body()).contains("fulcrum_origin_requests_total{lb=\"www.example.com\",origin=\"o1\","
+                    + "outcome=\"responded\",pool=\"web\",pool_id=\"" + poolId + "\",status=\"2xx\"} 3");
+            assertThat(scrape.body()).contains("fulcrum_origin_latency_seconds_count{lb=\"www.example.com\","
+                    + "origin=\"o1\",pool=\"web\",pool_id=\"" + poolId + "\"} 3");
+            assertThat(scrape.body()).contains("fulcrum_upstream_connections{destination=\"http://127.0.0.1:"
+                    + origin.getAddress().getPort() + "\",state=\"open\"}");
+        });
 
         assertThat(metrics(null).statusCode()).isEqualTo(403);
         assertThat(metrics("Bearer wrong-token-0123456789abcdef").statusCode()).isEqualTo(403);
