@@ -158,7 +158,7 @@ public final class FulcrumValve extends ValveBase {
         this.accessLog = value;
     }
 
-        public void setPop(String value) {
+    public void setPop(String value) {
         locationAttributes.put(RoutingSettings.POP_KEY, value);
     }
 
@@ -331,7 +331,7 @@ public final class FulcrumValve extends ValveBase {
         throw new IllegalArgumentException("'" + text + "' (expected: true or false)");
     }
 
-        private static int port(String text) {
+    private static int port(String text) {
         try {
             return Integer.parseInt(text == null ? "" : text.strip());
         } catch (NumberFormatException e) {

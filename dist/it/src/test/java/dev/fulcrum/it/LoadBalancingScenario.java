@@ -94,7 +94,7 @@ record LoadBalancingScenario(Api api, int port, String lbPath, String ownPath, O
         return total;
     }
 
-        HttpResponse<String> get(String host, String path) throws Exception {
+    HttpResponse<String> get(String host, String path) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Host", host).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
     }
