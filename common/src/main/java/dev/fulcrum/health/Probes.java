@@ -81,8 +81,9 @@ final class Probes implements AutoCloseable {
         }
         final Ticker ticker = settings.ticker();
         this.http = new HttpProbe(verifying, this::insecureClient, ticker);
-        this.tcp = new TcpProbe(group, scheduler, blocking, ticker);
-        this.smtp = new SmtpProbe(group, scheduler, blocking, ticker);
+        final Dialer dialer = new Dialer(group, scheduler, blocking, ticker);
+        this.tcp = new TcpProbe(dialer, ticker);
+        this.smtp = new SmtpProbe(dialer, ticker);
         this.icmp = new IcmpProbe(blocking, ticker);
         this.udp = new UdpIcmpProbe(icmp, scheduler, blocking);
     }
