@@ -1,10 +1,8 @@
 package dev.fulcrum.tomcat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fulcrum.testing.ApiCalls;
 import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.testing.RawHttpConnection;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +28,6 @@ class ValveMetricsTest {
 
     private static final String TOKEN = "valve-metrics-token-0123456789";
     private static final String HOST = "shop.example.test";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path base;
@@ -38,19 +35,12 @@ class ValveMetricsTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private LoopbackOrigin origin;
     private Tomcat tomcat;
-    private Connector connector;
     private FulcrumValve valve;
 
     @BeforeEach
     void start() throws Exception {
-        origin = LoopbackOrigin.start("a");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        tomcat.getHost().setAutoDeploy(false);
+        origin = LoopbackOrigin.start("o1");
+        tomcat = TomcatHost.loopback(base);
         valve = new FulcrumValve();
         valve.setApiBind("127.0.0.1");
         valve.setApiPort("0");
@@ -73,8 +63,9 @@ class ValveMetricsTest {
     @Test
     void theApiListenerCountsForwardedRequestsUnderTheLoadBalancersName() throws Exception {
         assertThat(valve.fulcrum().settings().dataDir()).isEqualTo(base.resolve("fulcrum-data"));
-        final String[] lb = createLoadBalancer();
-        try (RawHttpConnection connection = new RawHttpConnection(connector.getLocalPort())) {
+        final ApiCalls api = new ApiCalls("http://127.0.0.1:" + valve.apiLocalPort() + "/client/v4", TOKEN);
+        final ApiCalls.Created lb = api.createLoadBalancer(HOST, "127.0.0.1", origin.port());
+        try (RawHttpConnection connection = new RawHttpConnection(tomcat.getConnector().getLocalPort())) {
             for (int i = 0; i < 3; i++) {
                 assertThat(connection.get(HOST, "/cart").status()).isEqualTo(200);
             }
@@ -83,46 +74,20 @@ class ValveMetricsTest {
 
         // Outcomes are counted when each exchange completes, which may be just after the client has its answer.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            final HttpResponse<String> scrape = api("GET", "/metrics", null);
+            final HttpResponse<String> scrape = scrape("/metrics");
             assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
-            assertThat(scrape.body()).contains("fulcrum_origin_requests_total{lb=\"" + HOST + "\",origin=\"a\","
-                    + "outcome=\"responded\",pool=\"web\",pool_id=\"" + lb[1] + "\",status=\"2xx\"} 3");
+            assertThat(scrape.body()).contains("fulcrum_origin_requests_total{lb=\"" + HOST + "\",origin=\"o1\","
+                    + "outcome=\"responded\",pool=\"web\",pool_id=\"" + lb.pool() + "\",status=\"2xx\"} 3");
         });
-        assertThat(api("GET", "/metrics/", null).statusCode()).as("only the exact path").isEqualTo(404);
+        assertThat(scrape("/metrics/").statusCode()).as("only the exact path").isEqualTo(404);
 
-        call("DELETE", "/client/v4/zones/" + lb[2] + "/load_balancers/" + lb[0], null);
-        assertThat(api("GET", "/metrics", null).body()).doesNotContain("lb=\"" + HOST + "\"");
+        api.deleteLoadBalancer(lb);
+        assertThat(scrape("/metrics").body()).doesNotContain("lb=\"" + HOST + "\"");
     }
 
-    /** Account → zone → pool → load balancer through the valve's API; returns the load balancer, pool and zone ids. */
-    private String[] createLoadBalancer() throws Exception {
-        final String account = call("GET", "/client/v4/accounts", null).get("result").get(0).get("id").asText();
-        final String zone = call("POST", "/client/v4/zones", "{\"name\":\"example.test\",\"account\":{\"id\":\""
-                + account + "\"}}").get("result").get("id").asText();
-        final String pool = call("POST", "/client/v4/accounts/" + account + "/load_balancers/pools",
-                "{\"name\":\"web\",\"origins\":[{\"name\":\"a\",\"address\":\"127.0.0.1\",\"port\":" + origin.port()
-                        + "}]}").get("result").get("id").asText();
-        final String lb = call("POST", "/client/v4/zones/" + zone + "/load_balancers", "{\"name\":\"" + HOST
-                + "\",\"default_pools\":[\"" + pool + "\"],\"fallback_pool\":\"" + pool + "\",\"proxied\":true}")
-                .get("result").get("id").asText();
-        return new String[]{lb, pool, zone};
-    }
-
-    private JsonNode call(String method, String path, String body) throws Exception {
-        final HttpResponse<String> response = api(method, path, body);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
-        return JSON.readTree(response.body());
-    }
-
-    private HttpResponse<String> api(String method, String path, String body) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + valve.apiLocalPort() + path)).header("Authorization", "Bearer " + TOKEN)
-                .timeout(Duration.ofSeconds(10));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> scrape(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + valve.apiLocalPort() + path))
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
