@@ -57,6 +57,8 @@ public final class SnapshotRouter implements Router {
     private final RoutingSettings settings;
     private final OriginConnections connections;
     private final OutcomeListener listener;
+    /** Told the affinity stage's result of each routed request (metrics). */
+    private final AffinityRecorder affinityRecorder;
     private final AffinitySettings affinitySettings;
     private final AffinityCookieCodec codec;
     private final SessionStore sessions;
@@ -90,9 +92,16 @@ public final class SnapshotRouter implements Router {
     /** As above, with the affinity key, clock and header session cap. */
     public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener,
                           AffinitySettings affinity) {
+        this(settings, connections, listener, affinity, AffinityRecorder.NONE);
+    }
+
+    /** As above, also telling {@code affinityRecorder} whether each request kept, made or replaced its pin. */
+    public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener,
+                          AffinitySettings affinity, AffinityRecorder affinityRecorder) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.affinityRecorder = Objects.requireNonNull(affinityRecorder, "affinityRecorder");
         this.affinitySettings = Objects.requireNonNull(affinity, "affinity");
         this.codec = new AffinityCookieCodec(affinity.key());
         this.sessions = new SessionStore(affinity.maxHeaderSessions());
@@ -175,7 +184,9 @@ public final class SnapshotRouter implements Router {
     @Override
     public RouteDecision route(RequestView request) {
         final RouteDecision decision = decide(request);
-        if (decision instanceof RouteDecision.Respond respond) {
+        if (decision instanceof Attempt attempt) {
+            attempt.recordAffinity(affinityRecorder);
+        } else if (decision instanceof RouteDecision.Respond respond) {
             // Rare path: one more host lookup names the load balancer for the listener (metrics).
             final LbPlan lb = snapshot.hosts.find(request.host());
             if (lb != null) {

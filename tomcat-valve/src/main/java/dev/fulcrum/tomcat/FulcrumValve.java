@@ -74,6 +74,13 @@ import java.util.Map;
  * </table>
  * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
  *
+ * <p>There is deliberately no {@code upstreamNonBlocking} attribute (the other hosts run the upstream client's
+ * response callbacks on its selector): a request Tomcat maps to no Context, e.g. on a Host without a ROOT webapp,
+ * cannot go async, so {@link TomcatForwarder} writes its answer and reads its body with blocking streams from those
+ * callbacks; on the selector one slow client would stall every origin connection it serves. Contexts come and go at
+ * run time, so the valve cannot prove at start that no request will take that path. An embedded host whose every
+ * request reaches a Context may give such a client with {@link #setUpstreamClient}.
+ *
  * <pre>{@code
  * <Engine name="Catalina" defaultHost="localhost">
  *   <Valve className="dev.fulcrum.tomcat.FulcrumValve" dataDir="fulcrum-data" apiBind="127.0.0.1" apiPort="8081"/>
@@ -159,7 +166,7 @@ public final class FulcrumValve extends ValveBase {
         this.accessLog = value;
     }
 
-        public void setPop(String value) {
+    public void setPop(String value) {
         locationAttributes.put(RoutingSettings.POP_KEY, value);
     }
 
@@ -332,7 +339,7 @@ public final class FulcrumValve extends ValveBase {
         throw new IllegalArgumentException("'" + text + "' (expected: true or false)");
     }
 
-        private static int port(String text) {
+    private static int port(String text) {
         try {
             return Integer.parseInt(text == null ? "" : text.strip());
         } catch (NumberFormatException e) {

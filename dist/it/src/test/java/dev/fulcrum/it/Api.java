@@ -53,6 +53,16 @@ final class Api {
         call("DELETE", "/zones/" + lb.zone() + "/load_balancers/" + lb.id(), null);
     }
 
+    /** The Prometheus scrape: {@code /metrics} next to {@code /client/v4}, with the same token. */
+    HttpResponse<String> scrape() throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                base.substring(0, base.length() - "/client/v4".length()) + "/metrics")).timeout(Duration.ofSeconds(15));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> send(String method, String path, String body) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(15))
