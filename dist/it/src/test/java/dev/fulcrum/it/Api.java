@@ -33,7 +33,19 @@ final class Api {
     }
 
     /** A zone, one pool holding {@code origins} (random origin steering) and a load balancer on {@code host}. */
+    LoadBalancer createLoadBalancer(String host, String originName, int originPort) throws Exception {
+        return createWith(host, List.of(new OriginRef(originName, originPort)));
+    }
+
     LoadBalancer createLoadBalancer(String host, List<Origin> origins) throws Exception {
+        return createWith(host, origins.stream().map(o -> new OriginRef(o.name(), o.port())).toList());
+    }
+
+    private record OriginRef(String name, int port) {
+    }
+
+
+    private LoadBalancer createWith(String host, List<OriginRef> origins) throws Exception {
         final String account = call("GET", "/accounts", null).get("result").get(0).get("id").asText();
         final String zoneName = host.substring(host.indexOf('.') + 1);
         final String zone = call("POST", "/zones", "{\"name\":\"" + zoneName + "\",\"account\":{\"id\":\""
