@@ -18,7 +18,6 @@ ee10-servlet
 client
 
 [lib]
-lib/jetty-ee10-proxy-${jetty.version}.jar
 lib/fulcrum/*.jar
 
 [files]

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The container-neutral view of one client request that the router decides on. Wrappers adapt their own request
- * type to it (see {@code servlet.ServletRequestView}); it is read only during {@link Router#route}.
+ * type to it (see {@code servlet.ServletRequestView}); it is read only during {@link Router#route}. The static
+ * helpers keep the adapters' parsing identical.
  */
 public interface RequestView {
 
@@ -48,5 +49,30 @@ public interface RequestView {
      */
     default String protocol() {
         return "HTTP/1.1";
+    }
+
+    /**
+     * The host name of a {@code Host} header value without its port; an IPv6 literal keeps its brackets.
+     *
+     * @return the value as is when it has no port, or null when {@code hostHeader} is null
+     */
+    static String hostWithoutPort(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        if (hostHeader.startsWith("[")) {
+            final int end = hostHeader.indexOf(']');
+            return end < 0 ? hostHeader : hostHeader.substring(0, end + 1);
+        }
+        final int colon = hostHeader.indexOf(':');
+        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
+    }
+
+    /** A peer address without the brackets some containers put around IPv6 literals. */
+    static String bareAddress(String address) {
+        if (address != null && address.length() > 1 && address.startsWith("[") && address.endsWith("]")) {
+            return address.substring(1, address.length() - 1);
+        }
+        return address;
     }
 }

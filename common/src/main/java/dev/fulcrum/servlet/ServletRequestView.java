@@ -23,15 +23,7 @@ public final class ServletRequestView implements RequestView {
     @Override
     public String host() {
         final String host = request.getHeader("Host");
-        if (host == null || host.isEmpty()) {
-            return request.getServerName();
-        }
-        if (host.startsWith("[")) {
-            final int end = host.indexOf(']');
-            return end < 0 ? host : host.substring(0, end + 1);
-        }
-        final int colon = host.indexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
+        return host == null || host.isEmpty() ? request.getServerName() : RequestView.hostWithoutPort(host);
     }
 
     @Override
@@ -57,12 +49,8 @@ public final class ServletRequestView implements RequestView {
 
     @Override
     public String clientAddress() {
-        final String address = request.getRemoteAddr();
         // Containers differ on IPv6 literals; the router wants the bare address.
-        if (address != null && address.length() > 1 && address.startsWith("[") && address.endsWith("]")) {
-            return address.substring(1, address.length() - 1);
-        }
-        return address;
+        return RequestView.bareAddress(request.getRemoteAddr());
     }
 
     @Override

@@ -29,9 +29,6 @@ import java.util.concurrent.TimeoutException;
  * origin said yes, so the dispatching thread waits for the origin's answer to the handshake (bounded by the connect
  * and read timeouts). That wait is the one blocking step, paid once per WebSocket, never per message; an open
  * tunnel holds no thread.
- *
- * <p>Only {@code Upgrade: websocket} is tunnelled [G: the protocol Cloudflare proxies]; other upgrade requests
- * (h2c, TLS) are forwarded as ordinary requests with their hop-by-hop headers dropped.
  */
 public final class WebSocketForwarding {
 
@@ -52,23 +49,10 @@ public final class WebSocketForwarding {
     private WebSocketForwarding() {
     }
 
-    /** Whether the request opens a WebSocket: GET over HTTP/1.1 with {@code Upgrade: websocket}. */
+    /** Whether the request opens a WebSocket ({@link UpgradeHandshake#requested}). */
     public static boolean isUpgrade(HttpServletRequest request) {
-        final String upgrade = request.getHeader("Upgrade");
-        return upgrade != null && "websocket".equalsIgnoreCase(upgrade.trim())
-               && "GET".equals(request.getMethod()) && "HTTP/1.1".equals(request.getProtocol())
-               && connectionUpgrade(request);
-    }
-
-    private static boolean connectionUpgrade(HttpServletRequest request) {
-        for (String value : Collections.list(request.getHeaders("Connection"))) {
-            for (String token : value.split(",")) {
-                if ("upgrade".equalsIgnoreCase(token.trim())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return UpgradeHandshake.requested(request.getMethod(), request.getProtocol(), request.getHeader("Upgrade"),
+                Collections.list(request.getHeaders("Connection")));
     }
 
     /**
@@ -89,9 +73,8 @@ public final class WebSocketForwarding {
             final String protocol = request.getHeader("Upgrade");
             proxyRequest.headers(headers -> headers.put(HttpHeader.CONNECTION, "Upgrade")
                     .put(HttpHeader.UPGRADE, protocol));
-            exchange.begin();
-            final UpgradeHandshake.Result result = await(UpgradeHandshake.send(upstream, proxyRequest,
-                    exchange.freshConnection()), waitMillis);
+            final UpgradeHandshake.Result result = await(UpgradeHandshake.send(upstream, exchange, proxyRequest),
+                    waitMillis);
             if (result instanceof UpgradeHandshake.Switched switched) {
                 exchange.responded(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
                 switchClient(request, response, forward, switched, upgrade);

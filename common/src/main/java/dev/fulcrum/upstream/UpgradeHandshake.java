@@ -53,9 +53,9 @@ public final class UpgradeHandshake {
      * established tunnel is closed after the upstream read timeout without a byte in either direction (Cloudflare
      * closes idle WebSockets after 100 s, the read timeout's default).
      *
-     * @param freshConnection whether to bypass the connection pool (a retry after a stale pooled connection)
+     * @param exchange the request's exchange, whose current attempt this is (marked as started)
      */
-    public static UpgradeHandshake send(UpstreamClient upstream, Request request, boolean freshConnection) {
+    public static UpgradeHandshake send(UpstreamClient upstream, ProxyExchange exchange, Request request) {
         final Executor executor = upstream.httpClient().getExecutor();
         final long tunnelIdleTimeout = upstream.settings().readTimeout().toMillis();
         final UpgradeHandshake handshake = new UpgradeHandshake(request);
@@ -76,7 +76,7 @@ public final class UpgradeHandshake {
             }
         };
         request.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> upgrader);
-        upstream.send(request, freshConnection, new BufferingResponseListener(MAX_REFUSAL_BODY) {
+        upstream.send(exchange, request, null, new BufferingResponseListener(MAX_REFUSAL_BODY) {
             @Override
             public void onComplete(org.eclipse.jetty.client.Result exchange) {
                 if (exchange.isFailed()) {
@@ -99,6 +99,26 @@ public final class UpgradeHandshake {
         if (result.complete(new Failed(cause, 0))) {
             request.abort(cause);
         }
+    }
+
+    /**
+     * Whether a request opens a WebSocket (RFC 6455 §4.1): a GET over HTTP/1.1 with {@code Upgrade: websocket} and
+     * {@code upgrade} among its {@code Connection} tokens. Only these are tunnelled [G: the protocol Cloudflare
+     * proxies]; other upgrades (h2c, TLS) are forwarded as plain requests without their hop-by-hop headers.
+     */
+    public static boolean requested(String method, String protocol, String upgrade, Iterable<String> connection) {
+        if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade.trim()) || !"GET".equals(method)
+            || !"HTTP/1.1".equals(protocol)) {
+            return false;
+        }
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                if ("upgrade".equalsIgnoreCase(token.trim())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Completes once with how the handshake ended. */

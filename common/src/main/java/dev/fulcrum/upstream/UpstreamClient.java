@@ -2,6 +2,7 @@ package dev.fulcrum.upstream;
 
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
@@ -37,19 +38,19 @@ import java.util.function.Consumer;
  */
 public final class UpstreamClient implements AutoCloseable {
 
-    /** Request attribute holding the {@link RouteDecision.Forward} a request was built for. */
-    public static final String FORWARD_ATTRIBUTE = RouteDecision.Forward.class.getName();
+    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    private static final String NO_CONTENT_TYPE = null;
 
     /** More distinct origins than any configuration holds; beyond it the cache starts over (configuration churn). */
-    private static final int BASE_URIS_MAX = 10_000;
+    private static final int TARGETS_MAX = 10_000;
 
     private final HttpClient client;
     private final UpstreamSettings settings;
     /**
-     * Origin base URIs by destination: java.net.URI parsing of {@code scheme://address:port} on every request was
-     * about 2 % of the proxy's CPU in the side-by-side benchmark's profile.
+     * Origins by address: java.net.URI parsing of {@code scheme://address:port} on every request was about 2 % of the
+     * proxy's CPU in the side-by-side benchmark's profile.
      */
-    private final ConcurrentHashMap<BaseKey, URI> baseUris = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<BaseKey, Target> targets = new ConcurrentHashMap<>();
     private volatile Consumer<RouteDecision.Forward> staleRetries = forward -> { };
 
     private UpstreamClient(HttpClient client, UpstreamSettings settings) {
@@ -122,60 +123,103 @@ public final class UpstreamClient implements AutoCloseable {
 
     /**
      * A request toward the decision's origin, carrying the client's raw path and query, with the read timeout
-     * applied as the idle timeout of the exchange. Headers and body are the caller's job.
+     * applied as the idle timeout of the exchange. Headers and body are the caller's job; send it with
+     * {@link #send(RouteDecision.Forward, Request, boolean, Response.CompleteListener)}.
      */
     public Request newRequest(RouteDecision.Forward forward, String method, String rawPath, String rawQuery) {
         final String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        return client.newRequest(baseUri(forward))
+        return client.newRequest(target(forward).base)
                 .method(method)
                 .path(rawQuery == null ? path : path + '?' + rawQuery)
                 .idleTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .followRedirects(false)
-                .attribute(FORWARD_ATTRIBUTE, forward);
+                .followRedirects(false);
     }
 
-    /** {@code scheme://address:port} of the decision's origin, parsed once per origin. */
-    private URI baseUri(RouteDecision.Forward forward) {
+    /** The decision's origin: its base URI, parsed once per origin, and its destination once known. */
+    private Target target(RouteDecision.Forward forward) {
         final BaseKey key = new BaseKey(forward.scheme(), forward.address(), forward.port());
-        final URI cached = baseUris.get(key);
+        final Target cached = targets.get(key);
         if (cached != null) {
             return cached;
         }
-        if (baseUris.size() >= BASE_URIS_MAX) {
-            baseUris.clear();
+        if (targets.size() >= TARGETS_MAX) {
+            targets.clear();
         }
         final String host = key.address().indexOf(':') >= 0 && !key.address().startsWith("[")
                 ? '[' + key.address() + ']' : key.address();
-        final URI uri = URI.create(key.scheme() + "://" + host + ':' + key.port());
-        baseUris.put(key, uri);
-        return uri;
+        final Target target = new Target(URI.create(key.scheme() + "://" + host + ':' + key.port()));
+        final Target raced = targets.putIfAbsent(key, target);
+        return raced == null ? target : raced;
     }
 
-        /**
+    /**
+     * The destination (connection pool) of a request built by {@link #newRequest}, resolved once per origin: Jetty's
+     * own lookup builds an origin key and locks a map bin and the destination on every request, about 2 % of the
+     * proxy's CPU in the side-by-side benchmark. Sound because this client never removes destinations (its
+     * destination idle timeout stays 0) until it stops.
+     */
+    private Destination destination(RouteDecision.Forward forward, Request request) {
+        final Target target = target(forward);
+        Destination destination = target.destination;
+        if (destination == null) {
+            destination = client.resolveDestination(request);
+            target.destination = destination;
+        }
+        return destination;
+    }
+
+    /**
      * Tells {@code listener} about every send repeated on a fresh connection ({@link #send} with
-     * {@code freshConnection}) of a request built by {@link #newRequest}, e.g. to count stale-connection retries.
-     * Replaces the previous listener; it must be quick and must not throw.
+     * {@code freshConnection}), e.g. to count stale-connection retries. Replaces the previous listener; it must be
+     * quick and must not throw.
      */
     public void onStaleConnectionRetry(Consumer<RouteDecision.Forward> listener) {
         this.staleRetries = Objects.requireNonNull(listener, "listener");
     }
 
     /**
-     * Sends a request, through the pool or, for a stale-connection retry, on a connection of its own that is
-     * closed when the exchange completes. If that fresh connection cannot even be opened, the request goes
-     * through the pool, which then reports the connect failure the usual way.
+     * Sends a request built by {@link #newRequest} for {@code forward}, through the pool or, for a stale-connection
+     * retry, on a connection of its own that is closed when the exchange completes. If that fresh connection cannot
+     * even be opened, the request goes through the pool, which then reports the connect failure the usual way.
      */
-    public void send(Request request, boolean freshConnection, Response.CompleteListener listener) {
+    public void send(RouteDecision.Forward forward, Request request, boolean freshConnection,
+                     Response.CompleteListener listener) {
+        final Destination destination = destination(forward, request);
         if (!freshConnection) {
-            request.send(listener);
+            sendThrough(destination, request, listener);
             return;
         }
-        if (request.getAttributes().get(FORWARD_ATTRIBUTE) instanceof RouteDecision.Forward forward) {
-            staleRetries.accept(forward);
-        }
-        final Destination destination = client.resolveDestination(request);
+        staleRetries.accept(forward);
         destination.newConnection(Promise.from(connection -> sendOn(connection, request, listener),
-                failure -> request.send(listener)));
+                failure -> sendThrough(destination, request, listener)));
+    }
+
+    /** As {@code Request.send} does once it has the destination: a failure to queue ends up in the listener. */
+    private static void sendThrough(Destination destination, Request request, Response.CompleteListener listener) {
+        try {
+            destination.send(request, listener);
+        } catch (RuntimeException e) {
+            request.abort(e);
+        }
+    }
+
+    /**
+     * Sends the current attempt of an exchange ({@link ProxyExchange#forward()}): with its buffered body (the same
+     * bytes on every attempt) or else {@code streamedBody}, and on a fresh connection when the exchange asks for one.
+     * Marks the attempt's start for the reported latency.
+     *
+     * @param streamedBody the once-only body of a {@link RequestBody#STREAMED} request, else null
+     */
+    public void send(ProxyExchange exchange, Request request, Request.Content streamedBody,
+                     Response.CompleteListener listener) {
+        final byte[] buffered = exchange.bufferedBody();
+        if (buffered != null) {
+            request.body(new BytesRequestContent(NO_CONTENT_TYPE, buffered));
+        } else if (streamedBody != null) {
+            request.body(streamedBody);
+        }
+        exchange.begin();
+        send(exchange.forward(), request, exchange.freshConnection(), listener);
     }
 
     private static void sendOn(Connection connection, Request request, Response.CompleteListener listener) {
@@ -184,6 +228,17 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private record BaseKey(String scheme, String address, int port) {
+    }
+
+    /** One origin's base URI and, once the first request was sent there, its destination. */
+    private static final class Target {
+
+        final URI base;
+        volatile Destination destination;
+
+        Target(URI base) {
+            this.base = base;
+        }
     }
 
     /** HTTP/1.1 transport that tells the router's tracker about each connection's life. */

@@ -17,13 +17,14 @@ import java.util.function.Function;
  * @param maxQueuedPerOrigin      requests waiting for a connection to one origin before new ones are refused
  * @param replayBufferBytes       request bodies up to this size (with a Content-Length) are buffered so that a
  *                                failover or stale-connection retry can send them again; larger ones are streamed
- * @param selectors               NIO selector threads of the client
+ * @param selectors               NIO selector threads of the client; with {@code nonBlocking} they also parse every
+ *                                response and run the wrapper's callbacks, so a busy proxy wants about one per CPU
  * @param maxThreads              the client's thread pool size
  * @param nonBlocking             the wrapper never blocks in the client's response callbacks (it writes to its
  *                                clients asynchronously), so responses may be parsed and handed over on the
  *                                selector thread that read them instead of being dispatched to the client's
  *                                thread pool: one thread hand-off less per response. Only for wrappers that never
- *                                block there (the Jetty proxy servlet); false by default
+ *                                block there (the Jetty core proxy handler, the proxy servlet); false by default
  */
 public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
                                int maxConnectionsPerOrigin, int maxQueuedPerOrigin, int replayBufferBytes,

@@ -46,7 +46,8 @@ final class Forwarder {
         while (true) {
             final CompletableFuture<Result> done = new CompletableFuture<>();
             exchange.begin();
-            upstream.send(upstream.newRequest(exchange.forward(), "GET", path, query), exchange.freshConnection(),
+            upstream.send(exchange.forward(), upstream.newRequest(exchange.forward(), "GET", path, query),
+                    exchange.freshConnection(),
                     new BufferingResponseListener() {
                         @Override
                         public void onComplete(Result result) {

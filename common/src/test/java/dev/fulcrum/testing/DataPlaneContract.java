@@ -405,6 +405,9 @@ public abstract class DataPlaneContract {
         assertThat(headers.get("X-Accel-Redirect")).isNull();
         assertThat(headers.getValuesList(HttpHeader.SET_COOKIE)).contains("origin=a; Path=/", "second=2; Path=/");
         assertThat(headers.get("CF-Ray")).isNotBlank();
+        // The origin (a Jetty) sends Date and Server: they replace the container's own, and are not doubled.
+        assertThat(headers.getValuesList(HttpHeader.DATE)).hasSize(1);
+        assertThat(headers.getValuesList(HttpHeader.SERVER)).hasSize(1);
     }
 
     @Test

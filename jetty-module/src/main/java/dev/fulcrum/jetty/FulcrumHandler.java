@@ -9,7 +9,6 @@ import dev.fulcrum.servlet.MetricsServlet;
 import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -24,14 +23,15 @@ import java.util.Objects;
  * <ol>
  *   <li>arrived on the API connector: Fulcrum's REST API and the Prometheus scrape at {@code /metrics}, whatever the
  *       host (and nothing else is served there);</li>
- *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyServlet}, which forwards it;</li>
+ *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyHandler}, which forwards it;</li>
  *   <li>anything else: the next handler, i.e. the server's own contexts, untouched.</li>
  * </ol>
  *
- * <p>The proxy servlet and the API servlet run in two internal servlet contexts that are beans of this handler, not
- * contexts of the server: the server's deployer never sees them and they match every path. The runtime
- * ({@link FulcrumLifeCycle}) is a bean too, started before the contexts (their servlets take its router, upstream
- * client and API) and stopped after them.
+ * <p>The proxy is a Jetty core handler, called directly: no servlet context, no servlet layer on the data path
+ * (BENCHMARKS.md, side-by-side benchmark). The API servlets run in an internal servlet context. Both are beans of
+ * this handler, not contexts of the server: the server's deployer never sees them and they match every path. The
+ * runtime ({@link FulcrumLifeCycle}) is a bean too, started before them (they take its router, upstream client and
+ * API) and stopped after them.
  *
  * <p>Why a connector of this server for the API rather than a second embedded server: it shares the server's
  * threads, buffers, lifecycle and graceful stop, shows in its dump, and is configured like any other Jetty connector.
@@ -59,32 +59,32 @@ public final class FulcrumHandler extends Handler.Wrapper {
 
     @Override
     protected void doStart() throws Exception {
-        // The runtime first (ContainerLifeCycle then skips it): the servlets below are built from what it runs.
+        // The runtime first (ContainerLifeCycle then skips it): the handlers below are built from what it runs.
         start(runtime);
         final Fulcrum fulcrum = runtime.fulcrum();
-        final ServletContextHandler proxyContext = context("fulcrum-proxy",
-                new FulcrumProxyServlet(fulcrum.router(), fulcrum.upstream()), "/*");
+        final FulcrumProxyHandler proxyHandler = new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream());
+        proxyHandler.setServer(getServer());
         final ServletContextHandler apiContext = context("fulcrum-api", new ApiServlet(fulcrum.api()),
                 ApiRouter.PREFIX + "/*", "/");
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
-        addManaged(proxyContext);
+        addManaged(proxyHandler);
         addManaged(apiContext);
         router = fulcrum.router();
-        proxy = proxyContext;
+        proxy = proxyHandler;
         api = apiContext;
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
-        final Handler proxyContext = proxy;
+        final Handler proxyHandler = proxy;
         final Handler apiContext = api;
         router = null;
         proxy = null;
         api = null;
         super.doStop();
-        removeBean(proxyContext);
+        removeBean(proxyHandler);
         removeBean(apiContext);
     }
 
@@ -109,15 +109,10 @@ public final class FulcrumHandler extends Handler.Wrapper {
         if (request.getConnectionMetaData().getConnector() == apiConnector) {
             return api.handle(request, response, callback);
         }
-        if (r.serves(host(request))) {
+        if (r.serves(CoreRequestView.host(request))) {
             return proxy.handle(request, response, callback);
         }
         return super.handle(request, response, callback);
     }
 
-    /** The Host the proxy servlet will route by ({@code ServletRequestView}): the header, else the URI's host. */
-    private static String host(Request request) {
-        final String header = request.getHeaders().get(HttpHeader.HOST);
-        return header != null && !header.isEmpty() ? header : Request.getServerName(request);
-    }
 }

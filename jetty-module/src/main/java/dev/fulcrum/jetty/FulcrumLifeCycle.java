@@ -165,9 +165,8 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
 
     @Override
     protected void doStart() {
-        // The runtime's upstream client serves only the proxy servlet here, which never blocks in its callbacks: they
-        // may run on the client's selector (see UpstreamSettings#nonBlocking and the standalone, which does the same).
-        settings.upstream(UpstreamSettings.NON_BLOCKING, "true");
+        // The runtime's upstream client serves only the core proxy handler here: tuned for it, as in the standalone.
+        FulcrumProxyHandler.tuneUpstream(settings);
         final FulcrumSettings built;
         try {
             built = settings.build();

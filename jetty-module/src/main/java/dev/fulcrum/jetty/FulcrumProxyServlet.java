@@ -48,6 +48,10 @@ import java.io.IOException;
  * selector ({@code UpstreamSettings#nonBlocking}). The small 52x answers and direct responses are written before
  * any write listener is set, to an empty socket buffer.
  *
+ * <p><b>Where it runs.</b> In any servlet container, through the WAR. The standalone and the Jetty module serve
+ * the same traffic with {@link FulcrumProxyHandler}, a Jetty core handler applying the same common rules without
+ * the servlet layer.
+ *
  * <p><b>Wiring.</b> Construct it with a router and the runtime's shared {@link UpstreamClient}, or declare it in
  * {@code web.xml} and put both in servlet-context attributes named {@link #ROUTER_ATTRIBUTE} and
  * {@link #UPSTREAM_ATTRIBUTE} before it initialises. The upstream client belongs to the runtime: {@link #destroy}
@@ -240,7 +244,8 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
     protected void sendProxyRequest(HttpServletRequest request, HttpServletResponse response, Request proxyRequest) {
         final ProxyExchange exchange = exchange(proxyRequest);
         exchange.begin();
-        upstream.send(proxyRequest, exchange.freshConnection(), newProxyResponseListener(request, response));
+        upstream.send(exchange.forward(), proxyRequest, exchange.freshConnection(),
+                newProxyResponseListener(request, response));
     }
 
     @Override

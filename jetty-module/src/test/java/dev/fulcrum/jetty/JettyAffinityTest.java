@@ -8,6 +8,6 @@ class JettyAffinityTest extends AffinityContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return new JettyHost();
+        return JettyHost.servlet();
     }
 }

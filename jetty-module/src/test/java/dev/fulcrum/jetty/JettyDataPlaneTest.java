@@ -3,11 +3,11 @@ package dev.fulcrum.jetty;
 import dev.fulcrum.testing.DataPlaneContract;
 import dev.fulcrum.testing.HostUnderTest;
 
-/** The data-plane contract on embedded Jetty, with {@link FulcrumProxyServlet} as the only servlet (standalone). */
+/** The data-plane contract on embedded Jetty, with {@link FulcrumProxyServlet} as the only servlet (the WAR). */
 class JettyDataPlaneTest extends DataPlaneContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return new JettyHost();
+        return JettyHost.servlet();
     }
 }

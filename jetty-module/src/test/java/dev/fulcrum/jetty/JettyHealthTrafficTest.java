@@ -8,6 +8,6 @@ class JettyHealthTrafficTest extends HealthTrafficContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return new JettyHost();
+        return JettyHost.servlet();
     }
 }

@@ -9,12 +9,30 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Embedded Jetty on 127.0.0.1:0 with {@link FulcrumProxyServlet} as its only servlet (the standalone layout). */
+/**
+ * Embedded Jetty on 127.0.0.1:0 serving every request with Fulcrum's proxy: {@link FulcrumProxyHandler} alone (the
+ * standalone's proxy connector) or {@link FulcrumProxyServlet} as the only servlet (the WAR's layout).
+ */
 @SuppressWarnings("try") // close() stops a server, which may be interrupted
 final class JettyHost implements HostUnderTest {
 
+    private final boolean servlet;
     private Server server;
     private ServerConnector connector;
+
+    private JettyHost(boolean servlet) {
+        this.servlet = servlet;
+    }
+
+    /** With the Jetty core handler. */
+    static JettyHost core() {
+        return new JettyHost(false);
+    }
+
+    /** With the proxy servlet. */
+    static JettyHost servlet() {
+        return new JettyHost(true);
+    }
 
     @Override
     public void start(Router router, UpstreamClient upstream) throws Exception {
@@ -25,9 +43,13 @@ final class JettyHost implements HostUnderTest {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        final ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("fulcrum", new FulcrumProxyServlet(router, upstream)), "/*");
-        server.setHandler(context);
+        if (servlet) {
+            final ServletContextHandler context = new ServletContextHandler("/");
+            context.addServlet(new ServletHolder("fulcrum", new FulcrumProxyServlet(router, upstream)), "/*");
+            server.setHandler(context);
+        } else {
+            server.setHandler(new FulcrumProxyHandler(router, upstream));
+        }
         server.start();
     }
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The data-plane contract again with the upstream client's callbacks on its selector thread
- * ({@link UpstreamSettings#nonBlocking()}), as the standalone runs it: the proxy servlet must behave the same, and a
+ * ({@link UpstreamSettings#nonBlocking()}), as the WAR runs it: the proxy must behave the same, and a
  * client that stops reading must not stall the selector that every other response goes through.
  */
 class JettyNonBlockingDataPlaneTest extends JettyDataPlaneTest {

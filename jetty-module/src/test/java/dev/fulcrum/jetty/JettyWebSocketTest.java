@@ -3,11 +3,11 @@ package dev.fulcrum.jetty;
 import dev.fulcrum.testing.HostUnderTest;
 import dev.fulcrum.testing.WebSocketContract;
 
-/** WebSockets through {@link FulcrumProxyServlet} on embedded Jetty. */
+/** WebSockets through {@link FulcrumProxyServlet} on embedded Jetty (Jetty's upgrade from the servlet). */
 class JettyWebSocketTest extends WebSocketContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return new JettyHost();
+        return JettyHost.servlet();
     }
 }

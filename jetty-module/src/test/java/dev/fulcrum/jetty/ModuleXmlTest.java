@@ -2,6 +2,7 @@ package dev.fulcrum.jetty;
 
 import dev.fulcrum.testing.ApiCalls;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.upstream.UpstreamSettings;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -142,6 +143,17 @@ class ModuleXmlTest {
         // The API is not served on the public connector, whatever the host.
         assertThat(get(http.getLocalPort(), "127.0.0.1", "/client/v4/accounts").getStatus()).isEqualTo(404);
         assertThat(origin.requestCount()).isEqualTo(seen);
+    }
+
+    @Test
+    void theUpstreamClientIsTunedForTheCoreProxyHandler() throws Exception {
+        server = siteServer();
+        configure(server, Map.of());
+        server.start();
+        final UpstreamSettings upstream = ((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class)
+                .fulcrum().settings().upstream();
+        assertThat(upstream.nonBlocking()).isTrue();
+        assertThat(upstream.selectors()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test

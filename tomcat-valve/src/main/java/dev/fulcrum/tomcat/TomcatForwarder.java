@@ -26,7 +26,6 @@ import org.apache.tomcat.ContextBind;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.eclipse.jetty.client.AsyncRequestContent;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -223,15 +222,9 @@ final class TomcatForwarder {
             final org.eclipse.jetty.client.Request proxyRequest = upstream.newRequest(exchange.forward(),
                     request.getMethod(), request.getRequestURI(), request.getQueryString());
             ServletForwarding.copyRequestHeaders(request, exchange.forward(), proxyRequest);
-            if (exchange.bufferedBody() != null) {
-                proxyRequest.body(new BytesRequestContent(NO_CONTENT_TYPE, exchange.bufferedBody()));
-            } else if (streamed != null) {
-                proxyRequest.body(streamed);
-            }
             upstreamStatus = 0;
             current = proxyRequest;
-            exchange.begin();
-            upstream.send(proxyRequest, exchange.freshConnection(), this);
+            upstream.send(exchange, proxyRequest, streamed, this);
         }
 
         @Override

@@ -7,14 +7,17 @@ import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
-import dev.fulcrum.upstream.UpstreamSettings;
-import dev.fulcrum.jetty.FulcrumProxyServlet;
+import dev.fulcrum.jetty.FulcrumProxyHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -39,12 +42,12 @@ public final class FulcrumMain {
     static final int EXIT_START = 1;
 
     /**
-     * The server's thread cap. Proxying is asynchronous end to end (the servlet writes and streams bodies with
-     * listeners, the upstream client hands responses over on its selector), so threads only carry CPU work and the
-     * short blocking parts: the REST API and reading bodies up to the replay limit. With Jetty's default cap of 200 the
+     * The server's thread cap. Proxying is asynchronous end to end (the core proxy handler reads and writes with
+     * demand and write callbacks, the upstream client hands responses over on its selector), so threads only carry
+     * CPU work and the one blocking part, the REST API. With Jetty's default cap of 200 the
      * pool grows with every burst and jobs are spread over many threads; capping it at 32 used 10-20 % less CPU per
      * request on a 2-CPU machine (BENCHMARKS.md, side-by-side benchmark). Eight per CPU keeps the same headroom on
-     * bigger machines. The cap also bounds how many clients slowly sending a small body can hold a thread each.
+     * bigger machines.
      */
     static final int MAX_THREADS = Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
 
@@ -92,10 +95,8 @@ public final class FulcrumMain {
 
     /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
-        // The standalone hosts only the proxy servlet, which never blocks in upstream callbacks: let the upstream
-        // client hand responses over on its selector thread (see UpstreamSettings#nonBlocking).
-        final Fulcrum fulcrum = new Fulcrum(settings.toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true")
-                .build());
+        // The standalone's only forwarder is the core proxy handler: its upstream client is tuned for it.
+        final Fulcrum fulcrum = new Fulcrum(FulcrumProxyHandler.tuneUpstream(settings.toBuilder()).build());
         try {
             fulcrum.start();
         } catch (FulcrumStartException e) {
@@ -151,24 +152,46 @@ public final class FulcrumMain {
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 
-        final ServletContextHandler proxyContext = proxyHandler(fulcrum);
-        proxyContext.setVirtualHosts(List.of("@" + PROXY_CONNECTOR));
         // Graceful: on stop, connectors close first and requests in flight get up to the stop timeout to finish.
         final GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new ContextHandlerCollection(apiContext, proxyContext));
+        // Every request to the proxy port, whatever its Host, goes to the core proxy handler, which forwards
+        // load-balancer hosts and answers 404 to any other host.
+        graceful.setHandler(new ByConnector(proxy, new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream()),
+                apiContext));
         server.setHandler(graceful);
         return server;
     }
 
     /**
-     * The handler of the proxy connector: every request to the proxy port, whatever its Host, goes to the proxy
-     * servlet, which forwards load-balancer hosts and answers 404 to any other host.
+     * Sends the proxy connector's requests straight to the proxy handler and every other request (the API
+     * connector's) to the API context. Told apart by connector identity rather than by a context's virtual hosts:
+     * the proxy path then has no context scope to enter per request.
      */
-    static ServletContextHandler proxyHandler(Fulcrum fulcrum) {
-        final ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("fulcrum-proxy",
-                new FulcrumProxyServlet(fulcrum.router(), fulcrum.upstream())), "/*");
-        return context;
+    private static final class ByConnector extends Handler.Wrapper {
+
+        private final Connector proxyConnector;
+        private final Handler proxy;
+
+        ByConnector(Connector proxyConnector, Handler proxy, Handler api) {
+            super(api);
+            this.proxyConnector = proxyConnector;
+            this.proxy = proxy;
+            addBean(proxy, true);
+        }
+
+        @Override
+        public void setServer(Server server) {
+            super.setServer(server);
+            proxy.setServer(server); // a bean, not the wrapped handler: Jetty does not pass the server on to it
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (request.getConnectionMetaData().getConnector() == proxyConnector) {
+                return proxy.handle(request, response, callback);
+            }
+            return super.handle(request, response, callback);
+        }
     }
 
     private static String bindFailure(FulcrumSettings settings, Exception e) {

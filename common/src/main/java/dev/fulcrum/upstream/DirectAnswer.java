@@ -1,0 +1,37 @@
+package dev.fulcrum.upstream;
+
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.routing.UpstreamFailure;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An answer a wrapper writes itself instead of an origin's: a router's {@link RouteDecision.Respond} (530/1016, a
+ * fixed response, a refused loop), the 52x answer of a failed forward, or the 404 for a host no load balancer
+ * serves. Wrappers write the status, {@link #contentType()}, {@code Content-Length}, the decision's headers
+ * ({@link ClientResponseHeaders#addDecisionHeaders}) and {@link #body()}, over anything set before.
+ *
+ * @param decision whose response headers go with the answer (CF-Ray), or null for none
+ */
+public record DirectAnswer(int status, String contentType, byte[] body, RouteDecision decision) {
+
+    private static final byte[] NOT_FOUND = "not found".getBytes(StandardCharsets.UTF_8);
+
+    /** The router's own answer. */
+    public static DirectAnswer of(RouteDecision.Respond respond) {
+        final String body = respond.body();
+        return new DirectAnswer(respond.status(), respond.contentType(),
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), respond);
+    }
+
+    /** The 52x answer for a failed forward, echoing the decision's response headers (CF-Ray). */
+    public static DirectAnswer failure(UpstreamFailure failure, RouteDecision decision) {
+        return new DirectAnswer(failure.status(), UpstreamErrors.CONTENT_TYPE,
+                UpstreamErrors.body(failure).getBytes(StandardCharsets.UTF_8), decision);
+    }
+
+    /** The answer for a request whose host no load balancer serves, where nothing else will answer it. */
+    public static DirectAnswer notFound() {
+        return new DirectAnswer(404, UpstreamErrors.CONTENT_TYPE, NOT_FOUND.clone(), null);
+    }
+}

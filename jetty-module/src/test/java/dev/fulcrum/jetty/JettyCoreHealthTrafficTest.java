@@ -1,0 +1,13 @@
+package dev.fulcrum.jetty;
+
+import dev.fulcrum.testing.HealthTrafficContract;
+import dev.fulcrum.testing.HostUnderTest;
+
+/** Real health monitors steering traffic through embedded Jetty with {@link FulcrumProxyHandler}. */
+class JettyCoreHealthTrafficTest extends HealthTrafficContract {
+
+    @Override
+    protected HostUnderTest newHost() {
+        return JettyHost.core();
+    }
+}
