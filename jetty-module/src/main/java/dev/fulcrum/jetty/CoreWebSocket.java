@@ -2,21 +2,17 @@ package dev.fulcrum.jetty;
 
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.upstream.DirectAnswer;
-import dev.fulcrum.upstream.OriginRequestHeaders;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpgradeHandshake;
 import dev.fulcrum.upstream.UpstreamClient;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * A WebSocket opening handshake through {@link FulcrumProxyHandler}: sent to the decision's origin (failing over
@@ -60,24 +56,12 @@ final class CoreWebSocket {
     }
 
     private void send() {
-        final RouteDecision.Forward forward = exchange.forward();
-        final HttpURI uri = request.getHttpURI();
-        final org.eclipse.jetty.client.Request proxyRequest = upstream.newRequest(forward, request.getMethod(),
-                uri.getPath(), uri.getQuery());
-        final HttpFields clientHeaders = request.getHeaders();
-        final List<String> connection = clientHeaders.getValuesList(HttpHeader.CONNECTION);
-        final OriginRequestHeaders rules = OriginRequestHeaders.of(forward, connection);
-        final String protocol = clientHeaders.get(HttpHeader.UPGRADE);
-        proxyRequest.headers(headers -> {
-            for (HttpField field : clientHeaders) {
-                if (rules.copies(field.getName())) {
-                    headers.add(field);
-                }
-            }
-            rules.addDecisionHeaders(headers);
-            // The hop-by-hop pair that asks for the switch is this hop's own.
-            headers.put(HttpHeader.CONNECTION, "Upgrade").put(HttpHeader.UPGRADE, protocol);
-        });
+        final org.eclipse.jetty.client.Request proxyRequest = CoreForwarding.originRequest(upstream,
+                exchange.forward(), request);
+        final String protocol = request.getHeaders().get(HttpHeader.UPGRADE);
+        // The hop-by-hop pair that asks for the switch is this hop's own.
+        proxyRequest.headers(headers -> headers.put(HttpHeader.CONNECTION, "Upgrade")
+                .put(HttpHeader.UPGRADE, protocol));
         UpgradeHandshake.send(upstream, exchange, proxyRequest).result().thenAccept(this::ended);
     }
 
