@@ -38,9 +38,12 @@ public final class TomcatFulcrum {
         }
         final int port = Integer.parseInt(args[0]);
         // Every request reaches the ROOT context below, so the valve always forwards asynchronously and never blocks
-        // in the upstream client's callbacks: they may run on its selector (UpstreamSettings#nonBlocking).
+        // in the upstream client's callbacks: they may run on its selectors (UpstreamSettings#nonBlocking), one per
+        // CPU as Fulcrum on Jetty has them (valve attribute upstreamSelectors), since they then parse every response.
         final FulcrumSettings settings = FulcrumSettings.parse(Arrays.asList(args).subList(1, args.length),
-                Map.of()).toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true").build();
+                Map.of()).toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true")
+                .upstream(UpstreamSettings.SELECTORS, Integer.toString(Runtime.getRuntime().availableProcessors()))
+                .build();
         final Fulcrum fulcrum = new Fulcrum(settings).start();
 
         final Path base = Files.createTempDirectory("fulcrum-bench-tomcat");

@@ -43,13 +43,13 @@ public final class FulcrumMain {
 
     /**
      * The server's thread cap. Proxying is asynchronous end to end (the core proxy handler reads and writes with
-     * demand and write callbacks, the upstream client hands responses over on its selector), so threads only carry
-     * CPU work and the one blocking part, the REST API. With Jetty's default cap of 200 the
-     * pool grows with every burst and jobs are spread over many threads; capping it at 32 used 10-20 % less CPU per
-     * request on a 2-CPU machine (BENCHMARKS.md, side-by-side benchmark). Eight per CPU keeps the same headroom on
-     * bigger machines.
+     * demand and write callbacks, the upstream client hands responses over on its selectors), so threads only carry
+     * CPU work and the one blocking part, the REST API; nothing on the proxy path holds a thread while it waits. Extra
+     * threads only spread the jobs and contend for the exchange's locks: on a 2-CPU machine 8 threads served about
+     * 15 % more requests per second than 32, at less CPU per request (BENCHMARKS.md, side-by-side benchmark). About
+     * half of the 8 are the two connectors' acceptors and selectors; four per CPU keeps that ratio on bigger machines.
      */
-    static final int MAX_THREADS = Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
+    static final int MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
     private static final String PROXY_CONNECTOR = "proxy";
     private static final String API_CONNECTOR = "api";
