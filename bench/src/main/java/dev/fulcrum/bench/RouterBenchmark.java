@@ -157,11 +157,17 @@ public class RouterBenchmark {
         private final String host;
         private final String clientAddress;
         private final String cookieHeader;
+        private final String path;
 
         BenchRequest(String host, String clientAddress, String cookieHeader) {
+            this(host, clientAddress, cookieHeader, "/");
+        }
+
+        BenchRequest(String host, String clientAddress, String cookieHeader, String path) {
             this.host = host;
             this.clientAddress = clientAddress;
             this.cookieHeader = cookieHeader;
+            this.path = path;
         }
 
         @Override
@@ -176,7 +182,7 @@ public class RouterBenchmark {
 
         @Override
         public String path() {
-            return "/";
+            return path;
         }
 
         @Override

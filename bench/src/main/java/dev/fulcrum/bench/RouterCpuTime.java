@@ -1,7 +1,9 @@
 package dev.fulcrum.bench;
 
 import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.RequestView;
 import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.routing.SnapshotRouter;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -14,7 +16,7 @@ import java.util.Locale;
  *
  * <p>Run: {@code java -cp bench/target/fulcrum-benchmarks.jar dev.fulcrum.bench.RouterCpuTime [affinity]}, where
  * the optional argument limits the run to one affinity case ({@code none}, {@code cookie_new},
- * {@code cookie_pinned}).
+ * {@code cookie_pinned}), or {@code rules} runs {@link RuleBenchmark}'s cases instead.
  */
 public final class RouterCpuTime {
 
@@ -28,6 +30,15 @@ public final class RouterCpuTime {
     public static void main(String[] args) {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final String only = args.length > 0 ? args[0] : null;
+        if ("rules".equals(only)) {
+            for (String rule : new String[] {"none", "miss", "half"}) {
+                final RuleBenchmark state = new RuleBenchmark();
+                state.rule = rule;
+                state.setUp();
+                measure(threads, "rule=" + rule, state.router, state.requests);
+            }
+            return;
+        }
         for (String affinity : new String[] {"none", "cookie_new", "cookie_pinned"}) {
             if (only != null && !only.equals(affinity)) {
                 continue;
@@ -46,27 +57,32 @@ public final class RouterCpuTime {
         state.originSteering = origins;
         state.affinity = affinity;
         state.setUp();
+        measure(threads, String.format(Locale.ROOT, "affinity=%-13s steering=%-27s originSteering=%-7s", affinity,
+                steering, origins), state.router, state.requests);
+    }
+
+    private static void measure(ThreadMXBean threads, String label, SnapshotRouter router, RequestView[] requests) {
         long checksum = 0;
         for (int r = 0; r < WARMUP_ROUNDS; r++) {
-            checksum += round(state);
+            checksum += round(router, requests);
         }
         double best = Double.MAX_VALUE;
         double sum = 0;
         for (int r = 0; r < ROUNDS; r++) {
             final long start = threads.getCurrentThreadCpuTime();
-            checksum += round(state);
+            checksum += round(router, requests);
             final double perDecision = (threads.getCurrentThreadCpuTime() - start) / (double) DECISIONS_PER_ROUND;
             best = Math.min(best, perDecision);
             sum += perDecision;
         }
-        System.out.printf(Locale.ROOT, "affinity=%-13s steering=%-27s originSteering=%-7s cpu ns/decision: mean %.0f, "
-                + "best %.0f (checksum %d)%n", affinity, steering, origins, sum / ROUNDS, best, checksum);
+        System.out.printf(Locale.ROOT, "%s cpu ns/decision: mean %.0f, best %.0f (checksum %d)%n", label,
+                sum / ROUNDS, best, checksum);
     }
 
-    private static long round(RouterBenchmark state) {
+    private static long round(SnapshotRouter router, RequestView[] requests) {
         long checksum = 0;
         for (int i = 0; i < DECISIONS_PER_ROUND; i++) {
-            final RouteDecision decision = state.router.route(state.requests[i & 4095]);
+            final RouteDecision decision = router.route(requests[i & (requests.length - 1)]);
             if (decision instanceof RouteDecision.Forward forward) {
                 checksum += forward.port();
                 forward.complete(Outcome.RESPONDED, 200, 1_000_000);

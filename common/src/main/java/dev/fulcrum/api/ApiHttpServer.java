@@ -84,7 +84,7 @@ public final class ApiHttpServer implements AutoCloseable {
         return this;
     }
 
-        /** The port actually bound. */
+    /** The port actually bound. */
     public int port() {
         return server.getAddress().getPort();
     }

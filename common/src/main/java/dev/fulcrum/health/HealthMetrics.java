@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The health engine's meters, bound next to it (STYLE 14):
@@ -24,6 +26,8 @@ import java.util.Map;
  *   <li>{@value #POOL_ORIGINS} {pool, pool_id, state}: enabled origins of monitored pools by state
  *       ({@code healthy}, {@code unhealthy}, {@code unknown}), refreshed on every publish and configuration update</li>
  *   <li>{@value #PROBES_IN_FLIGHT}: probe attempts running now</li>
+ *   <li>{@value #CHECK_RTT} {type}: round-trip time of passing checks (failed ones have none: their reason is
+ *       the measure)</li>
  * </ul>
  * Bind once: {@code new HealthMetrics(monitor).bindTo(registry)}.
  */
@@ -33,6 +37,7 @@ public final class HealthMetrics implements MeterBinder {
     public static final String TRANSITIONS = "fulcrum.health.transitions";
     public static final String POOL_ORIGINS = "fulcrum.pool.origins";
     public static final String PROBES_IN_FLIGHT = "fulcrum.health.probes.in.flight";
+    public static final String CHECK_RTT = "fulcrum.health.check.rtt";
 
     private final HealthMonitor monitor;
 
@@ -53,6 +58,11 @@ public final class HealthMetrics implements MeterBinder {
                         .tags("type", target.type(), "result", result.passed() ? "pass" : "fail",
                                 "reason", result.reason().text())
                         .register(registry).increment();
+                if (result.passed() && result.rttNanos() >= 0) {
+                    Timer.builder(CHECK_RTT).description("Round-trip time of passing health checks")
+                            .tag("type", target.type()).register(registry)
+                            .record(result.rttNanos(), TimeUnit.NANOSECONDS);
+                }
             }
 
             @Override

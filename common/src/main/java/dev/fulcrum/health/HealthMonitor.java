@@ -258,6 +258,11 @@ public final class HealthMonitor implements AutoCloseable {
         return probes.inFlight();
     }
 
+    /** Whether an {@code allow_insecure} probe has made the trust-all probe client (tests). */
+    boolean hasInsecureProbeClient() {
+        return probes.hasInsecureClient();
+    }
+
     void recorder(CheckRecorder newRecorder) {
         recorder = newRecorder;
     }

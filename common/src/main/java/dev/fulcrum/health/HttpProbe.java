@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The http/https probe (spec §3.1) on a dedicated Jetty {@link HttpClient}.
@@ -38,10 +39,11 @@ final class HttpProbe implements Probe {
     private static final System.Logger LOG = System.getLogger(HttpProbe.class.getName());
 
     private final HttpClient verifying;
-    private final HttpClient insecure;
+    /** Made on first use: most configurations have no {@code allow_insecure} monitor (see {@link Probes}). */
+    private final Supplier<HttpClient> insecure;
     private final Ticker ticker;
 
-    HttpProbe(HttpClient verifying, HttpClient insecure, Ticker ticker) {
+    HttpProbe(HttpClient verifying, Supplier<HttpClient> insecure, Ticker ticker) {
         this.verifying = verifying;
         this.insecure = insecure;
         this.ticker = ticker;
@@ -58,7 +60,14 @@ final class HttpProbe implements Probe {
             result.complete(ProbeResult.fail(FailureReason.MONITOR_CONFIG_ERROR));
             return result;
         }
-        final HttpClient client = target.allowInsecure() ? insecure : verifying;
+        final HttpClient client;
+        try {
+            client = target.allowInsecure() ? insecure.get() : verifying;
+        } catch (IllegalStateException e) {
+            // Stopping, or the trust-all client could not start: no connection was attempted.
+            result.complete(ProbeResult.fail(Failures.classify(e, FailureReason.TCP_TIMEOUT)));
+            return result;
+        }
         final Exchange exchange = new Exchange(target, result, ticker.read());
         final Request request = client.newRequest(uri)
                 .method(target.method())

@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Jetty pool for the two probe clients (one selector each), one NIO.2 group thread for tcp/smtp, and a bounded pool
  * (idle threads expire) for the blocking calls the JDK leaves no alternative to: host-name lookups for tcp/smtp and
  * {@code isReachable} for icmp_ping/udp_icmp.
+ *
+ * <p>The second http client, which trusts every certificate ({@code allow_insecure}), is made on the first probe
+ * that asks for it: most configurations have no such monitor, and Jetty warns at the start of every trust-all
+ * client, which would otherwise tell every start of every node about a check nobody configured.
  */
 final class Probes implements AutoCloseable {
 
@@ -41,7 +45,12 @@ final class Probes implements AutoCloseable {
     private final ProbeGate gate;
     private final QueuedThreadPool httpThreads;
     private final HttpClient verifying;
-    private final HttpClient insecure;
+    private final ScheduledExecutorScheduler jettyScheduler;
+    private final Object insecureLock = new Object();
+    /** Null until the first {@code allow_insecure} probe; read without the lock on every such probe. */
+    private volatile HttpClient insecure;
+    /** Guarded by insecureLock: no insecure client is made once closing began. */
+    private boolean closed;
     private final AsynchronousChannelGroup group;
     private final ThreadPoolExecutor blocking;
     private final HttpProbe http;
@@ -56,7 +65,7 @@ final class Probes implements AutoCloseable {
         httpThreads.setName("fulcrum-health-http");
         httpThreads.setDaemon(true);
         httpThreads.setReservedThreads(0);
-        final ScheduledExecutorScheduler jettyScheduler = new ScheduledExecutorScheduler(scheduler);
+        this.jettyScheduler = new ScheduledExecutorScheduler(scheduler);
         this.blocking = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(BLOCKING_QUEUE), daemonThreads("fulcrum-health-blocking"));
         blocking.allowCoreThreadTimeOut(true);
@@ -64,51 +73,86 @@ final class Probes implements AutoCloseable {
         if (settings.trustStore() != null) {
             verifyingTls.setTrustStore(settings.trustStore());
         }
-        final SslContextFactory.Client insecureTls = new SslContextFactory.Client(true);
-        // allow_insecure skips certificate validation entirely, the name check included.
-        insecureTls.setEndpointIdentificationAlgorithm(null);
-        this.verifying = newClient("fulcrum-health-https", verifyingTls, jettyScheduler);
-        this.insecure = newClient("fulcrum-health-insecure", insecureTls, jettyScheduler);
+        this.verifying = newClient("fulcrum-health-https", verifyingTls);
         try {
             this.group = AsynchronousChannelGroup.withFixedThreadPool(1, daemonThreads("fulcrum-health-nio"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the probe channel group", e);
         }
         final Ticker ticker = settings.ticker();
-        this.http = new HttpProbe(verifying, insecure, ticker);
-        this.tcp = new TcpProbe(group, scheduler, blocking, ticker);
-        this.smtp = new SmtpProbe(group, scheduler, blocking, ticker);
+        this.http = new HttpProbe(verifying, this::insecureClient, ticker);
+        final Dialer dialer = new Dialer(group, scheduler, blocking, ticker);
+        this.tcp = new TcpProbe(dialer, ticker);
+        this.smtp = new SmtpProbe(dialer, ticker);
         this.icmp = new IcmpProbe(blocking, ticker);
         this.udp = new UdpIcmpProbe(icmp, scheduler, blocking);
     }
 
-    private HttpClient newClient(String name, SslContextFactory.Client tls, ScheduledExecutorScheduler scheduler) {
+    private HttpClient newClient(String name, SslContextFactory.Client tls) {
         final ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
         connector.setExecutor(httpThreads);
-        connector.setScheduler(scheduler);
+        connector.setScheduler(jettyScheduler);
         connector.setSslContextFactory(tls);
         final HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setName(name);
         client.setExecutor(httpThreads);
-        client.setScheduler(scheduler);
+        client.setScheduler(jettyScheduler);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
         client.setFollowRedirects(false);
         client.setDestinationIdleTimeout(DESTINATION_IDLE.toMillis());
         client.setSocketAddressResolver(new HttpProbe.Resolver(
-                new SocketAddressResolver.Async(httpThreads, scheduler, DNS_TIMEOUT.toMillis())));
+                new SocketAddressResolver.Async(httpThreads, jettyScheduler, DNS_TIMEOUT.toMillis())));
         return client;
+    }
+
+    private static void startClient(HttpClient client) throws Exception {
+        client.start();
+        // After start, which installs the default decoders: probes ask for no compression (the body is matched as
+        // sent, and a probe has no use for it).
+        client.getContentDecoderFactories().clear();
     }
 
     void start() throws Exception {
         httpThreads.start();
-        for (final HttpClient client : new HttpClient[] {verifying, insecure}) {
-            client.start();
-            // After start, which installs the default decoders: probes ask for no compression (the body is matched
-            // as sent, and a probe has no use for it).
-            client.getContentDecoderFactories().clear();
+        startClient(verifying);
+    }
+
+    /**
+     * The {@code allow_insecure} client, made and started by the first probe that needs it.
+     *
+     * @throws IllegalStateException when the probes are closed or the client cannot start
+     */
+    HttpClient insecureClient() {
+        final HttpClient made = insecure;
+        if (made != null) {
+            return made;
         }
+        synchronized (insecureLock) {
+            if (closed) {
+                throw new IllegalStateException("the health probes are stopped");
+            }
+            if (insecure == null) {
+                final SslContextFactory.Client tls = new SslContextFactory.Client(true);
+                // allow_insecure skips certificate validation entirely, the name check included.
+                tls.setEndpointIdentificationAlgorithm(null);
+                final HttpClient client = newClient("fulcrum-health-insecure", tls);
+                try {
+                    startClient(client);
+                } catch (Exception e) {
+                    stopQuietly(client);
+                    throw new IllegalStateException("cannot start the allow_insecure probe client: " + e, e);
+                }
+                insecure = client;
+            }
+            return insecure;
+        }
+    }
+
+    /** Whether an {@code allow_insecure} probe has made the trust-all client (tests). */
+    boolean hasInsecureClient() {
+        return insecure != null;
     }
 
     /** Runs one check of {@code target}: its attempts, retried while they time out. Never fails exceptionally. */
@@ -144,7 +188,12 @@ final class Probes implements AutoCloseable {
     @Override
     public void close() {
         stopQuietly(verifying);
-        stopQuietly(insecure);
+        synchronized (insecureLock) {
+            closed = true;
+            if (insecure != null) {
+                stopQuietly(insecure);
+            }
+        }
         stopQuietly(httpThreads);
         try {
             group.shutdownNow();

@@ -3,15 +3,10 @@ package dev.fulcrum.health;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -24,15 +19,11 @@ final class SmtpProbe implements Probe {
 
     private static final int MAX_REPLY = 4096;
 
-    private final AsynchronousChannelGroup group;
-    private final ScheduledExecutorService scheduler;
-    private final Executor blocking;
+    private final Dialer dialer;
     private final Ticker ticker;
 
-    SmtpProbe(AsynchronousChannelGroup group, ScheduledExecutorService scheduler, Executor blocking, Ticker ticker) {
-        this.group = group;
-        this.scheduler = scheduler;
-        this.blocking = blocking;
+    SmtpProbe(Dialer dialer, Ticker ticker) {
+        this.dialer = dialer;
         this.ticker = ticker;
     }
 
@@ -40,29 +31,8 @@ final class SmtpProbe implements Probe {
     public CompletableFuture<ProbeResult> attempt(ProbeTarget target) {
         final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         final long start = ticker.read();
-        Addresses.resolve(target.address(), blocking).whenComplete((address, resolveFailure) -> {
-            if (resolveFailure != null) {
-                result.complete(ProbeResult.fail(Failures.classify(resolveFailure, FailureReason.TCP_TIMEOUT)));
-                return;
-            }
-            final AsynchronousSocketChannel channel;
-            try {
-                channel = AsynchronousSocketChannel.open(group);
-            } catch (IOException e) {
-                result.complete(ProbeResult.fail(Failures.classify(e, FailureReason.TCP_TIMEOUT)));
-                return;
-            }
-            final long remaining = Math.max(0, target.timeout().toNanos() - (ticker.read() - start));
-            final ScheduledFuture<?> deadline = scheduler.schedule(
-                    () -> result.complete(ProbeResult.fail(FailureReason.TCP_TIMEOUT)),
-                    remaining, TimeUnit.NANOSECONDS);
-            // Whatever decides the probe first, the connection and the deadline go with it.
-            result.whenComplete((done, ignored) -> {
-                deadline.cancel(false);
-                TcpProbe.closeQuietly(channel);
-            });
-            new Conversation(channel, result, start).connect(new InetSocketAddress(address, target.port()));
-        });
+        // The deadline covers the whole conversation; its end, whatever decides it, closes the connection.
+        dialer.connect(target, start, result, channel -> new Conversation(channel, result, start).greeting());
         return result;
     }
 
@@ -81,12 +51,9 @@ final class SmtpProbe implements Probe {
             this.start = start;
         }
 
-        void connect(InetSocketAddress address) {
-            try {
-                channel.connect(address, null, handler(ignored -> expect(220, this::helo)));
-            } catch (RuntimeException e) {
-                fail(e);
-            }
+        /** Connected: the server speaks first. */
+        void greeting() {
+            expect(220, this::helo);
         }
 
         private void helo() {
@@ -186,23 +153,11 @@ final class SmtpProbe implements Probe {
         }
 
         private <V> CompletionHandler<V, Void> handler(Consumer<V> onSuccess) {
-            return new CompletionHandler<>() {
-                @Override
-                public void completed(V value, Void attachment) {
-                    if (!result.isDone()) {
-                        onSuccess.accept(value);
-                    }
-                }
-
-                @Override
-                public void failed(Throwable failure, Void attachment) {
-                    fail(failure);
-                }
-            };
+            return Dialer.handler(result, onSuccess);
         }
 
         private void fail(Throwable failure) {
-            result.complete(ProbeResult.fail(Failures.classify(failure, FailureReason.TCP_TIMEOUT)));
+            Dialer.fail(result, failure);
         }
     }
 }

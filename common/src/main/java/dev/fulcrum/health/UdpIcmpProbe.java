@@ -57,7 +57,7 @@ final class UdpIcmpProbe implements Probe {
             return CompletableFuture.completedFuture(
                     ProbeResult.fail(Failures.classify(e, FailureReason.TCP_TIMEOUT)));
         }
-        result.whenComplete((done, ignored) -> TcpProbe.closeQuietly(channel));
+        result.whenComplete((done, ignored) -> Dialer.closeQuietly(channel));
         poll(channel, Math.max(1, target.timeout().toMillis() / POLL_MILLIS), rtt, result);
         return result;
     }

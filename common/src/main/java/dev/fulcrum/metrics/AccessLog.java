@@ -13,8 +13,11 @@ import java.util.Objects;
 
 /**
  * The optional access log: one line per forwarded attempt, at INFO on the {@code System.Logger} named
- * {@value #LOGGER}, so it goes wherever the host sends platform logging (Jetty routes it through SLF4J when present;
- * otherwise {@code java.util.logging}). Off unless the runtime is started with the access log setting.
+ * {@value #LOGGER}, so it goes wherever the host sends platform logging: {@code java.util.logging} by default, SLF4J
+ * (and so Jetty's or the application's backend) with a bridge such as {@code slf4j-jdk-platform-logging}. Off unless
+ * the runtime is started with the access log setting. It runs on the thread that reports the outcome, the upstream
+ * client's selector in hosts with non-blocking callbacks: a handler that blocks (a full pipe on stderr) slows
+ * every response there.
  *
  * <p>Line: {@code lb=shop.example.com pool=eu pool_id=… origin=web-1 status=200 outcome=responded
  * upstream_ms=1.234 failover=false ray=8a1f…-FUL}. {@code status} is the origin's, or the 52x answer Fulcrum gave

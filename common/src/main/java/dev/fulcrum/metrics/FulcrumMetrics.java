@@ -35,14 +35,13 @@ import java.util.function.Consumer;
  * <p>Wiring (the runtime does this; order matters because the router takes its listeners at construction):
  * <pre>{@code
  * FulcrumMetrics metrics = new FulcrumMetrics(accessLogEnabled ? new AccessLog() : null);
- * SnapshotRouter router = new SnapshotRouter(settings, connections, metrics.outcomeListener());
+ * SnapshotRouter router = new SnapshotRouter(settings, connections, metrics.outcomeListener(), affinity,
+ *         metrics.affinityRecorder());
  * metrics.bindRouter(router);
  * metrics.bindUpstream(upstream);
  * metrics.bindHealth(healthMonitor);
  * store.addListener(metrics::update);                     // after the router's own listener
  * }</pre>
- * The affinity stage reports to {@link #affinityRecorder()} once the router accepts one (not wired yet).
- *
  * <p>JVM meters (memory, GC, threads, CPU, uptime) are bound too; they carry no Fulcrum tags.
  *
  * <p>Thread safety: binding is done once at start; everything else is safe for concurrent use.
@@ -132,7 +131,7 @@ public final class FulcrumMetrics implements AutoCloseable {
         return outcomeListener;
     }
 
-    /** The recorder for the router's affinity stage. */
+    /** The recorder to give the {@link SnapshotRouter}: the affinity stage's hits, misses and re-pins per LB. */
     public AffinityRecorder affinityRecorder() {
         return loadBalancers;
     }

@@ -77,6 +77,8 @@ public final class MetricNames {
     public static final String POOL_ORIGINS = HealthMetrics.POOL_ORIGINS;
     /** Gauge: health probe attempts running now. */
     public static final String HEALTH_PROBES_IN_FLIGHT = HealthMetrics.PROBES_IN_FLIGHT;
+    /** Timer {type}: round-trip time of passing health checks. */
+    public static final String HEALTH_CHECK_RTT = HealthMetrics.CHECK_RTT;
 
     private static final String[] STATUS_CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
 

@@ -111,7 +111,7 @@ public final class MetricsEndpoint {
         };
     }
 
-        private byte[] scrape() {
+    private byte[] scrape() {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             registry.scrape(out, CONTENT_TYPE);

@@ -1,10 +1,11 @@
 package dev.fulcrum.routing;
 
 /**
- * Hears the affinity stage's result for each request of a load balancer with session affinity (spec §5), once per
- * routed request that carries or starts a session; metrics implement it ({@code metrics.AffinityMetrics}). Called
- * on the request thread while routing, so implementations must be fast, thread-safe and must not throw. Defaults to
- * {@link #NONE}.
+ * Hears the affinity stage's result for each request of a load balancer with session affinity (spec §5): once per
+ * request the router forwards that carries or starts a session. A pin kept while the request is served elsewhere
+ * ({@code zero_downtime_failover: temporary}) is none of the three, and a failover retry is not routed anew, so it is
+ * not counted again. Metrics implement it ({@code metrics.LoadBalancerMetrics}). Called on the request thread while
+ * routing, so implementations must be fast, thread-safe and must not throw. Defaults to {@link #NONE}.
  */
 public interface AffinityRecorder {
 

@@ -185,6 +185,23 @@ final class Attempt implements RouteDecision.Forward {
         }
     }
 
+    /**
+     * Tells {@code recorder} what the affinity stage did for this (first) attempt: served on the pin (hit), pinned a
+     * new session (miss) or replaced a broken or shed pin (re-pin). A pin kept but served elsewhere
+     * ({@code temporary}) and a request without a session are neither.
+     */
+    void recordAffinity(AffinityRecorder recorder) {
+        if (role == PINNED) {
+            recorder.hit(lb.id);
+        } else if (role == NEW_PIN) {
+            if (session.pinned()) {
+                recorder.repinned(lb.id);
+            } else {
+                recorder.miss(lb.id);
+            }
+        }
+    }
+
     @Override
     public RouteDecision.Forward failover(UpstreamFailure failure) {
         if (retry || failure == null || !failure.failoverEligible()) {

@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * One enabled load balancer as the router uses it in one snapshot: its steering policy resolved, its candidate
- * lists built (the node's geo list precomputed), and its fallback pool looked up.
+ * lists built (the node's geo list precomputed), its fallback pool looked up, and its custom rules compiled with a
+ * plan like this one for each rule's overrides ({@link RulePlan}).
  *
  * <p>Geo with a trusted client country header [G]: the country is the client's (valid ISO alpha-2 only; Cloudflare's
  * {@code XX} and {@code T1} mean unknown), the region is the client country's when the table knows it, else the
@@ -48,6 +49,11 @@ final class LbPlan {
      * hash of the client address so the placement is stable.
      */
     final boolean deterministicSteering;
+    /**
+     * The load balancer's custom rules, or null when it has none that can change anything: the rules stage then costs
+     * one null check. Plans built for rule overrides have none (their rules already ran).
+     */
+    final RulePlan rules;
     private final LoadBalancer config;
     /** Every pool id this plan looked up (candidates and fallback) and what it found (null = missing). */
     private final List<String> poolIds = new ArrayList<>();
@@ -107,11 +113,14 @@ final class LbPlan {
             }
             this.pins = new PinTargets(new ArrayList<>(used), drain * 1000L);
         }
+
+        this.rules = lb.rules().isEmpty() ? null : RulePlan.of(lb, this, pools, id -> resolve(id, pools),
+                (effective, usable) -> new LbPlan(effective, usable, settings, connections, codec, sessions));
     }
 
     /**
      * True when this plan would come out the same: an equal load balancer and the very same pool plans for every
-     * pool id it uses. Pool plans are reused when unchanged, so a health flip rebuilds only the load balancers
+     * pool id it or its rules' overrides use. Pool plans are reused when unchanged, so a health flip rebuilds only the load balancers
      * that use the flipped pool.
      */
     boolean builtFrom(LoadBalancer lb, Map<String, PoolPlan> pools) {

@@ -1,5 +1,7 @@
 package dev.fulcrum.routing;
 
+import java.util.List;
+
 /**
  * The container-neutral view of one client request that the router decides on. Wrappers adapt their own request
  * type to it (see {@code servlet.ServletRequestView}); it is read only during {@link Router#route}. The static
@@ -30,6 +32,24 @@ public interface RequestView {
 
     /** The value of a request cookie, or null. */
     String cookie(String name);
+
+    /**
+     * Every value of a request header in the order received (case-insensitive name), empty when absent; read by
+     * rule conditions ({@code http.request.headers}, {@code http.cookie}). The default sees only the first value:
+     * adapters whose container keeps repeated headers apart should override it.
+     */
+    default List<String> headers(String name) {
+        final String value = header(name);
+        return value == null ? List.of() : List.of(value);
+    }
+
+    /**
+     * The protocol the client spoke, as the container names it ({@code HTTP/1.1}, {@code HTTP/2.0}, …), for the
+     * rule field {@code http.request.version}. The default, for adapters that cannot tell, is {@code HTTP/1.1}.
+     */
+    default String protocol() {
+        return "HTTP/1.1";
+    }
 
     /**
      * The host name of a {@code Host} header value without its port; an IPv6 literal keeps its brackets.

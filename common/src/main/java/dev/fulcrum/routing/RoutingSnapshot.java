@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Concurrency: immutable after construction and published through one volatile field of {@link SnapshotRouter};
  * a request reads that field once and sees one consistent view (STYLE point 4). The only mutable state reachable
  * from here is the counters ({@link LoadRegistry}, {@link OriginConnections}), which are atomics, and the node's
- * header affinity sessions ({@code affinity.SessionStore}, a concurrent map), all kept across rebuilds.
+ * header affinity sessions ({@code affinity.SessionStore}, a concurrent map), all kept across rebuilds; plus each
+ * {@link RulePlan}'s cache of plans for rules matching together, a copy-on-write map replaced atomically.
  *
  * <p>Failure: a configuration the router cannot use (unknown policy names) makes {@link #build} throw
  * IllegalArgumentException naming the object; the caller keeps the previous snapshot. Health never fails a build:

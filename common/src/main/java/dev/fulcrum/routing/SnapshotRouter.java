@@ -19,9 +19,15 @@ import java.util.Objects;
  * The routing core: turns a request into a {@link RouteDecision} by the stages of spec §4.1 over one immutable
  * {@link RoutingSnapshot}.
  *
- * <p>Stages (STYLE point 3): host → [rules, wave 2] → affinity → candidates by policy →
+ * <p>Stages (STYLE point 3): host → rules → affinity → candidates by policy →
  * usable (enabled, {@code minimum_origins}, not shed) → pick → fallback → origin. Each filter's empty result
  * moves to the next stage: no usable candidate means the fallback pool; an unusable fallback means 530/1016.
+ *
+ * <p>Rules (spec §6): conditions are compiled and every rule's overrides turned into a plan when the snapshot is
+ * built ({@link RulePlan}); per request the stage only evaluates conditions and picks a plan, or answers a fixed
+ * response. A load balancer without rules pays one null check. The request's CF-Ray and loop check come first, so
+ * a fixed response carries CF-Ray and a looping request is refused before any rule runs. Conditions that read the
+ * time ({@code http.request.timestamp.sec}) use the same clock as affinity.
  *
  * <p>Affinity (spec §5): the stage reads the session from the request's own headers only (never from the
  * connection) and resolves its pin against the load balancer's {@link PinTargets}. A pin to a servable origin
@@ -51,6 +57,8 @@ public final class SnapshotRouter implements Router {
     private final RoutingSettings settings;
     private final OriginConnections connections;
     private final OutcomeListener listener;
+    /** Told the affinity stage's result of each routed request (metrics). */
+    private final AffinityRecorder affinityRecorder;
     private final AffinitySettings affinitySettings;
     private final AffinityCookieCodec codec;
     private final SessionStore sessions;
@@ -84,9 +92,16 @@ public final class SnapshotRouter implements Router {
     /** As above, with the affinity key, clock and header session cap. */
     public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener,
                           AffinitySettings affinity) {
+        this(settings, connections, listener, affinity, AffinityRecorder.NONE);
+    }
+
+    /** As above, also telling {@code affinityRecorder} whether each request kept, made or replaced its pin. */
+    public SnapshotRouter(RoutingSettings settings, OriginConnections connections, OutcomeListener listener,
+                          AffinitySettings affinity, AffinityRecorder affinityRecorder) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.affinityRecorder = Objects.requireNonNull(affinityRecorder, "affinityRecorder");
         this.affinitySettings = Objects.requireNonNull(affinity, "affinity");
         this.codec = new AffinityCookieCodec(affinity.key());
         this.sessions = new SessionStore(affinity.maxHeaderSessions());
@@ -169,7 +184,9 @@ public final class SnapshotRouter implements Router {
     @Override
     public RouteDecision route(RequestView request) {
         final RouteDecision decision = decide(request);
-        if (decision instanceof RouteDecision.Respond respond) {
+        if (decision instanceof Attempt attempt) {
+            attempt.recordAffinity(affinityRecorder);
+        } else if (decision instanceof RouteDecision.Respond respond) {
             // Rare path: one more host lookup names the load balancer for the listener (metrics).
             final LbPlan lb = snapshot.hosts.find(request.host());
             if (lb != null) {
@@ -183,8 +200,8 @@ public final class SnapshotRouter implements Router {
         final RoutingSnapshot s = snapshot;
 
         // Stage: host. Unknown or disabled: no decision, the wrapper must not proxy.
-        final LbPlan lb = s.hosts.find(request.host());
-        if (lb == null) {
+        final LbPlan hostPlan = s.hosts.find(request.host());
+        if (hostPlan == null) {
             return null;
         }
         final String rayId = ForwardHeaders.newRayId(settings.colo());
@@ -193,8 +210,17 @@ public final class SnapshotRouter implements Router {
             return ErrorPages.loop(rayId);
         }
 
-        // Stage: rules (spec §6) belong here, wave 2: they may answer (fixed response) or swap the effective
-        // plan's pools and policy before candidates are built.
+        // Stage: rules (spec §6). A fixed response answers; overrides swap in the plan built for them.
+        final LbPlan lb;
+        if (hostPlan.rules == null) {
+            lb = hostPlan;
+        } else {
+            final RulePlan.Result ruled = hostPlan.rules.evaluate(request, settings.region(), clock);
+            if (ruled.fixed != null) {
+                return ruled.fixed.respond(rayId);
+            }
+            lb = ruled.plan;
+        }
 
         final String clientAddress = request.clientAddress();
         final long clientHash = Hashing.of(clientAddress == null ? "" : clientAddress);

@@ -103,7 +103,7 @@ public final class Fulcrum implements AutoCloseable {
             // Affinity cookies expire and drain by the same clock that stamps disabled_at.
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
                     metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
-                    settings.affinitySessions()));
+                    settings.affinitySessions()), metrics.affinityRecorder());
             store.addListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);

@@ -4,6 +4,10 @@ import dev.fulcrum.routing.RequestView;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+
 /**
  * {@link RequestView} over a Jakarta servlet request, used by the Jetty servlet, the Tomcat valve and the WAR.
  * Read only while routing, on the container thread.
@@ -52,6 +56,29 @@ public final class ServletRequestView implements RequestView {
     @Override
     public String header(String name) {
         return request.getHeader(name);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        final Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return List.of();
+        }
+        final String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return List.of(first);
+        }
+        final List<String> all = new ArrayList<>();
+        all.add(first);
+        while (values.hasMoreElements()) {
+            all.add(values.nextElement());
+        }
+        return all;
+    }
+
+    @Override
+    public String protocol() {
+        return request.getProtocol();
     }
 
     @Override

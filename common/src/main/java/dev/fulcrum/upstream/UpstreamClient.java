@@ -9,6 +9,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.UpgradeProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
@@ -104,9 +105,11 @@ public final class UpstreamClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the upstream client: " + e, e);
         }
-        // Transparent hop: pass encodings through and leave 401/407/3xx/100 handling to the client.
+        // Transparent hop: pass encodings through and leave 401/407/3xx/100 handling to the client. The upgrade
+        // handler stays: it acts only on a 101 to a request that asked for an upgrade (UpgradeHandshake).
         client.getContentDecoderFactories().clear();
         client.getProtocolHandlers().clear();
+        client.getProtocolHandlers().put(new UpgradeProtocolHandler());
         return new UpstreamClient(client, settings);
     }
 

@@ -162,6 +162,30 @@ class AffinityFailoverTest {
     }
 
     @Test
+    void theRecorderHearsHitsMissesAndRepinsButNothingForAPinKeptElsewhere() {
+        final Pool m = monitored(p);
+        routing.serve(config(withAffinity(lb(HOST, "off", null, m), "cookie", null, attributes(0, "temporary")), m))
+                .health(health().up(m, a).up(m, b).build());
+        final Request onA = pinnedTo("a");
+        final int misses = routing.recorded.get("miss");
+        assertThat(misses).as("one per new session until one landed on a").isPositive();
+        routing.forward(onA).complete(Outcome.RESPONDED, 200, 1);
+        assertThat(routing.recorded).containsEntry("hit", 1).doesNotContainKey("repin");
+
+        routing.health(health().down(m, a).up(m, b).build());
+        final Forward kept = routing.forward(onA);
+        assertThat(kept.originName()).isEqualTo("b");
+        assertThat(setCookie(kept)).isNull();
+        kept.complete(Outcome.RESPONDED, 200, 1);
+        assertThat(routing.recorded).containsEntry("hit", 1).containsEntry("miss", misses).doesNotContainKey("repin");
+
+        // The pinned origin is gone from the pool: the pin breaks and the request makes a new one.
+        serve("cookie", attributes(0, "temporary"), withOrigins(p, b));
+        routing.forward(onA).complete(Outcome.RESPONDED, 200, 1);
+        assertThat(routing.recorded).containsEntry("hit", 1).containsEntry("miss", misses).containsEntry("repin", 1);
+    }
+
+    @Test
     void aDrainingPinFailsOverToAnEnabledOrigin() {
         serve("cookie", attributes(600, "temporary"), p);
         final Request onA = pinnedTo("a");

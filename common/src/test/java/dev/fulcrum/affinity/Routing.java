@@ -2,6 +2,7 @@ package dev.fulcrum.affinity;
 
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.health.HealthSnapshot;
+import dev.fulcrum.routing.AffinityRecorder;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.RouteDecision;
@@ -12,6 +13,7 @@ import dev.fulcrum.testing.FakeClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +27,8 @@ final class Routing {
     final FakeClock clock = new FakeClock(START);
     final AffinityKey key;
     final SnapshotRouter router;
+    /** What the affinity stage reported, by result ({@code hit}, {@code miss}, {@code repin}). */
+    final Map<String, Integer> recorded = new ConcurrentHashMap<>();
 
     Routing() {
         this(AffinityKey.random());
@@ -33,7 +37,26 @@ final class Routing {
     Routing(AffinityKey key) {
         this.key = key;
         this.router = new SnapshotRouter(RoutingSettings.DEFAULT, new OriginConnections(), OutcomeListener.NONE,
-                new AffinitySettings(key, clock, 1_000));
+                new AffinitySettings(key, clock, 1_000), new Recorder(recorded));
+    }
+
+    /** Counts every report for {@link #HOST}'s load balancer, the only one the tests serve. */
+    private record Recorder(Map<String, Integer> counts) implements AffinityRecorder {
+
+        @Override
+        public void hit(String loadBalancerId) {
+            counts.merge("hit", 1, Integer::sum);
+        }
+
+        @Override
+        public void miss(String loadBalancerId) {
+            counts.merge("miss", 1, Integer::sum);
+        }
+
+        @Override
+        public void repinned(String loadBalancerId) {
+            counts.merge("repin", 1, Integer::sum);
+        }
     }
 
     Routing serve(ConfigSnapshot config) {

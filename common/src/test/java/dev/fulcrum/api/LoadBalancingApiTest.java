@@ -272,6 +272,47 @@ class LoadBalancingApiTest {
     }
 
     @Test
+    void ruleConditionsAreCompiledAndABadOneIsRefusedWithNothingStored() {
+        final String p1 = createPool("p1", null);
+        final String rule = "{\"name\":\"r\",\"condition\":%s,\"overrides\":{\"default_pools\":[\"" + p1
+                + "\"]}}";
+        final String body = "{\"name\":\"www.example.com\",\"fallback_pool\":\"" + p1 + "\",\"default_pools\":[\""
+                + p1 + "\"],\"rules\":[%s]}";
+
+        final ApiServer.Reply typeError = api.post(lbs, String.format(body, String.format(rule,
+                "\"ip.src contains \\\"x\\\"\"")));
+        assertFailure(typeError, 400, 1002, "rules[0].condition: \"ip.src contains \\\"x\\\"\" at column 8: "
+                + "contains on ip.src (an IP address) (expected: an operator: eq (==), ne (!=), in): validation failed");
+        final ApiServer.Reply unknown = api.post(lbs, String.format(body, String.format(rule, "\"\"") + ","
+                + String.format(rule, "\"http.nope eq 1\"")));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.errorMessage()).startsWith("rules[1].condition: \"http.nope eq 1\" at column 1: "
+                + "unknown field http.nope (expected: one of cf.load_balancer.name,").endsWith(": validation failed");
+        final ApiServer.Reply wildcard = api.post(lbs, String.format(body, String.format(rule,
+                "\"http.host wildcard \\\"a**\\\"\"")));
+        assertThat(wildcard.errorMessage()).startsWith("rules[0].condition: ").contains("\"**\" in the wildcard");
+        assertThat(api.get(lbs).result()).as("a refused create stores nothing").isEmpty();
+
+        final ApiServer.Reply created = api.post(lbs, String.format(body, String.format(rule,
+                "\"http.request.uri.path matches \\\"^/api/\\\" and ip.src in {10.0.0.0/8}\"")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        final String id = created.result().get("id").asText();
+        final String stored = created.result().get("rules").get(0).get("condition").asText();
+
+        final ApiServer.Reply patch = api.patch(lbs + "/" + id, "{\"rules\":[" + String.format(rule,
+                "\"http.request.method EQ \\\"GET\\\"\"") + "]}");
+        assertThat(patch.status()).isEqualTo(400);
+        assertThat(patch.errorCode()).isEqualTo(1002);
+        assertThat(patch.errorMessage()).startsWith("rules[0].condition: ").contains("operator EQ in upper case");
+        final ApiServer.Reply put = api.put(lbs + "/" + id, String.format(body, String.format(rule,
+                "\"dns.qry.name eq \\\"x\\\"\"")));
+        assertThat(put.status()).isEqualTo(400);
+        assertThat(put.errorMessage()).startsWith("rules[0].condition: ").contains("DNS-only field");
+        assertThat(api.get(lbs + "/" + id).result().get("rules").get(0).get("condition").asText())
+                .as("refused updates change nothing").isEqualTo(stored);
+    }
+
+    @Test
     void loadBalancerNameMustBeInsideTheZoneAndUnique() {
         final String p1 = createPool("p1", null);
         final ApiServer.Reply outside = createLb("www.example.org", p1, p1);

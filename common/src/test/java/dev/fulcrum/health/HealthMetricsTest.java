@@ -63,5 +63,8 @@ class HealthMetricsTest {
         assertThat(registry.get(HealthMetrics.TRANSITIONS).tags("to", "unhealthy").counter().count()).isEqualTo(2);
         assertThat(registry.get(HealthMetrics.TRANSITIONS).tags("to", "healthy").counter().count()).isEqualTo(1);
         assertThat(registry.get(HealthMetrics.PROBES_IN_FLIGHT).gauge().value()).isBetween(0.0, 3.0);
+        // Only passing checks have a round trip: the one healthy origin's first check at least.
+        assertThat(registry.get(HealthMetrics.CHECK_RTT).tags("type", "http").timer().count()).isPositive();
+        assertThat(registry.get(HealthMetrics.CHECK_RTT).timers()).hasSize(1);
     }
 }

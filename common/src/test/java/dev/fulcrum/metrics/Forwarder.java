@@ -31,7 +31,11 @@ final class Forwarder {
     }
 
     int get(String host, String path, String query) throws Exception {
-        final RouteDecision decision = router.route(new View(host, path, query));
+        return send(router.route(new View(host, path, query)), path, query);
+    }
+
+    /** Forwards a decision already taken (e.g. to read its {@code Set-Cookie} first); returns the client's status. */
+    int send(RouteDecision decision, String path, String query) throws Exception {
         if (decision == null) {
             return 404;
         }
@@ -62,8 +66,12 @@ final class Forwarder {
         }
     }
 
-    /** A plain GET from 192.0.2.10 over http. */
-    record View(String host, String path, String query) implements RequestView {
+    /** A plain GET from 192.0.2.10 over http, with a {@code Cookie} header when {@code cookie} is not null. */
+    record View(String host, String path, String query, String cookie) implements RequestView {
+
+        View(String host, String path, String query) {
+            this(host, path, query, null);
+        }
 
         @Override
         public String method() {
@@ -82,11 +90,19 @@ final class Forwarder {
 
         @Override
         public String header(String name) {
-            return "Host".equalsIgnoreCase(name) ? host : null;
+            return "Host".equalsIgnoreCase(name) ? host : "Cookie".equalsIgnoreCase(name) ? cookie : null;
         }
 
         @Override
         public String cookie(String name) {
+            if (cookie != null) {
+                for (String pair : cookie.split(";")) {
+                    final int eq = pair.indexOf('=');
+                    if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+                        return pair.substring(eq + 1).strip();
+                    }
+                }
+            }
             return null;
         }
     }

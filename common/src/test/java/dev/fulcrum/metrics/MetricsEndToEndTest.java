@@ -1,14 +1,19 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.affinity.AffinityCookieCodec;
+import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.runtime.Fulcrum;
+import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -20,14 +25,19 @@ import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.fulcrum.testing.AffinityFixtures.withAffinity;
+import static dev.fulcrum.testing.AffinityFixtures.withOrigins;
 import static dev.fulcrum.testing.Fixtures.config;
 import static dev.fulcrum.testing.Fixtures.health;
 import static dev.fulcrum.testing.Fixtures.lb;
@@ -74,7 +84,8 @@ class MetricsEndToEndTest {
 
     private void start(ConfigSnapshot config) {
         metrics = new FulcrumMetrics();
-        router = new SnapshotRouter(RoutingSettings.DEFAULT, new OriginConnections(), metrics.outcomeListener());
+        router = new SnapshotRouter(RoutingSettings.DEFAULT, new OriginConnections(), metrics.outcomeListener(),
+                AffinitySettings.ephemeral(), metrics.affinityRecorder());
         metrics.bindRouter(router);
         routed = router;
         upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
@@ -295,6 +306,72 @@ class MetricsEndToEndTest {
                 + "\",origin=\"a\",pool=\"eu\",pool_id=\"" + p.id() + "\",le=\"[0-9.E-]+\"} 1");
         assertThat(text).contains("fulcrum_origin_in_flight{origin=\"a\",pool=\"eu\",pool_id=\"" + p.id() + "\"} 0");
         assertThat(text).contains("# TYPE jvm_memory_used_bytes gauge");
+    }
+
+    @Test
+    void cookieAffinityCountsMissesHitsAndRepinsInTheRuntimesMeters(@TempDir Path dataDir) throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool both = pool("eu", "random", origin(a, 1), origin(b, 1));
+        final LoadBalancer lb = withAffinity(lb(HOST, "off", both, both), "cookie", null,
+                SessionAffinityAttributes.DEFAULT);
+        try (Fulcrum fulcrum = new Fulcrum(FulcrumSettings.builder().dataDir(dataDir).build()).start()) {
+            commit(fulcrum, lb, both);
+            final Router router = fulcrum.router();
+            final Forwarder runtime = new Forwarder(router, fulcrum.upstream());
+
+            // No cookie: a miss, and the answer pins the session.
+            final RouteDecision.Forward first = (RouteDecision.Forward) router.route(new Forwarder.View(HOST, "/",
+                    null));
+            final String cookie = pinCookie(first);
+            assertThat(cookie).startsWith(AffinityCookieCodec.COOKIE_NAME + "=");
+            assertThat(runtime.send(first, "/", null)).isEqualTo(200);
+
+            // The cookie back: served on the pin, no new cookie.
+            for (int i = 0; i < 2; i++) {
+                final RouteDecision.Forward pinned = (RouteDecision.Forward) router.route(new Forwarder.View(HOST,
+                        "/", null, cookie));
+                assertThat(pinned.originName()).isEqualTo(first.originName());
+                assertThat(pinCookie(pinned)).isNull();
+                assertThat(runtime.send(pinned, "/", null)).isEqualTo(200);
+            }
+
+            // The pinned origin leaves the pool: the pin is broken and replaced by one to the other origin.
+            final Pool remaining = withOrigins(both, first.originName().equals("a") ? origin(b, 1) : origin(a, 1));
+            commit(fulcrum, lb, remaining);
+            final RouteDecision.Forward repinned = (RouteDecision.Forward) router.route(new Forwarder.View(HOST,
+                    "/", null, cookie));
+            assertThat(repinned.originName()).isNotEqualTo(first.originName());
+            assertThat(pinCookie(repinned)).isNotNull().isNotEqualTo(cookie);
+            assertThat(runtime.send(repinned, "/", null)).isEqualTo(200);
+
+            final MeterRegistry meters = fulcrum.metrics().registry();
+            for (Map.Entry<String, Double> expected : Map.of("miss", 1.0, "hit", 2.0, "repin", 1.0).entrySet()) {
+                final Counter counter = meters.find(MetricNames.LB_AFFINITY).tags("lb", HOST,
+                        "result", expected.getKey()).counter();
+                assertThat(counter).as(expected.getKey()).isNotNull();
+                assertThat(counter.count()).as(expected.getKey()).isEqualTo(expected.getValue());
+            }
+            assertThat(fulcrum.metrics().scrape())
+                    .contains("fulcrum_lb_affinity_total{lb=\"" + HOST + "\",result=\"hit\"} 2");
+        }
+    }
+
+    /** Commits the load balancer and pools to the runtime's store, keeping its account. */
+    private static void commit(Fulcrum fulcrum, LoadBalancer lb, Pool... pools) {
+        final ConfigSnapshot wanted = config(lb, pools);
+        fulcrum.store().update(c -> new ConfigSnapshot(c.revision(), c.accounts(), c.zones(), c.monitors(),
+                wanted.pools(), wanted.loadBalancers()));
+    }
+
+    /** The {@code Cookie} header value a browser would send back for the decision's affinity cookie, or null. */
+    private static String pinCookie(RouteDecision decision) {
+        for (Map.Entry<String, String> header : decision.responseHeaders()) {
+            if ("Set-Cookie".equalsIgnoreCase(header.getKey())) {
+                return header.getValue().substring(0, header.getValue().indexOf(';'));
+            }
+        }
+        return null;
     }
 
     private static ConfigSnapshot withRevision(ConfigSnapshot c, long revision) {

@@ -8,6 +8,7 @@ import dev.fulcrum.config.LocationStrategy;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.RandomSteering;
+import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.health.OriginHealth;
@@ -103,6 +104,14 @@ final class Fixtures {
                 fallback == null ? null : fallback.id(), ids, Map.of(), Map.of(), Map.of(), policy,
                 RandomSteering.DEFAULT, AdaptiveRouting.DEFAULT, LocationStrategy.DEFAULT, "none", null,
                 SessionAffinityAttributes.DEFAULT, List.of(), null);
+    }
+
+    /** The load balancer with {@code rules} (spec §6) instead of its own. */
+    static LoadBalancer withRules(LoadBalancer lb, List<Rule> rules) {
+        return new LoadBalancer(lb.id(), lb.zoneId(), T0, T0, lb.name(), "", lb.enabled(), lb.proxied(), lb.ttl(),
+                lb.fallbackPool(), lb.defaultPools(), lb.regionPools(), lb.countryPools(), lb.popPools(),
+                lb.steeringPolicy(), lb.randomSteering(), lb.adaptiveRouting(), lb.locationStrategy(),
+                lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(), rules, lb.networks());
     }
 
     /** Copies a load balancer with changes applied through a record-rebuilding function. */

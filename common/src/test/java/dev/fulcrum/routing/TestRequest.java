@@ -4,39 +4,53 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A {@link RequestView} built in tests; header names are case-insensitive. */
+/** A {@link RequestView} built in tests; header names are case-insensitive. Every setter returns a copy. */
 final class TestRequest implements RequestView {
 
     private final String host;
     private final String scheme;
     private final String clientAddress;
+    private final String method;
+    private final String path;
+    private final String query;
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
-    private TestRequest(String host, String scheme, String clientAddress) {
+    private TestRequest(String host, String scheme, String clientAddress, String method, String path, String query,
+                        Map<String, String> headers) {
         this.host = host;
         this.scheme = scheme;
         this.clientAddress = clientAddress;
+        this.method = method;
+        this.path = path;
+        this.query = query;
+        this.headers.putAll(headers);
     }
 
     static TestRequest to(String host) {
-        return new TestRequest(host, "http", "192.0.2.10");
+        return new TestRequest(host, "http", "192.0.2.10", "GET", "/", null, Map.of());
     }
 
     TestRequest from(String ip) {
-        final TestRequest copy = new TestRequest(host, scheme, ip);
-        copy.headers.putAll(headers);
-        return copy;
+        return new TestRequest(host, scheme, ip, method, path, query, headers);
     }
 
     TestRequest scheme(String newScheme) {
-        final TestRequest copy = new TestRequest(host, newScheme, clientAddress);
-        copy.headers.putAll(headers);
-        return copy;
+        return new TestRequest(host, newScheme, clientAddress, method, path, query, headers);
+    }
+
+    TestRequest method(String newMethod) {
+        return new TestRequest(host, scheme, clientAddress, newMethod, path, query, headers);
+    }
+
+    /** Path and optional query, e.g. {@code /a?b=c}. */
+    TestRequest target(String pathAndQuery) {
+        final int q = pathAndQuery.indexOf('?');
+        return new TestRequest(host, scheme, clientAddress, method, q < 0 ? pathAndQuery
+                : pathAndQuery.substring(0, q), q < 0 ? null : pathAndQuery.substring(q + 1), headers);
     }
 
     TestRequest header(String name, String value) {
-        final TestRequest copy = new TestRequest(host, scheme, clientAddress);
-        copy.headers.putAll(headers);
+        final TestRequest copy = new TestRequest(host, scheme, clientAddress, method, path, query, headers);
         copy.headers.put(name, value);
         return copy;
     }
@@ -48,17 +62,17 @@ final class TestRequest implements RequestView {
 
     @Override
     public String method() {
-        return "GET";
+        return method;
     }
 
     @Override
     public String path() {
-        return "/";
+        return path;
     }
 
     @Override
     public String query() {
-        return null;
+        return query;
     }
 
     @Override

@@ -4,7 +4,10 @@ import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.FixedResponse;
 import dev.fulcrum.config.RandomSteering;
+import dev.fulcrum.config.Rule;
+import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
@@ -49,6 +52,7 @@ import static dev.fulcrum.testing.Fixtures.lb;
 import static dev.fulcrum.testing.Fixtures.monitored;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
+import static dev.fulcrum.testing.Fixtures.withRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -416,6 +420,49 @@ public abstract class DataPlaneContract {
         assertThat(response.getStatus()).isEqualTo(508);
         assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
         assertThat(a.requestCount()).isZero();
+    }
+
+    // ---- custom rules (spec §6) ---------------------------------------------------------------------------------
+
+    @Test
+    void rulesAnswerFixedResponsesAndMoveMatchingRequestsToOtherPools() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final RuleOverrides toB = new RuleOverrides(null, null, List.of(pb.id()), null, null, null, null, null, null,
+                null, null, null, null);
+        final List<Rule> rules = List.of(
+                new Rule("moved", "http.request.uri.path eq \"/old\"", false, 0, true,
+                        new FixedResponse(301, "text/plain", "https://new.example.test/", "moved"), null),
+                new Rule("beta", "ip.src in {127.0.0.0/8 ::1} and http.request.version eq \"HTTP/1.1\" and ("
+                        + "any(http.request.headers[\"x-route\"][*] eq \"b\") or http.request.uri.args[\"pool\"][0] "
+                        + "eq \"b\" or http.cookie contains \"beta=1\" or lower(http.request.method) eq \"put\")",
+                        false, 1, false, null, toB));
+        startHost(Fixtures.router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb)));
+
+        final ContentResponse moved = get(LB_HOST, "/old");
+        assertThat(moved.getStatus()).isEqualTo(301);
+        assertThat(moved.getHeaders().get(HttpHeader.LOCATION)).isEqualTo("https://new.example.test/");
+        assertThat(moved.getHeaders().get(HttpHeader.CONTENT_TYPE)).startsWith("text/plain");
+        assertThat(moved.getContentAsString()).isEqualTo("moved");
+        assertThat(moved.getHeaders().get("CF-Ray")).isNotBlank();
+        assertThat(a.requestCount() + b.requestCount()).as("a fixed response reaches no origin").isZero();
+        if (host.hasOwnApplication()) {
+            assertThat(host.ownApplicationRequests()).isZero();
+        }
+
+        assertThat(get(LB_HOST, "/").getContentAsString()).isEqualTo("origin:a");
+        assertThat(get(LB_HOST, "/", h -> h.put("X-Route", "b")).getContentAsString()).isEqualTo("origin:b");
+        assertThat(get(LB_HOST, "/", h -> h.add("X-Route", "x").add("X-Route", "b")).getContentAsString())
+                .as("every value of a repeated header").isEqualTo("origin:b");
+        assertThat(get(LB_HOST, "/", h -> h.put("X-Route", "c")).getContentAsString()).isEqualTo("origin:a");
+        assertThat(get(LB_HOST, "/x?q=1&pool=b").getContentAsString()).isEqualTo("origin:b");
+        assertThat(get(LB_HOST, "/", h -> h.put(HttpHeader.COOKIE, "theme=dark; beta=1")).getContentAsString())
+                .isEqualTo("origin:b");
+        assertThat(request(LB_HOST, "/").method("PUT").send().getContentAsString()).isEqualTo("origin:b");
+        assertThat(a.requestCount()).isEqualTo(2);
+        assertThat(b.requestCount()).isEqualTo(5);
     }
 
     // ---- fallback, failover order, 530 (spec §4.2, §4.5) --------------------------------------------------------

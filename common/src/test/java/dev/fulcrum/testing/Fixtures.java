@@ -7,6 +7,7 @@ import dev.fulcrum.config.LocationStrategy;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.RandomSteering;
+import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.health.OriginHealth;
@@ -110,6 +111,14 @@ public final class Fixtures {
                 lb.steeringPolicy(), lb.randomSteering(), lb.adaptiveRouting(), lb.locationStrategy(),
                 lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(), lb.rules(),
                 lb.networks());
+    }
+
+    /** The load balancer with custom {@code rules} (spec §6). */
+    public static LoadBalancer withRules(LoadBalancer lb, List<Rule> rules) {
+        return new LoadBalancer(lb.id(), lb.zoneId(), T0, T0, lb.name(), "", lb.enabled(), lb.proxied(), lb.ttl(),
+                lb.fallbackPool(), lb.defaultPools(), lb.regionPools(), lb.countryPools(), lb.popPools(),
+                lb.steeringPolicy(), lb.randomSteering(), lb.adaptiveRouting(), lb.locationStrategy(),
+                lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(), rules, lb.networks());
     }
 
     public static ConfigSnapshot config(List<LoadBalancer> lbs, Pool... pools) {

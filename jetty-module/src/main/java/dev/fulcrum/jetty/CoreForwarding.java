@@ -1,6 +1,7 @@
 package dev.fulcrum.jetty;
 
 import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.upstream.OriginRequestHeaders;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
@@ -92,11 +93,23 @@ final class CoreForwarding implements org.eclipse.jetty.client.Response.Listener
 
     /** Builds and sends the current attempt; also the stale-connection retry and the failover. */
     private void send() {
+        final org.eclipse.jetty.client.Request proxyRequest = originRequest(upstream, exchange.forward(), request);
+        upstreamStatus = 0;
+        current = proxyRequest;
+        upstream.send(exchange, proxyRequest, streamed, this);
+    }
+
+    /**
+     * The request toward the attempt's origin: the client's method, raw path and query, the client's headers that
+     * common's rules copy (Jetty fields passed on as they are), then the decision's headers and Host.
+     */
+    static org.eclipse.jetty.client.Request originRequest(UpstreamClient upstream, RouteDecision.Forward forward,
+                                                          Request request) {
         final HttpURI uri = request.getHttpURI();
-        final org.eclipse.jetty.client.Request proxyRequest = upstream.newRequest(exchange.forward(),
-                request.getMethod(), uri.getPath(), uri.getQuery());
+        final org.eclipse.jetty.client.Request proxyRequest = upstream.newRequest(forward, request.getMethod(),
+                uri.getPath(), uri.getQuery());
         final HttpFields clientHeaders = request.getHeaders();
-        final OriginRequestHeaders rules = OriginRequestHeaders.of(exchange.forward(),
+        final OriginRequestHeaders rules = OriginRequestHeaders.of(forward,
                 clientHeaders.contains(HttpHeader.CONNECTION)
                         ? clientHeaders.getValuesList(HttpHeader.CONNECTION) : List.of());
         proxyRequest.headers(headers -> {
@@ -107,9 +120,7 @@ final class CoreForwarding implements org.eclipse.jetty.client.Response.Listener
             }
             rules.addDecisionHeaders(headers);
         });
-        upstreamStatus = 0;
-        current = proxyRequest;
-        upstream.send(exchange, proxyRequest, streamed, this);
+        return proxyRequest;
     }
 
     @Override

@@ -70,6 +70,16 @@ final class CoreRequestView implements RequestView {
     }
 
     @Override
+    public List<String> headers(String name) {
+        return request.getHeaders().getValuesList(name);
+    }
+
+    @Override
+    public String protocol() {
+        return request.getConnectionMetaData().getProtocol();
+    }
+
+    @Override
     public String cookie(String name) {
         // Parsed once per request by Jetty (with the connector's cookie compliance) and cached in an attribute.
         final List<HttpCookie> cookies = Request.getCookies(request);

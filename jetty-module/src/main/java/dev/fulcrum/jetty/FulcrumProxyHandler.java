@@ -26,7 +26,8 @@ import java.util.Objects;
  *       written as it is ({@link DirectAnswer});</li>
  *   <li>a {@link RouteDecision.Forward} becomes a {@link ProxyExchange} (stale-connection retry, zero-downtime
  *       failover, exactly one outcome) driven by a {@link CoreForwarding}, which applies common's header rules and
- *       answers failures with the 52x codes.</li>
+ *       answers failures with the 52x codes;</li>
+ *   <li>a WebSocket handshake goes through {@link CoreWebSocket} and becomes a byte tunnel.</li>
  * </ul>
  *
  * <p><b>Why not Jetty's {@code org.eclipse.jetty.proxy.ProxyHandler}.</b> Its request path is one straight call
@@ -71,6 +72,10 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
         if (!(decision instanceof RouteDecision.Forward forward)) {
             CoreResponses.write(response, callback, decision == null ? DirectAnswer.notFound()
                     : DirectAnswer.of((RouteDecision.Respond) decision));
+            return true;
+        }
+        if (CoreWebSocket.requested(request)) {
+            new CoreWebSocket(upstream, request, response, callback, forward).start();
             return true;
         }
         final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), requestBody(request));

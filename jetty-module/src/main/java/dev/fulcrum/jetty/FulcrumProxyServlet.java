@@ -1,9 +1,11 @@
 package dev.fulcrum.jetty;
 
+import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
+import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
@@ -69,6 +71,8 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
 
     private Router router;
     private UpstreamClient upstream;
+    /** How a WebSocket handshake switches the client connection here; null where it cannot (ServletUpgrades). */
+    private WebSocketForwarding.Upgrade webSocketUpgrade = WebSocketForwarding.SERVLET_UPGRADE;
 
     /** For {@code web.xml}: router and upstream client come from servlet-context attributes at init. */
     public FulcrumProxyServlet() {
@@ -90,6 +94,8 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
         if (upstream == null) {
             upstream = contextAttribute(UPSTREAM_ATTRIBUTE, UpstreamClient.class);
         }
+        webSocketUpgrade = ServletUpgrades.choose(getClass().getClassLoader(),
+                getServletContext().getServerInfo());
         super.init();
     }
 
@@ -116,6 +122,10 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
+        if (WebSocketForwarding.isUpgrade(request)) {
+            openWebSocket(request, response);
+            return;
+        }
         try {
             super.service(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
@@ -125,6 +135,25 @@ public class FulcrumProxyServlet extends AsyncProxyServlet {
                 exchange.cancelled();
             }
             throw e;
+        }
+    }
+
+    /** A WebSocket handshake: routed like any request, then tunnelled by common's {@link WebSocketForwarding}. */
+    private void openWebSocket(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        final RouteDecision decision = router.route(new ServletRequestView(request));
+        if (decision instanceof RouteDecision.Forward forward) {
+            if (webSocketUpgrade == null) {
+                // Decided but never sent: the outcome is still owed.
+                forward.complete(Outcome.CANCELLED, 0, 0);
+                response.sendError(HttpServletResponse.SC_NOT_IMPLEMENTED,
+                        "WebSockets need Fulcrum's Jetty module in Jetty, not the WAR");
+                return;
+            }
+            WebSocketForwarding.forward(request, response, forward, upstream, webSocketUpgrade);
+        } else if (decision instanceof RouteDecision.Respond respond) {
+            ServletForwarding.writeRespond(response, respond);
+        } else {
+            ServletForwarding.writeNotFound(response);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.fulcrum.jetty;
 
+import dev.fulcrum.testing.ApiCalls;
 import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.upstream.UpstreamSettings;
 import org.eclipse.jetty.client.ContentResponse;

@@ -9,6 +9,7 @@ import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
+import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -72,6 +73,13 @@ import java.util.Map;
  *       {@code dev.fulcrum.access}</td></tr>
  * </table>
  * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
+ *
+ * <p>There is deliberately no {@code upstreamNonBlocking} attribute (the other hosts run the upstream client's
+ * response callbacks on its selector): a request Tomcat maps to no Context, e.g. on a Host without a ROOT webapp,
+ * cannot go async, so {@link TomcatForwarder} writes its answer and reads its body with blocking streams from those
+ * callbacks; on the selector one slow client would stall every origin connection it serves. Contexts come and go at
+ * run time, so the valve cannot prove at start that no request will take that path. An embedded host whose every
+ * request reaches a Context may give such a client with {@link #setUpstreamClient}.
  *
  * <pre>{@code
  * <Engine name="Catalina" defaultHost="localhost">
@@ -158,7 +166,7 @@ public final class FulcrumValve extends ValveBase {
         this.accessLog = value;
     }
 
-        public void setPop(String value) {
+    public void setPop(String value) {
         locationAttributes.put(RoutingSettings.POP_KEY, value);
     }
 
@@ -331,7 +339,7 @@ public final class FulcrumValve extends ValveBase {
         throw new IllegalArgumentException("'" + text + "' (expected: true or false)");
     }
 
-        private static int port(String text) {
+    private static int port(String text) {
         try {
             return Integer.parseInt(text == null ? "" : text.strip());
         } catch (NumberFormatException e) {
@@ -385,6 +393,8 @@ public final class FulcrumValve extends ValveBase {
             getNext().invoke(request, response);
         } else if (decision instanceof RouteDecision.Respond respond) {
             ServletForwarding.writeRespond(response, respond);
+        } else if (WebSocketForwarding.isUpgrade(request)) {
+            forwarder.openWebSocket(request, response, (RouteDecision.Forward) decision);
         } else {
             forwarder.forward(request, response, (RouteDecision.Forward) decision);
         }

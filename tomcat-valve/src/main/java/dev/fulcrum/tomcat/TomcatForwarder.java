@@ -1,9 +1,12 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.servlet.ClientTunnel;
 import dev.fulcrum.servlet.ServletForwarding;
+import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
+import dev.fulcrum.upstream.TunnelConnection;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -12,10 +15,14 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.coyote.ActionCode;
 import org.apache.coyote.ContinueResponseTiming;
+import org.apache.coyote.UpgradeToken;
+import org.apache.tomcat.ContextBind;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -58,6 +65,51 @@ final class TomcatForwarder {
 
     TomcatForwarder(UpstreamClient upstream) {
         this.upstream = upstream;
+    }
+
+    /**
+     * Opens a WebSocket through the origin ({@link WebSocketForwarding}). A request mapped to a webapp upgrades
+     * through the servlet API; one mapped to no Context (whose {@code upgrade} needs the Context's instance
+     * manager) is handed to the connector directly, as Tomcat itself does for its internal upgrades.
+     */
+    void openWebSocket(Request request, Response response, RouteDecision.Forward forward) throws IOException {
+        WebSocketForwarding.forward(request, response, forward, upstream,
+                request.getContext() != null ? WebSocketForwarding.SERVLET_UPGRADE : TomcatForwarder::upgradeBare);
+    }
+
+    private static void upgradeBare(HttpServletRequest request, HttpServletResponse response,
+                                    TunnelConnection origin) {
+        final ClientTunnel tunnel = new ClientTunnel();
+        tunnel.connect(origin);
+        // No instance manager: the connector then calls destroy directly. The context binding is required by the
+        // upgraded streams' callbacks; with no context there is no class loader to switch to.
+        ((Request) request).getCoyoteRequest().action(ActionCode.UPGRADE,
+                new UpgradeToken(tunnel, NoContextBind.INSTANCE, null, "websocket"));
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+    }
+
+    /** The class-loader binding of a request mapped to no Context: there is nothing to bind. */
+    private enum NoContextBind implements ContextBind {
+        INSTANCE;
+
+        @Override
+        public ClassLoader bind(ClassLoader originalClassLoader) {
+            return null;
+        }
+
+        @Override
+        public void unbind(ClassLoader originalClassLoader) {
+        }
+
+        // The Tomcat 10.1 signatures, kept so the valve loads in both.
+        @Override
+        public ClassLoader bind(boolean usePrivilegedAction, ClassLoader originalClassLoader) {
+            return null;
+        }
+
+        @Override
+        public void unbind(boolean usePrivilegedAction, ClassLoader originalClassLoader) {
+        }
     }
 
     /** Forwards the request; returns once async processing started, or, in blocking mode, once it finished. */

@@ -40,16 +40,23 @@ final class TomcatHost implements HostUnderTest {
         this.webapp = webapp;
     }
 
-    @Override
-    public void start(Router router, UpstreamClient upstream) throws Exception {
-        baseDir = Files.createTempDirectory("fulcrum-tomcat");
-        tomcat = new Tomcat();
+    /** An embedded Tomcat in {@code baseDir}, one HTTP connector on 127.0.0.1 at any free port, nothing deployed. */
+    static Tomcat loopback(Path baseDir) {
+        final Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
-        connector = new Connector();
+        final Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
+        return tomcat;
+    }
+
+    @Override
+    public void start(Router router, UpstreamClient upstream) throws Exception {
+        baseDir = Files.createTempDirectory("fulcrum-tomcat");
+        tomcat = loopback(baseDir);
+        connector = tomcat.getConnector();
         final FulcrumValve valve = new FulcrumValve();
         valve.setRouter(router);
         valve.setUpstreamClient(upstream);

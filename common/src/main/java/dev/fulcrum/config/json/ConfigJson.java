@@ -103,7 +103,7 @@ public final class ConfigJson {
 
     /** Parses a full load balancer (POST or PUT body): omitted optional fields take their defaults. */
     public LoadBalancer readLoadBalancer(JsonNode body, Meta meta) throws ConfigException {
-        return guard(() -> LoadBalancerReader.read(body, meta));
+        return guard(() -> LoadBalancerReader.read(body, meta, true));
     }
 
     /**
@@ -187,10 +187,12 @@ public final class ConfigJson {
 
     /**
      * Reads a load balancer the store wrote: {@link #write} output plus {@code zone_id}. Identity and timestamps
-     * come from the JSON; the object is validated like an API body.
+     * come from the JSON; the object is validated like an API body, except that rule conditions are not compiled:
+     * one stored by an older version whose grammar was looser must not stop the start (the router logs it and lets
+     * that rule match nothing; the next write of the load balancer refuses it).
      */
     public LoadBalancer restoreLoadBalancer(JsonNode stored) throws ConfigException {
-        return guard(() -> LoadBalancerReader.read(stored, storedMeta(stored, "zone_id")));
+        return guard(() -> LoadBalancerReader.read(stored, storedMeta(stored, "zone_id"), false));
     }
 
     /** Reads a pool the store wrote ({@link #write} output plus {@code account_id}), keeping its disabled_at. */

@@ -11,6 +11,8 @@ import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.config.SessionAffinityAttributes;
+import dev.fulcrum.routing.rules.Condition;
+import dev.fulcrum.routing.rules.ConditionException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +39,12 @@ final class LoadBalancerReader {
     private LoadBalancerReader() {
     }
 
-    static LoadBalancer read(JsonNode body, ConfigJson.Meta meta) {
+    /**
+     * @param checkConditions compile every rule's condition and refuse those that do not (API writes); false when
+     *                        restoring the store, so a condition stored before a grammar change cannot stop a start
+     *                        (the router then treats it as matching nothing and says so in the log)
+     */
+    static LoadBalancer read(JsonNode body, ConfigJson.Meta meta, boolean checkConditions) {
         final Problems problems = new Problems();
         final Fields f = Fields.root(body, problems);
 
@@ -68,7 +75,7 @@ final class LoadBalancerReader {
         final Fields attrFields = f.object("session_affinity_attributes");
         final SessionAffinityAttributes attributes = attributes(attrFields, true);
         checkAffinity(f, sessionAffinity, attributes);
-        final List<Rule> rules = rules(f, sessionAffinity, attributes);
+        final List<Rule> rules = rules(f, sessionAffinity, attributes, checkConditions);
         List<String> networks = f.stringList("networks", Fields.oneOf(Syntax.NETWORKS), Syntax.NETWORKS::contains,
                 true);
         if (networks == null) {
@@ -274,7 +281,8 @@ final class LoadBalancerReader {
 
     // ---- rules -------------------------------------------------------------------------------------------------
 
-    private static List<Rule> rules(Fields f, String lbAffinity, SessionAffinityAttributes lbAttributes) {
+    private static List<Rule> rules(Fields f, String lbAffinity, SessionAffinityAttributes lbAttributes,
+                                    boolean checkConditions) {
         final List<JsonNode> items = f.array("rules");
         if (items == null) {
             return List.of();
@@ -286,7 +294,7 @@ final class LoadBalancerReader {
             if (r == null) {
                 continue;
             }
-            final Rule rule = rule(r, path, lbAffinity, lbAttributes);
+            final Rule rule = rule(r, path, lbAffinity, lbAttributes, checkConditions);
             if (rule != null) {
                 out.add(rule);
             }
@@ -294,10 +302,14 @@ final class LoadBalancerReader {
         return out;
     }
 
-    private static Rule rule(Fields r, String path, String lbAffinity, SessionAffinityAttributes lbAttributes) {
+    private static Rule rule(Fields r, String path, String lbAffinity, SessionAffinityAttributes lbAttributes,
+                             boolean checkConditions) {
         final String name = r.requiredString("name", "string of at most " + Syntax.RULE_NAME_MAX + " characters",
                 s -> s.length() <= Syntax.RULE_NAME_MAX);
         final String condition = r.string("condition", "", Syntax.CONDITION_MAX);
+        if (checkConditions) {
+            checkCondition(r, condition);
+        }
         final boolean disabled = r.bool("disabled", false);
         final int priority = r.integer("priority", 0, 0, Integer.MAX_VALUE);
         final boolean terminates = r.bool("terminates", false);
@@ -309,6 +321,19 @@ final class LoadBalancerReader {
         }
         // A fixed response ends evaluation whatever the client sent (spec §6).
         return new Rule(name, condition, disabled, priority, fixed != null || terminates, fixed, overrides);
+    }
+
+    /**
+     * Refuses a condition the rules language (spec §6.1) does not accept, e.g. {@code rules[0].condition:
+     * "ip.src contains \"x\"" at column 8: contains on ip.src (an IP address) (expected: an operator: eq (==), ne
+     * (!=), in)}.
+     */
+    private static void checkCondition(Fields r, String condition) {
+        try {
+            Condition.compile(condition);
+        } catch (ConditionException e) {
+            r.refuse(r.path("condition"), Fields.show(r.raw("condition")) + " " + e.getMessage());
+        }
     }
 
     private static FixedResponse fixedResponse(Fields o) {

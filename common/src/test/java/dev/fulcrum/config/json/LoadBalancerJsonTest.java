@@ -179,6 +179,27 @@ class LoadBalancerJsonTest {
     }
 
     @Test
+    void ruleConditionsAreCompiledOnWritesButNotOnRestore() {
+        assertThat(lb(",'rules':[{'name':'r','condition':'any(lower(http.request.headers[\\\"x\\\"][*])[*] eq "
+                + "\\\"y\\\")','overrides':{'ttl':5}}]").rules().get(0).condition())
+                .isEqualTo("any(lower(http.request.headers[\"x\"][*])[*] eq \"y\")");
+        assertErrors(() -> lb(",'rules':[{'name':'a','condition':'ip.src eq \\\"x\\\"','overrides':{'ttl':5}},"
+                        + "{'name':'b','condition':'(true','overrides':{'ttl':5}}]"),
+                "rules[0].condition: \"ip.src eq \\\"x\\\"\" at column 11: \"\"x\"\" is not an IP address (expected: an IP "
+                        + "address such as 192.0.2.1 or 2001:db8::1 (ranges only inside in {…})): validation failed",
+                "rules[1].condition: \"(true\" at column 6: the end of the condition (expected: a closing ) for the ( "
+                        + "at column 1): validation failed");
+
+        // A condition stored before the grammar got stricter still loads; the router lets it match nothing.
+        final ObjectNode stored = JSON.write(lb(",'rules':[{'name':'r','condition':'true','overrides':{'ttl':5}}]"),
+                "example.com").put("zone_id", ZONE);
+        ((ObjectNode) stored.get("rules").get(0)).put("condition", "http.host eqq 1");
+        assertThat(JSON.restoreLoadBalancer(stored).rules().get(0).condition()).isEqualTo("http.host eqq 1");
+        assertError(() -> JSON.readLoadBalancer(stored, lbMeta()), "rules[0].condition",
+                "at column 11: unknown operator \"eqq\" after http.host");
+    }
+
+    @Test
     void ruleOverrideAffinityIsJudgedAgainstTheEffectiveAffinity() {
         // The LB uses header affinity with headers; an override that only changes the ttl is judged in header range.
         final String base = ",'session_affinity':'header','session_affinity_attributes':{'headers':['x-id']}";

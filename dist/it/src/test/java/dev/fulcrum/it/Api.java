@@ -33,7 +33,19 @@ final class Api {
     }
 
     /** A zone, one pool holding {@code origins} (random origin steering) and a load balancer on {@code host}. */
+    LoadBalancer createLoadBalancer(String host, String originName, int originPort) throws Exception {
+        return createWith(host, List.of(new OriginRef(originName, originPort)));
+    }
+
     LoadBalancer createLoadBalancer(String host, List<Origin> origins) throws Exception {
+        return createWith(host, origins.stream().map(o -> new OriginRef(o.name(), o.port())).toList());
+    }
+
+    private record OriginRef(String name, int port) {
+    }
+
+
+    private LoadBalancer createWith(String host, List<OriginRef> origins) throws Exception {
         final String account = call("GET", "/accounts", null).get("result").get(0).get("id").asText();
         final String zoneName = host.substring(host.indexOf('.') + 1);
         final String zone = call("POST", "/zones", "{\"name\":\"" + zoneName + "\",\"account\":{\"id\":\""
@@ -51,6 +63,16 @@ final class Api {
 
     void delete(LoadBalancer lb) throws Exception {
         call("DELETE", "/zones/" + lb.zone() + "/load_balancers/" + lb.id(), null);
+    }
+
+    /** The Prometheus scrape: {@code /metrics} next to {@code /client/v4}, with the same token. */
+    HttpResponse<String> scrape() throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                base.substring(0, base.length() - "/client/v4".length()) + "/metrics")).timeout(Duration.ofSeconds(15));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {

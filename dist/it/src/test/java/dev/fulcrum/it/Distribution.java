@@ -38,6 +38,19 @@ final class Distribution {
         return file("fulcrum.it.war");
     }
 
+    /** The module jars this build made, which the self-contained jars must carry unchanged. */
+    static Path commonJar() {
+        return file("fulcrum.it.commonJar");
+    }
+
+    static Path jettyModuleJar() {
+        return file("fulcrum.it.jettyModuleJar");
+    }
+
+    static Path tomcatValveJar() {
+        return file("fulcrum.it.tomcatValveJar");
+    }
+
     static Path jettyHome() {
         return file("fulcrum.it.jettyHome");
     }

@@ -65,7 +65,7 @@ class JettyModuleIT {
 
         jetty = ServerProcess.start("jetty", base, Map.of(), List.of(Distribution.java(), "-jar", startJar,
                 "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
-        final String log = jetty.awaitLog("Started oejs.Server");
+        final String log = jetty.awaitLog("Started oejs.Server@");
         final Matcher token = TOKEN.matcher(log);
         assertThat(token.find()).as(log).isTrue();
         assertThat(log).contains("fulcrum-api@").contains("{127.0.0.1:" + apiPort + "}");
@@ -73,6 +73,7 @@ class JettyModuleIT {
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", token.group(1));
         new LoadBalancingScenario(api, port, "/site/index.html", "/site/index.html",
                 new LoadBalancingScenario.Own(200, "jetty's own site")).run(a, b);
+        WebSocketCheck.tunnels(api, port);
         final LoadBalancingScenario server = new LoadBalancingScenario(api, port, "/", "/", null);
         // The API is only on its own connector, and that connector serves nothing of the server's.
         assertThat(server.get("127.0.0.1", "/client/v4/accounts").statusCode()).isEqualTo(404);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What every deliverable must do once installed: a load balancer created through the API is served toward real
@@ -69,10 +70,28 @@ record LoadBalancingScenario(Api api, int port, String lbPath, String ownPath, O
         own.check(get("127.0.0.1:" + port, ownPath), "the server's address");
         assertThat(a.seen().size() + b.seen().size()).as("other hosts never reach an origin").isEqualTo(REQUESTS);
 
+        // The scrape on the API listener counts them under the load balancer's name, and forgets it with it.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(answered(api.scrape())).isEqualTo(REQUESTS));
+
         api.delete(lb);
+        assertThat(api.scrape().body()).doesNotContain("lb=\"" + LB_HOST + "\"");
         final HttpResponse<String> after = get(LB_HOST, lbPath);
         assertThat(after.body()).as("after the delete").doesNotStartWith("origin ");
         assertThat(a.seen().size() + b.seen().size()).isEqualTo(REQUESTS);
+    }
+
+    /** The sum of {@code fulcrum_origin_requests_total} samples of the load balancer answered with 2xx. */
+    private static long answered(HttpResponse<String> scrape) {
+        assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+        long total = 0;
+        for (String line : scrape.body().split("\n")) {
+            if (line.startsWith("fulcrum_origin_requests_total{lb=\"" + LB_HOST + "\"")
+                && line.contains("outcome=\"responded\"") && line.contains("status=\"2xx\"")) {
+                total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     HttpResponse<String> get(String host, String path) throws Exception {

@@ -52,6 +52,7 @@ class StandaloneIT {
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         new LoadBalancingScenario(api, port, "/shop/cart", "/shop/cart", new LoadBalancingScenario.Own(404, ""))
                 .run(a, b);
+        WebSocketCheck.tunnels(api, port);
         // The API is not on the proxy port.
         assertThat(new LoadBalancingScenario(api, port, "/", "/", null).get("127.0.0.1", "/client/v4/accounts")
                 .statusCode()).isEqualTo(404);

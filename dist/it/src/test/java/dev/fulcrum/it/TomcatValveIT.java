@@ -55,6 +55,7 @@ class TomcatValveIT {
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         new LoadBalancingScenario(api, port, "/own.txt", "/own.txt",
                 new LoadBalancingScenario.Own(200, "tomcat's own ROOT")).run(a, b);
+        WebSocketCheck.tunnels(api, port);
         // The stock ROOT webapp's JSP still answers a host that is no load balancer's.
         assertThat(new LoadBalancingScenario(api, port, "/", "/", null).get("localhost", "/").body())
                 .contains("Apache Tomcat");

@@ -3,6 +3,12 @@ package dev.fulcrum.standalone;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.fulcrum.testing.WebSocketContract;
+import dev.fulcrum.testing.WebSocketOrigin;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,17 +77,22 @@ class StandaloneProxyTest {
         }
     }
 
-    @Test
-    void loadBalancerCreatedThroughTheApiIsServedOnTheProxyPort() throws Exception {
+    /** Creates www.example.com with one pool holding one origin on 127.0.0.1:{@code originPort}. */
+    private void createLoadBalancer(int originPort) throws Exception {
         final String api = "http://127.0.0.1:" + running.apiPort() + "/client/v4";
         final String account = call("GET", api + "/accounts", null).get("result").get(0).get("id").asText();
         final String zone = call("POST", api + "/zones",
                 "{\"name\":\"example.com\",\"account\":{\"id\":\"" + account + "\"}}").get("result").get("id").asText();
         final String pool = call("POST", api + "/accounts/" + account + "/load_balancers/pools",
                 "{\"name\":\"web\",\"origins\":[{\"name\":\"o1\",\"address\":\"127.0.0.1\",\"port\":"
-                        + origin.getAddress().getPort() + "}]}").get("result").get("id").asText();
+                        + originPort + "}]}").get("result").get("id").asText();
         call("POST", api + "/zones/" + zone + "/load_balancers", "{\"name\":\"www.example.com\",\"default_pools\":[\""
                 + pool + "\"],\"fallback_pool\":\"" + pool + "\",\"proxied\":true}");
+    }
+
+    @Test
+    void loadBalancerCreatedThroughTheApiIsServedOnTheProxyPort() throws Exception {
+        createLoadBalancer(origin.getAddress().getPort());
 
         final HttpResponse<String> served = proxied("WWW.Example.com");
         assertThat(served.statusCode()).isEqualTo(200);
@@ -92,6 +104,29 @@ class StandaloneProxyTest {
         final HttpResponse<String> unknown = proxied("other.example.com");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(originHits.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aWebSocketOpensThroughTheProxyPort() throws Exception {
+        try (WebSocketOrigin ws = WebSocketOrigin.start("ws")) {
+            createLoadBalancer(ws.port());
+            final WebSocketClient wsClient = new WebSocketClient();
+            wsClient.start();
+            try {
+                final WebSocketContract.Messages received = new WebSocketContract.Messages();
+                final ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+                upgrade.setHeader("Host", "www.example.com");
+                final Session session = wsClient.connect(received,
+                        URI.create("ws://127.0.0.1:" + running.proxyPort() + "/echo"), upgrade)
+                        .get(10, TimeUnit.SECONDS);
+
+                session.sendText("ping", Callback.NOOP);
+                assertThat(received.nextText()).isEqualTo("ws:ping");
+                session.close();
+            } finally {
+                wsClient.stop();
+            }
+        }
     }
 
     private HttpResponse<String> proxied(String host) throws Exception {
