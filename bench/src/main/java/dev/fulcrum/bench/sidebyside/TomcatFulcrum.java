@@ -12,10 +12,13 @@ import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Fulcrum in Tomcat for the side-by-side benchmark: an embedded Tomcat 11 with {@link FulcrumValve} on the Host,
@@ -73,8 +76,17 @@ public final class TomcatFulcrum {
                 System.err.println("stopping Tomcat: " + e);
             }
             fulcrum.stop();
+            deleteTree(base); // Tomcat's work files; the benchmark starts this launcher for every run
         }, "bench-shutdown"));
         System.out.println("ready");
         tomcat.getServer().await();
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("removing " + root + ": " + e);
+        }
     }
 }
