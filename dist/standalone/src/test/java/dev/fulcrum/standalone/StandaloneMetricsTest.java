@@ -1,7 +1,5 @@
 package dev.fulcrum.standalone;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +28,6 @@ import static org.awaitility.Awaitility.await;
 class StandaloneMetricsTest {
 
     private static final String TOKEN = "standalone-metrics-token-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -116,39 +112,12 @@ class StandaloneMetricsTest {
     }
 
     /** Account → zone → pool → load balancer through the API; returns the pool id. */
+
     private String createLoadBalancer() throws Exception {
-        final String api = "http://127.0.0.1:" + running.apiPort() + "/client/v4";
-        final String account = call("GET", api + "/accounts", null).get("result").get(0).get("id").asText();
-        final String zone = call("POST", api + "/zones",
-                "{\"name\":\"example.com\",\"account\":{\"id\":\"" + account + "\"}}").get("result").get("id").asText();
-        final String pool = call("POST", api + "/accounts/" + account + "/load_balancers/pools",
-                "{\"name\":\"web\",\"origins\":[{\"name\":\"o1\",\"address\":\"127.0.0.1\",\"port\":"
-                        + origin.getAddress().getPort() + "}]}").get("result").get("id").asText();
-        call("POST", api + "/zones/" + zone + "/load_balancers", "{\"name\":\"www.example.com\",\"default_pools\":[\""
-                + pool + "\"],\"fallback_pool\":\"" + pool + "\",\"proxied\":true}");
-        return pool;
+        return new StandaloneApi(running.apiPort(), TOKEN).createLoadBalancer(origin.getAddress().getPort());
     }
 
     private HttpResponse<String> proxied(String host) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", running.proxyPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return RawResponse.parse(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        }
-    }
-
-    private JsonNode call(String method, String url, String body) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        final HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
-        return JSON.readTree(response.body());
+        return StandaloneApi.proxied(running.proxyPort(), host);
     }
 }
