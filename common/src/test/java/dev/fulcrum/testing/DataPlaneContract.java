@@ -29,9 +29,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,7 +125,7 @@ public abstract class DataPlaneContract {
     }
 
     protected void startHost(SnapshotRouter router, UpstreamSettings settings) throws Exception {
-        upstream = UpstreamClient.start(settings, router.connections());
+        upstream = UpstreamClient.start(HostUnderTest.upstream(settings), router.connections());
         host = newHost();
         host.start(router, upstream);
     }
@@ -902,5 +904,31 @@ public abstract class DataPlaneContract {
         assertThat(response.getStatus()).isEqualTo(524);
         assertThat(response.getContentAsString()).isEqualTo("error code: 524");
         assertAllReported(router, p);
+    }
+
+    /**
+     * Every wrapper runs the upstream client's callbacks on its selector: a client that stops reading a large
+     * answer must hold up neither that thread nor anyone else's response.
+     */
+    @Test
+    void aClientThatStopsReadingDoesNotHoldUpOthers() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        try (Socket stalled = new Socket()) {
+            // A small receive buffer, a large answer, and no reading: the proxy's writes to it must stop short.
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", host.port()), 5_000);
+            stalled.getOutputStream().write(("GET /big?size=" + (64 * 1024 * 1024) + " HTTP/1.1\r\nHost: " + LB_HOST
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            final InputStream in = stalled.getInputStream();
+            final byte[] first = new byte[16];
+            assertThat(in.read(first)).as("the big answer has begun").isPositive();
+
+            for (int i = 0; i < 20; i++) {
+                assertThat(request(LB_HOST, "/small?i=" + i).timeout(5, TimeUnit.SECONDS).send().getStatus())
+                        .isEqualTo(200);
+            }
+        }
     }
 }
