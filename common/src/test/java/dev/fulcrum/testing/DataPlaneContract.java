@@ -433,7 +433,7 @@ public abstract class DataPlaneContract {
         final Pool pa = pool("pa", "random", origin(a, 1));
         final Pool pb = pool("pb", "random", origin(b, 1));
         final RuleOverrides toB = new RuleOverrides(null, null, List.of(pb.id()), null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null, null);
         final List<Rule> rules = List.of(
                 new Rule("moved", "http.request.uri.path eq \"/old\"", false, 0, true,
                         new FixedResponse(301, "text/plain", "https://new.example.test/", "moved"), null),
@@ -465,6 +465,38 @@ public abstract class DataPlaneContract {
         assertThat(request(LB_HOST, "/").method("PUT").send().getContentAsString()).isEqualTo("origin:b");
         assertThat(a.requestCount()).isEqualTo(2);
         assertThat(b.requestCount()).isEqualTo(5);
+    }
+
+    @Test
+    void ruleOverridePoolsAndWeightsServeMatchingRequests() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final LoopbackOrigin c = startOrigin("c");
+        final Origin oc = origin(c, 1);
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final Pool pc = monitored(pool("pc", "random", oc));
+        // /new: the pools c then b, in failover order (c is down); X-Canary: a weight 0 keeps a out of a random pick.
+        final RuleOverrides flat = new RuleOverrides(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(pc.id(), pb.id()), null, null);
+        final RuleOverrides weighted = new RuleOverrides(null, null, null, null, null, null, null, null, null, null,
+                null, "random", null, List.of(pa.id(), pb.id()), Map.of(pb.id(), 1.0), 0.0);
+        final List<Rule> rules = List.of(new Rule("new", "http.request.uri.path eq \"/new\"", false, 0, false, null,
+                flat), new Rule("canary", "any(http.request.headers[\"x-canary\"][*] eq \"1\")", false, 1, false,
+                null, weighted));
+        startHost(Fixtures.router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb, pc),
+                health().down(pc, oc).build()));
+
+        final Load.Result moved = Load.run(client, host.port(), LB_HOST, "/new", 50, IN_FLIGHT);
+        final Load.Result canary = Load.run(client, host.port(), LB_HOST, "/", 50, IN_FLIGHT,
+                r -> r.headers(h -> h.put("X-Canary", "1")));
+        final Load.Result rest = Load.run(client, host.port(), LB_HOST, "/", 50, IN_FLIGHT);
+
+        assertThat(moved.failures() + canary.failures() + rest.failures()).isZero();
+        assertThat(moved.byOrigin()).containsOnlyKeys("b");
+        assertThat(canary.byOrigin()).containsOnlyKeys("b");
+        assertThat(rest.byOrigin()).containsOnlyKeys("a");
+        assertThat(c.requestCount()).isZero();
     }
 
     // ---- fallback, failover order, 530 (spec §4.2, §4.5) --------------------------------------------------------
