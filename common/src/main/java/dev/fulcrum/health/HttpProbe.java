@@ -1,21 +1,16 @@
 package dev.fulcrum.health;
 
-import org.eclipse.jetty.client.Destination;
+import dev.fulcrum.upstream.ConnectTo;
+import dev.fulcrum.upstream.ConnectToResolver;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.Promise;
-import org.eclipse.jetty.util.SocketAddressResolver;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +22,9 @@ import java.util.function.Supplier;
  * The http/https probe (spec §3.1) on a dedicated Jetty {@link HttpClient}.
  *
  * <p>The request URI names the Host value (so it is the TLS SNI and the name the certificate is verified against)
- * while the connection goes to the origin address: the request carries a {@link ConnectTo} tag that
- * {@link Resolver} reads. Every probe sends {@code Connection: close} and so opens a fresh connection: a probe then
+ * while the connection goes to the origin address: the request carries a {@link ConnectTo} tag that the client's
+ * {@link ConnectToResolver} reads, as the upstream client's https requests do. Every probe sends
+ * {@code Connection: close} and so opens a fresh connection: a probe then
  * measures connect + TLS + first response like a new client would, and no idle sockets are kept for thousands of
  * origins between intervals. At most the first 10 KB of the body are read; once the verdict is known the exchange
  * is aborted, so an endless body cannot turn into a timeout.
@@ -52,7 +48,7 @@ final class HttpProbe implements Probe {
     @Override
     public CompletableFuture<ProbeResult> attempt(ProbeTarget target) {
         final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-        final String uriHost = uriHost(target.host());
+        final String uriHost = ConnectTo.uriHost(target.host());
         final URI uri;
         try {
             uri = URI.create(target.type() + "://" + uriHost + ':' + target.port() + target.path());
@@ -71,7 +67,7 @@ final class HttpProbe implements Probe {
         final Exchange exchange = new Exchange(target, result, ticker.read());
         final Request request = client.newRequest(uri)
                 .method(target.method())
-                .tag(new ConnectTo(uriHost, target.address()))
+                .tag(ConnectTo.of(uriHost, target.address(), target.host()))
                 .timeout(target.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(target.followRedirects())
                 .headers(headers -> {
@@ -91,19 +87,6 @@ final class HttpProbe implements Probe {
             result.complete(ProbeResult.fail(Failures.classify(e, FailureReason.TCP_TIMEOUT)));
         }
         return result;
-    }
-
-    /** The host part of a Host value, as a URI host (IPv6 literals in brackets, any port dropped). */
-    static String uriHost(String host) {
-        if (host.startsWith("[")) {
-            final int end = host.indexOf(']');
-            return end > 0 ? host.substring(0, end + 1) : host;
-        }
-        final int colon = host.indexOf(':');
-        if (colon < 0) {
-            return host;
-        }
-        return host.indexOf(':', colon + 1) >= 0 ? '[' + host + ']' : host.substring(0, colon);
     }
 
     /** One probe exchange: decides once, on headers (code) or on body (expected_body), then aborts the rest. */
@@ -191,66 +174,6 @@ final class HttpProbe implements Probe {
 
         private Decided() {
             super("probe verdict reached", null, false, false);
-        }
-    }
-
-    /** Where a probe request really connects: {@code address}, whatever {@code uriHost} resolves to. */
-    record ConnectTo(String uriHost, String address) {
-    }
-
-    /**
-     * Resolves a tagged probe's host to the origin address (redirects keep the tag, so a redirect elsewhere is
-     * resolved normally); everything else goes to the asynchronous default resolver.
-     */
-    static final class Resolver implements SocketAddressResolver {
-
-        private final SocketAddressResolver delegate;
-
-        Resolver(SocketAddressResolver delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void resolve(String host, int port, Map<String, Object> context,
-                            Promise<List<InetSocketAddress>> promise) {
-            final Object destination = context == null ? null : context.get(Destination.CONTEXT_KEY);
-            if (destination instanceof Destination d && d.getOrigin().getTag() instanceof ConnectTo to
-                    && sameHost(to.uriHost(), host)) {
-                final String name = unbracket(to.uriHost());
-                delegate.resolve(unbracket(to.address()), port, context, new Promise<>() {
-                    @Override
-                    public void succeeded(List<InetSocketAddress> addresses) {
-                        // Jetty takes the TLS peer host (SNI, verified name) from the resolved address's host
-                        // string: keep the origin's IP but carry the Host value as its name.
-                        final List<InetSocketAddress> named = new ArrayList<>(addresses.size());
-                        try {
-                            for (final InetSocketAddress address : addresses) {
-                                named.add(new InetSocketAddress(InetAddress.getByAddress(name,
-                                        address.getAddress().getAddress()), address.getPort()));
-                            }
-                        } catch (UnknownHostException e) {
-                            promise.failed(e);
-                            return;
-                        }
-                        promise.succeeded(named);
-                    }
-
-                    @Override
-                    public void failed(Throwable failure) {
-                        promise.failed(failure);
-                    }
-                });
-            } else {
-                delegate.resolve(host, port, context, promise);
-            }
-        }
-
-        private static boolean sameHost(String uriHost, String host) {
-            return unbracket(uriHost).equalsIgnoreCase(unbracket(host));
-        }
-
-        private static String unbracket(String host) {
-            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.fulcrum.health;
 
+import dev.fulcrum.upstream.ConnectToResolver;
+import dev.fulcrum.upstream.OriginTls;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -69,11 +71,7 @@ final class Probes implements AutoCloseable {
         this.blocking = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(BLOCKING_QUEUE), daemonThreads("fulcrum-health-blocking"));
         blocking.allowCoreThreadTimeOut(true);
-        final SslContextFactory.Client verifyingTls = new SslContextFactory.Client();
-        if (settings.trustStore() != null) {
-            verifyingTls.setTrustStore(settings.trustStore());
-        }
-        this.verifying = newClient("fulcrum-health-https", verifyingTls);
+        this.verifying = newClient("fulcrum-health-https", OriginTls.verifying(settings.trustStore()));
         try {
             this.group = AsynchronousChannelGroup.withFixedThreadPool(1, daemonThreads("fulcrum-health-nio"));
         } catch (IOException e) {
@@ -102,7 +100,7 @@ final class Probes implements AutoCloseable {
         client.setUserAgentField(null);
         client.setFollowRedirects(false);
         client.setDestinationIdleTimeout(DESTINATION_IDLE.toMillis());
-        client.setSocketAddressResolver(new HttpProbe.Resolver(
+        client.setSocketAddressResolver(new ConnectToResolver(
                 new SocketAddressResolver.Async(httpThreads, jettyScheduler, DNS_TIMEOUT.toMillis())));
         return client;
     }
@@ -134,10 +132,8 @@ final class Probes implements AutoCloseable {
                 throw new IllegalStateException("the health probes are stopped");
             }
             if (insecure == null) {
-                final SslContextFactory.Client tls = new SslContextFactory.Client(true);
                 // allow_insecure skips certificate validation entirely, the name check included.
-                tls.setEndpointIdentificationAlgorithm(null);
-                final HttpClient client = newClient("fulcrum-health-insecure", tls);
+                final HttpClient client = newClient("fulcrum-health-insecure", OriginTls.trustingAll());
                 try {
                     startClient(client);
                 } catch (Exception e) {

@@ -15,8 +15,10 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +30,14 @@ import java.util.function.Consumer;
 
 /**
  * The one upstream HTTP client of a runtime, shared by every wrapper it hosts: a Jetty {@link HttpClient} with a
- * keep-alive connection pool per origin (spec §8.2: connect 19 s, read 100 s, pooled idle 900 s by default).
+ * keep-alive connection pool per origin (spec §8.2: connect 19 s, read 100 s, pooled idle 900 s by default), and
+ * for https one per origin and TLS name.
+ *
+ * <p>TLS ("Full (strict)"): the Host value the request carries is the SNI and the name the origin's certificate is
+ * verified against, with the trust store of the settings (the JVM's by default); a handshake failure answers 525,
+ * an untrusted certificate or one for another name 526. Origin host names are looked up when a connection opens,
+ * never on a selector, and each answer is kept at most 5 s ({@code OriginDnsCache}); a name that does not resolve
+ * is an origin DNS error (failover, else 530/1016).
  *
  * <p>It behaves as a transparent hop: no redirects followed, no cookies stored, no content decoding (gzip passes
  * through untouched), no authentication or continue handling, and it adds no User-Agent or Content-Type of its own.
@@ -41,16 +50,22 @@ public final class UpstreamClient implements AutoCloseable {
     // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
     private static final String NO_CONTENT_TYPE = null;
 
-    /** More distinct origins than any configuration holds; beyond it the cache starts over (configuration churn). */
+    private static final String HTTPS = "https";
+
+    /**
+     * More distinct origins (and https Host names, which are load balancer names or {@code header.Host} overrides)
+     * than any configuration holds; beyond it the cache starts over (configuration churn).
+     */
     private static final int TARGETS_MAX = 10_000;
 
     private final HttpClient client;
     private final UpstreamSettings settings;
     /**
-     * Origins by address: java.net.URI parsing of {@code scheme://address:port} on every request was about 2 % of the
-     * proxy's CPU in the side-by-side benchmark's profile.
+     * Origins by address ({@link BaseKey}; https ones by address and TLS name, {@link TlsKey}): java.net.URI
+     * parsing of {@code scheme://address:port} on every request was about 2 % of the proxy's CPU in the
+     * side-by-side benchmark's profile.
      */
-    private final ConcurrentHashMap<BaseKey, Target> targets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Target> targets = new ConcurrentHashMap<>();
     private volatile Consumer<RouteDecision.Forward> staleRetries = forward -> { };
 
     private UpstreamClient(HttpClient client, UpstreamSettings settings) {
@@ -78,12 +93,20 @@ public final class UpstreamClient implements AutoCloseable {
         final QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads());
         threads.setName("fulcrum-upstream");
         threads.setDaemon(true);
+        final ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("fulcrum-upstream-scheduler",
+                true);
         final ClientConnector connector = new ClientConnector();
         connector.setSelectors(settings.selectors());
         connector.setExecutor(threads);
+        connector.setSslContextFactory(OriginTls.verifying(settings.trustStore()));
         final HttpClient client = new HttpClient(connections == null
                 ? new HttpClientTransportOverHTTP(connector) : new ObservedTransport(connector, connections));
         client.setExecutor(threads);
+        client.setScheduler(scheduler);
+        // Connections go to the origin's address; https ones name their TLS peer after the Host (ConnectTo). A name
+        // lookup gets the connect limit, and its answer is kept at most 5 s (OriginDnsCache).
+        client.setSocketAddressResolver(new ConnectToResolver(new OriginDnsCache(
+                new SocketAddressResolver.Async(threads, scheduler, settings.connectTimeout().toMillis()))));
         if (settings.nonBlocking()) {
             // Response parsing and the wrapper's callbacks then run on the selector thread that read the bytes,
             // saving a hand-off to the pool per response; sound only because such wrappers never block there.
@@ -125,19 +148,29 @@ public final class UpstreamClient implements AutoCloseable {
      * A request toward the decision's origin, carrying the client's raw path and query, with the read timeout
      * applied as the idle timeout of the exchange. Headers and body are the caller's job; send it with
      * {@link #send(RouteDecision.Forward, Request, boolean, Response.CompleteListener)}.
+     *
+     * <p>An https request names its TLS peer after the decision's Host value (spec §8.1: the client's Host or the
+     * origin's {@code header.Host}): that name is the SNI and the name the certificate must carry, and it is part of
+     * the connection pool's key. A plain http origin keeps one pool whatever the Host.
      */
     public Request newRequest(RouteDecision.Forward forward, String method, String rawPath, String rawQuery) {
         final String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        return client.newRequest(target(forward).base)
+        final Target target = target(forward);
+        final Request request = client.newRequest(target.base)
                 .method(method)
                 .path(rawQuery == null ? path : path + '?' + rawQuery)
                 .idleTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false);
+        return target.tag == null ? request : request.tag(target.tag);
     }
 
-    /** The decision's origin: its base URI, parsed once per origin, and its destination once known. */
+    /** The decision's origin (and for https its TLS name): its base URI, parsed once, and its destination. */
     private Target target(RouteDecision.Forward forward) {
-        final BaseKey key = new BaseKey(forward.scheme(), forward.address(), forward.port());
+        final String scheme = forward.scheme();
+        final String tlsName = HTTPS.equals(scheme) ? ConnectTo.peerName(forward.hostHeader()) : null;
+        // Plain http keeps the key it always had (one pool per origin, nothing more to hash per request).
+        final Object key = tlsName == null ? new BaseKey(scheme, forward.address(), forward.port())
+                : new TlsKey(forward.address(), forward.port(), tlsName);
         final Target cached = targets.get(key);
         if (cached != null) {
             return cached;
@@ -145,9 +178,10 @@ public final class UpstreamClient implements AutoCloseable {
         if (targets.size() >= TARGETS_MAX) {
             targets.clear();
         }
-        final String host = key.address().indexOf(':') >= 0 && !key.address().startsWith("[")
-                ? '[' + key.address() + ']' : key.address();
-        final Target target = new Target(URI.create(key.scheme() + "://" + host + ':' + key.port()));
+        final String address = forward.address();
+        final String host = address.indexOf(':') >= 0 && !address.startsWith("[") ? '[' + address + ']' : address;
+        final Target target = new Target(URI.create(scheme + "://" + host + ':' + forward.port()),
+                tlsName == null ? null : new ConnectTo(host, address, tlsName));
         final Target raced = targets.putIfAbsent(key, target);
         return raced == null ? target : raced;
     }
@@ -227,17 +261,27 @@ public final class UpstreamClient implements AutoCloseable {
         connection.send(request, listener);
     }
 
+    /** An origin reached without a TLS name: plain http, or https with no Host value (then the address names it). */
     private record BaseKey(String scheme, String address, int port) {
     }
 
-    /** One origin's base URI and, once the first request was sent there, its destination. */
+    /** An https origin and the TLS name its requests carry: connections for one name never serve another. */
+    private record TlsKey(String address, int port, String tlsName) {
+    }
+
+    /**
+     * One origin's base URI, for https the tag naming its TLS peer (null for http), and, once the first request was
+     * sent there, its destination.
+     */
     private static final class Target {
 
         final URI base;
+        final ConnectTo tag;
         volatile Destination destination;
 
-        Target(URI base) {
+        Target(URI base, ConnectTo tag) {
             this.base = base;
+            this.tag = tag;
         }
     }
 

@@ -21,20 +21,20 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Turns what the upstream client threw into Cloudflare's 52x answers (spec §8.3) and tells a stale pooled
- * connection apart from a real origin failure.
+ * Turns what the upstream client threw into Cloudflare's 52x answers, or 530/1016 for an origin name that does not
+ * resolve (spec §8.3), and tells a stale pooled connection apart from a real origin failure.
  *
  * <p>Thread safety: stateless.
  */
 public final class UpstreamErrors {
 
-    /** Content type of every 52x body. */
+    /** Content type of every failure body. */
     public static final String CONTENT_TYPE = "text/plain;charset=utf-8";
 
     private UpstreamErrors() {
     }
 
-    /** The 52x class of a failure; anything unrecognised is 520 (an empty or invalid answer). */
+    /** The class of a failure; anything unrecognised is 520 (an empty or invalid answer). */
     public static UpstreamFailure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             final UpstreamFailure known = classifyOne(t);
@@ -66,9 +66,9 @@ public final class UpstreamErrors {
         return false;
     }
 
-    /** The small Cloudflare-style body answered with a 52x status, e.g. {@code error code: 521}. */
+    /** The small Cloudflare-style body answered with a failure's status, e.g. {@code error code: 521}. */
     public static String body(UpstreamFailure failure) {
-        return "error code: " + failure.status();
+        return "error code: " + failure.errorCode();
     }
 
     /** The outcome reported for an attempt that failed this way. */
@@ -83,8 +83,10 @@ public final class UpstreamErrors {
         if (t instanceof SSLException) {
             return certificateProblem(t) ? UpstreamFailure.INVALID_CERTIFICATE : UpstreamFailure.TLS_HANDSHAKE_FAILED;
         }
-        if (t instanceof UnknownHostException || t instanceof NoRouteToHostException
-            || t instanceof UnresolvedAddressException || t instanceof PortUnreachableException) {
+        if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+            return UpstreamFailure.ORIGIN_DNS_ERROR;
+        }
+        if (t instanceof NoRouteToHostException || t instanceof PortUnreachableException) {
             return UpstreamFailure.UNREACHABLE;
         }
         if (t instanceof SocketTimeoutException) {

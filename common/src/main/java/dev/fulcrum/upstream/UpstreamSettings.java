@@ -1,5 +1,6 @@
 package dev.fulcrum.upstream;
 
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.function.Function;
  * @param connectTimeout          TCP connect limit; exceeding it answers 522
  * @param readTimeout             time to first response byte (and any later silence); exceeding it answers 524
  * @param idleTimeout             how long an unused pooled connection to an origin stays open
- * @param maxConnectionsPerOrigin open connections to one origin (scheme, address, port)
+ * @param maxConnectionsPerOrigin open connections to one origin (scheme, address, port; for https also per TLS name)
  * @param maxQueuedPerOrigin      requests waiting for a connection to one origin before new ones are refused
  * @param replayBufferBytes       request bodies up to this size (with a Content-Length) are buffered so that a
  *                                failover or stale-connection retry can send them again; larger ones are streamed
@@ -25,14 +26,17 @@ import java.util.function.Function;
  *                                selector thread that read them instead of being dispatched to the client's
  *                                thread pool: one thread hand-off less per response. Only for wrappers that never
  *                                block there (the Jetty core proxy handler, the proxy servlet); false by default
+ * @param trustStore              certificates trusted for https origins, or null (the default) for the JVM's
+ *                                default trust store, which honours {@code -Djavax.net.ssl.trustStore}; not a text
+ *                                setting
  */
 public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
                                int maxConnectionsPerOrigin, int maxQueuedPerOrigin, int replayBufferBytes,
-                               int selectors, int maxThreads, boolean nonBlocking) {
+                               int selectors, int maxThreads, boolean nonBlocking, KeyStore trustStore) {
 
-    /** Cloudflare's limits: connect 19 s, read 100 s, pooled idle 900 s. */
+    /** Cloudflare's limits: connect 19 s, read 100 s, pooled idle 900 s; the JVM's trust store. */
     public static final UpstreamSettings DEFAULTS = new UpstreamSettings(Duration.ofSeconds(19),
-            Duration.ofSeconds(100), Duration.ofSeconds(900), 1024, 4096, 64 * 1024, 1, 200, false);
+            Duration.ofSeconds(100), Duration.ofSeconds(900), 1024, 4096, 64 * 1024, 1, 200, false, null);
 
     /** Attribute / init-parameter names understood by {@link #from(Function)}. */
     public static final String CONNECT_TIMEOUT = "upstreamConnectTimeout";
@@ -91,7 +95,7 @@ public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Du
                 integer(attributes, REPLAY_BUFFER_BYTES, d.replayBufferBytes),
                 integer(attributes, SELECTORS, d.selectors),
                 integer(attributes, MAX_THREADS, d.maxThreads),
-                bool(attributes, NON_BLOCKING, d.nonBlocking));
+                bool(attributes, NON_BLOCKING, d.nonBlocking), d.trustStore);
     }
 
     /** {@link #from(Function)} over a map. */
@@ -101,27 +105,32 @@ public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Du
 
     public UpstreamSettings withConnectTimeout(Duration value) {
         return new UpstreamSettings(value, readTimeout, idleTimeout, maxConnectionsPerOrigin, maxQueuedPerOrigin,
-                replayBufferBytes, selectors, maxThreads, nonBlocking);
+                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore);
     }
 
     public UpstreamSettings withReadTimeout(Duration value) {
         return new UpstreamSettings(connectTimeout, value, idleTimeout, maxConnectionsPerOrigin, maxQueuedPerOrigin,
-                replayBufferBytes, selectors, maxThreads, nonBlocking);
+                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore);
     }
 
     public UpstreamSettings withIdleTimeout(Duration value) {
         return new UpstreamSettings(connectTimeout, readTimeout, value, maxConnectionsPerOrigin, maxQueuedPerOrigin,
-                replayBufferBytes, selectors, maxThreads, nonBlocking);
+                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore);
     }
 
     public UpstreamSettings withReplayBufferBytes(int value) {
         return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
-                maxQueuedPerOrigin, value, selectors, maxThreads, nonBlocking);
+                maxQueuedPerOrigin, value, selectors, maxThreads, nonBlocking, trustStore);
     }
 
     public UpstreamSettings withNonBlocking(boolean value) {
         return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
-                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, value);
+                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, value, trustStore);
+    }
+
+    public UpstreamSettings withTrustStore(KeyStore value) {
+        return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
+                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, nonBlocking, value);
     }
 
     private static boolean bool(Function<String, String> attributes, String key, boolean fallback) {
@@ -136,7 +145,7 @@ public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Du
         };
     }
 
-        private static Duration duration(Function<String, String> attributes, String key, Duration fallback) {
+    private static Duration duration(Function<String, String> attributes, String key, Duration fallback) {
         final String text = trimmed(attributes.apply(key));
         if (text == null) {
             return fallback;

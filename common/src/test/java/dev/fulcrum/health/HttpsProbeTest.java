@@ -2,6 +2,7 @@ package dev.fulcrum.health;
 
 import dev.fulcrum.config.Monitor;
 import dev.fulcrum.config.Origin;
+import dev.fulcrum.testing.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class HttpsProbeTest {
     @BeforeAll
     static void start() throws Exception {
         final SelfSignedCertificate certificate = SelfSignedCertificate.generate(dir);
-        server = TestOrigin.https(certificate.keyStore, SelfSignedCertificate.PASSWORD);
+        server = TestOrigin.https(certificate.keyStore(), SelfSignedCertificate.PASSWORD);
         defaultTrust = new Probes(HealthSettings.defaults(), SCHEDULER);
         defaultTrust.start();
         trustsOrigin = new Probes(HealthSettings.defaults().withTrustStore(certificate.trustStore()), SCHEDULER);

@@ -5,6 +5,7 @@ import dev.fulcrum.config.Monitor;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.testing.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class InsecureProbeClientTest {
     void aRuntimeMakesTheTrustAllClientOnlyForAnAllowInsecureMonitor() throws Exception {
         final TestOrigin plain = started(TestOrigin.http());
         final SelfSignedCertificate certificate = SelfSignedCertificate.generate(dir);
-        final TestOrigin tls = started(TestOrigin.https(certificate.keyStore, SelfSignedCertificate.PASSWORD));
+        final TestOrigin tls = started(TestOrigin.https(certificate.keyStore(), SelfSignedCertificate.PASSWORD));
         final Fulcrum fulcrum = started(new Fulcrum(FulcrumSettings.builder().dataDir(dir.resolve("data")).build())
                 .start());
         final HealthMonitor health = fulcrum.health();

@@ -68,12 +68,4 @@ class ProbeTargetTest {
         assertThat(CheckPlan.of(a, POOL, origin("x", "10.0.0.1", 80)))
                 .isNotEqualTo(CheckPlan.of(Fixtures.withTiming(a, 1, 0, 2), POOL, origin("x", "10.0.0.1", 80)));
     }
-
-    @Test
-    void uriHostDropsThePortAndBracketsIpv6() {
-        assertThat(HttpProbe.uriHost("example.com")).isEqualTo("example.com");
-        assertThat(HttpProbe.uriHost("example.com:8443")).isEqualTo("example.com");
-        assertThat(HttpProbe.uriHost("[2001:db8::1]:443")).isEqualTo("[2001:db8::1]");
-        assertThat(HttpProbe.uriHost("2001:db8::1")).isEqualTo("[2001:db8::1]");
-    }
 }

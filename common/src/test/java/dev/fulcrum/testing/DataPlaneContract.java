@@ -882,17 +882,43 @@ public abstract class DataPlaneContract {
         assertAllReported(router, pool("down", "random"), pool("up", "random"));
     }
 
-    @Test
-    void failsOverWithinAPoolUnderLoadWithoutErrors() throws Exception {
-        final LoopbackOrigin b = startOrigin("b");
-        final Pool p = pool("p", "random", origin("refused", refusedPort(), 1), origin(b, 1));
+    /** Serves a burst through a one-pool balancer: every request must end at {@code live}, none fail. */
+    private void assertBurstServedOnlyBy(LoopbackOrigin live, Pool p) throws Exception {
         final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 400, IN_FLIGHT);
 
         assertThat(result.failures()).isZero();
-        assertThat(result.count("b")).isEqualTo(400);
+        assertThat(result.count(live.name())).isEqualTo(400);
+        assertAllReported(router, p);
+    }
+
+    @Test
+    void failsOverWithinAPoolUnderLoadWithoutErrors() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        assertBurstServedOnlyBy(b, pool("p", "random", origin("refused", refusedPort(), 1), origin(b, 1)));
+    }
+
+    /** An origin given by a host name is looked up; one whose name does not resolve is steered away from. */
+    @Test
+    void steersAwayFromAnOriginWhoseNameDoesNotResolve() throws Exception {
+        final LoopbackOrigin b = startOrigin("b");
+        assertBurstServedOnlyBy(b, pool("p", "random", origin("unresolvable", "nonexistent.invalid", b.port(), 1),
+                origin("named", "localhost", b.port(), 1)));
+    }
+
+    @Test
+    void anOnlyOriginWhoseNameDoesNotResolveAnswers530With1016() throws Exception {
+        final Pool p = pool("p", "random", origin("unresolvable", "nonexistent.invalid", 80, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final ContentResponse response = get(LB_HOST, "/");
+
+        assertThat(response.getStatus()).isEqualTo(530);
+        assertThat(response.getContentAsString()).isEqualTo("error code: 1016");
+        assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
         assertAllReported(router, p);
     }
 

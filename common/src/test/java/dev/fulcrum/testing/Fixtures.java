@@ -53,7 +53,12 @@ public final class Fixtures {
     }
 
     public static Origin origin(String name, int port, double weight) {
-        return new Origin(name, "127.0.0.1", port, true, weight, Map.of(), null, null);
+        return origin(name, "127.0.0.1", port, weight);
+    }
+
+    /** An origin at {@code address}: an IP literal or a host name. */
+    public static Origin origin(String name, String address, int port, double weight) {
+        return new Origin(name, address, port, true, weight, Map.of(), null, null);
     }
 
     /** The origin with a {@code header.Host} override. */

@@ -4,14 +4,25 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP origin on 127.0.0.1 (port 0) for data-plane tests: it records every request (headers, body,
- * connection id), counts distinct TCP connections, and answers {@code 200 origin:<name>}.
+ * A real HTTP origin on 127.0.0.1 (port 0) for data-plane tests, or an https one ({@link #startTls}): it records
+ * every request (headers, body, connection id, TLS server name), counts distinct TCP connections, and answers
+ * {@code 200 origin:<name>}.
  *
  * <p>Query parameters steer one answer: {@code delay=<ms>} waits before answering, {@code size=<bytes>} answers
  * that many bytes, {@code hop=1} adds hop-by-hop and X-Accel-* response headers, {@code status=<code>} changes the
@@ -40,9 +52,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 @SuppressWarnings("try") // close() stops a server, which may be interrupted
 public final class LoopbackOrigin implements AutoCloseable {
 
-    /** One request as the origin saw it. */
+    /**
+     * One request as the origin saw it.
+     *
+     * @param serverName the TLS server name (SNI) the client sent, or null (plain http, or no SNI)
+     */
     public record Seen(String method, String path, String query, HttpFields headers, byte[] body,
-                       String connectionId) {
+                       String connectionId, String serverName) {
 
         public String header(String name) {
             return headers.get(name);
@@ -80,19 +96,34 @@ public final class LoopbackOrigin implements AutoCloseable {
     private volatile Duration healthDelay = Duration.ZERO;
     private volatile CountDownLatch healthHold = new CountDownLatch(0);
 
-    private LoopbackOrigin(String name, Duration idleTimeout) throws Exception {
+    private LoopbackOrigin(String name, Duration idleTimeout, SelfSignedCertificate certificate) throws Exception {
         this.name = name;
         final QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("origin-" + name);
         server = new Server(threads);
-        connector = new ServerConnector(server, 1, 1);
+        if (certificate == null) {
+            connector = new ServerConnector(server, 1, 1);
+        } else {
+            final SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(certificate.keyStore().toString());
+            tls.setKeyStorePassword(SelfSignedCertificate.PASSWORD);
+            tls.setKeyStoreType("PKCS12");
+            final HttpConfiguration https = new HttpConfiguration();
+            // Whether the SNI fits the Host is what the tests check (Seen.serverName); the origin answers anyway.
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, "http/1.1"),
+                    new HttpConnectionFactory(https));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         connector.setIdleTimeout(idleTimeout.toMillis());
         connector.addEventListener(new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {
-                connectionsOpened.incrementAndGet();
+                // Over TLS the HTTP connection sits on the TLS one's decrypted end point: one TCP connection.
+                if (!(connection.getEndPoint() instanceof SslConnection.SslEndPoint)) {
+                    connectionsOpened.incrementAndGet();
+                }
             }
         });
         server.addConnector(connector);
@@ -103,12 +134,17 @@ public final class LoopbackOrigin implements AutoCloseable {
 
     /** An origin with a long idle timeout. */
     public static LoopbackOrigin start(String name) throws Exception {
-        return new LoopbackOrigin(name, Duration.ofSeconds(60));
+        return new LoopbackOrigin(name, Duration.ofSeconds(60), null);
     }
 
     /** An origin that closes connections idle for longer than {@code idleTimeout}. */
     public static LoopbackOrigin start(String name, Duration idleTimeout) throws Exception {
-        return new LoopbackOrigin(name, idleTimeout);
+        return new LoopbackOrigin(name, idleTimeout, null);
+    }
+
+    /** An https origin serving {@code certificate} (whatever SNI the client sends), with a long idle timeout. */
+    public static LoopbackOrigin startTls(String name, SelfSignedCertificate certificate) throws Exception {
+        return new LoopbackOrigin(name, Duration.ofSeconds(60), certificate);
     }
 
     /**
@@ -244,7 +280,7 @@ public final class LoopbackOrigin implements AutoCloseable {
             final byte[] body = Request.asInputStream(request).readAllBytes();
             final String query = request.getHttpURI().getQuery();
             requests.add(new Seen(request.getMethod(), request.getHttpURI().getPath(), query, headers, body,
-                    connectionId));
+                    connectionId, serverName(request)));
             final Fields params = Request.extractQueryParameters(request);
             final long wait = Math.max(number(params, "delay", 0), delay.toMillis());
             if (wait > 0) {
@@ -298,6 +334,18 @@ public final class LoopbackOrigin implements AutoCloseable {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.length);
             response.write(true, ByteBuffer.wrap(answer), callback);
             return true;
+        }
+
+        private static String serverName(Request request) {
+            if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData tls
+                    && tls.sslSession() instanceof ExtendedSSLSession session) {
+                for (final SNIServerName sent : session.getRequestedServerNames()) {
+                    if (sent instanceof SNIHostName hostName) {
+                        return hostName.getAsciiName();
+                    }
+                }
+            }
+            return null;
         }
 
         private long number(Fields params, String key, long fallback) {

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +75,23 @@ class ProxyExchangeTest {
     }
 
     @Test
+    void anOriginNameThatDoesNotResolveIsSteeredAwayElseAnswered530With1016() {
+        final FakeForward second = new FakeForward("b", null);
+        final ProxyExchange steered = new ProxyExchange(new FakeForward("a", second), "GET", RequestBody.NONE);
+        final UnknownHostException unresolved = new OriginNameUnresolved("origin.invalid",
+                new UnknownHostException("origin.invalid"));
+
+        assertThat(steered.failed(unresolved, 0, false)).isEqualTo(ProxyExchange.Step.FAILOVER);
+        assertThat(steered.forward()).isSameAs(second);
+        assertThat(steered.failed(unresolved, 0, false)).isEqualTo(ProxyExchange.Step.GIVE_UP);
+
+        assertThat(steered.failure()).isEqualTo(UpstreamFailure.ORIGIN_DNS_ERROR);
+        assertThat(DirectAnswer.failure(steered.failure(), steered.forward()).status()).isEqualTo(530);
+        assertThat(UpstreamErrors.body(steered.failure())).isEqualTo("error code: 1016");
+        assertThat(reports).containsExactly("a CONNECT_FAILED 530", "b CONNECT_FAILED 530");
+    }
+
+    @Test
     void neverFailsOverAStreamedBodyOrACommittedResponse() {
         final ProxyExchange streamed = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "POST",
                 RequestBody.STREAMED);
@@ -111,12 +128,14 @@ class ProxyExchangeTest {
         assertThat(reports).containsExactly("a CANCELLED 0");
     }
 
-    private final class FakeForward implements RouteDecision.Forward {
+    /** An origin "named" that records its one outcome and offers {@code next} as its failover. */
+    private final class FakeForward extends OriginTarget {
 
         private final String name;
         private final RouteDecision.Forward next;
 
         FakeForward(String name, RouteDecision.Forward next) {
+            super("http", "127.0.0.1", 1, "example.test");
             this.name = name;
             this.next = next;
         }
@@ -133,53 +152,8 @@ class ProxyExchangeTest {
         }
 
         @Override
-        public List<Map.Entry<String, String>> responseHeaders() {
-            return List.of();
-        }
-
-        @Override
-        public String loadBalancerId() {
-            return "lb";
-        }
-
-        @Override
-        public String poolId() {
-            return "pool";
-        }
-
-        @Override
         public String originName() {
             return name;
-        }
-
-        @Override
-        public String scheme() {
-            return "http";
-        }
-
-        @Override
-        public String address() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int port() {
-            return 1;
-        }
-
-        @Override
-        public String hostHeader() {
-            return "example.test";
-        }
-
-        @Override
-        public List<Map.Entry<String, String>> requestHeaders() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> removeRequestHeaders() {
-            return List.of();
         }
     }
 }

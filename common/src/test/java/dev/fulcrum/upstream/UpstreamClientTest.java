@@ -3,13 +3,10 @@ package dev.fulcrum.upstream;
 import com.sun.net.httpserver.HttpServer;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OriginConnections;
-import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.UpstreamFailure;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.SelfSignedCertificate;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -57,7 +53,7 @@ class UpstreamClientTest {
     }
 
     private Throwable failureOf(String scheme, String address, int port) {
-        final Throwable thrown = catchThrowable(() -> upstream.newRequest(new Target(scheme, address, port), "GET",
+        final Throwable thrown = catchThrowable(() -> upstream.newRequest(new OriginTarget(scheme, address, port), "GET",
                 "/", null).send());
         assertThat(thrown).as("the request must fail").isNotNull();
         return thrown instanceof ExecutionException ? thrown.getCause() : thrown;
@@ -69,7 +65,7 @@ class UpstreamClientTest {
         resources.add(origin);
         start(UpstreamSettings.DEFAULTS);
 
-        final ContentResponse response = upstream.newRequest(new Target("http", "127.0.0.1", origin.port()), "GET",
+        final ContentResponse response = upstream.newRequest(new OriginTarget("http", "127.0.0.1", origin.port()), "GET",
                 "/a%20b/c", "x=1%202&y=+&z=%2F").send();
 
         assertThat(response.getStatus()).isEqualTo(200);
@@ -93,7 +89,7 @@ class UpstreamClientTest {
         v6.start();
         resources.add(() -> v6.stop(0));
         start(UpstreamSettings.DEFAULTS);
-        final Target target = new Target("http", "::1", v6.getAddress().getPort());
+        final OriginTarget target = new OriginTarget("http", "::1", v6.getAddress().getPort());
 
         for (String query : new String[] {"a=1", "a=2"}) {
             final ContentResponse response = upstream.newRequest(target, "GET", "/x%20y", query).send();
@@ -114,11 +110,16 @@ class UpstreamClientTest {
     }
 
     @Test
-    void anUnresolvableHostIs523() {
+    void anUnresolvableHostIsAnOriginDnsError() {
         start(UpstreamSettings.DEFAULTS);
         final Throwable failure = failureOf("http", "no-such-origin.invalid", 80);
 
-        assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.UNREACHABLE);
+        final UpstreamFailure classified = UpstreamErrors.classify(failure);
+        assertThat(classified).isEqualTo(UpstreamFailure.ORIGIN_DNS_ERROR);
+        assertThat(classified.status()).isEqualTo(530);
+        assertThat(classified.failoverEligible()).isTrue();
+        assertThat(UpstreamErrors.body(classified)).isEqualTo("error code: 1016");
+        assertThat(UpstreamErrors.outcomeOf(classified)).isEqualTo(Outcome.CONNECT_FAILED);
     }
 
     @Test
@@ -155,10 +156,11 @@ class UpstreamClientTest {
 
     @Test
     void anUntrustedCertificateIs526(@TempDir Path dir) throws Exception {
-        final int port = startSelfSignedOrigin(dir);
+        final LoopbackOrigin origin = LoopbackOrigin.startTls("tls", SelfSignedCertificate.generate(dir));
+        resources.add(origin);
         start(UpstreamSettings.DEFAULTS);
 
-        final Throwable failure = failureOf("https", "127.0.0.1", port);
+        final Throwable failure = failureOf("https", "127.0.0.1", origin.port());
 
         assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.INVALID_CERTIFICATE);
     }
@@ -191,7 +193,7 @@ class UpstreamClientTest {
         final OriginConnections connections = new OriginConnections();
         upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, connections);
 
-        upstream.newRequest(new Target("http", "127.0.0.1", origin.port()), "GET", "/", null).send();
+        upstream.newRequest(new OriginTarget("http", "127.0.0.1", origin.port()), "GET", "/", null).send();
         await().untilAsserted(() -> assertThat(connections.open("127.0.0.1", origin.port())).isEqualTo(1));
 
         upstream.close();
@@ -226,78 +228,5 @@ class UpstreamClientTest {
         thread.setDaemon(true);
         thread.start();
         return listener.getLocalPort();
-    }
-
-    /** An HTTPS origin with a freshly generated self-signed certificate that no trust store knows. */
-    private int startSelfSignedOrigin(Path dir) throws Exception {
-        final Path keystore = dir.resolve("origin.p12");
-        final Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
-                .toString(), "-genkeypair", "-alias", "origin", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        keytool.getInputStream().transferTo(OutputStream.nullOutputStream());
-        assertThat(keytool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).isZero();
-
-        final SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(keystore.toString());
-        tls.setKeyStorePassword("changeit");
-        final Server server = new Server();
-        final ServerConnector connector = new ServerConnector(server, tls);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.start();
-        resources.add(server::stop);
-        return connector.getLocalPort();
-    }
-
-    /** Just enough of a decision to address an origin. */
-    private record Target(String scheme, String address, int port) implements RouteDecision.Forward {
-
-        @Override
-        public List<Map.Entry<String, String>> responseHeaders() {
-            return List.of();
-        }
-
-        @Override
-        public String loadBalancerId() {
-            return "lb";
-        }
-
-        @Override
-        public String poolId() {
-            return "pool";
-        }
-
-        @Override
-        public String originName() {
-            return address;
-        }
-
-        @Override
-        public String hostHeader() {
-            return address;
-        }
-
-        @Override
-        public List<Map.Entry<String, String>> requestHeaders() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> removeRequestHeaders() {
-            return List.of();
-        }
-
-        @Override
-        public void complete(Outcome outcome, int status, long upstreamNanos) {
-        }
-
-        @Override
-        public RouteDecision.Forward failover(UpstreamFailure failure) {
-            return null;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.fulcrum.health;
+package dev.fulcrum.testing;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,22 +8,31 @@ import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A self-signed certificate for {@code localhost} (no IP names), generated at test time with the JDK's keytool. */
-final class SelfSignedCertificate {
+/**
+ * A self-signed certificate for one DNS name (no IP names), generated at test time with the JDK's keytool, in a
+ * PKCS12 key store for a test origin, and a trust store holding only it for the client.
+ */
+public final class SelfSignedCertificate {
 
-    static final String PASSWORD = "test-secret";
+    public static final String PASSWORD = "test-secret";
 
-    final Path keyStore;
+    private final Path keyStore;
 
     private SelfSignedCertificate(Path keyStore) {
         this.keyStore = keyStore;
     }
 
-    static SelfSignedCertificate generate(Path dir) throws Exception {
-        final Path file = dir.resolve("origin.p12");
+    /** A certificate for {@code localhost}. */
+    public static SelfSignedCertificate generate(Path dir) throws Exception {
+        return generate(dir, "localhost");
+    }
+
+    /** A certificate whose subject and only subject alternative name is {@code dnsName}. */
+    public static SelfSignedCertificate generate(Path dir, String dnsName) throws Exception {
+        final Path file = dir.resolve(dnsName + ".p12");
         final Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         final Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "origin",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + dnsName, "-ext", "SAN=dns:" + dnsName,
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", PASSWORD,
                 "-keypass", PASSWORD)).redirectErrorStream(true).start();
         final String output = new String(process.getInputStream().readAllBytes());
@@ -33,8 +42,13 @@ final class SelfSignedCertificate {
         return new SelfSignedCertificate(file);
     }
 
+    /** The PKCS12 key store (password {@link #PASSWORD}) holding the key and certificate. */
+    public Path keyStore() {
+        return keyStore;
+    }
+
     /** A trust store holding only this certificate. */
-    KeyStore trustStore() throws Exception {
+    public KeyStore trustStore() throws Exception {
         final KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
             keys.load(in, PASSWORD.toCharArray());
