@@ -9,6 +9,7 @@ import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.testing.Fixtures;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.TestRequest;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -109,7 +110,7 @@ class AccessLogTest {
     void nothingIsFormattedWhenTheLoggerDropsInfo() {
         final Pool p = pool("eu", "random", origin("a", 8080, 1));
         final RouteDecision.Forward attempt = (RouteDecision.Forward) Fixtures.router(config(lb(HOST, "off", null, p),
-                p)).route(new Forwarder.View(HOST, "/", null));
+                p)).route(TestRequest.to(HOST));
         final AccessLog log = new AccessLog(capture);
 
         capture.loggable = false;

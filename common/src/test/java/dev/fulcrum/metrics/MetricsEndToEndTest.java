@@ -15,6 +15,7 @@ import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.TestRequest;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import io.micrometer.core.instrument.Counter;
@@ -281,8 +282,7 @@ class MetricsEndToEndTest {
         final Pool p = pool("eu", "random", origin(a, 1));
         start(config(lb(HOST, "off", null, p), p));
 
-        final RouteDecision.Forward decided = (RouteDecision.Forward) routed.route(new Forwarder.View(HOST, "/",
-                null));
+        final RouteDecision.Forward decided = (RouteDecision.Forward) routed.route(TestRequest.to(HOST));
         apply(withRevision(config(List.of(), p), 2));
         decided.complete(Outcome.RESPONDED, 200, 1_000_000);
 
@@ -321,16 +321,15 @@ class MetricsEndToEndTest {
             final Forwarder runtime = new Forwarder(router, fulcrum.upstream());
 
             // No cookie: a miss, and the answer pins the session.
-            final RouteDecision.Forward first = (RouteDecision.Forward) router.route(new Forwarder.View(HOST, "/",
-                    null));
+            final RouteDecision.Forward first = (RouteDecision.Forward) router.route(TestRequest.to(HOST));
             final String cookie = pinCookie(first);
             assertThat(cookie).startsWith(AffinityCookieCodec.COOKIE_NAME + "=");
             assertThat(runtime.send(first, "/", null)).isEqualTo(200);
 
             // The cookie back: served on the pin, no new cookie.
             for (int i = 0; i < 2; i++) {
-                final RouteDecision.Forward pinned = (RouteDecision.Forward) router.route(new Forwarder.View(HOST,
-                        "/", null, cookie));
+                final RouteDecision.Forward pinned = (RouteDecision.Forward) router.route(TestRequest.to(HOST)
+                        .cookies(cookie));
                 assertThat(pinned.originName()).isEqualTo(first.originName());
                 assertThat(pinCookie(pinned)).isNull();
                 assertThat(runtime.send(pinned, "/", null)).isEqualTo(200);
@@ -339,8 +338,8 @@ class MetricsEndToEndTest {
             // The pinned origin leaves the pool: the pin is broken and replaced by one to the other origin.
             final Pool remaining = withOrigins(both, first.originName().equals("a") ? origin(b, 1) : origin(a, 1));
             commit(fulcrum, lb, remaining);
-            final RouteDecision.Forward repinned = (RouteDecision.Forward) router.route(new Forwarder.View(HOST,
-                    "/", null, cookie));
+            final RouteDecision.Forward repinned = (RouteDecision.Forward) router.route(TestRequest.to(HOST)
+                    .cookies(cookie));
             assertThat(repinned.originName()).isNotEqualTo(first.originName());
             assertThat(pinCookie(repinned)).isNotNull().isNotEqualTo(cookie);
             assertThat(runtime.send(repinned, "/", null)).isEqualTo(200);

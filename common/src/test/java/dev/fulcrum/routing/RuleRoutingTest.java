@@ -9,6 +9,7 @@ import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

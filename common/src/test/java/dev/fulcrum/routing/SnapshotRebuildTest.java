@@ -5,6 +5,7 @@ import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.RouteDecision.Forward;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

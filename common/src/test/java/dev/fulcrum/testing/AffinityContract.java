@@ -11,7 +11,6 @@ import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
-import dev.fulcrum.routing.RequestView;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
@@ -146,8 +145,9 @@ public abstract class AffinityContract extends HostContract {
      * response could have set it).
      */
     private String mintedCookieFor(String originName) {
+        final TestRequest fromTheClient = TestRequest.to(LB_HOST).from("127.0.0.1");
         for (int i = 0; i < 500; i++) {
-            final RouteDecision.Forward f = (RouteDecision.Forward) router.route(view(null));
+            final RouteDecision.Forward f = (RouteDecision.Forward) router.route(fromTheClient);
             f.complete(Outcome.CANCELLED, 0, 0);
             if (f.originName().equals(originName)) {
                 for (Map.Entry<String, String> h : f.responseHeaders()) {
@@ -158,50 +158,6 @@ public abstract class AffinityContract extends HostContract {
             }
         }
         throw new AssertionError("never steered to " + originName);
-    }
-
-    private static RequestView view(String cookie) {
-        return new RequestView() {
-            @Override
-            public String host() {
-                return LB_HOST;
-            }
-
-            @Override
-            public String method() {
-                return "GET";
-            }
-
-            @Override
-            public String path() {
-                return "/";
-            }
-
-            @Override
-            public String query() {
-                return null;
-            }
-
-            @Override
-            public String scheme() {
-                return "http";
-            }
-
-            @Override
-            public String clientAddress() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public String header(String name) {
-                return name.equalsIgnoreCase("Cookie") ? cookie : null;
-            }
-
-            @Override
-            public String cookie(String name) {
-                return null;
-            }
-        };
     }
 
     // ---- the cookie ------------------------------------------------------------------------------------------
