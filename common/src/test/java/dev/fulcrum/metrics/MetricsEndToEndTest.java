@@ -28,8 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +43,7 @@ import static dev.fulcrum.testing.Fixtures.lb;
 import static dev.fulcrum.testing.Fixtures.monitored;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -181,7 +180,7 @@ class MetricsEndToEndTest {
     @Test
     void aFailoverIsCountedOnItsTargetAndTheFailedAttemptByItsOutcome() throws Exception {
         final LoopbackOrigin live = startOrigin("live");
-        final int deadPort = freePort();
+        final int deadPort = refusedPort();
         // The dead origin takes nearly all first picks, so failovers happen on almost every request.
         final Pool p = pool("eu", "random", origin("dead", deadPort, 1), origin(live, 0.001));
         start(config(lb(HOST, "off", null, p), p));
@@ -221,7 +220,7 @@ class MetricsEndToEndTest {
 
     @Test
     void answersTheLoadBalancerGivesItselfAreCountedWithItsName() throws Exception {
-        final Pool p = monitored(pool("eu", "random", origin("down", freePort(), 1)));
+        final Pool p = monitored(pool("eu", "random", origin("down", refusedPort(), 1)));
         final ConfigSnapshot config = config(lb(HOST, "off", null, p), p);
         start(config);
         router.update(health().down(p, p.origins().get(0)).build());
@@ -375,12 +374,6 @@ class MetricsEndToEndTest {
 
     private static ConfigSnapshot withRevision(ConfigSnapshot c, long revision) {
         return new ConfigSnapshot(revision, c.accounts(), c.zones(), c.monitors(), c.pools(), c.loadBalancers());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
 }

@@ -7,9 +7,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,12 +94,5 @@ public abstract class HostContract {
     protected <T extends AutoCloseable> T closedAfterTest(T resource) {
         resources.add(resource);
         return resource;
-    }
-
-    /** A loopback port with nothing listening: connecting is refused. */
-    protected static int refusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
