@@ -24,6 +24,9 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -145,6 +148,13 @@ public final class LoopbackOrigin implements AutoCloseable {
     /** An https origin serving {@code certificate} (whatever SNI the client sends), with a long idle timeout. */
     public static LoopbackOrigin startTls(String name, SelfSignedCertificate certificate) throws Exception {
         return new LoopbackOrigin(name, Duration.ofSeconds(60), certificate);
+    }
+
+    /** A loopback port with nothing listening: connecting is refused. */
+    public static int refusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /**
