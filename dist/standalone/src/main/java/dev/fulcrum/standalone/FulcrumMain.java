@@ -58,6 +58,7 @@ public final class FulcrumMain {
     }
 
     public static void main(String[] args) {
+        keepDnsAnswersFiveSeconds();
         final Standalone standalone;
         try {
             standalone = launch(Arrays.asList(args), System.getenv(), System.out);
@@ -71,6 +72,18 @@ public final class FulcrumMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "fulcrum-shutdown"));
         standalone.join();
+    }
+
+    /**
+     * The standalone owns its JVM, so it gives origin host names Cloudflare's 5 s limit all the way down: the JVM's own
+     * cache, beneath Fulcrum's, keeps answers 30 s by default. Read once, at the first lookup, so it must be set
+     * before anything resolves; an operator's own setting (security or system property) is left alone.
+     */
+    private static void keepDnsAnswersFiveSeconds() {
+        if (java.security.Security.getProperty("networkaddress.cache.ttl") == null
+                && System.getProperty("sun.net.inetaddr.ttl") == null) {
+            java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+        }
     }
 
     /**
