@@ -68,6 +68,11 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## A request header trusted to carry the client's country (e.g. CF-IPCountry); unset = off.
 # fulcrum.node.clientCountryHeader=
 
+## Proxies in front of this server (addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8) whose
+## X-Forwarded-For names the client: the rightmost address that is not one of them. Any other peer is the client
+## itself, whatever it sends. Unset = none. (Jetty's http-forwarded module believes every peer.)
+# fulcrum.trustedProxies=
+
 ## Origin connect timeout, then 522 (a number with ms, s or m).
 # fulcrum.upstream.connectTimeout=19s
 

@@ -24,8 +24,22 @@ public interface RequestView {
     /** {@code http} or {@code https}, as used by the client. */
     String scheme();
 
-    /** The connecting peer's IP address (no port). */
+    /**
+     * The client's IP address (no port) that everything client-based uses: {@code CF-Connecting-IP}, {@code hash}
+     * steering and shedding, {@code ip_cookie} and {@code ip.src}. The connecting peer's, unless the client was
+     * derived behind a trusted proxy (by the container, e.g. Tomcat's {@code RemoteIpValve}, or by the wrapper with
+     * {@link TrustedProxies}).
+     */
     String clientAddress();
+
+    /**
+     * The connecting peer's IP address (no port), which {@code X-Forwarded-For} toward the origin ends with; null
+     * when the wrapper cannot tell it apart from {@link #clientAddress()} (the servlet API reports one address,
+     * which the container's forwarded-header support may have replaced). The default: null.
+     */
+    default String peerAddress() {
+        return null;
+    }
 
     /** The first value of a request header (case-insensitive name), or null. */
     String header(String name);

@@ -239,7 +239,8 @@ public final class SnapshotRouter implements Router {
                     final PinTarget pin = lb.pins.find(session.poolHash(), session.originHash());
                     final int use = pin == null ? PinTarget.BREAK : pin.use(now, session.keyHash(), lb.failoverMode);
                     if (use == PinTarget.USE) {
-                        return pinned(request, lb, candidates, pin, session, clientHash, rayId, sentCdnLoop);
+                        return pinned(request, lb, candidates, pin, session, clientAddress, clientHash, rayId,
+                                sentCdnLoop);
                     } else if (use == PinTarget.KEEP) {
                         role = Attempt.KEPT;
                     } else if (use == PinTarget.SHED) {
@@ -295,11 +296,11 @@ public final class SnapshotRouter implements Router {
      * stays within the pinned pool unless it is one of this request's candidates (then the next pool may follow).
      */
     private Attempt pinned(RequestView request, LbPlan lb, CandidateList candidates, PinTarget pin, Session session,
-                           long clientHash, String rayId, String sentCdnLoop) {
+                           String clientAddress, long clientHash, String rayId, String sentCdnLoop) {
         final List<Map.Entry<String, String>> rayHeaders = ErrorPages.rayHeader(rayId);
         return new Attempt(lb, listener, candidates, candidates.usable, candidates.indexOf(pin.pool), pin.pool,
                 pin.pool.origins, pin.pickIndex, pin.origin, clientHash, clientHost(request),
-                requestHeaders(request, request.clientAddress(), sentCdnLoop, rayId), rayHeaders, rayHeaders, false,
+                requestHeaders(request, clientAddress, sentCdnLoop, rayId), rayHeaders, rayHeaders, false,
                 session, Attempt.PINNED);
     }
 
@@ -310,7 +311,7 @@ public final class SnapshotRouter implements Router {
 
     private static List<Map.Entry<String, String>> requestHeaders(RequestView request, String clientAddress,
                                                                   String sentCdnLoop, String rayId) {
-        return ForwardHeaders.requestHeaders(clientAddress, request.scheme(),
-                request.header(ForwardHeaders.X_FORWARDED_FOR), sentCdnLoop, rayId);
+        return ForwardHeaders.requestHeaders(clientAddress, request.peerAddress(), request.scheme(),
+                request.headers(ForwardHeaders.X_FORWARDED_FOR), sentCdnLoop, rayId);
     }
 }

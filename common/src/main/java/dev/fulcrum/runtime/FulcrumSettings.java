@@ -4,6 +4,7 @@ import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.upstream.UpstreamSettings;
 
 import java.nio.file.InvalidPathException;
@@ -93,6 +94,11 @@ public final class FulcrumSettings {
             new Option("--client-country-header", "FULCRUM_CLIENT_COUNTRY_HEADER", "NAME",
                     "a request header trusted to carry the client's country, e.g. CF-IPCountry (default: off)",
                     (b, v) -> b.location(RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, v)),
+            new Option("--trusted-proxies", "FULCRUM_TRUSTED_PROXIES", "CIDRS",
+                    "proxies in front (addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8) whose "
+                            + "X-Forwarded-For names the client: the rightmost address not in the list (default: "
+                            + "none, the connecting peer is the client)",
+                    (b, v) -> b.trustedProxies(TrustedProxies.parse(v))),
             new Option("--upstream-connect-timeout", "FULCRUM_UPSTREAM_CONNECT_TIMEOUT", "DURATION",
                     "origin connect timeout, then 522 (default 19s)",
                     (b, v) -> b.upstream(UpstreamSettings.CONNECT_TIMEOUT, v)),
@@ -144,6 +150,7 @@ public final class FulcrumSettings {
     private final boolean metricsJmx;
     private final String affinityKey;
     private final int affinitySessions;
+    private final TrustedProxies trustedProxies;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -162,6 +169,7 @@ public final class FulcrumSettings {
         this.metricsJmx = b.metricsJmx;
         this.affinityKey = b.affinityKey;
         this.affinitySessions = b.affinitySessions;
+        this.trustedProxies = b.trustedProxies;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -340,6 +348,14 @@ public final class FulcrumSettings {
         return affinitySessions;
     }
 
+    /**
+     * The proxies in front whose {@code X-Forwarded-For} names the client, for wrappers whose container has no
+     * restricted mechanism of its own (the Jetty core handler of the standalone and the Jetty module).
+     */
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
     /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
@@ -360,8 +376,8 @@ public final class FulcrumSettings {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
                 + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
-                + ", metricsPublic=" + metricsPublic + ", accessLog=" + accessLog + ", metricsJmx=" + metricsJmx
-                + ']';
+                + ", trustedProxies=[" + trustedProxies + "], metricsPublic=" + metricsPublic + ", accessLog="
+                + accessLog + ", metricsJmx=" + metricsJmx + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -378,6 +394,7 @@ public final class FulcrumSettings {
         private boolean metricsJmx;
         private String affinityKey;
         private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -396,6 +413,7 @@ public final class FulcrumSettings {
             this.metricsJmx = s.metricsJmx;
             this.affinityKey = s.affinityKey;
             this.affinitySessions = s.affinitySessions;
+            this.trustedProxies = s.trustedProxies;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -498,6 +516,12 @@ public final class FulcrumSettings {
                 throw new IllegalArgumentException("'" + max + "' is not a count (expected: an integer of at least 1)");
             }
             this.affinitySessions = max;
+            return this;
+        }
+
+        /** The proxies whose {@code X-Forwarded-For} is believed (default {@link TrustedProxies#NONE}). */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.trustedProxies = Objects.requireNonNull(proxies, "trustedProxies");
             return this;
         }
 

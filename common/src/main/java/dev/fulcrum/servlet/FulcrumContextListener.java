@@ -27,6 +27,7 @@ import java.util.Set;
  * overrides the default. A relative data directory is resolved against the server's base directory
  * ({@code catalina.base}, else {@code jetty.base}, else the working directory); the default is
  * {@code <base>/fulcrum-data}. A bad setting or a start failure fails the deployment, with the reason.
+ * {@code trusted-proxies} is refused: behind another proxy, the container's own mechanism gives the client.
  *
  * <p>Attributes set: {@link ApiServlet#ROUTER_ATTRIBUTE} (the {@code ApiRouter}), {@link #ROUTER_ATTRIBUTE} (the
  * {@link Router}), {@link #UPSTREAM_ATTRIBUTE} (the shared {@link UpstreamClient}),
@@ -119,6 +120,14 @@ public final class FulcrumContextListener implements ServletContextListener {
             parsed = FulcrumSettings.parse(args, environment);
         } catch (FulcrumSettings.InvalidSettingException e) {
             throw new IllegalArgumentException(parameterMessage(e.getMessage()), e);
+        }
+        if (!parsed.trustedProxies().isEmpty()) {
+            // The servlet API gives one address, already the client when the container is set up for its proxy:
+            // a second derivation here would read a chain the container has already consumed.
+            throw new IllegalArgumentException("context parameter " + PARAMETER_PREFIX + "trusted-proxies (or "
+                    + "FULCRUM_TRUSTED_PROXIES): not used by the WAR; the container's own forwarded-header support "
+                    + "gives the client's address (Tomcat: a RemoteIpValve in the Engine; Jetty: the http-forwarded "
+                    + "module)");
         }
         return parsed.toBuilder().dataDir(base.resolve(parsed.dataDir()).normalize()).build();
     }

@@ -11,13 +11,25 @@ import java.util.List;
 /**
  * {@link RequestView} over a Jakarta servlet request, used by the Jetty servlet, the Tomcat valve and the WAR.
  * Read only while routing, on the container thread.
+ *
+ * <p>The client is {@code getRemoteAddr()}: the container's own forwarded-header support (Tomcat's
+ * {@code RemoteIpValve}, Jetty's {@code http-forwarded}) has already replaced it when configured. The servlet API has
+ * no second address for the connecting peer; a wrapper that knows it (the Tomcat valve) passes it in.
  */
 public final class ServletRequestView implements RequestView {
 
     private final HttpServletRequest request;
+    private final String peerAddress;
 
+    /** A view whose connecting peer is unknown (see {@link RequestView#peerAddress()}). */
     public ServletRequestView(HttpServletRequest request) {
+        this(request, null);
+    }
+
+    /** @param peerAddress the connecting peer's IP as the container reports it, or null when unknown */
+    public ServletRequestView(HttpServletRequest request, String peerAddress) {
         this.request = request;
+        this.peerAddress = peerAddress;
     }
 
     @Override
@@ -51,6 +63,11 @@ public final class ServletRequestView implements RequestView {
     public String clientAddress() {
         // Containers differ on IPv6 literals; the router wants the bare address.
         return RequestView.bareAddress(request.getRemoteAddr());
+    }
+
+    @Override
+    public String peerAddress() {
+        return RequestView.bareAddress(peerAddress);
     }
 
     @Override

@@ -14,6 +14,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>[G] choices: {@code CDN-Loop} gets our marker {@code fulcrum} appended (not {@code cloudflare}: we are not
  * Cloudflare, and a real Cloudflare in front must not look like a loop); a request that already carries our marker
  * is refused by the router. {@code CF-Visitor} reports the client's scheme.
+ *
+ * <p>[G] {@code X-Forwarded-For} behind another proxy: the router's client ({@code CF-Connecting-IP}) may have been
+ * derived from the chain a trusted proxy sent ({@code routing.TrustedProxies}, Tomcat's {@code RemoteIpValve},
+ * Jetty's {@code http-forwarded}). The origin then gets the chain as it reached us followed by the connecting peer,
+ * as §8.1 says, with the client in it exactly once: a container that took the client out of the chain (Tomcat's
+ * valve does) gets it put back before the peer, and one that left it in place gets nothing added twice.
  */
 public final class ForwardHeaders {
 
@@ -42,17 +48,18 @@ public final class ForwardHeaders {
      * The headers to set toward the origin, in a fixed order: X-Forwarded-For, X-Forwarded-Proto, CF-Connecting-IP,
      * CF-Ray, CF-Visitor, CDN-Loop.
      *
-     * @param clientAddress  the connecting peer's IP
-     * @param clientScheme   {@code http} or {@code https} as used by the client
-     * @param sentForwardedFor the client's X-Forwarded-For value, or null
-     * @param sentCdnLoop    the client's CDN-Loop value, or null
-     * @param rayId          this request's CF-Ray value, see {@link #newRayId}
+     * @param clientAddress    the client's IP ({@code CF-Connecting-IP}): the peer's, or one derived behind a proxy
+     * @param peerAddress      the connecting peer's IP, or null when the wrapper cannot tell
+     * @param clientScheme     {@code http} or {@code https} as used by the client
+     * @param sentForwardedFor the request's X-Forwarded-For values, in order (empty when absent)
+     * @param sentCdnLoop      the client's CDN-Loop value, or null
+     * @param rayId            this request's CF-Ray value, see {@link #newRayId}
      */
-    public static List<Map.Entry<String, String>> requestHeaders(String clientAddress, String clientScheme,
-                                                                 String sentForwardedFor, String sentCdnLoop,
-                                                                 String rayId) {
-        return new RequestHeaders(forwardedFor(sentForwardedFor, clientAddress), clientScheme, clientAddress, rayId,
-                visitor(clientScheme), cdnLoop(sentCdnLoop));
+    public static List<Map.Entry<String, String>> requestHeaders(String clientAddress, String peerAddress,
+                                                                 String clientScheme, List<String> sentForwardedFor,
+                                                                 String sentCdnLoop, String rayId) {
+        return new RequestHeaders(forwardedFor(sentForwardedFor, clientAddress, peerAddress), clientScheme,
+                clientAddress, rayId, visitor(clientScheme), cdnLoop(sentCdnLoop));
     }
 
     /** The headers returned to the client with a decision: {@code CF-Ray}. */
@@ -60,9 +67,73 @@ public final class ForwardHeaders {
         return new RayHeader(rayId);
     }
 
-    /** {@code X-Forwarded-For}: the client-sent list with the peer appended, or just the peer. */
-    public static String forwardedFor(String sent, String clientAddress) {
-        return sent == null || sent.isBlank() ? clientAddress : sent + ", " + clientAddress;
+    /**
+     * {@code X-Forwarded-For} toward the origin: the chain the request carried (several fields joined in order, as
+     * one list), then the client when the chain does not list it and it is not the peer, then the peer. Without a
+     * proxy in front (client = peer) that is §8.1's "the sent list with the peer appended, or just the peer".
+     *
+     * @param sent          the request's X-Forwarded-For values (empty when absent)
+     * @param clientAddress the router's client
+     * @param peerAddress   the connecting peer, or null when unknown (then the chain ends with the client)
+     */
+    public static String forwardedFor(List<String> sent, String clientAddress, String peerAddress) {
+        String chain = sent.size() == 1 ? blankToNull(sent.get(0)) : joined(sent);
+        if (clientAddress != null && !clientAddress.equals(peerAddress) && !lists(chain, clientAddress)) {
+            chain = append(chain, clientAddress);
+        }
+        return peerAddress == null ? chain : append(chain, peerAddress);
+    }
+
+    /**
+     * The address of one X-Forwarded-For entry, without the port and brackets some proxies add
+     * ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}); otherwise the stripped entry as written.
+     */
+    public static String entryAddress(String entry) {
+        final String e = entry.strip();
+        if (e.startsWith("[")) {
+            final int close = e.indexOf(']');
+            return close < 0 ? e : e.substring(1, close);
+        }
+        final int colon = e.indexOf(':');
+        return colon >= 0 && e.indexOf(':', colon + 1) < 0 ? e.substring(0, colon) : e;
+    }
+
+    /** Whether an entry of {@code chain} (may be null) names {@code address}. */
+    private static boolean lists(String chain, String address) {
+        if (chain == null) {
+            return false;
+        }
+        int from = 0;
+        while (from <= chain.length()) {
+            int comma = chain.indexOf(',', from);
+            if (comma < 0) {
+                comma = chain.length();
+            }
+            if (entryAddress(chain.substring(from, comma)).equalsIgnoreCase(address)) {
+                return true;
+            }
+            from = comma + 1;
+        }
+        return false;
+    }
+
+    private static String joined(List<String> values) {
+        String chain = null;
+        for (String value : values) {
+            final String v = blankToNull(value);
+            if (v != null) {
+                chain = append(chain, v);
+            }
+        }
+        return chain;
+    }
+
+    private static String append(String list, String value) {
+        return list == null ? value : list + ", " + value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** {@code CF-Visitor} for the client's scheme. */

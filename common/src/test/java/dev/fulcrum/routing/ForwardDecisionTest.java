@@ -93,6 +93,22 @@ class ForwardDecisionTest {
     }
 
     @Test
+    void aClientDerivedBehindAProxyIsTheConnectingIpAndAppearsOnceInTheChain() {
+        router.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        // Derived in place (the chain still lists the client): the proxy, the peer, is what is appended.
+        final Forward kept = forward(TestRequest.to(HOST).from("203.0.113.7").peer("10.0.0.5")
+                .header("X-Forwarded-For", "198.51.100.1, 203.0.113.7"));
+        assertThat(header(kept.requestHeaders(), "CF-Connecting-IP")).isEqualTo("203.0.113.7");
+        assertThat(header(kept.requestHeaders(), "X-Forwarded-For")).isEqualTo("198.51.100.1, 203.0.113.7, 10.0.0.5");
+        // Taken out of the chain by the container (Tomcat's RemoteIpValve): put back before the peer.
+        final Forward consumed = forward(TestRequest.to(HOST).from("203.0.113.7").peer("10.0.0.5")
+                .header("X-Forwarded-For", "198.51.100.1"));
+        assertThat(header(consumed.requestHeaders(), "CF-Connecting-IP")).isEqualTo("203.0.113.7");
+        assertThat(header(consumed.requestHeaders(), "X-Forwarded-For"))
+                .isEqualTo("198.51.100.1, 203.0.113.7, 10.0.0.5");
+    }
+
+    @Test
     void rayIdsDifferPerRequest() {
         router.update(config(lb(HOST, "off", fallback, b), b, fallback));
         final Set<String> rays = new HashSet<>();

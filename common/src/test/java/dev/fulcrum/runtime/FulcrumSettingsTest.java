@@ -93,6 +93,26 @@ class FulcrumSettingsTest {
     }
 
     @Test
+    void trustedProxiesAreReadFromTheOptionOrTheEnvironmentAndCheckedByName() {
+        assertThat(FulcrumSettings.defaults().trustedProxies().isEmpty()).isTrue();
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--trusted-proxies", "10.0.0.0/8, 2001:db8::/32"),
+                Map.of("FULCRUM_TRUSTED_PROXIES", "192.0.2.7"));
+        assertThat(s.trustedProxies().trusts("10.1.2.3")).isTrue();
+        assertThat(s.trustedProxies().trusts("192.0.2.7")).isFalse();
+        assertThat(s.toBuilder().build().trustedProxies()).isSameAs(s.trustedProxies());
+        assertThat(s.toString()).contains("trustedProxies=[10.0.0.0/8,2001:db8::/32]");
+        assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_TRUSTED_PROXIES", "192.0.2.7")).trustedProxies()
+                .trusts("192.0.2.7")).isTrue();
+        assertThat(FulcrumSettings.optionsHelp()).contains("--trusted-proxies CIDRS")
+                .contains("FULCRUM_TRUSTED_PROXIES");
+
+        assertRefused(List.of("--trusted-proxies=10.0.0.0/33"), Map.of(),
+                "--trusted-proxies: '10.0.0.0/33' is not an IP address or CIDR range (expected: ");
+        assertRefused(List.of(), Map.of("FULCRUM_TRUSTED_PROXIES", "lb.example.com"),
+                "FULCRUM_TRUSTED_PROXIES: 'lb.example.com' is not an IP address or CIDR range");
+    }
+
+    @Test
     void defaultsAreCloudflaresUpstreamLimitsAndNoLocation() {
         final FulcrumSettings s = FulcrumSettings.defaults();
         assertThat(s.upstream().idleTimeout()).hasSeconds(900);

@@ -208,6 +208,19 @@ class FulcrumContextListenerTest {
                 Map.of())).hasMessageContaining("context parameter fulcrum.api-port: not used by the WAR");
     }
 
+    @Test
+    void trustedProxiesAreRefusedPointingToTheContainersMechanism() {
+        final Path base = dir.resolve("base");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of("fulcrum.trusted-proxies",
+                "10.0.0.0/8")), Map.of(), base))
+                .hasMessageStartingWith("context parameter fulcrum.trusted-proxies (or FULCRUM_TRUSTED_PROXIES): not "
+                        + "used by the WAR")
+                .hasMessageContaining("RemoteIpValve");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of()),
+                Map.of("FULCRUM_TRUSTED_PROXIES", "10.0.0.0/8"), base))
+                .hasMessageContaining("not used by the WAR");
+    }
+
     /** Stands in for FulcrumProxyServlet (jetty-module): says which host it was given. */
     private static final class StandInProxy extends HttpServlet {
 

@@ -94,6 +94,12 @@ public abstract class DataPlaneContract extends HostContract {
         return startSingle(origin, UpstreamSettings.DEFAULTS);
     }
 
+    /** Starts the host with one load balancer on {@link #LB_HOST}: a {@code hash} pool of {@code a} and {@code b}. */
+    private void startHashed(LoopbackOrigin a, LoopbackOrigin b) throws Exception {
+        final Pool p = pool("p", "hash", origin(a, 0.5), origin(b, 0.5));
+        startHost(Fixtures.router(config(lb(LB_HOST, "off", null, p), p)));
+    }
+
     protected Request request(String hostHeader, String pathAndQuery) {
         return request(client, hostHeader, pathAndQuery);
     }
@@ -304,6 +310,36 @@ public abstract class DataPlaneContract extends HostContract {
         assertThat(ray).matches("[0-9a-f]{16}-[A-Z0-9]+").isNotEqualTo("ffffffffffffffff-EVL");
         assertThat(seen.headerValues("CF-Ray")).hasSize(1);
         assertThat(response.getHeaders().get("CF-Ray")).isEqualTo(ray);
+    }
+
+    @Test
+    void severalForwardedForFieldsBecomeOneChainEndingWithThePeer() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        assertThat(get(LB_HOST, "/", h -> {
+            h.add("X-Forwarded-For", "192.0.2.1");
+            h.add("X-Forwarded-For", "192.0.2.2, 192.0.2.3");
+        }).getStatus()).isEqualTo(200);
+        assertThat(a.lastRequest().headerValues("X-Forwarded-For"))
+                .containsExactly("192.0.2.1, 192.0.2.2, 192.0.2.3, 127.0.0.1");
+    }
+
+    @Test
+    void aForgedForwardedForMovesNeitherTheConnectingIpNorTheHash() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        startHashed(a, b);
+
+        // Thirty claimed clients from one connection: hashed on the claims, they would spread over both origins.
+        for (int i = 1; i <= 30; i++) {
+            final String forged = "203.0.113." + i;
+            assertThat(get(LB_HOST, "/", h -> h.put("X-Forwarded-For", forged)).getStatus()).isEqualTo(200);
+        }
+        final LoopbackOrigin used = a.requestCount() > 0 ? a : b;
+        assertThat(used.requestCount()).as("every request on the connecting address's origin").isEqualTo(30);
+        assertThat(used.lastRequest().headerValues("CF-Connecting-IP")).containsExactly("127.0.0.1");
+        assertThat(used.lastRequest().header("X-Forwarded-For")).isEqualTo("203.0.113.30, 127.0.0.1");
     }
 
     @Test
@@ -648,8 +684,7 @@ public abstract class DataPlaneContract extends HostContract {
     void hashOriginSteeringPinsEachClientAddress() throws Exception {
         final LoopbackOrigin a = startOrigin("a");
         final LoopbackOrigin b = startOrigin("b");
-        final Pool p = pool("p", "hash", origin(a, 0.5), origin(b, 0.5));
-        startHost(Fixtures.router(config(lb(LB_HOST, "off", null, p), p)));
+        startHashed(a, b);
 
         // Twenty client addresses (127.0.0.2-21 all reach the loopback listener), 100 requests each.
         final Set<String> used = new HashSet<>();

@@ -72,12 +72,9 @@ public abstract class HostContract {
         startHost(router, UpstreamSettings.DEFAULTS);
     }
 
-    /**
-     * Starts the container with {@code router} and an upstream client as every wrapper runs it in production: its
-     * callbacks on its selector thread, since no wrapper blocks there ({@link UpstreamSettings#selectorCallbacks()}).
-     */
+    /** Starts the container with {@code router} and an upstream client as the wrappers run it in production. */
     protected void startHost(SnapshotRouter router, UpstreamSettings settings) throws Exception {
-        upstream = UpstreamClient.start(settings.withNonBlocking(true), router.connections());
+        upstream = UpstreamClient.start(HostUnderTest.upstream(settings), router.connections());
         host = newHost();
         host.start(router, upstream);
     }

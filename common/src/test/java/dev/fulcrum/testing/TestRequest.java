@@ -14,16 +14,18 @@ public final class TestRequest implements RequestView {
     private final String host;
     private final String scheme;
     private final String clientAddress;
+    private final String peerAddress;
     private final String method;
     private final String path;
     private final String query;
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
-    private TestRequest(String host, String scheme, String clientAddress, String method, String path, String query,
-                        Map<String, String> headers) {
+    private TestRequest(String host, String scheme, String clientAddress, String peerAddress, String method,
+                        String path, String query, Map<String, String> headers) {
         this.host = host;
         this.scheme = scheme;
         this.clientAddress = clientAddress;
+        this.peerAddress = peerAddress;
         this.method = method;
         this.path = path;
         this.query = query;
@@ -31,30 +33,36 @@ public final class TestRequest implements RequestView {
     }
 
     public static TestRequest to(String host) {
-        return new TestRequest(host, "http", "192.0.2.10", "GET", "/", null, Map.of());
+        return new TestRequest(host, "http", "192.0.2.10", null, "GET", "/", null, Map.of());
     }
 
     public TestRequest from(String ip) {
-        return new TestRequest(host, scheme, ip, method, path, query, headers);
+        return new TestRequest(host, scheme, ip, peerAddress, method, path, query, headers);
+    }
+
+    /** The connecting peer, when it is not the client (a proxy in front); unset it is unknown. */
+    public TestRequest peer(String ip) {
+        return new TestRequest(host, scheme, clientAddress, ip, method, path, query, headers);
     }
 
     public TestRequest scheme(String newScheme) {
-        return new TestRequest(host, newScheme, clientAddress, method, path, query, headers);
+        return new TestRequest(host, newScheme, clientAddress, peerAddress, method, path, query, headers);
     }
 
     public TestRequest method(String newMethod) {
-        return new TestRequest(host, scheme, clientAddress, newMethod, path, query, headers);
+        return new TestRequest(host, scheme, clientAddress, peerAddress, newMethod, path, query, headers);
     }
 
     /** Path and optional query, e.g. {@code /a?b=c}. */
     public TestRequest target(String pathAndQuery) {
         final int q = pathAndQuery.indexOf('?');
-        return new TestRequest(host, scheme, clientAddress, method, q < 0 ? pathAndQuery
+        return new TestRequest(host, scheme, clientAddress, peerAddress, method, q < 0 ? pathAndQuery
                 : pathAndQuery.substring(0, q), q < 0 ? null : pathAndQuery.substring(q + 1), headers);
     }
 
     public TestRequest header(String name, String value) {
-        final TestRequest copy = new TestRequest(host, scheme, clientAddress, method, path, query, headers);
+        final TestRequest copy = new TestRequest(host, scheme, clientAddress, peerAddress, method, path, query,
+                headers);
         copy.headers.put(name, value);
         return copy;
     }
@@ -92,6 +100,11 @@ public final class TestRequest implements RequestView {
     @Override
     public String clientAddress() {
         return clientAddress;
+    }
+
+    @Override
+    public String peerAddress() {
+        return peerAddress;
     }
 
     @Override

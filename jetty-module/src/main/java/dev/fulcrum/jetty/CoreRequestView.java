@@ -1,23 +1,36 @@
 package dev.fulcrum.jetty;
 
 import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.routing.TrustedProxies;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 
 /**
  * {@link RequestView} over a Jetty core request, for {@link FulcrumProxyHandler}: the same answers as common's
  * {@code ServletRequestView} gives for the same request through the servlet API. Read only while routing.
+ *
+ * <p>The client: with {@link TrustedProxies} configured, the one they derive from the connection's peer and
+ * {@code X-Forwarded-For}; otherwise the request's remote address, which Jetty's {@code ForwardedRequestCustomizer}
+ * ({@code http-forwarded}) replaces when the connector has it. The peer is always the connection's own.
  */
 final class CoreRequestView implements RequestView {
 
     private final Request request;
+    private final TrustedProxies trustedProxies;
+    /** Derived once: the rules, the hash and the forwarding headers all read it. */
+    private String client;
+    private String peer;
 
-    CoreRequestView(Request request) {
+    CoreRequestView(Request request, TrustedProxies trustedProxies) {
         this.request = request;
+        this.trustedProxies = trustedProxies;
     }
 
     /** The Host the router sees: the header without its port, else the request URI's host. */
@@ -61,7 +74,33 @@ final class CoreRequestView implements RequestView {
 
     @Override
     public String clientAddress() {
-        return RequestView.bareAddress(Request.getRemoteAddr(request));
+        if (client == null) {
+            client = trustedProxies.isEmpty() ? RequestView.bareAddress(Request.getRemoteAddr(request))
+                    : trustedProxies.clientOf(peerAddress(),
+                            request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR));
+        }
+        return client;
+    }
+
+    @Override
+    public String peerAddress() {
+        if (peer == null) {
+            final ConnectionMetaData connection = request.getConnectionMetaData();
+            final SocketAddress remote = connection.getConnection().getEndPoint().getRemoteSocketAddress();
+            // Usually the very address the request reports (no customizer replaced it): no second conversion.
+            peer = remote == connection.getRemoteSocketAddress() && trustedProxies.isEmpty() ? clientAddress()
+                    : text(remote);
+        }
+        return peer;
+    }
+
+    /** An address as {@code Request.getRemoteAddr} writes it, without brackets. */
+    private static String text(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() == null ? RequestView.bareAddress(inet.getHostString())
+                    : inet.getAddress().getHostAddress();
+        }
+        return address == null ? null : address.toString();
     }
 
     @Override

@@ -62,7 +62,8 @@ public final class FulcrumHandler extends Handler.Wrapper {
         // The runtime first (ContainerLifeCycle then skips it): the handlers below are built from what it runs.
         start(runtime);
         final Fulcrum fulcrum = runtime.fulcrum();
-        final FulcrumProxyHandler proxyHandler = new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream());
+        final FulcrumProxyHandler proxyHandler = new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
+                fulcrum.settings().trustedProxies());
         proxyHandler.setServer(getServer());
         final ServletContextHandler apiContext = context("fulcrum-api", new ApiServlet(fulcrum.api()),
                 ApiRouter.PREFIX + "/*", "/");

@@ -1,6 +1,7 @@
 package dev.fulcrum.jetty;
 
 import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -111,6 +112,18 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
             settings.affinitySessions(FulcrumSettings.count(value));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("fulcrum.affinity.sessions: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The proxies in front (addresses and CIDR ranges, comma-separated) whose {@code X-Forwarded-For} names the
+     * client; blank = none. Unlike Jetty's {@code http-forwarded} module, it believes only these peers.
+     */
+    public void setTrustedProxies(String value) {
+        try {
+            settings.trustedProxies(TrustedProxies.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fulcrum.trustedProxies: " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.fulcrum.jetty;
 
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
+import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.upstream.DirectAnswer;
 import dev.fulcrum.upstream.ProxyExchange;
@@ -47,6 +48,7 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
 
     private final Router router;
     private final UpstreamClient upstream;
+    private final TrustedProxies trustedProxies;
 
     /**
      * Sets what this handler wants from the runtime's upstream client, on the runtime's settings before it starts
@@ -58,14 +60,24 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
         return settings;
     }
 
+    /** A handler that takes the connecting peer (or what the connector's customizers made of it) as the client. */
     public FulcrumProxyHandler(Router router, UpstreamClient upstream) {
+        this(router, upstream, TrustedProxies.NONE);
+    }
+
+    /**
+     * @param trustedProxies the proxies in front whose {@code X-Forwarded-For} names the client (the runtime's
+     *                       {@code FulcrumSettings#trustedProxies}); {@link TrustedProxies#NONE} for none
+     */
+    public FulcrumProxyHandler(Router router, UpstreamClient upstream, TrustedProxies trustedProxies) {
         this.router = Objects.requireNonNull(router, "router");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        final RouteDecision decision = router.route(new CoreRequestView(request));
+        final RouteDecision decision = router.route(new CoreRequestView(request, trustedProxies));
         if (!(decision instanceof RouteDecision.Forward forward)) {
             CoreResponses.write(response, callback, decision == null ? DirectAnswer.notFound()
                     : DirectAnswer.of((RouteDecision.Respond) decision));

@@ -146,6 +146,27 @@ class ModuleXmlTest {
     }
 
     @Test
+    void trustedProxiesNameTheClientBehindThem() throws Exception {
+        origin = LoopbackOrigin.start("o1");
+        server = siteServer();
+        configure(server, Map.of("fulcrum.trustedProxies", "10.0.0.0/8, 127.0.0.1"));
+        server.start();
+        new ApiCalls("http://127.0.0.1:" + apiPort() + "/client/v4", TOKEN)
+                .createLoadBalancer(LB_HOST, "127.0.0.1", origin.port());
+
+        final ContentResponse proxied = client.newRequest("127.0.0.1", http.getLocalPort()).path("/")
+                .headers(h -> h.put(HttpHeader.HOST, LB_HOST).put("X-Forwarded-For", "203.0.113.7"))
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertThat(proxied.getStatus()).isEqualTo(200);
+        assertThat(origin.lastRequest().headerValues("CF-Connecting-IP")).containsExactly("203.0.113.7");
+        assertThat(origin.lastRequest().headerValues("X-Forwarded-For")).containsExactly("203.0.113.7, 127.0.0.1");
+
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.trustedProxies", "10.0.0.0/33")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.trustedProxies: '10.0.0.0/33' is not an IP "
+                        + "address or CIDR range"));
+    }
+
+    @Test
     void theUpstreamClientIsTunedForTheCoreProxyHandler() throws Exception {
         server = siteServer();
         configure(server, Map.of());

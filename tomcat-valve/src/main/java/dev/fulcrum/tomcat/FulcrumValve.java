@@ -87,6 +87,18 @@ import java.util.Map;
  * </Engine>
  * }</pre>
  * In the {@code Engine} it sees every request whatever Tomcat Host it maps to; in a {@code Host}, only that host's.
+ *
+ * <p>Behind another proxy, Tomcat's own {@code RemoteIpValve} gives the client's address (for
+ * {@code CF-Connecting-IP}, {@code hash} steering, {@code ip_cookie} and {@code ip.src}) when it runs first: declared
+ * before this valve in the same {@code Engine} (an {@code Engine}'s valves all run before any {@code Host}'s). Its
+ * {@code internalProxies} (default: private and loopback ranges; a regular expression, on Tomcat 11 also CIDR
+ * ranges) and {@code trustedProxies} say whose
+ * {@code X-Forwarded-For} is believed; the proxy's address, {@code getPeerAddr()}, still ends the
+ * {@code X-Forwarded-For} sent to the origin.
+ * <pre>{@code
+ * <Valve className="org.apache.catalina.valves.RemoteIpValve" internalProxies="10.0.0.0/8"/>
+ * <Valve className="dev.fulcrum.tomcat.FulcrumValve" .../>
+ * }</pre>
  */
 public final class FulcrumValve extends ValveBase {
 
@@ -390,7 +402,9 @@ public final class FulcrumValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
-        final RouteDecision decision = r.route(new ServletRequestView(request));
+        // The peer apart from the client: behind a RemoteIpValve, getRemoteAddr() is the client it derived and
+        // getPeerAddr() the proxy, which X-Forwarded-For toward the origin ends with (spec §8.1).
+        final RouteDecision decision = r.route(new ServletRequestView(request, request.getPeerAddr()));
         if (decision == null) {
             getNext().invoke(request, response);
         } else if (decision instanceof RouteDecision.Respond respond) {

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
+import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -25,19 +26,38 @@ import java.util.stream.Stream;
 /**
  * Embedded Tomcat on 127.0.0.1:0 with {@link FulcrumValve} on the Host pipeline, followed by a tracker valve that
  * counts what passes through; with {@code webapp}, a ROOT context whose servlet answers {@code own application}.
- * Without a webapp Tomcat maps no Context, which makes the valve forward in its blocking mode.
+ * Without a webapp Tomcat maps no Context, which makes the valve forward in its blocking mode. With another valve
+ * ({@link #behind}, {@link #underHostValve}), Fulcrum's sits on the Engine pipeline.
  */
 @SuppressWarnings("try") // close() stops a server, which may be interrupted
 final class TomcatHost implements HostUnderTest {
 
     private final boolean webapp;
+    private final Valve other;
+    private final boolean otherInHost;
     private final AtomicInteger passedThrough = new AtomicInteger();
     private Tomcat tomcat;
     private Connector connector;
     private Path baseDir;
 
     TomcatHost(boolean webapp) {
+        this(webapp, null, false);
+    }
+
+    private TomcatHost(boolean webapp, Valve other, boolean otherInHost) {
         this.webapp = webapp;
+        this.other = other;
+        this.otherInHost = otherInHost;
+    }
+
+    /** With a webapp; {@code front} (e.g. a {@code RemoteIpValve}), then Fulcrum's valve, both in the Engine. */
+    static TomcatHost behind(Valve front) {
+        return new TomcatHost(true, front, false);
+    }
+
+    /** With a webapp; Fulcrum's valve in the Engine, {@code inHost} in the Host (so it runs after Fulcrum's). */
+    static TomcatHost underHostValve(Valve inHost) {
+        return new TomcatHost(true, inHost, true);
     }
 
     /** An embedded Tomcat in {@code baseDir}, one HTTP connector on 127.0.0.1 at any free port, nothing deployed. */
@@ -60,7 +80,15 @@ final class TomcatHost implements HostUnderTest {
         final FulcrumValve valve = new FulcrumValve();
         valve.setRouter(router);
         valve.setUpstreamClient(upstream);
-        tomcat.getHost().getPipeline().addValve(valve);
+        if (other == null) {
+            tomcat.getHost().getPipeline().addValve(valve);
+        } else if (otherInHost) {
+            tomcat.getEngine().getPipeline().addValve(valve);
+            tomcat.getHost().getPipeline().addValve(other);
+        } else {
+            tomcat.getEngine().getPipeline().addValve(other);
+            tomcat.getEngine().getPipeline().addValve(valve);
+        }
         tomcat.getHost().getPipeline().addValve(new Tracker(passedThrough));
         if (webapp) {
             final Context context = tomcat.addContext("", baseDir.toString());

@@ -4,14 +4,15 @@ package dev.fulcrum.routing.rules;
  * IP address text to bytes without any name lookup: dotted-quad IPv4 (no leading zeros, which some parsers read as
  * octal) and RFC 4291 IPv6 ({@code ::} compression, an embedded IPv4 tail). IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d})
  * folds to its 4 IPv4 bytes, so a client that a dual-stack container reports in mapped form matches IPv4 rules.
+ * Public for the router's trusted-proxy check ({@code routing.TrustedProxies}), which reads the same literals.
  */
-final class IpText {
+public final class IpText {
 
     private IpText() {
     }
 
     /** A client address from the container: brackets and an IPv6 zone ({@code %eth0}) are dropped. */
-    static byte[] parseClient(String text) {
+    public static byte[] parseClient(String text) {
         String s = text;
         if (s.length() > 1 && s.charAt(0) == '[' && s.charAt(s.length() - 1) == ']') {
             s = s.substring(1, s.length() - 1);
@@ -21,7 +22,7 @@ final class IpText {
     }
 
     /** 4 or 16 bytes, or null when {@code s} is not an IP literal. */
-    static byte[] parse(String s) {
+    public static byte[] parse(String s) {
         if (s.indexOf(':') >= 0) {
             final byte[] v6 = parseV6(s);
             return v6 == null ? null : foldMapped(v6);

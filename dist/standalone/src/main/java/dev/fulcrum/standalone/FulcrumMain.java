@@ -169,8 +169,8 @@ public final class FulcrumMain {
         final GracefulHandler graceful = new GracefulHandler();
         // Every request to the proxy port, whatever its Host, goes to the core proxy handler, which forwards
         // load-balancer hosts and answers 404 to any other host.
-        graceful.setHandler(new ByConnector(proxy, new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream()),
-                apiContext));
+        graceful.setHandler(new ByConnector(proxy, new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
+                settings.trustedProxies()), apiContext));
         server.setHandler(graceful);
         return server;
     }

@@ -94,6 +94,13 @@ class FulcrumMainTest {
                 .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
                         e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_USAGE))
                 .hasMessage("--port: 'eighty' is not a port number (expected: 0-65535)");
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of("--trusted-proxies", "10.0.0.0/33"), Map.of(),
+                System.out))
+                .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_USAGE))
+                .hasMessage("--trusted-proxies: '10.0.0.0/33' is not an IP address or CIDR range (expected: a "
+                        + "comma-separated list of IP addresses and CIDR ranges, e.g. 10.0.0.0/8, 192.0.2.7, "
+                        + "2001:db8::/32)");
     }
 
     @Test

@@ -63,10 +63,16 @@ final class StandaloneApi {
      * keeps the test honest.
      */
     static HttpResponse<String> proxied(int proxyPort, String host) throws Exception {
+        return proxied(proxyPort, host, null);
+    }
+
+    /** As {@link #proxied(int, String)}, claiming {@code forwardedFor} in X-Forwarded-For unless it is null. */
+    static HttpResponse<String> proxied(int proxyPort, String host, String forwardedFor) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", proxyPort)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n"
+                    + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n")
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return RawResponse.parse(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
     }

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +50,23 @@ class StandaloneProxyTest {
             originHits.incrementAndGet();
             final String host = exchange.getRequestHeaders().getFirst("Host");
             final String xff = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
-            final byte[] body = ("origin saw " + host + " from " + xff).getBytes(StandardCharsets.UTF_8);
+            final String client = exchange.getRequestHeaders().getFirst("CF-Connecting-IP");
+            final byte[] body = ("origin saw " + host + " from " + xff + " for " + client)
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
         origin.start();
-        running = FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--bind", "127.0.0.1",
-                "--data-dir", dir.toString(), "--api-token", TOKEN), Map.of(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        running = launch();
+    }
+
+    private FulcrumMain.Standalone launch(String... more) {
+        final List<String> args = new ArrayList<>(List.of("--port", "0", "--api-port", "0", "--bind", "127.0.0.1",
+                "--data-dir", dir.toString(), "--api-token", TOKEN));
+        args.addAll(List.of(more));
+        return FulcrumMain.launch(args, Map.of(), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -76,7 +85,7 @@ class StandaloneProxyTest {
 
         final HttpResponse<String> served = proxied("WWW.Example.com");
         assertThat(served.statusCode()).isEqualTo(200);
-        assertThat(served.body()).startsWith("origin saw WWW.Example.com").endsWith("from 127.0.0.1");
+        assertThat(served.body()).isEqualTo("origin saw WWW.Example.com from 127.0.0.1 for 127.0.0.1");
         assertThat(served.headers().firstValue("CF-Ray")).hasValueSatisfying(ray -> assertThat(ray).matches(
                 "[0-9a-f]{16}-[A-Z0-9]+"));
         assertThat(originHits.get()).isEqualTo(1);
@@ -84,6 +93,20 @@ class StandaloneProxyTest {
         final HttpResponse<String> unknown = proxied("other.example.com");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(originHits.get()).isEqualTo(1);
+    }
+
+    @Test
+    void trustedProxiesNameTheClientBehindThem() throws Exception {
+        final int originPort = origin.getAddress().getPort();
+        // Without the option, a claimed client is passed on in the chain and believed for nothing.
+        new StandaloneApi(running.apiPort(), TOKEN).createLoadBalancer(originPort);
+        assertThat(StandaloneApi.proxied(running.proxyPort(), "www.example.com", "203.0.113.7").body())
+                .isEqualTo("origin saw www.example.com from 203.0.113.7, 127.0.0.1 for 127.0.0.1");
+
+        running.close();
+        running = launch("--trusted-proxies", "10.0.0.0/8,127.0.0.1");
+        assertThat(StandaloneApi.proxied(running.proxyPort(), "www.example.com", "198.51.100.1, 203.0.113.7").body())
+                .isEqualTo("origin saw www.example.com from 198.51.100.1, 203.0.113.7, 127.0.0.1 for 203.0.113.7");
     }
 
     @Test
