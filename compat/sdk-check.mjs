@@ -585,6 +585,21 @@ async function scenario({ label, Client }, origin) {
             403, [10000]);
     });
 
+    await step('apiEmail + apiKey: the admin token as the key is the admin; other keys are refused', async () => {
+        // The SDK sends X-Auth-Email and X-Auth-Key instead of Authorization when both are configured.
+        const byKey = new Client({ apiEmail: 'ops@example.com', apiKey: TOKEN, apiToken: null, baseURL: API,
+            maxRetries: 0 });
+        const pools = await all(byKey.loadBalancers.pools.list({ account_id }));
+        assert.ok(pools.some((p) => p.id === ids.pool));
+        const cloudflareKey = new Client({ apiEmail: 'ops@example.com', apiKey: '0123456789abcdef'.repeat(2)
+            + '01234', apiToken: null, baseURL: API, maxRetries: 0 });
+        await refused(() => cloudflareKey.accounts.list().then(all), Client.PermissionDeniedError, 403, [10000]);
+        const malformed = new Client({ apiEmail: 'not-an-email', apiKey: 'short', apiToken: null, baseURL: API,
+            maxRetries: 0 });
+        const e = await refused(() => malformed.accounts.list().then(all), Client.BadRequestError, 400, [6003]);
+        assert.deepEqual(e.errors[0].error_chain.map((c) => c.code), [6102, 6103]);
+    });
+
     await step('delete everything again: load balancer, pools, monitors, zone', async () => {
         assert.deepEqual(await cf.loadBalancers.delete(ids.lb, { zone_id: ids.zone }), { id: ids.lb });
         await refused(() => cf.loadBalancers.get(ids.lb, { zone_id: ids.zone }), Client.NotFoundError, 404,

@@ -65,7 +65,7 @@ public class RuleBenchmark {
         final Map<String, LoadBalancer> lbs = new HashMap<>();
         for (LoadBalancer lb : config.loadBalancers().values()) {
             final RuleOverrides toSecond = new RuleOverrides(null, null, List.of(lb.defaultPools().get(1)), null,
-                    null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null, null);
             lbs.put(lb.id(), new LoadBalancer(lb.id(), lb.zoneId(), lb.createdOn(), lb.modifiedOn(), lb.name(),
                     lb.description(), lb.enabled(), lb.proxied(), lb.ttl(), lb.fallbackPool(), lb.defaultPools(),
                     lb.regionPools(), lb.countryPools(), lb.popPools(), lb.steeringPolicy(), lb.randomSteering(),

@@ -117,8 +117,29 @@ public final class ApiError extends RuntimeException {
 
     /** 400 / 6003 with error_chain 6111: an Authorization header that is not {@code Bearer <token>}. */
     public static ApiError malformedAuthorization() {
-        return new ApiError(400, new Item(6003, "Invalid request headers",
-                List.of(new Item(6111, "Invalid format for Authorization header"))));
+        return invalidRequestHeaders(List.of(new Item(6111, "Invalid format for Authorization header")));
+    }
+
+    /**
+     * 400 / 6003 with error_chain 6102 (X-Auth-Email), 6103 (X-Auth-Key) or both, in that order, as Cloudflare
+     * reports a pair of which either or both headers are malformed.
+     */
+    public static ApiError malformedAuthKeyHeaders(boolean email, boolean key) {
+        if (!email && !key) {
+            throw new IllegalArgumentException("at least one header must be malformed");
+        }
+        final List<Item> chain = new ArrayList<>(2);
+        if (email) {
+            chain.add(new Item(6102, "Invalid format for X-Auth-Email header"));
+        }
+        if (key) {
+            chain.add(new Item(6103, "Invalid format for X-Auth-Key header"));
+        }
+        return invalidRequestHeaders(chain);
+    }
+
+    private static ApiError invalidRequestHeaders(List<Item> chain) {
+        return new ApiError(400, new Item(6003, "Invalid request headers", chain));
     }
 
     /** 413 / 10413 [G]: the body exceeds the API's limit. */

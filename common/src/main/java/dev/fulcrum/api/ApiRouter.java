@@ -16,10 +16,10 @@ import java.util.Objects;
  * The Cloudflare-compatible REST API (spec §7), independent of any servlet container: one {@link ApiRequest} in,
  * one {@link ApiResponse} out, always a JSON envelope.
  *
- * <p>Order of checks: path prefix, credentials (every route, spec §7.3), body size, route and method, then the
- * resource. Every refusal is a 4xx with Cloudflare's error code; a 5xx only reports a fault of our own (e.g. the store
- * failing to persist), never client input, and a refused write never changes stored state because validation runs
- * inside the store mutation.
+ * <p>Order of checks: path prefix, credentials (every route, spec §7.3: {@link ApiCredentials}), body size, route
+ * and method, then the resource. Every refusal is a 4xx with Cloudflare's error code; a 5xx only reports a fault of
+ * our own (e.g. the store failing to persist), never client input, and a refused write never changes stored state
+ * because validation runs inside the store mutation.
  *
  * <p>Thread safety: safe for concurrent calls; state lives in the {@link ConfigStore}.
  */
@@ -32,7 +32,7 @@ public final class ApiRouter {
 
     private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
 
-    private final BearerAuth auth;
+    private final ApiCredentials credentials;
     private final Routes routes = new Routes();
 
     /** The API without pool health and previews (their routes answer 7003/7000). */
@@ -42,7 +42,7 @@ public final class ApiRouter {
 
     /** @param health the running health monitor behind pool health and previews; null leaves those routes out */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health) {
-        this.auth = Objects.requireNonNull(auth, "auth");
+        this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
         final ApiContext ctx = new ApiContext(Objects.requireNonNull(store, "store"), new ConfigJson(),
                 Objects.requireNonNull(clock, "clock"));
         new TokenResource(auth).register(routes);
@@ -56,6 +56,8 @@ public final class ApiRouter {
         if (health != null) {
             new HealthResource(ctx, health).register(routes);
         }
+        // Last: it mirrors the account-scoped pool, monitor and preview routes registered above.
+        new UserLevelRoutes(ctx.store()).register(routes);
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -79,7 +81,7 @@ public final class ApiRouter {
             throw ApiError.noRoute(path);
         }
         final String relative = path.length() == PREFIX.length() ? "/" : path.substring(PREFIX.length());
-        auth.check(request);
+        credentials.check(request);
         if (request.body().length > MAX_BODY_BYTES) {
             throw ApiError.bodyTooLarge(MAX_BODY_BYTES);
         }

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  */
 public final class BearerAuth {
 
+    /** Shorter tokens are refused as the admin token: it is the only credential of the API. */
+    public static final int MIN_TOKEN_LENGTH = 16;
+
     /**
      * What a token (and the token part of the header) may contain: RFC 6750's b64token characters. Cloudflare's own
      * tokens are 40 URL-safe characters, which fit.
@@ -47,9 +50,17 @@ public final class BearerAuth {
         return tokenId;
     }
 
-    /** True when {@code token} is usable as an API token: RFC 6750 characters, 1–512 of them. */
+    /** True when {@code token} has a token's form: RFC 6750 characters, 1–512 of them (see {@link #isUsable}). */
     public static boolean isWellFormed(String token) {
         return token != null && token.length() <= MAX_TOKEN_LENGTH && TOKEN.matcher(token).matches();
+    }
+
+    /**
+     * True when {@code token} could be Fulcrum's admin token: a well-formed token of at least
+     * {@value #MIN_TOKEN_LENGTH} characters.
+     */
+    public static boolean isUsable(String token) {
+        return isWellFormed(token) && token.length() >= MIN_TOKEN_LENGTH;
     }
 
     public static byte[] sha256(String token) {
@@ -85,8 +96,13 @@ public final class BearerAuth {
         if (!isWellFormed(token)) {
             throw ApiError.malformedAuthorization();
         }
-        if (!MessageDigest.isEqual(sha256, sha256(token))) {
+        if (!matches(token)) {
             throw ApiError.authentication();
         }
+    }
+
+    /** True when {@code token} is the admin token; compares hashes in constant time. */
+    boolean matches(String token) {
+        return MessageDigest.isEqual(sha256, sha256(token));
     }
 }

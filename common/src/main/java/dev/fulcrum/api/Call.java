@@ -3,6 +3,7 @@ package dev.fulcrum.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +18,15 @@ final class Call {
         this.request = request;
         this.relativePath = relativePath;
         this.params = Map.copyOf(params);
+    }
+
+    /** This call with one more path parameter, for a route that supplies a value its path does not carry. */
+    Call withParam(String name, String value) {
+        final Map<String, String> more = new HashMap<>(params);
+        if (more.putIfAbsent(name, value) != null) {
+            throw new IllegalStateException("route already has parameter " + name);
+        }
+        return new Call(request, relativePath, more);
     }
 
     ApiRequest request() {

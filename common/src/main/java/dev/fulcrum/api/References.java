@@ -20,8 +20,10 @@ import java.util.TreeMap;
  *
  * <p>One definition serves every use: write-time existence checks, the 1005 refusal to delete a referenced object,
  * the {@code /references} endpoints and search. A load balancer references a pool through {@code default_pools},
- * {@code fallback_pool}, the region/country/PoP maps (whatever the steering policy) and the same fields of rule
- * overrides. {@code random_steering.pool_weights} keys are weights, not references: a stale key is harmless.
+ * {@code fallback_pool}, the region/country/PoP maps (whatever the steering policy), the same fields of rule
+ * overrides and a rule's {@code overrides.pools}. The keys of {@code random_steering.pool_weights} and of
+ * {@code overrides.pool_weights} are weights, not references: a weight sends no traffic to a pool the request does
+ * not already have as a candidate, so a stale key is harmless and must not stop the pool from being deleted.
  */
 final class References {
 
@@ -60,6 +62,7 @@ final class References {
             addMap(uses, prefix + "region_pools", o.regionPools());
             addMap(uses, prefix + "country_pools", o.countryPools());
             addMap(uses, prefix + "pop_pools", o.popPools());
+            addList(uses, prefix + "pools", o.pools());
         }
         return uses;
     }

@@ -3,10 +3,12 @@ package dev.fulcrum.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The route table: path patterns such as {@code zones/{zone_id}/load_balancers/{lb_id}} with a handler per method.
@@ -42,6 +44,40 @@ final class Routes {
         handlers.put(method, handler);
         routes.add(new Route(segments, handlers));
         return this;
+    }
+
+    /**
+     * Registers again, under {@code target}, every route registered so far whose pattern is {@code source} or lies
+     * below it, with the same methods and each handler passed through {@code wrap}: for example
+     * {@code user/load_balancers/pools/{pool_id}} for {@code accounts/{account_id}/load_balancers/pools/{pool_id}}. A
+     * mirror therefore offers exactly what its source does, and must be made after the source's routes are registered.
+     *
+     * @throws IllegalStateException when nothing is registered under {@code source}
+     */
+    Routes mirror(String source, String target, UnaryOperator<Handler> wrap) {
+        final String[] prefix = split(source);
+        final List<Route> sources = routes.stream().filter(r -> startsWith(r.segments(), prefix)).toList();
+        if (sources.isEmpty()) {
+            throw new IllegalStateException("no route to mirror under " + source);
+        }
+        for (Route route : sources) {
+            final String rest = String.join("/",
+                    Arrays.copyOfRange(route.segments(), prefix.length, route.segments().length));
+            final String pattern = rest.isEmpty() ? target : target + '/' + rest;
+            route.handlers().forEach((method, handler) -> add(method, pattern, wrap.apply(handler)));
+        }
+        return this;
+    }
+
+    /** True when some route's pattern is {@code prefix} or lies below it. */
+    boolean hasAny(String prefix) {
+        final String[] segments = split(prefix);
+        return routes.stream().anyMatch(r -> startsWith(r.segments(), segments));
+    }
+
+    private static boolean startsWith(String[] segments, String[] prefix) {
+        return segments.length >= prefix.length
+                && Arrays.equals(segments, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /**

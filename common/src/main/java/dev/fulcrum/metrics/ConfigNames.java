@@ -48,6 +48,9 @@ final class ConfigNames {
                 if (o != null) {
                     addPools(pools, o.defaultPools(), o.fallbackPool(), o.regionPools(), o.countryPools(),
                             o.popPools());
+                    if (o.pools() != null) {
+                        pools.addAll(o.pools());
+                    }
                 }
             }
             lbPools.put(lb.id(), pools);

@@ -2,17 +2,36 @@ package dev.fulcrum.routing;
 
 import dev.fulcrum.affinity.Affinity;
 import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.config.SessionAffinityAttributes;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rule overrides (spec §6) as configuration: merging the overrides of several matching rules, and the load balancer
  * a request sees once they apply. Each override replaces the whole top-level field it names (an overridden
  * {@code random_steering} replaces both weights, an overridden {@code session_affinity_attributes} all attributes).
  *
- * <p>[G] Choices where the spec is silent:
+ * <p>The newer fields (spec §6) [G]:
+ * <ul>
+ *   <li>{@code pools} is the request's candidate list in failover order: it replaces {@code default_pools} and the
+ *       geo maps (a flat list replaces pool selection, as in pool sets, spec §4.6), so the steering policy in force
+ *       chooses among exactly these pools, {@code ""} and {@code geo} mean failover order, and the fallback pool is
+ *       still the load balancer's (or {@code fallback_pool}'s override). Given with {@code default_pools} or a geo
+ *       map, in one rule or across matching rules, {@code pools} wins;</li>
+ *   <li>{@code pool_weights} and {@code pool_default_weight} replace, each on its own, the two halves of
+ *       {@code random_steering} for the request, so they weigh {@code random} and scale the counters of
+ *       {@code least_outstanding_requests} and {@code least_connections} exactly as the load balancer's weights do;
+ *       the half not given keeps the load balancer's value;</li>
+ *   <li>validation refuses {@code random_steering} beside either of them in one rule; across matching rules the
+ *       weights merge per half, the later rule winning: a later {@code random_steering} replaces both halves, a
+ *       later {@code pool_weights} or {@code pool_default_weight} only its own half of an earlier
+ *       {@code random_steering}.</li>
+ * </ul>
+ *
+ * <p>[G] Other choices where the spec is silent:
  * <ul>
  *   <li>{@code drain_duration} cannot be overridden (spec §6), so overridden attributes keep the load balancer's;</li>
  *   <li>a rule that changes the affinity type without a TTL keeps the load balancer's TTL when it fits the new type's
@@ -30,11 +49,26 @@ final class Overrides {
         return o != null && (o.adaptiveRouting() != null || o.countryPools() != null || o.defaultPools() != null
                 || o.fallbackPool() != null || o.popPools() != null || o.randomSteering() != null
                 || o.regionPools() != null || o.sessionAffinity() != null || o.sessionAffinityAttributes() != null
-                || o.sessionAffinityTtl() != null || o.steeringPolicy() != null);
+                || o.sessionAffinityTtl() != null || o.steeringPolicy() != null || o.pools() != null
+                || o.poolWeights() != null || o.poolDefaultWeight() != null);
     }
 
     /** The overrides of two matching rules in evaluation order: per field, the later one wins. */
     static RuleOverrides merge(RuleOverrides earlier, RuleOverrides later) {
+        // The weights merge per half (see the class comment), and the result keeps random_steering apart from the
+        // newer weight fields like a validated rule does: a later half folds into an earlier random_steering.
+        RandomSteering random = or(later.randomSteering(), earlier.randomSteering());
+        Map<String, Double> poolWeights = null;
+        Double poolDefaultWeight = null;
+        if (later.randomSteering() == null) {
+            poolWeights = or(later.poolWeights(), earlier.poolWeights());
+            poolDefaultWeight = or(later.poolDefaultWeight(), earlier.poolDefaultWeight());
+            if (random != null && (poolWeights != null || poolDefaultWeight != null)) {
+                random = weights(random, poolWeights, poolDefaultWeight);
+                poolWeights = null;
+                poolDefaultWeight = null;
+            }
+        }
         return new RuleOverrides(
                 or(later.adaptiveRouting(), earlier.adaptiveRouting()),
                 or(later.countryPools(), earlier.countryPools()),
@@ -42,13 +76,16 @@ final class Overrides {
                 or(later.fallbackPool(), earlier.fallbackPool()),
                 or(later.locationStrategy(), earlier.locationStrategy()),
                 or(later.popPools(), earlier.popPools()),
-                or(later.randomSteering(), earlier.randomSteering()),
+                random,
                 or(later.regionPools(), earlier.regionPools()),
                 or(later.sessionAffinity(), earlier.sessionAffinity()),
                 or(later.sessionAffinityAttributes(), earlier.sessionAffinityAttributes()),
                 or(later.sessionAffinityTtl(), earlier.sessionAffinityTtl()),
                 or(later.steeringPolicy(), earlier.steeringPolicy()),
-                or(later.ttl(), earlier.ttl()));
+                or(later.ttl(), earlier.ttl()),
+                or(later.pools(), earlier.pools()),
+                poolWeights,
+                poolDefaultWeight);
     }
 
     /** {@code lb} with the overrides applied and no rules of its own (the rules have already run). */
@@ -62,13 +99,28 @@ final class Overrides {
                         given.zeroDowntimeFailover(), given.headers(), given.requireAllHeaders());
         final Integer ttl = o.sessionAffinityTtl() != null ? o.sessionAffinityTtl()
                 : fits(lb.sessionAffinityTtl(), affinity) ? lb.sessionAffinityTtl() : null;
+        // A flat pool list replaces the whole selection: with no geo map left, "" resolves to failover order.
+        final boolean flat = o.pools() != null;
+        final RandomSteering lbWeights = lb.randomSteering() == null ? RandomSteering.DEFAULT : lb.randomSteering();
+        final RandomSteering random = o.randomSteering() != null ? o.randomSteering()
+                : o.poolWeights() != null || o.poolDefaultWeight() != null
+                ? weights(lbWeights, o.poolWeights(), o.poolDefaultWeight()) : lb.randomSteering();
         return new LoadBalancer(lb.id(), lb.zoneId(), lb.createdOn(), lb.modifiedOn(), lb.name(), lb.description(),
                 lb.enabled(), lb.proxied(), or(o.ttl(), lb.ttl()), or(o.fallbackPool(), lb.fallbackPool()),
-                or(o.defaultPools(), lb.defaultPools()), or(o.regionPools(), lb.regionPools()),
-                or(o.countryPools(), lb.countryPools()), or(o.popPools(), lb.popPools()),
-                or(o.steeringPolicy(), lb.steeringPolicy()), or(o.randomSteering(), lb.randomSteering()),
+                flat ? o.pools() : or(o.defaultPools(), lb.defaultPools()),
+                flat ? Map.of() : or(o.regionPools(), lb.regionPools()),
+                flat ? Map.of() : or(o.countryPools(), lb.countryPools()),
+                flat ? Map.of() : or(o.popPools(), lb.popPools()),
+                or(o.steeringPolicy(), lb.steeringPolicy()), random,
                 or(o.adaptiveRouting(), lb.adaptiveRouting()), or(o.locationStrategy(), lb.locationStrategy()),
                 affinity, ttl, attributes, List.of(), lb.networks());
+    }
+
+    /** {@code base} with either half replaced where given: the newer fields over random_steering's halves. */
+    private static RandomSteering weights(RandomSteering base, Map<String, Double> poolWeights,
+                                          Double defaultWeight) {
+        return new RandomSteering(defaultWeight != null ? defaultWeight : base.defaultWeight(),
+                poolWeights != null ? poolWeights : base.poolWeights());
     }
 
     private static boolean fits(Integer ttl, String affinity) {

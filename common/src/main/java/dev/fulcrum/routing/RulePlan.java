@@ -174,6 +174,9 @@ final class RulePlan {
             if (o.defaultPools() != null) {
                 ids.addAll(o.defaultPools());
             }
+            if (o.pools() != null) {
+                ids.addAll(o.pools());
+            }
             if (o.fallbackPool() != null) {
                 ids.add(o.fallbackPool());
             }

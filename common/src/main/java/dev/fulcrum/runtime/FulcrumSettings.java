@@ -32,7 +32,7 @@ public final class FulcrumSettings {
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final Path DEFAULT_DATA_DIR = Path.of("fulcrum-data");
     /** Shorter tokens are refused: the admin token is the only credential of the API. */
-    public static final int MIN_TOKEN_LENGTH = 16;
+    public static final int MIN_TOKEN_LENGTH = BearerAuth.MIN_TOKEN_LENGTH;
 
     /** A settings text that cannot be used; the message names the option, the value and the expectation. */
     public static final class InvalidSettingException extends IllegalArgumentException {
@@ -470,7 +470,7 @@ public final class FulcrumSettings {
 
         /** @param token the admin token, or null to use the stored one (generated on first start) */
         public Builder apiToken(String token) {
-            if (token != null && (token.length() < MIN_TOKEN_LENGTH || !BearerAuth.isWellFormed(token))) {
+            if (token != null && !BearerAuth.isUsable(token)) {
                 throw new IllegalArgumentException("not a usable API token (expected: at least " + MIN_TOKEN_LENGTH
                         + " characters of A-Z a-z 0-9 - . _ ~ + / with optional trailing =)");
             }

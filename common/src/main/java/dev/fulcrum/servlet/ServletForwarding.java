@@ -82,7 +82,20 @@ public final class ServletForwarding {
         write(response, DirectAnswer.notFound());
     }
 
+    /**
+     * Resets the response and sets the 52x failure answer's status and headers; returns the body, still to be
+     * written. For a wrapper whose response is in non-blocking mode, where the body may only be written when the
+     * stream says it is ready.
+     */
+    public static byte[] prepareFailure(HttpServletResponse response, UpstreamFailure failure, RouteDecision decision) {
+        return prepare(response, DirectAnswer.failure(failure, decision));
+    }
+
     private static void write(HttpServletResponse response, DirectAnswer answer) throws IOException {
+        response.getOutputStream().write(prepare(response, answer));
+    }
+
+    private static byte[] prepare(HttpServletResponse response, DirectAnswer answer) {
         response.reset();
         response.setStatus(answer.status());
         if (answer.decision() != null) {
@@ -92,7 +105,7 @@ public final class ServletForwarding {
             response.setContentType(answer.contentType());
         }
         response.setContentLength(answer.body().length);
-        response.getOutputStream().write(answer.body());
+        return answer.body();
     }
 
     /** A servlet response as the target of common's response header rules. */

@@ -87,6 +87,23 @@ class ApiHttpServerTest {
     }
 
     @Test
+    void acceptsTheXAuthPairWhateverTheHeaderNamesCase() throws Exception {
+        // The JDK server re-cases header names (X-auth-email); the API must find them all the same.
+        final HttpResponse<String> admin = sendKey(TOKEN);
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+        final HttpResponse<String> malformed = sendKey("short");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"code\":6103");
+    }
+
+    private HttpResponse<String> sendKey(String key) throws Exception {
+        final URI accounts = URI.create("http://127.0.0.1:" + server.port() + "/client/v4/accounts");
+        return client.send(HttpRequest.newBuilder(accounts)
+                .timeout(Duration.ofSeconds(10)).header("x-auth-email", "ops@example.com").header("X-AUTH-KEY", key)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aTakenAddressIsRefusedNamingItAndCloseReleasesThePort() {
         final int port = server.port();
         assertThatThrownBy(() -> ApiHttpServer.start(fulcrum.api(), "127.0.0.1", port))

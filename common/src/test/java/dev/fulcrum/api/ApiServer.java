@@ -142,11 +142,31 @@ final class ApiServer implements AutoCloseable {
 
     /** A call with exactly these headers (no credentials added) and body bytes (null = none). */
     Reply raw(String method, String path, Map<String, String> headers, byte[] body) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(ApiRouter.PREFIX + path))
+        final HttpRequest.Builder request = builder(method, path, body);
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    /** A body-less GET with exactly these headers, given as name, value, name, value…; a name may repeat. */
+    Reply getWithHeaders(String path, String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("every header name needs a value");
+        }
+        final HttpRequest.Builder request = builder("GET", path, null);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            request.header(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return send(request);
+    }
+
+    private HttpRequest.Builder builder(String method, String path, byte[] body) {
+        return HttpRequest.newBuilder(base.resolve(ApiRouter.PREFIX + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
+    }
+
+    private Reply send(HttpRequest.Builder request) {
         try {
             final HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonNode json;

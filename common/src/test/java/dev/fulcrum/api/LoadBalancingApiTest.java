@@ -368,6 +368,54 @@ class LoadBalancingApiTest {
     }
 
     @Test
+    void theNewerRuleOverridesRoundTripAreValidatedAndReferenceTheirPools() {
+        final String p1 = createPool("p1", null);
+        final String p2 = createPool("p2", null);
+        final String ghost = "b".repeat(32);
+        final String rules = "[{\"name\":\"canary\",\"condition\":\"http.request.uri.path eq \\\"/c\\\"\","
+                + "\"disabled\":false,\"priority\":0,\"terminates\":false,\"overrides\":{\"pools\":[\"" + p2
+                + "\",\"" + p1 + "\"],\"pool_weights\":{\"" + p2 + "\":0.25,\"" + ghost + "\":1},"
+                + "\"pool_default_weight\":0.5,\"steering_policy\":\"random\"}}]";
+        final String body = "{\"name\":\"www.example.com\",\"fallback_pool\":\"" + p1
+                + "\",\"default_pools\":[\"" + p1 + "\"],\"rules\":%s}";
+
+        final ApiServer.Reply created = api.post(lbs, String.format(body, rules));
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        final String id = created.result().get("id").asText();
+        final JsonNode sent = ApiServer.json("{\"rules\":" + rules + "}").get("rules");
+        assertThat(created.result().get("rules")).isEqualTo(sent);
+        assertThat(api.get(lbs + "/" + id).result().get("rules")).as("a weight key is not checked: it routes nothing")
+                .isEqualTo(sent);
+        final ApiServer.Reply put = api.put(lbs + "/" + id, String.format(body, rules));
+        assertThat(put.result().get("rules")).isEqualTo(sent);
+
+        assertFailure(api.delete(pools + "/" + p2), 412, 1005,
+                "This object is referenced by other objects, delete them first.");
+        assertThat(api.get(pools + "/" + p2 + "/references").result().get(0).get("resource_id").asText())
+                .isEqualTo(id);
+
+        final ApiServer.Reply unknown = api.put(lbs + "/" + id, String.format(body, "[{\"name\":\"r\","
+                + "\"overrides\":{\"pools\":[\"" + p1 + "\",\"" + ghost + "\"]}}]"));
+        assertFailure(unknown, 400, 1002, "rules[0].overrides.pools[1]: '" + ghost
+                + "' (expected: the id of a pool in this account): validation failed");
+        final ApiServer.Reply both = api.patch(lbs + "/" + id, "{\"rules\":[{\"name\":\"r\",\"overrides\":{"
+                + "\"pool_weights\":{},\"random_steering\":{\"default_weight\":0.5}}}]}");
+        assertFailure(both, 400, 1002, "rules[0].overrides.pool_weights: {} (expected: absent when random_steering "
+                + "is overridden too: pool_weights cannot be combined with random_steering): validation failed");
+        final ApiServer.Reply range = api.patch(lbs + "/" + id, "{\"rules\":[{\"name\":\"r\",\"overrides\":{"
+                + "\"pool_default_weight\":1.5,\"pools\":[]}}]}");
+        assertThat(range.status()).isEqualTo(400);
+        assertThat(range.json().get("errors")).extracting(e -> e.get("message").asText()).containsExactly(
+                "rules[0].overrides.pools: [] (expected: a list of 1 or more pool ids): validation failed",
+                "rules[0].overrides.pool_default_weight: 1.5 (expected: number 0-1): validation failed");
+        assertThat(api.get(lbs + "/" + id).result().get("rules")).as("refused writes change nothing")
+                .isEqualTo(sent);
+
+        assertThat(api.delete(lbs + "/" + id).status()).isEqualTo(200);
+        assertThat(api.delete(pools + "/" + p2).status()).isEqualTo(200);
+    }
+
+    @Test
     void objectsOfAnotherAccountOrZoneAreNotFound() {
         final String p1 = createPool("p1", null);
         final String id = createLb("www.example.com", p1, p1).result().get("id").asText();

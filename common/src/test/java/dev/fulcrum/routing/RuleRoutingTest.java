@@ -52,7 +52,7 @@ class RuleRoutingTest {
     private static RuleOverrides overrides(List<String> defaultPools, String fallbackPool, String steering,
                                            String affinity, Map<String, List<String>> regionPools) {
         return new RuleOverrides(null, null, defaultPools, fallbackPool, null, null, null, regionPools, affinity,
-                null, null, steering, null);
+                null, null, steering, null, null, null, null);
     }
 
     private static RuleOverrides toPools(Pool... pools) {
@@ -186,6 +186,84 @@ class RuleRoutingTest {
         assertThat(forward(TestRequest.to(HOST).from("203.0.113.1")).poolId()).isEqualTo(a.id());
     }
 
+    // ---- the newer overrides: pools, pool_weights, pool_default_weight ------------------------------------------
+
+    private static RuleOverrides flat(String steering, List<String> pools, Map<String, Double> poolWeights,
+                                      Double poolDefaultWeight) {
+        return new RuleOverrides(null, null, null, null, null, null, null, null, null, null, null, steering, null,
+                pools, poolWeights, poolDefaultWeight);
+    }
+
+    /** How many of {@code n} forwarded requests went to each pool id. */
+    private Map<String, Integer> spread(TestRequest request, int n) {
+        final Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            counts.merge(forward(request).poolId(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    @Test
+    void poolsSendMatchingRequestsOnlyToThosePoolsUnderTheLoadBalancersPolicy() {
+        serve(withRules(lb(HOST, "random", fallback, a, b), List.of(rule("starts_with(http.request.uri.path, "
+                + "\"/new/\")", 0, false, flat(null, ids(b, c), null, null)))), a, b, c, fallback);
+
+        assertThat(spread(TestRequest.to(HOST).target("/new/x"), 300)).as("random over b and c only")
+                .containsOnlyKeys(b.id(), c.id());
+        assertThat(spread(TestRequest.to(HOST).target("/old"), 300)).containsOnlyKeys(a.id(), b.id());
+    }
+
+    @Test
+    void poolsAreTheFailoverOrderAndAHealthChangeOfOneOfThemRebuildsThePlan() {
+        final Pool mc = monitored(c, 1);
+        final Pool mb = monitored(b, 1);
+        serve(offLb(rule("http.request.uri.path eq \"/x\"", 0, false, flat(null, ids(mc, mb), null, null))),
+                a, mb, mc, fallback);
+        router.update(health().up(mc, c1).up(mb, b1).build());
+        assertThat(poolFor("/x")).as("the first pool of the list").isEqualTo(c.id());
+
+        router.update(health().down(mc, c1).up(mb, b1).build());
+        assertThat(poolFor("/x")).as("c is critical: the next in list order").isEqualTo(b.id());
+
+        router.update(health().down(mc, c1).down(mb, b1).build());
+        assertThat(poolFor("/x")).as("none usable: the load balancer's fallback").isEqualTo(fallback.id());
+        assertThat(poolFor("/")).isEqualTo(a.id());
+    }
+
+    @Test
+    void poolsReplaceTheGeoListsToo() {
+        final LoadBalancer geo = Fixtures.with(lb(HOST, "geo", fallback, a), p -> p.regions(Map.of("WEU", ids(b))));
+        serve(withRules(geo, List.of(rule("http.request.method eq \"POST\"", 0, false,
+                flat(null, ids(c, a), null, null)))), a, b, c, fallback);
+
+        assertThat(poolFor("/")).as("the node's region list").isEqualTo(b.id());
+        assertThat(forward(TestRequest.to(HOST).method("POST")).poolId()).isEqualTo(c.id());
+    }
+
+    @Test
+    void poolWeightsWeighRandomAndLeastOutstandingForMatchingRequests() {
+        for (String policy : List.of("random", "least_outstanding_requests", "least_connections")) {
+            // b's weight 0.8 from pool_weights, a's 0.2 from pool_default_weight; the rest of the traffic 1:1.
+            serve(withRules(lb(HOST, policy, fallback, a, b), List.of(rule("http.request.uri.path eq \"/w\"", 0,
+                    false, flat(null, null, Map.of(b.id(), 0.8), 0.2)))), a, b, fallback);
+
+            final int n = 2000;
+            final Map<String, Integer> weighted = spread(TestRequest.to(HOST).target("/w"), n);
+            // Expected 400 of 2000 on a (σ ≈ 18): the bounds are more than 5 σ away, yet far from 1:1 (1000).
+            assertThat(weighted.getOrDefault(a.id(), 0)).as(policy).isBetween(300, 500);
+            assertThat(weighted.get(a.id()) + weighted.get(b.id())).isEqualTo(n);
+            assertThat(spread(TestRequest.to(HOST).target("/"), n).get(a.id())).as(policy + ", no match")
+                    .isBetween(850, 1150);
+        }
+    }
+
+    @Test
+    void aZeroWeightTakesAPoolOutOfAMatchingRequestsChoice() {
+        serve(withRules(lb(HOST, "random", fallback, a, b), List.of(rule("true", 0, false,
+                flat(null, ids(a, b, c), Map.of(c.id(), 1.0), 0.0)))), a, b, c, fallback);
+        assertThat(spread(TestRequest.to(HOST), 200)).containsOnlyKeys(c.id());
+    }
+
     // ---- fixed responses ---------------------------------------------------------------------------------------
 
     @Test
@@ -254,7 +332,7 @@ class RuleRoutingTest {
     @Test
     void aTerminatingRuleWithoutRoutingOverridesStillStopsTheWalk() {
         final RuleOverrides dnsOnly = new RuleOverrides(null, null, null, null, null, null, null, null, null, null,
-                null, null, 5);
+                null, null, 5, null, null, null);
         serve(offLb(rule("http.request.uri.path eq \"/keep\"", 0, true, dnsOnly), rule("true", 1, false,
                 toPools(b))), a, b, fallback);
 
@@ -274,7 +352,7 @@ class RuleRoutingTest {
     @Test
     void loadBalancersWithoutEffectiveRulesCarryNoRulePlan() {
         final RuleOverrides dnsOnly = new RuleOverrides(null, null, null, null, null, null, null, null, null, null,
-                null, null, 5);
+                null, null, 5, null, null, null);
         serve(lb(HOST, "off", fallback, a), a, fallback);
         assertThat(router.snapshot().hosts.find(HOST).rules).isNull();
 

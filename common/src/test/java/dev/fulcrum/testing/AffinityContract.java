@@ -106,7 +106,7 @@ public abstract class AffinityContract {
                 new AffinitySettings(key, clock, 1_000));
         router.update(config);
         router.update(health);
-        upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
+        upstream = UpstreamClient.start(HostUnderTest.upstream(UpstreamSettings.DEFAULTS), router.connections());
         host = newHost();
         host.start(router, upstream);
     }

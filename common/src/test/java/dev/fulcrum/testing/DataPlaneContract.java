@@ -29,9 +29,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,7 +125,7 @@ public abstract class DataPlaneContract {
     }
 
     protected void startHost(SnapshotRouter router, UpstreamSettings settings) throws Exception {
-        upstream = UpstreamClient.start(settings, router.connections());
+        upstream = UpstreamClient.start(HostUnderTest.upstream(settings), router.connections());
         host = newHost();
         host.start(router, upstream);
     }
@@ -431,7 +433,7 @@ public abstract class DataPlaneContract {
         final Pool pa = pool("pa", "random", origin(a, 1));
         final Pool pb = pool("pb", "random", origin(b, 1));
         final RuleOverrides toB = new RuleOverrides(null, null, List.of(pb.id()), null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null, null);
         final List<Rule> rules = List.of(
                 new Rule("moved", "http.request.uri.path eq \"/old\"", false, 0, true,
                         new FixedResponse(301, "text/plain", "https://new.example.test/", "moved"), null),
@@ -463,6 +465,38 @@ public abstract class DataPlaneContract {
         assertThat(request(LB_HOST, "/").method("PUT").send().getContentAsString()).isEqualTo("origin:b");
         assertThat(a.requestCount()).isEqualTo(2);
         assertThat(b.requestCount()).isEqualTo(5);
+    }
+
+    @Test
+    void ruleOverridePoolsAndWeightsServeMatchingRequests() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final LoopbackOrigin c = startOrigin("c");
+        final Origin oc = origin(c, 1);
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final Pool pc = monitored(pool("pc", "random", oc));
+        // /new: the pools c then b, in failover order (c is down); X-Canary: a weight 0 keeps a out of a random pick.
+        final RuleOverrides flat = new RuleOverrides(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(pc.id(), pb.id()), null, null);
+        final RuleOverrides weighted = new RuleOverrides(null, null, null, null, null, null, null, null, null, null,
+                null, "random", null, List.of(pa.id(), pb.id()), Map.of(pb.id(), 1.0), 0.0);
+        final List<Rule> rules = List.of(new Rule("new", "http.request.uri.path eq \"/new\"", false, 0, false, null,
+                flat), new Rule("canary", "any(http.request.headers[\"x-canary\"][*] eq \"1\")", false, 1, false,
+                null, weighted));
+        startHost(Fixtures.router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb, pc),
+                health().down(pc, oc).build()));
+
+        final Load.Result moved = Load.run(client, host.port(), LB_HOST, "/new", 50, IN_FLIGHT);
+        final Load.Result canary = Load.run(client, host.port(), LB_HOST, "/", 50, IN_FLIGHT,
+                r -> r.headers(h -> h.put("X-Canary", "1")));
+        final Load.Result rest = Load.run(client, host.port(), LB_HOST, "/", 50, IN_FLIGHT);
+
+        assertThat(moved.failures() + canary.failures() + rest.failures()).isZero();
+        assertThat(moved.byOrigin()).containsOnlyKeys("b");
+        assertThat(canary.byOrigin()).containsOnlyKeys("b");
+        assertThat(rest.byOrigin()).containsOnlyKeys("a");
+        assertThat(c.requestCount()).isZero();
     }
 
     // ---- fallback, failover order, 530 (spec §4.2, §4.5) --------------------------------------------------------
@@ -902,5 +936,31 @@ public abstract class DataPlaneContract {
         assertThat(response.getStatus()).isEqualTo(524);
         assertThat(response.getContentAsString()).isEqualTo("error code: 524");
         assertAllReported(router, p);
+    }
+
+    /**
+     * Every wrapper runs the upstream client's callbacks on its selector: a client that stops reading a large
+     * answer must hold up neither that thread nor anyone else's response.
+     */
+    @Test
+    void aClientThatStopsReadingDoesNotHoldUpOthers() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        startSingle(a);
+
+        try (Socket stalled = new Socket()) {
+            // A small receive buffer, a large answer, and no reading: the proxy's writes to it must stop short.
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", host.port()), 5_000);
+            stalled.getOutputStream().write(("GET /big?size=" + (64 * 1024 * 1024) + " HTTP/1.1\r\nHost: " + LB_HOST
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            final InputStream in = stalled.getInputStream();
+            final byte[] first = new byte[16];
+            assertThat(in.read(first)).as("the big answer has begun").isPositive();
+
+            for (int i = 0; i < 20; i++) {
+                assertThat(request(LB_HOST, "/small?i=" + i).timeout(5, TimeUnit.SECONDS).send().getStatus())
+                        .isEqualTo(200);
+            }
+        }
     }
 }

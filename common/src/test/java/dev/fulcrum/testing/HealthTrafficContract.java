@@ -124,7 +124,7 @@ public abstract class HealthTrafficContract {
         monitor.addListener(health -> routed = health);
         monitor.update(config);
         monitor.start();
-        upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
+        upstream = UpstreamClient.start(HostUnderTest.upstream(UpstreamSettings.DEFAULTS), router.connections());
         host = newHost();
         host.start(router, upstream);
     }

@@ -85,7 +85,7 @@ public abstract class WebSocketContract {
 
     private SnapshotRouter start(UpstreamSettings settings, Pool p) throws Exception {
         final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
-        upstream = UpstreamClient.start(settings, router.connections());
+        upstream = UpstreamClient.start(HostUnderTest.upstream(settings), router.connections());
         host = newHost();
         host.start(router, upstream);
         return router;

@@ -50,15 +50,12 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
 
     /**
      * Sets what this handler wants from the runtime's upstream client, on the runtime's settings before it starts
-     * (the standalone and the Jetty module do): the client's callbacks on its selector threads, since the handler
-     * never blocks there ({@link UpstreamSettings#nonBlocking()}), and one selector per CPU, since those threads then
-     * parse every response and write it to the client. With the client's single default selector that one thread
-     * was the bottleneck: two selectors on two CPUs served about 25 % more requests per second at less CPU per
-     * request in the side-by-side benchmark (BENCHMARKS.md); more than one per CPU gained nothing.
+     * (the standalone and the Jetty module do): the client's callbacks on its selector threads, one per CPU, since the
+     * handler never blocks there ({@link UpstreamSettings#selectorCallbacks()}).
      */
     public static FulcrumSettings.Builder tuneUpstream(FulcrumSettings.Builder settings) {
-        return settings.upstream(UpstreamSettings.NON_BLOCKING, "true")
-                .upstream(UpstreamSettings.SELECTORS, Integer.toString(Runtime.getRuntime().availableProcessors()));
+        UpstreamSettings.selectorCallbacks().forEach(settings::upstream);
+        return settings;
     }
 
     public FulcrumProxyHandler(Router router, UpstreamClient upstream) {

@@ -64,7 +64,8 @@ import java.util.Map;
  *   <tr><td>upstreamMaxConnectionsPerOrigin</td><td>1024</td><td>open connections per origin</td></tr>
  *   <tr><td>upstreamMaxQueuedPerOrigin</td><td>4096</td><td>requests waiting for a connection per origin</td></tr>
  *   <tr><td>upstreamReplayBufferBytes</td><td>65536</td><td>largest request body kept for a failover retry</td></tr>
- *   <tr><td>upstreamSelectors</td><td>1</td><td>selector threads of the upstream client</td></tr>
+ *   <tr><td>upstreamSelectors</td><td>CPUs</td><td>selector threads of the upstream client, which also parse
+ *       the origins' responses</td></tr>
  *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client</td></tr>
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
@@ -74,12 +75,10 @@ import java.util.Map;
  * </table>
  * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
  *
- * <p>There is deliberately no {@code upstreamNonBlocking} attribute (the other hosts run the upstream client's
- * response callbacks on its selector): a request Tomcat maps to no Context, e.g. on a Host without a ROOT webapp,
- * cannot go async, so {@link TomcatForwarder} writes its answer and reads its body with blocking streams from those
- * callbacks; on the selector one slow client would stall every origin connection it serves. Contexts come and go at
- * run time, so the valve cannot prove at start that no request will take that path. An embedded host whose every
- * request reaches a Context may give such a client with {@link #setUpstreamClient}.
+ * <p>The valve's upstream client runs its response callbacks on its selectors, one per CPU unless
+ * {@code upstreamSelectors} says otherwise ({@code UpstreamSettings#selectorCallbacks}): {@link TomcatForwarder}
+ * never blocks there, in async mode nor for a request mapped to no Context, whose blocking writes happen on the
+ * valve's own thread.
  *
  * <pre>{@code
  * <Engine name="Catalina" defaultHost="localhost">
@@ -248,7 +247,9 @@ public final class FulcrumValve extends ValveBase {
         if (upstream == null) {
             final UpstreamSettings settings;
             try {
-                settings = UpstreamSettings.from(upstreamAttributes);
+                final Map<String, String> attributes = new HashMap<>(UpstreamSettings.selectorCallbacks());
+                attributes.putAll(upstreamAttributes);
+                settings = UpstreamSettings.from(attributes);
             } catch (IllegalArgumentException e) {
                 throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
             }
@@ -308,6 +309,7 @@ public final class FulcrumValve extends ValveBase {
         attribute("metricsPublic", () -> builder.metricsPublic(bool(metricsPublic)));
         attribute("metricsJmx", () -> builder.metricsJmx(bool(metricsJmx)));
         attribute("accessLog", () -> builder.accessLog(bool(accessLog)));
+        UpstreamSettings.selectorCallbacks().forEach(builder::upstream); // the attributes below may override
         for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
             attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));
         }

@@ -13,8 +13,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.connector.Request;
@@ -26,16 +24,13 @@ import org.apache.tomcat.ContextBind;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 import org.eclipse.jetty.client.AsyncRequestContent;
-import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,12 +40,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Async.</b> When the request is mapped to a webapp (Tomcat needs a Context for servlet async), the request
  * is put in async mode and nothing blocks a Tomcat thread: the request body is read with a {@link ReadListener}
  * into Jetty's {@link AsyncRequestContent} one buffer at a time (the next read waits until the upstream side took
- * the previous one), and the response is written with a {@link WriteListener}, demanding the next upstream chunk
- * only once the previous one was written. Each side follows the servlet hand-off rule: after {@code isReady()}
- * returned false only the container calls back, so the two threads never touch a stream at once.
+ * the previous one), and the response is written by a {@link NonBlockingSink}, demanding the next upstream chunk
+ * only once the previous one was written.
  *
- * <p><b>Blocking fallback.</b> A request Tomcat mapped to no Context at all (a Host without webapps) cannot go
- * async; it is forwarded the same way with blocking streams while the valve's thread waits for completion.
+ * <p><b>Without a Context</b> (a Host without webapps) the request cannot go async; the valve's thread then waits
+ * for the exchange and does its blocking reads and writes itself ({@link ValveThreadLoop}).
+ *
+ * <p>Either way the upstream client's callbacks never block, so they may run on its selector threads
+ * ({@code UpstreamSettings#nonBlocking}).
  *
  * <p>Thread safety: stateless apart from the shared client; per-request state lives in {@link Exchange}.
  */
@@ -112,8 +109,8 @@ final class TomcatForwarder {
         }
     }
 
-    /** Forwards the request; returns once async processing started, or, in blocking mode, once it finished. */
-    void forward(Request request, Response response, RouteDecision.Forward forward) {
+    /** Forwards the request; returns once async processing started, or, without a Context, once it finished. */
+    void forward(Request request, Response response, RouteDecision.Forward forward) throws IOException {
         final RequestBody body = ServletForwarding.requestBody(request, upstream.settings().replayBufferBytes());
         final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), body);
         request.setAttribute(ProxyExchange.ATTRIBUTE, exchange);
@@ -123,57 +120,71 @@ final class TomcatForwarder {
                 // it here, at the connector-configured moment, or a client waiting for it never sends its body.
                 response.sendAcknowledgement(ContinueResponseTiming.IMMEDIATELY);
             }
-            start(request, response, exchange);
-        } catch (RuntimeException e) {
+            if (request.getContext() == null) {
+                forwardOnThisThread(request, response, exchange);
+            } else {
+                forwardAsync(request, response, exchange);
+            }
+        } catch (IOException | RuntimeException e) {
             exchange.cancelled(); // decided but never sent: the outcome is still owed
             throw e;
         }
     }
 
-    /** Async when Tomcat mapped a Context (servlet async needs one), else blocking on this thread. */
-    private void start(Request request, Response response, ProxyExchange exchange) {
-        if (request.getContext() == null) {
-            final CountDownLatch done = new CountDownLatch(1);
-            new Exchange(request, response, exchange, null, done::countDown).start();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                exchange.clientGone();
-            }
-            return;
-        }
+    /** Servlet async (it needs a Context): no Tomcat thread waits for the origin. */
+    private void forwardAsync(Request request, Response response, ProxyExchange exchange) throws IOException {
         request.setAsyncSupported(true);
         final AsyncContext async = request.startAsync();
         // Upstream timeouts bound the exchange; the container must not time it out on its own.
         async.setTimeout(0);
-        final Exchange forwarding = new Exchange(request, response, exchange, async, async::complete);
+        final Exchange forwarding = new Exchange(request, response, exchange, null, async::complete);
         async.addListener(forwarding.clientWatch());
+        ((NonBlockingSink) forwarding.sink).listen();
         forwarding.start();
     }
 
-    /** One client request in flight: its body source, its response sink and its upstream attempts. */
+    /** No Context, no async: this thread waits for the exchange and does its blocking writes and reads. */
+    private void forwardOnThisThread(Request request, Response response, ProxyExchange exchange)
+            throws IOException {
+        final ValveThreadLoop loop = new ValveThreadLoop();
+        final Exchange forwarding = new Exchange(request, response, exchange, loop, loop::end);
+        forwarding.start();
+        try {
+            loop.run(forwarding::abandon);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forwarding.clientLeft(e);
+        }
+    }
+
+    /**
+     * One client request in flight: its body source, its response sink and its upstream attempts. The upstream
+     * client's callbacks never block: without a Context they post their work to the valve thread's loop.
+     */
     private final class Exchange implements org.eclipse.jetty.client.Response.Listener {
 
         private final Request request;
         private final Response response;
         private final ProxyExchange exchange;
-        /** Null in blocking mode. */
-        private final AsyncContext async;
+        private final ResponseSink sink;
+        /** The valve thread's loop, or null in async mode. */
+        private final ValveThreadLoop loop;
         private final Runnable finished;
         private final AtomicBoolean done = new AtomicBoolean();
         /** The once-only body of a {@link RequestBody#STREAMED} request. */
-        private org.eclipse.jetty.client.Request.Content streamed;
-        private volatile ResponseSink sink;
+        private AsyncRequestContent streamed;
         private volatile int upstreamStatus;
         /** The upstream request in flight, aborted when the client goes away. */
         private volatile org.eclipse.jetty.client.Request current;
 
-        Exchange(Request request, Response response, ProxyExchange exchange, AsyncContext async, Runnable finished) {
+        Exchange(Request request, Response response, ProxyExchange exchange, ValveThreadLoop loop, Runnable finished)
+                throws IOException {
             this.request = request;
             this.response = response;
             this.exchange = exchange;
-            this.async = async;
+            this.loop = loop;
+            this.sink = loop == null ? new NonBlockingSink(response.getOutputStream(), this::clientLeft)
+                    : new BlockingSink(response);
             this.finished = finished;
         }
 
@@ -185,13 +196,11 @@ final class TomcatForwarder {
                     case BUFFERED -> readBuffered();
                     case STREAMED -> {
                         final ServletInputStream in = request.getInputStream();
-                        if (async == null) {
-                            streamed = new ClientBody(in, request.getContentLengthLong(), exchange,
-                                    new ByteBufferPool.Sized(upstream.httpClient().getByteBufferPool()));
+                        streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
+                        if (loop == null) {
+                            in.setReadListener(new StreamedBody(in, streamed));
                         } else {
-                            final AsyncRequestContent content = new AsyncRequestContent(NO_CONTENT_TYPE);
-                            streamed = content;
-                            in.setReadListener(new StreamedBody(in, content));
+                            loop.execute(new LoopedBody(in, streamed)::read);
                         }
                         send();
                     }
@@ -204,17 +213,17 @@ final class TomcatForwarder {
         private void readBuffered() throws IOException {
             final int length = (int) request.getContentLengthLong();
             final ServletInputStream in = request.getInputStream();
-            if (async == null) {
-                final byte[] body = in.readNBytes(length);
-                if (body.length < length) {
-                    abandon(new IOException("client sent " + body.length + " of " + length + " body bytes"));
-                    return;
-                }
-                exchange.bufferedBody(body);
-                send();
+            if (loop == null) {
+                in.setReadListener(new BufferedBody(in, length));
                 return;
             }
-            in.setReadListener(new BufferedBody(in, length));
+            final byte[] body = in.readNBytes(length);
+            if (body.length < length) {
+                abandon(new IOException("client sent " + body.length + " of " + length + " body bytes"));
+                return;
+            }
+            exchange.bufferedBody(body);
+            send();
         }
 
         /** Builds and sends the current attempt; also used for the stale-connection retry and the failover. */
@@ -234,6 +243,14 @@ final class TomcatForwarder {
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response upstreamResponse) {
+            if (loop == null) {
+                copyHead(upstreamResponse);
+            } else {
+                loop.execute(() -> copyHead(upstreamResponse));
+            }
+        }
+
+        private void copyHead(org.eclipse.jetty.client.Response upstreamResponse) {
             response.setStatus(upstreamResponse.getStatus());
             ServletForwarding.copyResponseHeaders(upstreamResponse, exchange.forward(), response);
         }
@@ -241,17 +258,20 @@ final class TomcatForwarder {
         @Override
         public void onContent(org.eclipse.jetty.client.Response upstreamResponse, Content.Chunk chunk,
                               Runnable demander) {
+            // Copied: the chunk's buffer goes back to the client's pool once this returns or demand runs.
             final ByteBuffer buffer = chunk.getByteBuffer();
             final byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
+            if (loop == null) {
+                write(upstreamResponse, bytes, demander);
+            } else {
+                loop.execute(() -> write(upstreamResponse, bytes, demander));
+            }
+        }
+
+        private void write(org.eclipse.jetty.client.Response upstreamResponse, byte[] bytes, Runnable demander) {
             try {
-                ResponseSink current = sink;
-                if (current == null) {
-                    current = async == null ? new BlockingSink(response.getOutputStream())
-                            : new NonBlockingSink(response.getOutputStream(), upstreamResponse);
-                    sink = current;
-                }
-                current.write(bytes, demander);
+                sink.write(bytes, demander);
             } catch (IOException | RuntimeException e) {
                 exchange.clientGone();
                 upstreamResponse.abort(e);
@@ -260,14 +280,17 @@ final class TomcatForwarder {
 
         @Override
         public void onComplete(Result result) {
+            if (loop == null) {
+                complete(result);
+            } else {
+                loop.execute(() -> complete(result));
+            }
+        }
+
+        private void complete(Result result) {
             if (result.isSucceeded()) {
                 exchange.responded(result.getResponse().getStatus());
-                final ResponseSink current = sink;
-                if (current == null) {
-                    finish();
-                } else {
-                    current.finish(this::finish);
-                }
+                sink.finish(this::finish);
                 return;
             }
             switch (exchange.failed(result.getFailure(), upstreamStatus, response.isCommitted())) {
@@ -287,26 +310,39 @@ final class TomcatForwarder {
         }
 
         private void giveUp(Throwable failure) {
-            if (exchange.isClientGone() || response.isCommitted() || sink != null) {
+            if (done.get()) {
+                return; // the client left and its request is completed: the response is no longer ours
+            }
+            if (exchange.isClientGone() || response.isCommitted() || sink.written()) {
+                abort(failure);
+                return;
+            }
+            final byte[] body;
+            try {
+                body = ServletForwarding.prepareFailure(response, exchange.failure(), exchange.forward());
+            } catch (IllegalStateException e) {
+                LOG.debug("cannot write the failure answer", e);
                 abort(failure);
                 return;
             }
             try {
-                ServletForwarding.writeFailure(response, exchange.failure(), exchange.forward());
-            } catch (IOException | IllegalStateException e) {
+                sink.write(body, () -> sink.finish(this::finish));
+            } catch (IOException | RuntimeException e) {
                 LOG.debug("cannot write the failure answer", e);
+                finish();
             }
-            finish();
         }
 
         /** The answer cannot be completed honestly: close the client connection instead of ending the response. */
         private void abort(Throwable failure) {
-            response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, failure);
+            if (!done.get()) {
+                response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, failure);
+            }
             finish();
         }
 
         /** Ends the request without an answer: the attempt is reported cancelled and the client connection closed. */
-        private void abandon(Throwable failure) {
+        void abandon(Throwable failure) {
             exchange.clientGone();
             exchange.cancelled();
             abort(failure);
@@ -352,7 +388,7 @@ final class TomcatForwarder {
             };
         }
 
-        private void clientLeft(Throwable failure) {
+        void clientLeft(Throwable failure) {
             exchange.clientGone();
             final org.eclipse.jetty.client.Request inFlight = current;
             if (inFlight != null) {
@@ -436,6 +472,40 @@ final class TomcatForwarder {
             }
         }
 
+        /**
+         * The same body read with blocking calls on the valve thread (no Context), one buffer at a time: the next
+         * read is posted to the loop once the origin side consumed the previous buffer.
+         */
+        private final class LoopedBody {
+
+            private final ServletInputStream in;
+            private final AsyncRequestContent streamed;
+            private final byte[] buffer = new byte[READ_BUFFER];
+
+            LoopedBody(ServletInputStream in, AsyncRequestContent streamed) {
+                this.in = in;
+                this.streamed = streamed;
+            }
+
+            void read() {
+                final int read;
+                try {
+                    read = in.read(buffer);
+                } catch (IOException e) {
+                    exchange.clientGone(); // the client's failure, not the origin's
+                    streamed.fail(e);
+                    return;
+                }
+                if (read < 0) {
+                    streamed.close();
+                    return;
+                }
+                // A failed write means the upstream side gave up and reports it: stop reading.
+                streamed.write(ByteBuffer.wrap(Arrays.copyOf(buffer, read)),
+                        Callback.from(() -> loop.execute(this::read), failure -> { }));
+            }
+        }
+
         /** A body within the replay limit, read without blocking into memory before the first send. */
         private final class BufferedBody implements ReadListener {
 
@@ -483,143 +553,5 @@ final class TomcatForwarder {
                 }
             }
         }
-
-        /** Writes a blocking response (no Context: the valve thread waits meanwhile). */
-        private final class BlockingSink implements ResponseSink {
-
-            private final ServletOutputStream out;
-
-            BlockingSink(ServletOutputStream out) {
-                this.out = out;
-            }
-
-            @Override
-            public void write(byte[] bytes, Runnable demander) throws IOException {
-                out.write(bytes);
-                demander.run();
-            }
-
-            @Override
-            public void finish(Runnable done) {
-                done.run();
-            }
-        }
-
-        /**
-         * Writes the response without blocking. Installed on the first content chunk, it leaves the first write to
-         * the container's initial {@code onWritePossible}, then writes each chunk when {@code isReady()} allows and
-         * demands the next only after the write went through.
-         */
-        private final class NonBlockingSink implements ResponseSink, WriteListener {
-
-            private final ServletOutputStream out;
-            private final org.eclipse.jetty.client.Response upstreamResponse;
-            private volatile byte[] pending;
-            private volatile Runnable demand;
-            private volatile Runnable completion;
-            private volatile boolean listening;
-
-            NonBlockingSink(ServletOutputStream out, org.eclipse.jetty.client.Response upstreamResponse) {
-                this.out = out;
-                this.upstreamResponse = upstreamResponse;
-            }
-
-            @Override
-            public void write(byte[] bytes, Runnable demander) {
-                pending = bytes;
-                demand = demander;
-                if (!listening) {
-                    listening = true;
-                    // The container makes the first onWritePossible call itself, on its own thread: writing here
-                    // as well could write the chunk twice.
-                    out.setWriteListener(this);
-                    return;
-                }
-                drain();
-            }
-
-            @Override
-            public void finish(Runnable done) {
-                completion = done;
-                drain();
-            }
-
-            @Override
-            public void onWritePossible() {
-                drain();
-            }
-
-            private void drain() {
-                try {
-                    if (!out.isReady()) {
-                        return; // the container calls onWritePossible once the client took the data
-                    }
-                    final byte[] bytes = pending;
-                    if (bytes != null) {
-                        pending = null;
-                        out.write(bytes);
-                        if (!out.isReady()) {
-                            return;
-                        }
-                    }
-                    final Runnable next = demand;
-                    if (next != null) {
-                        demand = null;
-                        next.run();
-                        return;
-                    }
-                    final Runnable done = completion;
-                    if (done != null) {
-                        completion = null;
-                        done.run();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    onError(e);
-                }
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                exchange.clientGone();
-                upstreamResponse.abort(failure);
-            }
-        }
-    }
-
-    /** A streamed body read with blocking calls on the upstream client's thread (blocking mode only). */
-    private static final class ClientBody extends InputStreamRequestContent {
-
-        private final long length;
-        private final ProxyExchange exchange;
-
-        ClientBody(ServletInputStream in, long length, ProxyExchange exchange, ByteBufferPool.Sized buffers) {
-            super(NO_CONTENT_TYPE, in, buffers);
-            this.length = length;
-            this.exchange = exchange;
-        }
-
-        @Override
-        public long getLength() {
-            return length;
-        }
-
-        @Override
-        public Content.Chunk read() {
-            final Content.Chunk chunk = super.read();
-            if (Content.Chunk.isFailure(chunk)) {
-                exchange.clientGone(); // the client's failure, not the origin's
-            }
-            return chunk;
-        }
-    }
-
-    /** Where response bytes go, in async or blocking mode. */
-    private interface ResponseSink {
-
-        /** Writes a chunk, then runs {@code demander} (possibly later) to ask for the next one. */
-        void write(byte[] bytes, Runnable demander) throws IOException;
-
-        /** Runs {@code done} once everything written has been handed to the container. */
-        void finish(Runnable done);
     }
 }

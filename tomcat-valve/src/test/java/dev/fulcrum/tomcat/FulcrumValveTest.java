@@ -88,8 +88,11 @@ class FulcrumValveTest {
         assertThat(Files.isDirectory(dir.resolve("fulcrum-data"))).isTrue();
         assertThat(valve.fulcrum().settings().routing().pop()).isEqualTo("LAX");
         assertThat(valve.fulcrum().settings().upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
-        // The blocking fallback (no Context) writes from the upstream callbacks: they must stay off the selector.
-        assertThat(valve.fulcrum().upstream().settings().nonBlocking()).isFalse();
+        // Nothing the valve runs in the upstream callbacks blocks (the no-Context fallback writes on its own
+        // thread), so they run on the selectors, one per CPU.
+        assertThat(valve.fulcrum().upstream().settings().nonBlocking()).isTrue();
+        assertThat(valve.fulcrum().upstream().settings().selectors())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(valve.fulcrum().router().affinitySettings().key().fingerprint())
                 .isEqualTo(dev.fulcrum.affinity.AffinityKey.fromBase64(SHARED_KEY).fingerprint());
         assertThat(valve.fulcrum().router().headerSessions().maxSessions()).isEqualTo(500);

@@ -40,13 +40,12 @@ public final class TomcatFulcrum {
             System.exit(2);
         }
         final int port = Integer.parseInt(args[0]);
-        // Every request reaches the ROOT context below, so the valve always forwards asynchronously and never blocks
-        // in the upstream client's callbacks: they may run on its selectors (UpstreamSettings#nonBlocking), one per
-        // CPU as Fulcrum on Jetty has them (valve attribute upstreamSelectors), since they then parse every response.
-        final FulcrumSettings settings = FulcrumSettings.parse(Arrays.asList(args).subList(1, args.length),
-                Map.of()).toBuilder().upstream(UpstreamSettings.NON_BLOCKING, "true")
-                .upstream(UpstreamSettings.SELECTORS, Integer.toString(Runtime.getRuntime().availableProcessors()))
-                .build();
+        // The upstream client as the valve builds its own (UpstreamSettings#selectorCallbacks): callbacks on its
+        // selectors, one per CPU.
+        final FulcrumSettings.Builder builder = FulcrumSettings.parse(Arrays.asList(args).subList(1, args.length),
+                Map.of()).toBuilder();
+        UpstreamSettings.selectorCallbacks().forEach(builder::upstream);
+        final FulcrumSettings settings = builder.build();
         final Fulcrum fulcrum = new Fulcrum(settings).start();
 
         final Path base = Files.createTempDirectory("fulcrum-bench-tomcat");

@@ -165,8 +165,13 @@ final class ConfigWriter {
     private static ObjectNode randomSteering(RandomSteering r) {
         final ObjectNode o = NODES.objectNode();
         number(o, "default_weight", r.defaultWeight());
-        final ObjectNode weights = o.putObject("pool_weights");
-        new TreeMap<>(r.poolWeights()).forEach((id, w) -> number(weights, id, w));
+        o.set("pool_weights", weights(r.poolWeights()));
+        return o;
+    }
+
+    private static ObjectNode weights(Map<String, Double> poolWeights) {
+        final ObjectNode o = NODES.objectNode();
+        new TreeMap<>(poolWeights).forEach((id, w) -> number(o, id, w));
         return o;
     }
 
@@ -233,6 +238,15 @@ final class ConfigWriter {
         if (r.locationStrategy() != null) {
             o.set("location_strategy", NODES.objectNode().put("mode", r.locationStrategy().mode())
                     .put("prefer_ecs", r.locationStrategy().preferEcs()));
+        }
+        if (r.poolDefaultWeight() != null) {
+            number(o, "pool_default_weight", r.poolDefaultWeight());
+        }
+        if (r.poolWeights() != null) {
+            o.set("pool_weights", weights(r.poolWeights()));
+        }
+        if (r.pools() != null) {
+            o.set("pools", strings(r.pools()));
         }
         if (r.popPools() != null) {
             o.set("pop_pools", poolMap(r.popPools()));

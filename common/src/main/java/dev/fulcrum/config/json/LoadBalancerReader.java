@@ -157,22 +157,33 @@ final class LoadBalancerReader {
             return def;
         }
         final double defaultWeight = o.number("default_weight", 1.0, Syntax.ZERO, Syntax.ONE, Syntax.TENTH);
-        final Map<String, JsonNode> entries = o.entries("pool_weights");
-        final Map<String, Double> weights = new LinkedHashMap<>();
-        if (entries != null) {
-            entries.forEach((key, value) -> {
-                final String path = o.path("pool_weights") + "." + key;
-                if (!Ids.isValid(key)) {
-                    o.refuse(path, "key \"" + key + "\" (expected: a pool id (32 lowercase hex))");
-                    return;
-                }
-                final Double w = o.numberValue(path, value, Syntax.ZERO, Syntax.ONE, null);
-                if (w != null) {
-                    weights.put(key, w);
-                }
-            });
+        final Map<String, Double> weights = poolWeights(o, "pool_weights");
+        return new RandomSteering(defaultWeight, weights == null ? Map.of() : weights);
+    }
+
+    /**
+     * A map pool id → weight 0–1 ({@code random_steering.pool_weights}, {@code overrides.pool_weights}); null when
+     * absent. Refused entries are dropped. The keys are only checked for shape, not existence: a weight names no
+     * pool to route to, so a stale one is harmless (see {@code References}).
+     */
+    static Map<String, Double> poolWeights(Fields o, String field) {
+        final Map<String, JsonNode> entries = o.entries(field);
+        if (entries == null) {
+            return null;
         }
-        return new RandomSteering(defaultWeight, weights);
+        final Map<String, Double> weights = new LinkedHashMap<>();
+        entries.forEach((key, value) -> {
+            final String path = o.path(field) + "." + key;
+            if (!Ids.isValid(key)) {
+                o.refuse(path, "key \"" + key + "\" (expected: a pool id (32 lowercase hex))");
+                return;
+            }
+            final Double w = o.numberValue(path, value, Syntax.ZERO, Syntax.ONE, null);
+            if (w != null) {
+                weights.put(key, w);
+            }
+        });
+        return weights;
     }
 
     static AdaptiveRouting adaptiveRouting(Fields o, AdaptiveRouting def) {
@@ -369,7 +380,23 @@ final class LoadBalancerReader {
         final Integer ttl = affinityTtl(o, effectiveAffinity, false);
         final String steering = o.choice("steering_policy", null, Syntax.STEERING_POLICIES);
         final Integer dnsTtl = o.optionalInteger("ttl", 0, Integer.MAX_VALUE);
+        final List<String> pools = poolIds(o, "pools");
+        final Map<String, Double> poolWeights = poolWeights(o, "pool_weights");
+        final Double poolDefaultWeight = o.optionalNumber("pool_default_weight", Syntax.ZERO, Syntax.ONE, null);
+        refuseBesideRandomSteering(o, "pool_weights");
+        refuseBesideRandomSteering(o, "pool_default_weight");
         return new RuleOverrides(adaptive, countryPools, defaultPools, fallbackPool, location, popPools, random,
-                regionPools, affinity, attributes, ttl, steering, dnsTtl);
+                regionPools, affinity, attributes, ttl, steering, dnsTtl, pools, poolWeights, poolDefaultWeight);
+    }
+
+    /**
+     * Spec §6: {@code pool_weights} and {@code pool_default_weight} cannot be combined with {@code random_steering}
+     * in the same overrides; both would set the same weights, and neither order of precedence is documented.
+     */
+    private static void refuseBesideRandomSteering(Fields o, String field) {
+        if (o.has(field) && o.has("random_steering")) {
+            o.refuse(o.path(field), o.raw(field), "absent when random_steering is overridden too: " + field
+                    + " cannot be combined with random_steering");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fulcrum.config.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.LoadBalancer;
@@ -210,6 +211,50 @@ class LoadBalancerJsonTest {
         assertError(() -> lb(base + ",'rules':[{'name':'r','overrides':{'session_affinity_attributes':"
                         + "{'headers':['a'],'zero_downtime_failover':'sticky'}}}]"),
                 "rules[0].overrides.session_affinity_attributes.zero_downtime_failover", "\"sticky\"");
+    }
+
+    @Test
+    void theNewerPoolOverridesRoundTripExactly() {
+        final String rules = "[{'name':'canary','condition':'http.request.uri.path eq \\\"/c\\\"','overrides':"
+                + "{'pools':['" + POOL_C + "','" + POOL_A + "'],'pool_weights':{'" + POOL_C + "':0.25,'" + POOL_A
+                + "':1},'pool_default_weight':0.35,'steering_policy':'random'}},"
+                + "{'name':'weights','overrides':{'pool_default_weight':0,'pool_weights':{}}}]";
+        final LoadBalancer lb = lb(",'rules':" + rules);
+
+        assertThat(lb.rules().get(0).overrides().pools()).containsExactly(POOL_C, POOL_A);
+        assertThat(lb.rules().get(0).overrides().poolWeights()).isEqualTo(Map.of(POOL_C, 0.25, POOL_A, 1.0));
+        assertThat(lb.rules().get(0).overrides().poolDefaultWeight()).isEqualTo(0.35);
+        assertThat(lb.rules().get(1).overrides().pools()).isNull();
+        assertThat(lb.rules().get(1).overrides().poolWeights()).isEmpty();
+        final ObjectNode written = JSON.write(lb, "example.com");
+        assertThat(written.get("rules")).as("what a client PUTs it GETs back").isEqualTo(withRuleDefaults(rules));
+        assertThat(JSON.restoreLoadBalancer(written.put("zone_id", ZONE))).isEqualTo(lb);
+    }
+
+    /** The rules as the API echoes them: every rule field present, defaults included. */
+    private static JsonNode withRuleDefaults(String rules) {
+        final JsonNode out = json("{'r':" + rules + "}").get("r");
+        out.forEach(rule -> {
+            final ObjectNode r = (ObjectNode) rule;
+            r.put("disabled", false).put("priority", 0).put("terminates", false);
+            if (!r.has("condition")) {
+                r.put("condition", "");
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void poolWeightsCannotBeCombinedWithRandomSteeringInOneRule() {
+        assertErrors(() -> lb(",'rules':[{'name':'r','overrides':{'random_steering':{'default_weight':0.5},"
+                        + "'pool_weights':{'" + POOL_A + "':0.5},'pool_default_weight':0.2}}]"),
+                "rules[0].overrides.pool_weights: {\"" + POOL_A + "\":0.5} (expected: absent when random_steering "
+                        + "is overridden too: pool_weights cannot be combined with random_steering): validation failed",
+                "rules[0].overrides.pool_default_weight: 0.2 (expected: absent when random_steering is overridden "
+                        + "too: pool_default_weight cannot be combined with random_steering): validation failed");
+        // In different rules they may meet: the router merges them per half (see Overrides).
+        assertThat(lb(",'rules':[{'name':'a','overrides':{'random_steering':{'default_weight':0.5}}},"
+                + "{'name':'b','overrides':{'pool_default_weight':0.2,'random_steering':null}}]").rules()).hasSize(2);
     }
 
     @Test

@@ -36,7 +36,9 @@ class WrongTypesTest {
                 + "'random_steering':{'pool_weights':{'" + POOL_A + "':0.5}},'rules':[{'name':'r','overrides':"
                 + "{'default_pools':['" + POOL_A + "'],"
                 + "'session_affinity_attributes':{'samesite':'Lax','headers':['h']},"
-                + "'random_steering':{'default_weight':0.2}},'fixed_response':{'status_code':200}}]}"), lbMeta()),
+                + "'random_steering':{'default_weight':0.2}},'fixed_response':{'status_code':200}},"
+                + "{'name':'n','overrides':{'pools':['" + POOL_A + "'],'pool_weights':{'" + POOL_A + "':0.5},"
+                + "'pool_default_weight':0.3}}]}"), lbMeta()),
                 "example.com");
         mutateEverywhere(full, body -> JSON.readLoadBalancer(body, lbMeta()));
     }
