@@ -33,7 +33,7 @@ import java.util.Set;
  * {@link MetricsServlet#ENDPOINT_ATTRIBUTE} (the {@code /metrics} scrape) and {@link #FULCRUM_ATTRIBUTE}.
  *
  * <p>The WAR's only forwarder is the proxy servlet, which never blocks in the upstream client's callbacks, so the
- * client runs them on its selector ({@code UpstreamSettings#nonBlocking}).
+ * client runs them on its selectors, one per CPU ({@link UpstreamSettings#selectorCallbacks()}).
  */
 public final class FulcrumContextListener implements ServletContextListener {
 
@@ -64,8 +64,9 @@ public final class FulcrumContextListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         final ServletContext context = event.getServletContext();
-        final FulcrumSettings settings = settings(context, environment, serverBase()).toBuilder()
-                .upstream(UpstreamSettings.NON_BLOCKING, "true").build();
+        final FulcrumSettings.Builder builder = settings(context, environment, serverBase()).toBuilder();
+        UpstreamSettings.selectorCallbacks().forEach(builder::upstream);
+        final FulcrumSettings settings = builder.build();
         final Fulcrum started = new Fulcrum(settings).start();
         final String token = started.generatedApiToken();
         if (token != null) {

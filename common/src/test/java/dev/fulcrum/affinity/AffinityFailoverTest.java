@@ -10,6 +10,7 @@ import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.UpstreamFailure;
 import dev.fulcrum.testing.Fixtures;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -52,12 +53,12 @@ class AffinityFailoverTest {
     }
 
     /** A client whose cookie pins it to origin {@code name}. */
-    private Request pinnedTo(String name) {
+    private TestRequest pinnedTo(String name) {
         for (int i = 0; i < 500; i++) {
-            final Forward f = routing.forward(Request.to(HOST));
+            final Forward f = routing.forward(TestRequest.to(HOST));
             f.complete(Outcome.RESPONDED, 200, 1);
             if (f.originName().equals(name)) {
-                return withCookieOf(Request.to(HOST), f);
+                return withCookieOf(TestRequest.to(HOST), f);
             }
         }
         throw new AssertionError("never steered to " + name);
@@ -71,7 +72,7 @@ class AffinityFailoverTest {
     @Test
     void noneFailsAPinnedRequestOnAConnectionFailure() {
         serveCookie("none");
-        final Request onA = pinnedTo("a");
+        final TestRequest onA = pinnedTo("a");
         final Forward f = routing.forward(onA);
         assertThat(f.originName()).isEqualTo("a");
         assertThat(refused(f)).as("no retry for a pinned request").isNull();
@@ -85,7 +86,7 @@ class AffinityFailoverTest {
         serveCookie("none");
         Forward first;
         do {
-            first = routing.forward(Request.to(HOST));
+            first = routing.forward(TestRequest.to(HOST));
             if (!first.originName().equals("a")) {
                 first.complete(Outcome.RESPONDED, 200, 1);
             }
@@ -94,7 +95,7 @@ class AffinityFailoverTest {
         final Forward retry = refused(first);
         assertThat(setCookie(first)).as("a failed attempt pins nothing").isNull();
         assertThat(retry.originName()).isEqualTo("b");
-        final Request pinned = withCookieOf(Request.to(HOST), retry);
+        final TestRequest pinned = withCookieOf(TestRequest.to(HOST), retry);
         retry.complete(Outcome.RESPONDED, 200, 1);
         for (int i = 0; i < 20; i++) {
             assertThat(routing.forward(pinned).originName()).isEqualTo("b");
@@ -104,12 +105,12 @@ class AffinityFailoverTest {
     @Test
     void aFailureAnswerCarriesNoNewCookie() {
         serveCookie("none");
-        final Forward f = routing.forward(Request.to(HOST));
+        final Forward f = routing.forward(TestRequest.to(HOST));
         assertThat(setCookie(f)).isNotNull();
         f.complete(Outcome.EXCHANGE_FAILED, 0, 1);
         assertThat(setCookie(f)).isNull();
         assertThat(Routing.header(f.responseHeaders(), "CF-Ray")).isNotBlank();
-        final Forward g = routing.forward(Request.to(HOST));
+        final Forward g = routing.forward(TestRequest.to(HOST));
         g.complete(Outcome.RESPONDED, 502, 1);
         assertThat(setCookie(g)).as("the origin answered, even with an error").isNotNull();
     }
@@ -117,7 +118,7 @@ class AffinityFailoverTest {
     @Test
     void temporaryServesElsewhereAndKeepsThePin() {
         serveCookie("temporary");
-        final Request onA = pinnedTo("a");
+        final TestRequest onA = pinnedTo("a");
         final Forward retry = refused(routing.forward(onA));
         assertThat(retry).isNotNull();
         assertThat(retry.originName()).isEqualTo("b");
@@ -129,10 +130,10 @@ class AffinityFailoverTest {
     @Test
     void stickyRepinsToTheOriginThatServed() {
         serveCookie("sticky");
-        final Request onA = pinnedTo("a");
+        final TestRequest onA = pinnedTo("a");
         final Forward retry = refused(routing.forward(onA));
         assertThat(retry.originName()).isEqualTo("b");
-        final Request repinned = withCookieOf(onA, retry);
+        final TestRequest repinned = withCookieOf(onA, retry);
         retry.complete(Outcome.RESPONDED, 200, 1);
         for (int i = 0; i < 20; i++) {
             assertThat(routing.forward(repinned).originName()).isEqualTo("b");
@@ -145,7 +146,7 @@ class AffinityFailoverTest {
             final Pool m = monitored(p);
             routing.serve(config(withAffinity(lb(HOST, "off", null, m), "cookie", null, attributes(0, mode)), m))
                     .health(health().up(m, a).up(m, b).build());
-            final Request onA = pinnedTo("a");
+            final TestRequest onA = pinnedTo("a");
             routing.health(health().down(m, a).up(m, b).build());
             final Forward elsewhere = routing.forward(onA);
             assertThat(elsewhere.originName()).as(mode).isEqualTo("b");
@@ -154,7 +155,7 @@ class AffinityFailoverTest {
                 routing.health(health().up(m, a).up(m, b).build());
                 assertThat(routing.forward(onA).originName()).as("back when a recovers").isEqualTo("a");
             } else {
-                final Request repinned = withCookieOf(onA, elsewhere);
+                final TestRequest repinned = withCookieOf(onA, elsewhere);
                 routing.health(health().up(m, a).up(m, b).build());
                 assertThat(routing.forward(repinned).originName()).as(mode).isEqualTo("b");
             }
@@ -166,7 +167,7 @@ class AffinityFailoverTest {
         final Pool m = monitored(p);
         routing.serve(config(withAffinity(lb(HOST, "off", null, m), "cookie", null, attributes(0, "temporary")), m))
                 .health(health().up(m, a).up(m, b).build());
-        final Request onA = pinnedTo("a");
+        final TestRequest onA = pinnedTo("a");
         final int misses = routing.recorded.get("miss");
         assertThat(misses).as("one per new session until one landed on a").isPositive();
         routing.forward(onA).complete(Outcome.RESPONDED, 200, 1);
@@ -188,7 +189,7 @@ class AffinityFailoverTest {
     @Test
     void aDrainingPinFailsOverToAnEnabledOrigin() {
         serve("cookie", attributes(600, "temporary"), p);
-        final Request onA = pinnedTo("a");
+        final TestRequest onA = pinnedTo("a");
         serve("cookie", attributes(600, "temporary"), withOrigins(p, disabled(a, Routing.START), b));
         final Forward draining = routing.forward(onA);
         assertThat(draining.originName()).isEqualTo("a");
@@ -200,9 +201,9 @@ class AffinityFailoverTest {
     @Test
     void headerAffinityTemporaryKeepsTheServerSidePin() {
         serve("header", attributes("Auto", "Auto", 0, "temporary", List.of("X-User"), false), p);
-        Request user = null;
+        TestRequest user = null;
         for (int i = 0; user == null && i < 500; i++) {
-            final Request r = Request.to(HOST).header("X-User", "u" + i);
+            final TestRequest r = TestRequest.to(HOST).header("X-User", "u" + i);
             final Forward f = routing.forward(r);
             assertThat(setCookie(f)).as("header pins are kept server-side").isNull();
             f.complete(Outcome.RESPONDED, 200, 1);
@@ -222,9 +223,9 @@ class AffinityFailoverTest {
     void headerAffinityPinsANewSessionWhereItWasServed() {
         serve("header", headers(false, "X-User"), p);
         Forward first = null;
-        Request user = null;
+        TestRequest user = null;
         for (int i = 0; first == null && i < 500; i++) {
-            final Request r = Request.to(HOST).header("X-User", "n" + i);
+            final TestRequest r = TestRequest.to(HOST).header("X-User", "n" + i);
             final Forward f = routing.forward(r);
             if (f.originName().equals("a")) {
                 first = f;

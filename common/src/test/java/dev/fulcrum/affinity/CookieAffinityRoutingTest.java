@@ -7,6 +7,7 @@ import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.testing.Fixtures;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -58,8 +59,8 @@ class CookieAffinityRoutingTest {
     }
 
     /** A first request, its decision completed, and the request that carries its cookie back. */
-    private Request pinnedClient() {
-        final Request first = Request.to(HOST);
+    private TestRequest pinnedClient() {
+        final TestRequest first = TestRequest.to(HOST);
         final Forward f = routing.forward(first);
         f.complete(Outcome.RESPONDED, 200, 1);
         return withCookieOf(first, f);
@@ -70,11 +71,11 @@ class CookieAffinityRoutingTest {
         serve(SessionAffinityAttributes.DEFAULT, p);
         final Set<String> firstOrigins = new HashSet<>();
         for (int client = 0; client < 20; client++) {
-            final Request first = Request.to(HOST).from("198.51.100." + client);
+            final TestRequest first = TestRequest.to(HOST).from("198.51.100." + client);
             final Forward f = routing.forward(first);
             f.complete(Outcome.RESPONDED, 200, 1);
             firstOrigins.add(f.originName());
-            final Request again = withCookieOf(first, f);
+            final TestRequest again = withCookieOf(first, f);
             for (int i = 0; i < 50; i++) {
                 final Forward next = routing.forward(again);
                 next.complete(Outcome.RESPONDED, 200, 1);
@@ -89,41 +90,42 @@ class CookieAffinityRoutingTest {
     @Test
     void theCookieFollowsTheSpecAttributes() {
         serve(SessionAffinityAttributes.DEFAULT, p);
-        final String http = setCookie(routing.forward(Request.to(HOST)));
+        final String http = setCookie(routing.forward(TestRequest.to(HOST)));
         final String expires = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
                 .withZone(ZoneOffset.UTC).format(Routing.START.plusSeconds(Affinity.COOKIE_TTL_DEFAULT));
         assertThat(http).matches("__cflb=[A-Za-z0-9_-]{64}; Path=/; Expires=" + expires + "; HttpOnly; SameSite=Lax");
-        assertThat(setCookie(routing.forward(Request.to(HOST).https())))
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST).scheme("https"))))
                 .endsWith("; HttpOnly; SameSite=None; Secure");
 
         routing.serve(config(withAffinity(lb(HOST, "off", null, p), "cookie", 1800,
                 attributes("Strict", "Always", 0, "none", List.of(), false)), p));
-        assertThat(setCookie(routing.forward(Request.to(HOST)))).endsWith("; HttpOnly; SameSite=Strict; Secure")
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST)))).endsWith("; HttpOnly; SameSite=Strict; Secure")
                 .contains("; Expires=Thu, 01 Jan 2026 01:30:00 GMT;");
         routing.serve(config(withAffinity(lb(HOST, "off", null, p), "cookie", null,
                 attributes("Lax", "Never", 0, "none", List.of(), false)), p));
-        assertThat(setCookie(routing.forward(Request.to(HOST).https()))).endsWith("; HttpOnly; SameSite=Lax");
-        assertThat(setCookie(routing.forward(Request.to(HOST).https()))).doesNotContain("Domain");
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST).scheme("https"))))
+                .endsWith("; HttpOnly; SameSite=Lax");
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST).scheme("https")))).doesNotContain("Domain");
     }
 
     @Test
     void aTamperedForeignOrExpiredCookieIsIgnoredAndReplaced() {
         serve(SessionAffinityAttributes.DEFAULT, p);
-        final Request pinned = pinnedClient();
+        final TestRequest pinned = pinnedClient();
         final String pair = pinned.header("Cookie");
         final String token = pair.substring("__cflb=".length());
         final char flipped = token.charAt(20) == 'A' ? 'B' : 'A';
         final String forged = "__cflb=" + token.substring(0, 20) + flipped + token.substring(21);
-        assertThat(setCookie(routing.forward(Request.to(HOST).cookies(forged)))).isNotNull();
-        assertThat(setCookie(routing.forward(Request.to(HOST).cookies("__cflb=garbage")))).isNotNull();
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST).cookies(forged)))).isNotNull();
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST).cookies("__cflb=garbage")))).isNotNull();
 
         // Another load balancer's cookie, signed with the same key, is not this one's.
         final Pool q = pool("q", "random", origin("q1", 9101, 1));
         final LoadBalancer other = withAffinity(lb("other.example.test", "off", null, q), "cookie", null,
                 SessionAffinityAttributes.DEFAULT);
         routing.serve(config(List.of(cookieLb(SessionAffinityAttributes.DEFAULT, p), other), p, q));
-        final Forward fromOther = routing.forward(Request.to("other.example.test"));
-        assertThat(setCookie(routing.forward(Request.to(HOST).cookies(cookiePair(setCookie(fromOther))))))
+        final Forward fromOther = routing.forward(TestRequest.to("other.example.test"));
+        assertThat(setCookie(routing.forward(TestRequest.to(HOST).cookies(cookiePair(setCookie(fromOther))))))
                 .isNotNull();
         assertThat(setCookie(routing.forward(pinned))).as("still valid here").isNull();
 
@@ -135,8 +137,8 @@ class CookieAffinityRoutingTest {
     @Test
     void anotherNodeWithTheSameKeyHonoursTheCookie() {
         serve(SessionAffinityAttributes.DEFAULT, p);
-        final Forward first = routing.forward(Request.to(HOST));
-        final Request pinned = withCookieOf(Request.to(HOST), first);
+        final Forward first = routing.forward(TestRequest.to(HOST));
+        final TestRequest pinned = withCookieOf(TestRequest.to(HOST), first);
         final Routing sameKey = new Routing(routing.key).serve(config(cookieLb(SessionAffinityAttributes.DEFAULT,
                 p), p));
         final Routing otherKey = new Routing().serve(config(cookieLb(SessionAffinityAttributes.DEFAULT, p), p));
@@ -151,7 +153,7 @@ class CookieAffinityRoutingTest {
     @Test
     void aShorterTtlCutsExistingCookiesShort() {
         serve(SessionAffinityAttributes.DEFAULT, p);
-        final Request pinned = pinnedClient();
+        final TestRequest pinned = pinnedClient();
         routing.serve(config(withAffinity(lb(HOST, "off", null, p), "cookie", 1800,
                 SessionAffinityAttributes.DEFAULT), p));
         assertThat(setCookie(routing.forward(pinned))).isNotNull();
@@ -162,7 +164,7 @@ class CookieAffinityRoutingTest {
         final Pool m = monitored(p);
         routing.serve(config(cookieLb(SessionAffinityAttributes.DEFAULT, m), m))
                 .health(health().up(m, a).up(m, b).up(m, c).build());
-        final Request pinned = pinnedClient();
+        final TestRequest pinned = pinnedClient();
         final String origin = routing.forward(pinned).originName();
         final Origin pinnedOrigin = origin.equals("a") ? a : origin.equals("b") ? b : c;
         final Fixtures.Health h = health();
@@ -176,7 +178,7 @@ class CookieAffinityRoutingTest {
         routing.health(h.build());
         final Forward moved = routing.forward(pinned);
         assertThat(moved.originName()).isNotEqualTo(origin);
-        final Request repinned = withCookieOf(pinned, moved);
+        final TestRequest repinned = withCookieOf(pinned, moved);
         // Recovery does not pull the new session back: it is pinned to where it went.
         routing.health(health().up(m, a).up(m, b).up(m, c).build());
         for (int i = 0; i < 30; i++) {
@@ -189,9 +191,9 @@ class CookieAffinityRoutingTest {
         final SessionAffinityAttributes drain60 = attributes(60, "none");
         final Pool two = withOrigins(p, a, b);
         serve(drain60, two);
-        final Map<String, Request> pinnedTo = new HashMap<>();
+        final Map<String, TestRequest> pinnedTo = new HashMap<>();
         for (int i = 0; pinnedTo.size() < 2 && i < 200; i++) {
-            final Request first = Request.to(HOST).from("203.0.113." + i);
+            final TestRequest first = TestRequest.to(HOST).from("203.0.113." + i);
             final Forward f = routing.forward(first);
             pinnedTo.putIfAbsent(f.originName(), withCookieOf(first, f));
         }
@@ -205,7 +207,7 @@ class CookieAffinityRoutingTest {
             final Forward f = routing.forward(pinnedTo.get("a"));
             assertThat(f.originName()).isEqualTo("a");
             assertThat(setCookie(f)).isNull();
-            assertThat(routing.forward(Request.to(HOST).from("192.0.2." + i)).originName()).isEqualTo("b");
+            assertThat(routing.forward(TestRequest.to(HOST).from("192.0.2." + i)).originName()).isEqualTo("b");
         }
         routing.clock.advance(Duration.ofSeconds(49));
         assertThat(routing.forward(pinnedTo.get("a")).originName()).isEqualTo("a");
@@ -220,11 +222,11 @@ class CookieAffinityRoutingTest {
     void withoutDrainADisabledOriginLosesItsSessionsAtOnce() {
         final Pool two = withOrigins(p, a, b);
         serve(SessionAffinityAttributes.DEFAULT, two);
-        Request onA = null;
+        TestRequest onA = null;
         for (int i = 0; onA == null && i < 200; i++) {
-            final Forward f = routing.forward(Request.to(HOST));
+            final Forward f = routing.forward(TestRequest.to(HOST));
             if (f.originName().equals("a")) {
-                onA = withCookieOf(Request.to(HOST), f);
+                onA = withCookieOf(TestRequest.to(HOST), f);
             }
         }
         serve(SessionAffinityAttributes.DEFAULT, withOrigins(two, disabled(a, Routing.START), b));
@@ -240,12 +242,12 @@ class CookieAffinityRoutingTest {
         final Pool first = pool("first", "random", a);
         final Pool second = pool("second", "random", b);
         serve(attributes(300, "none"), first, second);
-        final Request onFirst = pinnedClient();
+        final TestRequest onFirst = pinnedClient();
         assertThat(routing.forward(onFirst).poolId()).isEqualTo(first.id());
 
         serve(attributes(300, "none"), disabled(first, Routing.START), second);
         assertThat(routing.forward(onFirst).originName()).isEqualTo("a");
-        assertThat(routing.forward(Request.to(HOST)).originName()).isEqualTo("b");
+        assertThat(routing.forward(TestRequest.to(HOST)).originName()).isEqualTo("b");
         routing.clock.advance(Duration.ofSeconds(300));
         assertThat(routing.forward(onFirst).originName()).isEqualTo("b");
     }
@@ -253,7 +255,7 @@ class CookieAffinityRoutingTest {
     @Test
     void aDeletedOriginOrAPoolTheLoadBalancerNoLongerUsesBreaksThePin() {
         serve(SessionAffinityAttributes.DEFAULT, p);
-        final Request pinned = pinnedClient();
+        final TestRequest pinned = pinnedClient();
         final String origin = routing.forward(pinned).originName();
         final Origin[] rest = List.of(a, b, c).stream().filter(o -> !o.name().equals(origin)).toArray(Origin[]::new);
         serve(SessionAffinityAttributes.DEFAULT, withOrigins(p, rest));
@@ -261,7 +263,7 @@ class CookieAffinityRoutingTest {
         assertThat(moved.originName()).isNotEqualTo(origin);
         assertThat(setCookie(moved)).isNotNull();
 
-        final Request pinnedAgain = withCookieOf(pinned, moved);
+        final TestRequest pinnedAgain = withCookieOf(pinned, moved);
         final Pool other = pool("other", "random", origin("x", 9201, 1));
         routing.serve(config(cookieLb(SessionAffinityAttributes.DEFAULT, other), withOrigins(p, rest), other));
         assertThat(routing.forward(pinnedAgain).originName()).isEqualTo("x");
@@ -271,17 +273,17 @@ class CookieAffinityRoutingTest {
     void aPinWinsOverWeightsSoWeightZeroKeepsExistingSessions() {
         final Pool two = withOrigins(p, a, b);
         serve(SessionAffinityAttributes.DEFAULT, two);
-        Request onA = null;
+        TestRequest onA = null;
         for (int i = 0; onA == null && i < 200; i++) {
-            final Forward f = routing.forward(Request.to(HOST));
+            final Forward f = routing.forward(TestRequest.to(HOST));
             if (f.originName().equals("a")) {
-                onA = withCookieOf(Request.to(HOST), f);
+                onA = withCookieOf(TestRequest.to(HOST), f);
             }
         }
         serve(SessionAffinityAttributes.DEFAULT, withOrigins(two, weighted(a, 0), b));
         for (int i = 0; i < 20; i++) {
             assertThat(routing.forward(onA).originName()).isEqualTo("a");
-            assertThat(routing.forward(Request.to(HOST)).originName()).isEqualTo("b");
+            assertThat(routing.forward(TestRequest.to(HOST)).originName()).isEqualTo("b");
         }
     }
 
@@ -290,7 +292,7 @@ class CookieAffinityRoutingTest {
         final Pool first = pool("first", "random", a);
         final Pool second = pool("second", "random", b);
         serve(SessionAffinityAttributes.DEFAULT, first, second);
-        final List<Request> sessions = new java.util.ArrayList<>();
+        final List<TestRequest> sessions = new java.util.ArrayList<>();
         for (int i = 0; i < 400; i++) {
             sessions.add(pinnedClient());
         }
@@ -311,7 +313,7 @@ class CookieAffinityRoutingTest {
                     .isEqualTo(shed.contains(i) ? "b" : "a");
         }
         serve(SessionAffinityAttributes.DEFAULT, sheddingSessions(first, 100), second);
-        for (Request s : sessions) {
+        for (TestRequest s : sessions) {
             assertThat(routing.forward(s).originName()).isEqualTo("b");
         }
     }
@@ -324,7 +326,7 @@ class CookieAffinityRoutingTest {
                 SessionAffinityAttributes.DEFAULT), first, second));
         final Map<String, Integer> perOrigin = new HashMap<>();
         for (int i = 0; i < 400; i++) {
-            final Request client = Request.to(HOST).from("10.1." + (i / 200) + "." + (i % 200));
+            final TestRequest client = TestRequest.to(HOST).from("10.1." + (i / 200) + "." + (i % 200));
             final String origin = routing.forward(client).originName();
             for (int k = 0; k < 5; k++) {
                 assertThat(routing.forward(client).originName()).as("same address, no cookie").isEqualTo(origin);
@@ -335,8 +337,8 @@ class CookieAffinityRoutingTest {
         perOrigin.values().forEach(n -> assertThat(n).isBetween(60, 140));
 
         // The cookie, once set, wins over the address: the same cookie from another address keeps its origin.
-        final Forward f = routing.forward(Request.to(HOST).from("10.9.9.9"));
-        final Request pinned = withCookieOf(Request.to(HOST).from("10.9.9.9"), f);
+        final Forward f = routing.forward(TestRequest.to(HOST).from("10.9.9.9"));
+        final TestRequest pinned = withCookieOf(TestRequest.to(HOST).from("10.9.9.9"), f);
         for (int i = 0; i < 50; i++) {
             assertThat(routing.forward(pinned.from("172.16.0." + i)).originName()).isEqualTo(f.originName());
         }
@@ -345,8 +347,8 @@ class CookieAffinityRoutingTest {
     @Test
     void affinityAppliesWhateverProxiedSaysBecauseFulcrumProxiesEveryLoadBalancer() {
         routing.serve(config(dnsOnly(cookieLb(SessionAffinityAttributes.DEFAULT, p)), p));
-        final Forward first = routing.forward(Request.to(HOST));
-        final Request pinned = withCookieOf(Request.to(HOST), first);
+        final Forward first = routing.forward(TestRequest.to(HOST));
+        final TestRequest pinned = withCookieOf(TestRequest.to(HOST), first);
         for (int i = 0; i < 20; i++) {
             assertThat(routing.forward(pinned).originName()).isEqualTo(first.originName());
         }
@@ -372,17 +374,17 @@ class CookieAffinityRoutingTest {
     @Test
     void aRequestNeverSeesAnotherRequestsPin() {
         serve(SessionAffinityAttributes.DEFAULT, p);
-        final Map<String, Request> byOrigin = new HashMap<>();
+        final Map<String, TestRequest> byOrigin = new HashMap<>();
         for (int i = 0; byOrigin.size() < 3 && i < 300; i++) {
-            final Forward f = routing.forward(Request.to(HOST));
-            byOrigin.putIfAbsent(f.originName(), withCookieOf(Request.to(HOST), f));
+            final Forward f = routing.forward(TestRequest.to(HOST));
+            byOrigin.putIfAbsent(f.originName(), withCookieOf(TestRequest.to(HOST), f));
         }
         assertThat(byOrigin).hasSize(3);
         for (int i = 0; i < 30; i++) {
-            for (Map.Entry<String, Request> e : byOrigin.entrySet()) {
+            for (Map.Entry<String, TestRequest> e : byOrigin.entrySet()) {
                 assertThat(routing.forward(e.getValue()).originName()).isEqualTo(e.getKey());
             }
-            assertThat(setCookie(routing.forward(Request.to(HOST)))).isNotNull();
+            assertThat(setCookie(routing.forward(TestRequest.to(HOST)))).isNotNull();
         }
     }
 }

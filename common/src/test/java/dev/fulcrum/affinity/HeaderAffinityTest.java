@@ -5,6 +5,7 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.testing.AffinityFixtures;
 import dev.fulcrum.testing.Fixtures;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,12 +31,12 @@ class HeaderAffinityTest {
         return affinity("h.example.test", null, attributes);
     }
 
-    private static Request request() {
-        return Request.to("h.example.test");
+    private static TestRequest request() {
+        return TestRequest.to("h.example.test");
     }
 
     /** Pins the request's session to origin {@code n} and returns whether a later identical request finds it. */
-    private static boolean samePin(Affinity affinity, Request first, Request later) {
+    private static boolean samePin(Affinity affinity, TestRequest first, TestRequest later) {
         final Session s = affinity.session(first, 0);
         s.pin(7, 42);
         final Session again = affinity.session(later, 1);
@@ -57,7 +58,7 @@ class HeaderAffinityTest {
     @Test
     void newValuesOrADifferentSubsetOfHeadersMakeANewSession() {
         final Affinity affinity = affinity(headers(false, "X-User", "X-Tenant"));
-        final Request a = request().header("X-User", "1");
+        final TestRequest a = request().header("X-User", "1");
         affinity.session(a, 0).pin(7, 42);
         assertThat(affinity.session(a.header("X-Other", "ignored"), 1).pinned()).isTrue();
         assertThat(affinity.session(request().header("X-User", "2"), 1).pinned()).isFalse();
@@ -73,7 +74,7 @@ class HeaderAffinityTest {
         assertThat(affinity.session(request().header("X-User", "u"), 0)).isNull();
         assertThat(affinity.session(request().header("X-Tenant", "t"), 0)).isNull();
         assertThat(affinity.session(request().header("X-User", "u").header("X-Tenant", ""), 0)).isNull();
-        final Request both = request().header("X-User", "u").header("X-Tenant", "t");
+        final TestRequest both = request().header("X-User", "u").header("X-Tenant", "t");
         assertThat(affinity.session(both, 0)).isNotNull();
         assertThat(samePin(affinity, both, both)).isTrue();
     }
@@ -81,7 +82,7 @@ class HeaderAffinityTest {
     @Test
     void cookieMeansTheWholeCookieHeader() {
         final Affinity affinity = affinity(headers(false, "cookie"));
-        final Request r = request().cookies("sid=1; theme=dark");
+        final TestRequest r = request().cookies("sid=1; theme=dark");
         assertThat(samePin(affinity, r, r)).isTrue();
         assertThat(affinity.session(request().cookies("sid=1; theme=light"), 2).pinned()).isFalse();
         assertThat(affinity.session(request(), 2)).isNull();
@@ -117,7 +118,7 @@ class HeaderAffinityTest {
     @Test
     void theTtlIsAnIdleTimeoutRefreshedByUse() {
         final Affinity affinity = affinity("ttl.example.test", 30, headers(false, "X-User"));
-        final Request r = request().header("X-User", "u");
+        final TestRequest r = request().header("X-User", "u");
         affinity.session(r, 0).pin(7, 42);
         assertThat(affinity.session(r, 29_000).pinned()).isTrue();
         assertThat(affinity.session(r, 58_000).pinned()).as("refreshed at 29 s").isTrue();
@@ -127,7 +128,7 @@ class HeaderAffinityTest {
     @Test
     void aFailedNewPinIsWithdrawn() {
         final Affinity affinity = affinity(headers(false, "X-User"));
-        final Request r = request().header("X-User", "u");
+        final TestRequest r = request().header("X-User", "u");
         final Session s = affinity.session(r, 0);
         assertThat(s.pin(7, 42)).as("kept server-side, no cookie").isNull();
         s.unpin(7, 42);

@@ -9,6 +9,7 @@ import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.testing.FakeClock;
+import dev.fulcrum.testing.TestRequest;
 
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +70,7 @@ final class Routing {
         return this;
     }
 
-    RouteDecision.Forward forward(Request request) {
+    RouteDecision.Forward forward(TestRequest request) {
         final RouteDecision decision = router.route(request);
         assertThat(decision).isInstanceOf(RouteDecision.Forward.class);
         return (RouteDecision.Forward) decision;
@@ -98,7 +99,7 @@ final class Routing {
     }
 
     /** The request carrying the cookie of a decision that set one. */
-    static Request withCookieOf(Request request, RouteDecision decision) {
+    static TestRequest withCookieOf(TestRequest request, RouteDecision decision) {
         final String setCookie = setCookie(decision);
         assertThat(setCookie).as("Set-Cookie").isNotNull();
         return request.cookies(cookiePair(setCookie));

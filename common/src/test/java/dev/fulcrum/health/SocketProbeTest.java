@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.fulcrum.health.Fixtures.monitor;
 import static dev.fulcrum.health.Fixtures.origin;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** tcp, smtp, icmp_ping and udp_icmp probes against loopback servers. */
@@ -39,12 +40,6 @@ class SocketProbeTest {
         return probes.check(ProbeTarget.of(monitor, Fixtures.id('p'), origin)).get(15, TimeUnit.SECONDS);
     }
 
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void tcpPassesWhenTheHandshakeCompletes() throws Exception {
         try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -63,13 +58,13 @@ class SocketProbeTest {
             final Monitor monitor = Fixtures.withHeaderAndPort(monitor(Fixtures.id('m'), "tcp"), Map.of(),
                     listening.getLocalPort());
 
-            assertThat(check(monitor, origin("db", "127.0.0.1", closedPort())).passed()).isTrue();
+            assertThat(check(monitor, origin("db", "127.0.0.1", refusedPort())).passed()).isTrue();
         }
     }
 
     @Test
     void tcpRefusedIsATcpConnectionFailure() throws Exception {
-        final ProbeResult result = check(monitor(Fixtures.id('m'), "tcp"), origin("db", "127.0.0.1", closedPort()));
+        final ProbeResult result = check(monitor(Fixtures.id('m'), "tcp"), origin("db", "127.0.0.1", refusedPort()));
 
         assertThat(result.reason().text()).isEqualTo("TCP connection failed");
     }

@@ -9,14 +9,13 @@ import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.testing.Fixtures;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.TestRequest;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +26,7 @@ import static dev.fulcrum.testing.Fixtures.config;
 import static dev.fulcrum.testing.Fixtures.lb;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The access log: one line per attempt after real proxied requests, off unless asked for. */
@@ -67,7 +67,7 @@ class AccessLogTest {
     @Test
     void eachAttemptLogsOneLineWithNamesStatusTimeAndTheFailoverFlag() throws Exception {
         a = LoopbackOrigin.start("web 1");
-        final Pool p = pool("eu", "random", origin("dead", freePort(), 1), origin(a, 0.001));
+        final Pool p = pool("eu", "random", origin("dead", refusedPort(), 1), origin(a, 0.001));
         final Forwarder forwarder = start(new FulcrumMetrics(new AccessLog(capture)),
                 config(lb(HOST, "off", null, p), p));
 
@@ -109,7 +109,7 @@ class AccessLogTest {
     void nothingIsFormattedWhenTheLoggerDropsInfo() {
         final Pool p = pool("eu", "random", origin("a", 8080, 1));
         final RouteDecision.Forward attempt = (RouteDecision.Forward) Fixtures.router(config(lb(HOST, "off", null, p),
-                p)).route(new Forwarder.View(HOST, "/", null));
+                p)).route(TestRequest.to(HOST));
         final AccessLog log = new AccessLog(capture);
 
         capture.loggable = false;
@@ -132,12 +132,6 @@ class AccessLogTest {
         assertThat(AccessLog.value("x=y")).isEqualTo("\"x=y\"");
         assertThat(AccessLog.value("")).isEqualTo("\"\"");
         assertThat(AccessLog.value("a\nb")).isEqualTo("\"a\\u000ab\"");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** A System.Logger that keeps INFO lines. */

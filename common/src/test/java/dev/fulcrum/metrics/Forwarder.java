@@ -1,8 +1,8 @@
 package dev.fulcrum.metrics;
 
-import dev.fulcrum.routing.RequestView;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
+import dev.fulcrum.testing.TestRequest;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
@@ -31,7 +31,8 @@ final class Forwarder {
     }
 
     int get(String host, String path, String query) throws Exception {
-        return send(router.route(new View(host, path, query)), path, query);
+        final String target = query == null ? path : path + "?" + query;
+        return send(router.route(TestRequest.to(host).target(target)), path, query);
     }
 
     /** Forwards a decision already taken (e.g. to read its {@code Set-Cookie} first); returns the client's status. */
@@ -63,47 +64,6 @@ final class Forwarder {
             if (exchange.failed(result.getFailure(), status, false) == ProxyExchange.Step.GIVE_UP) {
                 return exchange.failure().status();
             }
-        }
-    }
-
-    /** A plain GET from 192.0.2.10 over http, with a {@code Cookie} header when {@code cookie} is not null. */
-    record View(String host, String path, String query, String cookie) implements RequestView {
-
-        View(String host, String path, String query) {
-            this(host, path, query, null);
-        }
-
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String scheme() {
-            return "http";
-        }
-
-        @Override
-        public String clientAddress() {
-            return "192.0.2.10";
-        }
-
-        @Override
-        public String header(String name) {
-            return "Host".equalsIgnoreCase(name) ? host : "Cookie".equalsIgnoreCase(name) ? cookie : null;
-        }
-
-        @Override
-        public String cookie(String name) {
-            if (cookie != null) {
-                for (String pair : cookie.split(";")) {
-                    final int eq = pair.indexOf('=');
-                    if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-                        return pair.substring(eq + 1).strip();
-                    }
-                }
-            }
-            return null;
         }
     }
 }

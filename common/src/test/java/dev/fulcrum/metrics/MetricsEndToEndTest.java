@@ -15,6 +15,7 @@ import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.TestRequest;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import io.micrometer.core.instrument.Counter;
@@ -27,8 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +43,7 @@ import static dev.fulcrum.testing.Fixtures.lb;
 import static dev.fulcrum.testing.Fixtures.monitored;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -180,7 +180,7 @@ class MetricsEndToEndTest {
     @Test
     void aFailoverIsCountedOnItsTargetAndTheFailedAttemptByItsOutcome() throws Exception {
         final LoopbackOrigin live = startOrigin("live");
-        final int deadPort = freePort();
+        final int deadPort = refusedPort();
         // The dead origin takes nearly all first picks, so failovers happen on almost every request.
         final Pool p = pool("eu", "random", origin("dead", deadPort, 1), origin(live, 0.001));
         start(config(lb(HOST, "off", null, p), p));
@@ -220,7 +220,7 @@ class MetricsEndToEndTest {
 
     @Test
     void answersTheLoadBalancerGivesItselfAreCountedWithItsName() throws Exception {
-        final Pool p = monitored(pool("eu", "random", origin("down", freePort(), 1)));
+        final Pool p = monitored(pool("eu", "random", origin("down", refusedPort(), 1)));
         final ConfigSnapshot config = config(lb(HOST, "off", null, p), p);
         start(config);
         router.update(health().down(p, p.origins().get(0)).build());
@@ -281,8 +281,7 @@ class MetricsEndToEndTest {
         final Pool p = pool("eu", "random", origin(a, 1));
         start(config(lb(HOST, "off", null, p), p));
 
-        final RouteDecision.Forward decided = (RouteDecision.Forward) routed.route(new Forwarder.View(HOST, "/",
-                null));
+        final RouteDecision.Forward decided = (RouteDecision.Forward) routed.route(TestRequest.to(HOST));
         apply(withRevision(config(List.of(), p), 2));
         decided.complete(Outcome.RESPONDED, 200, 1_000_000);
 
@@ -321,16 +320,15 @@ class MetricsEndToEndTest {
             final Forwarder runtime = new Forwarder(router, fulcrum.upstream());
 
             // No cookie: a miss, and the answer pins the session.
-            final RouteDecision.Forward first = (RouteDecision.Forward) router.route(new Forwarder.View(HOST, "/",
-                    null));
+            final RouteDecision.Forward first = (RouteDecision.Forward) router.route(TestRequest.to(HOST));
             final String cookie = pinCookie(first);
             assertThat(cookie).startsWith(AffinityCookieCodec.COOKIE_NAME + "=");
             assertThat(runtime.send(first, "/", null)).isEqualTo(200);
 
             // The cookie back: served on the pin, no new cookie.
             for (int i = 0; i < 2; i++) {
-                final RouteDecision.Forward pinned = (RouteDecision.Forward) router.route(new Forwarder.View(HOST,
-                        "/", null, cookie));
+                final RouteDecision.Forward pinned = (RouteDecision.Forward) router.route(TestRequest.to(HOST)
+                        .cookies(cookie));
                 assertThat(pinned.originName()).isEqualTo(first.originName());
                 assertThat(pinCookie(pinned)).isNull();
                 assertThat(runtime.send(pinned, "/", null)).isEqualTo(200);
@@ -339,8 +337,8 @@ class MetricsEndToEndTest {
             // The pinned origin leaves the pool: the pin is broken and replaced by one to the other origin.
             final Pool remaining = withOrigins(both, first.originName().equals("a") ? origin(b, 1) : origin(a, 1));
             commit(fulcrum, lb, remaining);
-            final RouteDecision.Forward repinned = (RouteDecision.Forward) router.route(new Forwarder.View(HOST,
-                    "/", null, cookie));
+            final RouteDecision.Forward repinned = (RouteDecision.Forward) router.route(TestRequest.to(HOST)
+                    .cookies(cookie));
             assertThat(repinned.originName()).isNotEqualTo(first.originName());
             assertThat(pinCookie(repinned)).isNotNull().isNotEqualTo(cookie);
             assertThat(runtime.send(repinned, "/", null)).isEqualTo(200);
@@ -376,12 +374,6 @@ class MetricsEndToEndTest {
 
     private static ConfigSnapshot withRevision(ConfigSnapshot c, long revision) {
         return new ConfigSnapshot(revision, c.accounts(), c.zones(), c.monitors(), c.pools(), c.loadBalancers());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
 }

@@ -1,28 +1,28 @@
 package dev.fulcrum.routing;
 
 import dev.fulcrum.config.AdaptiveRouting;
-import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.LoadShedding;
 import dev.fulcrum.config.LocationStrategy;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.RandomSteering;
-import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.health.OriginHealth;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Small builders for the configuration records the routing tests need. */
+/**
+ * Small builders for the configuration records the routing tests need, beside the shared ones of
+ * {@link dev.fulcrum.testing.Fixtures} (load balancers, rules, snapshots): origins at private addresses, and pool
+ * and load balancer variants only routing tests use.
+ */
 final class Fixtures {
 
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -94,26 +94,6 @@ final class Fixtures {
                 p.latitude(), p.longitude(), null, "", null, null);
     }
 
-    /** A load balancer; {@code fallback} may be null to leave it unset. */
-    static LoadBalancer lb(String host, String policy, Pool fallback, Pool... defaults) {
-        final List<String> ids = new ArrayList<>();
-        for (Pool p : defaults) {
-            ids.add(p.id());
-        }
-        return new LoadBalancer(id("lb-" + host), id("zone"), T0, T0, host, "", true, true, 30,
-                fallback == null ? null : fallback.id(), ids, Map.of(), Map.of(), Map.of(), policy,
-                RandomSteering.DEFAULT, AdaptiveRouting.DEFAULT, LocationStrategy.DEFAULT, "none", null,
-                SessionAffinityAttributes.DEFAULT, List.of(), null);
-    }
-
-    /** The load balancer with {@code rules} (spec §6) instead of its own. */
-    static LoadBalancer withRules(LoadBalancer lb, List<Rule> rules) {
-        return new LoadBalancer(lb.id(), lb.zoneId(), T0, T0, lb.name(), "", lb.enabled(), lb.proxied(), lb.ttl(),
-                lb.fallbackPool(), lb.defaultPools(), lb.regionPools(), lb.countryPools(), lb.popPools(),
-                lb.steeringPolicy(), lb.randomSteering(), lb.adaptiveRouting(), lb.locationStrategy(),
-                lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(), rules, lb.networks());
-    }
-
     /** Copies a load balancer with changes applied through a record-rebuilding function. */
     static LoadBalancer with(LoadBalancer lb, UnaryOperator<LbParts> change) {
         final LbParts p = change.apply(new LbParts(lb.enabled(), lb.regionPools(), lb.countryPools(), lb.popPools(),
@@ -154,22 +134,6 @@ final class Fixtures {
             return new LbParts(enabled, regionPools, countryPools, popPools, randomSteering,
                     new AdaptiveRouting(true));
         }
-    }
-
-    static ConfigSnapshot config(List<LoadBalancer> lbs, Pool... pools) {
-        final Map<String, Pool> byId = new LinkedHashMap<>();
-        for (Pool p : pools) {
-            byId.put(p.id(), p);
-        }
-        final Map<String, LoadBalancer> lbById = new LinkedHashMap<>();
-        for (LoadBalancer lb : lbs) {
-            lbById.put(lb.id(), lb);
-        }
-        return new ConfigSnapshot(1, Map.of(), Map.of(), Map.of(), byId, lbById);
-    }
-
-    static ConfigSnapshot config(LoadBalancer lb, Pool... pools) {
-        return config(List.of(lb), pools);
     }
 
     /** Builds health results: {@code health().up(pool, origin, rtt).down(pool, origin).build()}. */

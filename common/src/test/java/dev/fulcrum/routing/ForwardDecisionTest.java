@@ -5,6 +5,7 @@ import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -12,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.fulcrum.routing.Fixtures.config;
 import static dev.fulcrum.routing.Fixtures.health;
-import static dev.fulcrum.routing.Fixtures.lb;
 import static dev.fulcrum.routing.Fixtures.monitored;
 import static dev.fulcrum.routing.Fixtures.origin;
 import static dev.fulcrum.routing.Fixtures.pool;
 import static dev.fulcrum.routing.Fixtures.with;
 import static dev.fulcrum.routing.Fixtures.withHost;
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a Forward carries (target, Host, headers), loop refusal, counters and the failover rules (spec §8.1, §8.3). */

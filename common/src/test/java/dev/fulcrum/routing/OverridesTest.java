@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.fulcrum.routing.Fixtures.lb;
 import static dev.fulcrum.routing.Fixtures.origin;
 import static dev.fulcrum.routing.Fixtures.pool;
-import static dev.fulcrum.routing.Fixtures.withRules;
+import static dev.fulcrum.testing.Fixtures.lb;
+import static dev.fulcrum.testing.Fixtures.withRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rule overrides as configuration: merged per field, applied over the load balancer (spec §6). */

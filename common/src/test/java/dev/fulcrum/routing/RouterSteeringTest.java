@@ -4,6 +4,7 @@ import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.routing.RouteDecision.Forward;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.fulcrum.routing.Fixtures.at;
-import static dev.fulcrum.routing.Fixtures.config;
 import static dev.fulcrum.routing.Fixtures.health;
-import static dev.fulcrum.routing.Fixtures.lb;
 import static dev.fulcrum.routing.Fixtures.monitored;
 import static dev.fulcrum.routing.Fixtures.origin;
 import static dev.fulcrum.routing.Fixtures.pool;
 import static dev.fulcrum.routing.Fixtures.shedding;
 import static dev.fulcrum.routing.Fixtures.steering;
 import static dev.fulcrum.routing.Fixtures.with;
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -9,6 +9,7 @@ import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -19,14 +20,14 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.fulcrum.routing.Fixtures.T0;
-import static dev.fulcrum.routing.Fixtures.config;
 import static dev.fulcrum.routing.Fixtures.disabled;
 import static dev.fulcrum.routing.Fixtures.health;
-import static dev.fulcrum.routing.Fixtures.lb;
 import static dev.fulcrum.routing.Fixtures.monitored;
 import static dev.fulcrum.routing.Fixtures.origin;
 import static dev.fulcrum.routing.Fixtures.pool;
-import static dev.fulcrum.routing.Fixtures.withRules;
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.lb;
+import static dev.fulcrum.testing.Fixtures.withRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Custom rules in the router (spec §6, §4.1 step 3): overrides, fixed responses, order, terminates, disabled. */

@@ -5,6 +5,7 @@ import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.RouteDecision.Forward;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,12 +16,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.fulcrum.routing.Fixtures.config;
 import static dev.fulcrum.routing.Fixtures.health;
-import static dev.fulcrum.routing.Fixtures.lb;
 import static dev.fulcrum.routing.Fixtures.monitored;
 import static dev.fulcrum.routing.Fixtures.origin;
 import static dev.fulcrum.routing.Fixtures.pool;
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Snapshot rebuilds: plans are reused only when their inputs are unchanged, and outcomes reach the listener. */

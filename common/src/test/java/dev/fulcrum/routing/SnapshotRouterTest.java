@@ -6,20 +6,21 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
+import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static dev.fulcrum.routing.Fixtures.config;
 import static dev.fulcrum.routing.Fixtures.disabled;
 import static dev.fulcrum.routing.Fixtures.health;
-import static dev.fulcrum.routing.Fixtures.lb;
 import static dev.fulcrum.routing.Fixtures.monitored;
 import static dev.fulcrum.routing.Fixtures.origin;
 import static dev.fulcrum.routing.Fixtures.pool;
 import static dev.fulcrum.routing.Fixtures.with;
+import static dev.fulcrum.testing.Fixtures.config;
+import static dev.fulcrum.testing.Fixtures.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -143,6 +143,7 @@ class FulcrumContextListenerTest {
         final Fulcrum fulcrum = (Fulcrum) context.getServletContext()
                 .getAttribute(FulcrumContextListener.FULCRUM_ATTRIBUTE);
         assertThat(fulcrum.settings().upstream().nonBlocking()).isTrue();
+        assertThat(fulcrum.settings().upstream().selectors()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(fulcrum.settings().metricsPublic()).isFalse();
 
         server.stop();

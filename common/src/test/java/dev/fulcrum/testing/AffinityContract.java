@@ -11,18 +11,13 @@ import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
-import dev.fulcrum.routing.RequestView;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
-import dev.fulcrum.upstream.UpstreamClient;
-import dev.fulcrum.upstream.UpstreamSettings;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +44,7 @@ import static dev.fulcrum.testing.Fixtures.lb;
 import static dev.fulcrum.testing.Fixtures.monitored;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -61,64 +56,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The client keeps no cookies of its own: every test sends exactly the Cookie header it means to.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class AffinityContract {
+public abstract class AffinityContract extends HostContract {
 
     protected static final String LB_HOST = "affinity.example.test";
     private static final Instant START = Instant.parse("2026-01-01T01:00:00Z");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
     protected final FakeClock clock = new FakeClock(START);
     protected final AffinityKey key = AffinityKey.random();
     protected SnapshotRouter router;
-    protected HostUnderTest host;
-    protected UpstreamClient upstream;
-    protected HttpClient client;
-
-    /** A fresh, unstarted container with the wrapper under test. */
-    protected abstract HostUnderTest newHost();
-
-    @BeforeEach
-    void startClient() throws Exception {
-        client = new HttpClient();
-        client.setFollowRedirects(false);
-        client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.start();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (host != null) {
-            host.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-        client.stop();
-    }
 
     // ---- plumbing ----------------------------------------------------------------------------------------------
+
+    @Override
+    protected void configureClient(HttpClient c) {
+        c.setHttpCookieStore(new HttpCookieStore.Empty());
+    }
 
     private void start(ConfigSnapshot config, HealthSnapshot health) throws Exception {
         router = new SnapshotRouter(RoutingSettings.DEFAULT, new OriginConnections(), OutcomeListener.NONE,
                 new AffinitySettings(key, clock, 1_000));
         router.update(config);
         router.update(health);
-        upstream = UpstreamClient.start(HostUnderTest.upstream(UpstreamSettings.DEFAULTS), router.connections());
-        host = newHost();
-        host.start(router, upstream);
+        startHost(router);
     }
 
     private void start(ConfigSnapshot config) throws Exception {
         start(config, HealthSnapshot.EMPTY);
-    }
-
-    private LoopbackOrigin startOrigin(String name) throws Exception {
-        final LoopbackOrigin origin = LoopbackOrigin.start(name);
-        resources.add(origin);
-        return origin;
     }
 
     private static LoadBalancer affinityLb(String type, SessionAffinityAttributes attributes, Pool... pools) {
@@ -183,8 +146,9 @@ public abstract class AffinityContract {
      * response could have set it).
      */
     private String mintedCookieFor(String originName) {
+        final TestRequest fromTheClient = TestRequest.to(LB_HOST).from("127.0.0.1");
         for (int i = 0; i < 500; i++) {
-            final RouteDecision.Forward f = (RouteDecision.Forward) router.route(view(null));
+            final RouteDecision.Forward f = (RouteDecision.Forward) router.route(fromTheClient);
             f.complete(Outcome.CANCELLED, 0, 0);
             if (f.originName().equals(originName)) {
                 for (Map.Entry<String, String> h : f.responseHeaders()) {
@@ -195,50 +159,6 @@ public abstract class AffinityContract {
             }
         }
         throw new AssertionError("never steered to " + originName);
-    }
-
-    private static RequestView view(String cookie) {
-        return new RequestView() {
-            @Override
-            public String host() {
-                return LB_HOST;
-            }
-
-            @Override
-            public String method() {
-                return "GET";
-            }
-
-            @Override
-            public String path() {
-                return "/";
-            }
-
-            @Override
-            public String query() {
-                return null;
-            }
-
-            @Override
-            public String scheme() {
-                return "http";
-            }
-
-            @Override
-            public String clientAddress() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public String header(String name) {
-                return name.equalsIgnoreCase("Cookie") ? cookie : null;
-            }
-
-            @Override
-            public String cookie(String name) {
-                return null;
-            }
-        };
     }
 
     // ---- the cookie ------------------------------------------------------------------------------------------
@@ -411,7 +331,7 @@ public abstract class AffinityContract {
     // ---- zero-downtime failover with a refused origin ------------------------------------------------------
 
     private Pool liveAndRefused(LoopbackOrigin live) throws Exception {
-        return pool("p", "random", origin(live, 1), origin("dead", DataPlaneContract.refusedPort(), 1));
+        return pool("p", "random", origin(live, 1), origin("dead", refusedPort(), 1));
     }
 
     @Test

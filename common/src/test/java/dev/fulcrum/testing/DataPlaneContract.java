@@ -11,7 +11,6 @@ import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
-import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
@@ -22,21 +21,16 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ByteBufferPool;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +49,7 @@ import static dev.fulcrum.testing.Fixtures.monitored;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
 import static dev.fulcrum.testing.Fixtures.withRules;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -72,7 +67,7 @@ import static org.awaitility.Awaitility.await;
  * releases: after each burst they must be back to zero.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class DataPlaneContract {
+public abstract class DataPlaneContract extends HostContract {
 
     protected static final String LB_HOST = "lb.example.test";
     private static final String WARM_HOST = "warm.example.test";
@@ -80,54 +75,11 @@ public abstract class DataPlaneContract {
     protected static final int IN_FLIGHT = 8;
     private static final double BOUND = 0.05;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    protected HostUnderTest host;
-    protected UpstreamClient upstream;
-    protected HttpClient client;
-
-    /** A fresh, unstarted container with the wrapper under test. */
-    protected abstract HostUnderTest newHost();
-
-    @BeforeEach
-    void startClient() throws Exception {
-        client = newClient(null);
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (host != null) {
-            host.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-        client.stop();
-    }
-
     // ---- plumbing ----------------------------------------------------------------------------------------------
 
-    private HttpClient newClient(String bindAddress) throws Exception {
-        final HttpClient c = new HttpClient();
-        c.setFollowRedirects(false);
+    @Override
+    protected void configureClient(HttpClient c) {
         c.setMaxConnectionsPerDestination(16);
-        if (bindAddress != null) {
-            c.setBindAddress(new InetSocketAddress(bindAddress, 0));
-        }
-        c.start();
-        return c;
-    }
-
-    protected void startHost(SnapshotRouter router) throws Exception {
-        startHost(router, UpstreamSettings.DEFAULTS);
-    }
-
-    protected void startHost(SnapshotRouter router, UpstreamSettings settings) throws Exception {
-        upstream = UpstreamClient.start(HostUnderTest.upstream(settings), router.connections());
-        host = newHost();
-        host.start(router, upstream);
     }
 
     /** Starts the host with one load balancer on {@link #LB_HOST}: one unmonitored pool holding {@code origin}. */
@@ -140,25 +92,6 @@ public abstract class DataPlaneContract {
 
     protected SnapshotRouter startSingle(LoopbackOrigin origin) throws Exception {
         return startSingle(origin, UpstreamSettings.DEFAULTS);
-    }
-
-    protected LoopbackOrigin startOrigin(String name) throws Exception {
-        final LoopbackOrigin origin = LoopbackOrigin.start(name);
-        resources.add(origin);
-        return origin;
-    }
-
-    protected LoopbackOrigin startOrigin(String name, Duration idleTimeout) throws Exception {
-        final LoopbackOrigin origin = LoopbackOrigin.start(name, idleTimeout);
-        resources.add(origin);
-        return origin;
-    }
-
-    /** A loopback port with nothing listening: connecting is refused. */
-    protected static int refusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     protected Request request(String hostHeader, String pathAndQuery) {

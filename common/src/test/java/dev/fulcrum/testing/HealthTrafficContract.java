@@ -14,18 +14,13 @@ import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
-import dev.fulcrum.upstream.UpstreamClient;
-import dev.fulcrum.upstream.UpstreamSettings;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,7 +56,7 @@ import static org.awaitility.Awaitility.await;
  * a probability below 2<sup>-40</sup>.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class HealthTrafficContract {
+public abstract class HealthTrafficContract extends HostContract {
 
     protected static final String LB_HOST = "health.example.test";
     private static final Duration VERDICT = Duration.ofSeconds(10);
@@ -69,42 +64,19 @@ public abstract class HealthTrafficContract {
     private static final int BURST = 60;
     private static final int IN_FLIGHT = 4;
 
-    private final List<LoopbackOrigin> origins = new ArrayList<>();
     /** Connect-class failures the wrapper reported per origin name: each one is a zero-downtime failover. */
     private final Map<String, AtomicInteger> connectFailures = new ConcurrentHashMap<>();
     /** The last health snapshot published; the router was given it before this field was set. */
     private volatile HealthSnapshot routed = HealthSnapshot.EMPTY;
     protected HealthMonitor monitor;
     protected SnapshotRouter router;
-    protected HostUnderTest host;
-    protected UpstreamClient upstream;
-    protected HttpClient client;
 
-    /** A fresh, unstarted container with the wrapper under test. */
-    protected abstract HostUnderTest newHost();
-
-    @BeforeEach
-    void startClient() throws Exception {
-        client = new HttpClient();
-        client.setFollowRedirects(false);
-        client.start();
-    }
-
+    /** Before the base class stops the container and the origins: no probe runs against a stopped origin. */
     @AfterEach
-    void stopEverything() throws Exception {
+    void stopMonitor() {
         if (monitor != null) {
             monitor.close();
         }
-        if (host != null) {
-            host.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-        for (LoopbackOrigin origin : origins) {
-            origin.close();
-        }
-        client.stop();
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------------------
@@ -124,21 +96,13 @@ public abstract class HealthTrafficContract {
         monitor.addListener(health -> routed = health);
         monitor.update(config);
         monitor.start();
-        upstream = UpstreamClient.start(HostUnderTest.upstream(UpstreamSettings.DEFAULTS), router.connections());
-        host = newHost();
-        host.start(router, upstream);
+        startHost(router);
     }
 
     /** Applies a new configuration as the runtime's store listeners do: the router first, then the monitor. */
     private void reconfigure(ConfigSnapshot config) {
         router.update(config);
         monitor.update(config);
-    }
-
-    private LoopbackOrigin startOrigin(String name) throws Exception {
-        final LoopbackOrigin origin = LoopbackOrigin.start(name);
-        origins.add(origin);
-        return origin;
     }
 
     /** An http monitor of {@link LoopbackOrigin#HEALTH_PATH}: interval 1 s, no retries, expecting 200. */

@@ -2,22 +2,13 @@ package dev.fulcrum.testing;
 
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.upstream.UpstreamClient;
-import dev.fulcrum.upstream.UpstreamSettings;
 
 /**
- * A container hosting a Fulcrum wrapper for {@link DataPlaneContract}: embedded Jetty with the proxy servlet, or
- * embedded Tomcat with the valve in front of a plain webapp.
+ * A container hosting a Fulcrum wrapper for the contracts ({@link HostContract}): embedded Jetty with the proxy
+ * servlet, or embedded Tomcat with the valve in front of a plain webapp.
  */
 @SuppressWarnings("try") // close() stops a server, which may be interrupted
 public interface HostUnderTest extends AutoCloseable {
-
-    /**
-     * The upstream client as every wrapper runs it in production: its callbacks on its selector thread (one here),
-     * since no wrapper blocks there ({@link UpstreamSettings#selectorCallbacks()}).
-     */
-    static UpstreamSettings upstream(UpstreamSettings settings) {
-        return settings.withNonBlocking(true);
-    }
 
     /** Starts the container on 127.0.0.1, port 0, with {@code router} and the shared {@code upstream} client. */
     void start(Router router, UpstreamClient upstream) throws Exception;

@@ -13,6 +13,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,6 +112,13 @@ public final class LoopbackOrigin implements AutoCloseable {
     /** An origin that closes connections idle for longer than {@code idleTimeout}. */
     public static LoopbackOrigin start(String name, Duration idleTimeout) throws Exception {
         return new LoopbackOrigin(name, idleTimeout);
+    }
+
+    /** A loopback port with nothing listening: connecting is refused. */
+    public static int refusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /**

@@ -2,9 +2,7 @@ package dev.fulcrum.testing;
 
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.routing.SnapshotRouter;
-import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
@@ -31,6 +29,7 @@ import static dev.fulcrum.testing.Fixtures.config;
 import static dev.fulcrum.testing.Fixtures.lb;
 import static dev.fulcrum.testing.Fixtures.origin;
 import static dev.fulcrum.testing.Fixtures.pool;
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -42,52 +41,35 @@ import static org.awaitility.Awaitility.await;
  * ({@link WebSocketOrigin}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class WebSocketContract {
+public abstract class WebSocketContract extends HostContract {
 
     private static final String LB_HOST = "ws.example.test";
     private static final long WAIT = 20;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private HostUnderTest host;
-    private UpstreamClient upstream;
-    private WebSocketClient client;
+    /** Rides on the base class's HTTP client, which outlives it. */
+    private WebSocketClient sockets;
 
-    /** A fresh, unstarted container with the wrapper under test. */
-    protected abstract HostUnderTest newHost();
-
+    /** After the base class started its client, which this one uses. */
     @BeforeEach
-    void startClient() throws Exception {
-        final HttpClient http = new HttpClient();
-        client = new WebSocketClient(http);
-        client.setMaxBinaryMessageSize(WebSocketOrigin.MAX_MESSAGE);
-        client.start();
+    void startSockets() throws Exception {
+        sockets = new WebSocketClient(client);
+        sockets.setMaxBinaryMessageSize(WebSocketOrigin.MAX_MESSAGE);
+        sockets.start();
     }
 
+    /** Before the base class stops the container: the sockets close while their tunnels still stand. */
     @AfterEach
-    void stopEverything() throws Exception {
-        client.stop();
-        if (host != null) {
-            host.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+    void stopSockets() throws Exception {
+        sockets.stop();
     }
 
-    private WebSocketOrigin startOrigin(String name) throws Exception {
-        final WebSocketOrigin origin = WebSocketOrigin.start(name);
-        resources.add(origin);
-        return origin;
+    private WebSocketOrigin startSocketOrigin(String name) throws Exception {
+        return closedAfterTest(WebSocketOrigin.start(name));
     }
 
     private SnapshotRouter start(UpstreamSettings settings, Pool p) throws Exception {
         final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
-        upstream = UpstreamClient.start(HostUnderTest.upstream(settings), router.connections());
-        host = newHost();
-        host.start(router, upstream);
+        startHost(router, settings);
         return router;
     }
 
@@ -103,7 +85,7 @@ public abstract class WebSocketContract {
         if (subProtocols.length > 0) {
             upgrade.setSubProtocols(subProtocols);
         }
-        final CompletableFuture<Session> session = client.connect(messages,
+        final CompletableFuture<Session> session = sockets.connect(messages,
                 URI.create("ws://127.0.0.1:" + host.port() + path), upgrade);
         session.get(WAIT, TimeUnit.SECONDS);
         return messages;
@@ -129,7 +111,7 @@ public abstract class WebSocketContract {
 
     @Test
     void messagesTravelBothWaysThroughTheTunnel() throws Exception {
-        final WebSocketOrigin a = startOrigin("a");
+        final WebSocketOrigin a = startSocketOrigin("a");
         final Pool p = pool("p", "random", origin("a", a.port(), 1));
         final SnapshotRouter router = start(p);
 
@@ -155,7 +137,7 @@ public abstract class WebSocketContract {
 
     @Test
     void theHandshakeCarriesTheForwardingHeadersAndTheAnswerTheRay() throws Exception {
-        final WebSocketOrigin a = startOrigin("a");
+        final WebSocketOrigin a = startSocketOrigin("a");
         start(pool("p", "random", origin("a", a.port(), 1)));
 
         final Messages socket = connect(LB_HOST, "/echo", "chat.v2", "chat.v1");
@@ -174,7 +156,7 @@ public abstract class WebSocketContract {
 
     @Test
     void bytesTheOriginSendsFirstArrive() throws Exception {
-        final WebSocketOrigin a = startOrigin("a");
+        final WebSocketOrigin a = startSocketOrigin("a");
         start(pool("p", "random", origin("a", a.port(), 1)));
 
         assertThat(connect(LB_HOST, "/greet").nextText()).isEqualTo("hello from a");
@@ -182,8 +164,8 @@ public abstract class WebSocketContract {
 
     @Test
     void manySocketsAtOnceEachKeepTheirOwnOrigin() throws Exception {
-        final WebSocketOrigin a = startOrigin("a");
-        final WebSocketOrigin b = startOrigin("b");
+        final WebSocketOrigin a = startSocketOrigin("a");
+        final WebSocketOrigin b = startSocketOrigin("b");
         start(pool("p", "random", origin("a", a.port(), 1), origin("b", b.port(), 1)));
 
         final List<Messages> sockets = new ArrayList<>();
@@ -207,7 +189,7 @@ public abstract class WebSocketContract {
 
     @Test
     void anOriginClosingTheSocketClosesTheClients() throws Exception {
-        final WebSocketOrigin a = startOrigin("a");
+        final WebSocketOrigin a = startSocketOrigin("a");
         start(pool("p", "random", origin("a", a.port(), 1)));
         final Messages socket = connect(LB_HOST, "/echo");
         // The origin registers the session just after its 101 went out.
@@ -223,7 +205,7 @@ public abstract class WebSocketContract {
     @Test
     void anOriginRefusingTheUpgradeIsRelayed() {
         final Throwable failure = handshakeFailure(() -> {
-            final WebSocketOrigin a = startOrigin("a");
+            final WebSocketOrigin a = startSocketOrigin("a");
             start(pool("p", "random", origin("a", a.port(), 1)));
             connect(LB_HOST, "/no-such-socket");
         });
@@ -234,7 +216,7 @@ public abstract class WebSocketContract {
     @Test
     void anUnreachableOriginAnswersTheCloudflareCode() {
         final Throwable failure = handshakeFailure(() -> {
-            start(pool("p", "random", origin("dead", DataPlaneContract.refusedPort(), 1)));
+            start(pool("p", "random", origin("dead", refusedPort(), 1)));
             connect(LB_HOST, "/echo");
         });
         assertThat(((UpgradeException) failure).getResponseStatusCode()).isEqualTo(521);
@@ -242,8 +224,8 @@ public abstract class WebSocketContract {
 
     @Test
     void aRefusedOriginFailsOverToAnother() throws Exception {
-        final WebSocketOrigin live = startOrigin("live");
-        start(pool("p", "random", origin("dead", DataPlaneContract.refusedPort(), 1),
+        final WebSocketOrigin live = startSocketOrigin("live");
+        start(pool("p", "random", origin("dead", refusedPort(), 1),
                 origin("live", live.port(), 1)));
 
         for (int i = 0; i < 10; i++) {
@@ -256,7 +238,7 @@ public abstract class WebSocketContract {
 
     @Test
     void anUnknownHostIsNeverTunnelled() throws Exception {
-        final WebSocketOrigin a = startOrigin("a");
+        final WebSocketOrigin a = startSocketOrigin("a");
         start(pool("p", "random", origin("a", a.port(), 1)));
 
         assertThatThrownBy(() -> connect("other.example.test", "/echo")).isInstanceOf(Exception.class);

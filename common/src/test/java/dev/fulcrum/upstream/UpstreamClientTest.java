@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -106,7 +107,7 @@ class UpstreamClientTest {
     @Test
     void refusedIs521() throws Exception {
         start(UpstreamSettings.DEFAULTS);
-        final Throwable failure = failureOf("http", "127.0.0.1", freePort());
+        final Throwable failure = failureOf("http", "127.0.0.1", refusedPort());
 
         assertThat(UpstreamErrors.classify(failure)).isEqualTo(UpstreamFailure.CONNECTION_REFUSED);
         assertThat(UpstreamErrors.outcomeOf(UpstreamFailure.CONNECTION_REFUSED)).isEqualTo(Outcome.CONNECT_FAILED);
@@ -197,12 +198,6 @@ class UpstreamClientTest {
         upstream.close();
         upstream = null;
         await().untilAsserted(() -> assertThat(connections.open("127.0.0.1", origin.port())).isZero());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** A TCP origin that reads a request, writes {@code answer} (or nothing) and closes. */

@@ -230,7 +230,7 @@ final class TomcatForwarder {
         void send() {
             final org.eclipse.jetty.client.Request proxyRequest = upstream.newRequest(exchange.forward(),
                     request.getMethod(), request.getRequestURI(), request.getQueryString());
-            ServletForwarding.copyRequestHeaders(request, exchange.forward(), proxyRequest);
+            OriginHeaders.copy(request, exchange.forward(), proxyRequest);
             upstreamStatus = 0;
             current = proxyRequest;
             upstream.send(exchange, proxyRequest, streamed, this);

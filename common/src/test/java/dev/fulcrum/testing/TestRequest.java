@@ -1,11 +1,15 @@
-package dev.fulcrum.routing;
+package dev.fulcrum.testing;
 
-import java.util.Locale;
+import dev.fulcrum.routing.RequestView;
+
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A {@link RequestView} built in tests; header names are case-insensitive. Every setter returns a copy. */
-final class TestRequest implements RequestView {
+/**
+ * A {@link RequestView} built in tests, for routing without a container: by default a GET of {@code /} over http
+ * from 192.0.2.10, with no headers. Immutable: every setter returns a copy. Header names are case-insensitive.
+ */
+public final class TestRequest implements RequestView {
 
     private final String host;
     private final String scheme;
@@ -26,33 +30,38 @@ final class TestRequest implements RequestView {
         this.headers.putAll(headers);
     }
 
-    static TestRequest to(String host) {
+    public static TestRequest to(String host) {
         return new TestRequest(host, "http", "192.0.2.10", "GET", "/", null, Map.of());
     }
 
-    TestRequest from(String ip) {
+    public TestRequest from(String ip) {
         return new TestRequest(host, scheme, ip, method, path, query, headers);
     }
 
-    TestRequest scheme(String newScheme) {
+    public TestRequest scheme(String newScheme) {
         return new TestRequest(host, newScheme, clientAddress, method, path, query, headers);
     }
 
-    TestRequest method(String newMethod) {
+    public TestRequest method(String newMethod) {
         return new TestRequest(host, scheme, clientAddress, newMethod, path, query, headers);
     }
 
     /** Path and optional query, e.g. {@code /a?b=c}. */
-    TestRequest target(String pathAndQuery) {
+    public TestRequest target(String pathAndQuery) {
         final int q = pathAndQuery.indexOf('?');
         return new TestRequest(host, scheme, clientAddress, method, q < 0 ? pathAndQuery
                 : pathAndQuery.substring(0, q), q < 0 ? null : pathAndQuery.substring(q + 1), headers);
     }
 
-    TestRequest header(String name, String value) {
+    public TestRequest header(String name, String value) {
         final TestRequest copy = new TestRequest(host, scheme, clientAddress, method, path, query, headers);
         copy.headers.put(name, value);
         return copy;
+    }
+
+    /** With this whole {@code Cookie} header, e.g. {@code __cflb=…; other=1} (null: none). */
+    public TestRequest cookies(String cookieHeader) {
+        return header("Cookie", cookieHeader);
     }
 
     @Override
@@ -77,7 +86,7 @@ final class TestRequest implements RequestView {
 
     @Override
     public String scheme() {
-        return scheme.toLowerCase(Locale.ROOT);
+        return scheme;
     }
 
     @Override
@@ -90,8 +99,12 @@ final class TestRequest implements RequestView {
         return headers.get(name);
     }
 
+    /**
+     * Fails the test: the router reads the {@code Cookie} header itself (affinity's {@code __cflb}, the rules'
+     * {@code http.cookie}) and never asks a view for one cookie; a call here is a change the tests must notice.
+     */
     @Override
     public String cookie(String name) {
-        return null;
+        throw new AssertionError("the router reads the Cookie header itself, not cookie(" + name + ")");
     }
 }
