@@ -55,8 +55,9 @@ final class Distribution {
         return file("fulcrum.it.jettyHome");
     }
 
-    static Path tomcatHome() {
-        return file("fulcrum.it.tomcatHome");
+    /** Each supported Tomcat line's unpacked distribution, newest first. */
+    static List<Path> tomcatHomes() {
+        return List.of(file("fulcrum.it.tomcatHome"), file("fulcrum.it.tomcat10Home"));
     }
 
     /** A fresh, empty directory for one test under target/it. */

@@ -2,7 +2,8 @@ package dev.fulcrum.it;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,17 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README "Tomcat valve": the self-contained jar in {@code $CATALINA_BASE/lib} of the real Tomcat, one
- * {@code <Valve/>} line in {@code server.xml}, the stock ROOT webapp still serving every other host.
+ * README "Tomcat valve": the self-contained jar in {@code $CATALINA_BASE/lib} of the real Tomcat (each supported
+ * line), one {@code <Valve/>} line in {@code server.xml}, the stock ROOT webapp still serving every other host, and
+ * load balancers served on a Tomcat Host without any webapp too.
  */
 class TomcatValveIT {
 
     private static final String TOKEN = "valve-it-token-0123456789";
+    /** A Tomcat Host with no webapp at all: Tomcat maps its requests to no Context. */
+    private static final String BARE_HOST = "www.bare.test";
+    /** An alias of that Host, in a zone of its own (the test API makes one zone per load balancer). */
+    private static final String BARE_SOCKETS = "ws.bare-sockets.test";
 
     private Origin a;
     private Origin b;
@@ -38,14 +44,18 @@ class TomcatValveIT {
         b.close();
     }
 
-    @Test
-    void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps() throws Exception {
-        final Path catalina = Tomcats.fresh("tomcat-valve");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fulcrum.it.Tomcats#distributions")
+    void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps(Path tomcatHome) throws Exception {
+        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve");
         final int port = Distribution.freePort();
         final int apiPort = Distribution.freePort();
         Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
         Tomcats.editServerXml(catalina, port, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
-                + " apiPort=\"" + apiPort + "\" apiToken=\"" + TOKEN + "\"/>");
+                + " apiPort=\"" + apiPort + "\" apiToken=\"" + TOKEN + "\"/>\n"
+                + "      <Host name=\"" + BARE_HOST + "\" appBase=\"bare-apps\" autoDeploy=\"false\"><Alias>"
+                + BARE_SOCKETS + "</Alias></Host>");
+        Files.createDirectories(catalina.resolve("bare-apps"));
         Files.writeString(catalina.resolve("webapps/ROOT/own.txt"), "tomcat's own ROOT\n");
 
         tomcat = Tomcats.run(catalina, Map.of());
@@ -57,8 +67,19 @@ class TomcatValveIT {
                 new LoadBalancingScenario.Own(200, "tomcat's own ROOT")).run(a, b);
         WebSocketCheck.tunnels(api, port);
         // The stock ROOT webapp's JSP still answers a host that is no load balancer's.
-        assertThat(new LoadBalancingScenario(api, port, "/", "/", null).get("localhost", "/").body())
-                .contains("Apache Tomcat");
+        final LoadBalancingScenario probe = new LoadBalancingScenario(api, port, "/", "/", null);
+        assertThat(probe.get("localhost", "/").body()).contains("Apache Tomcat");
+
+        // No Context: the valve forwards with blocking streams and upgrades on the connector itself (TomcatForwarder),
+        // where Tomcat 10.1 and 11 call different ContextBind methods. ROOT's own.txt is not found on these hosts:
+        // they really map to no webapp.
+        assertThat(probe.get(BARE_HOST, "/own.txt").statusCode()).isEqualTo(404);
+        assertThat(probe.get(BARE_SOCKETS, "/own.txt").statusCode()).isEqualTo(404);
+        final Api.LoadBalancer bare = api.createLoadBalancer(BARE_HOST, List.of(a));
+        assertThat(probe.get(BARE_HOST, "/bare").body()).isEqualTo("origin a");
+        assertThat(a.seen().get(a.seen().size() - 1).path()).isEqualTo("/bare");
+        api.delete(bare);
+        WebSocketCheck.tunnels(api, port, BARE_SOCKETS);
 
         assertThat(tomcat.stop()).isIn(0, 143);
         assertThat(Tomcats.errors(tomcat.log())).isEmpty();

@@ -1,23 +1,37 @@
 package dev.fulcrum.it;
 
+import org.junit.jupiter.api.Named;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A fresh copy of the real Tomcat per test, as an operator unpacks it, and the few edits README asks for. */
+/**
+ * A fresh copy of the real Tomcat per test, as an operator unpacks it, and the few edits README asks for. Every
+ * Tomcat line README supports (11 and 10.1) is a separate distribution; the Tomcat tests run once on each.
+ */
 final class Tomcats {
 
     private Tomcats() {
     }
 
-    /** Copies the unpacked distribution (CATALINA_HOME = CATALINA_BASE), minus the sample webapps. */
-    static Path fresh(String name) throws Exception {
-        final Path dir = Distribution.workDir(name);
+    /**
+     * The unpacked distributions, for {@code @MethodSource("dev.fulcrum.it.Tomcats#distributions")}; each named by
+     * its directory ({@code apache-tomcat-VERSION}) so a failure names the version.
+     */
+    static Stream<Named<Path>> distributions() {
+        return Distribution.tomcatHomes().stream().map(home -> Named.of(home.getFileName().toString(), home));
+    }
+
+    /** Copies the unpacked distribution {@code home} (CATALINA_HOME = CATALINA_BASE), minus the sample webapps. */
+    static Path fresh(Path home, String name) throws Exception {
+        final Path dir = Distribution.workDir(name + "-" + home.getFileName());
         final Path catalina = dir.resolve("tomcat");
-        Distribution.run(dir, Map.of(), "cp", "-R", Distribution.tomcatHome().toString(), catalina.toString());
+        Distribution.run(dir, Map.of(), "cp", "-R", home.toString(), catalina.toString());
         // Not Fulcrum's business, only start-up time: the docs, examples and manager apps.
         for (String app : List.of("docs", "examples", "manager", "host-manager")) {
             Distribution.run(dir, Map.of(), "rm", "-rf", catalina.resolve("webapps").resolve(app).toString());
@@ -32,11 +46,11 @@ final class Tomcats {
     static void editServerXml(Path catalina, int port, String engineLine) throws Exception {
         final Path serverXml = catalina.resolve("conf/server.xml");
         String xml = Files.readString(serverXml);
-        xml = replaceRequired(xml, "<Server port=\"8005\"", "<Server port=\"-1\"");
-        xml = replaceRequired(xml, "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
+        xml = replaceRequired(serverXml, xml, "<Server port=\"8005\"", "<Server port=\"-1\"");
+        xml = replaceRequired(serverXml, xml, "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
                 "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
         if (engineLine != null) {
-            xml = replaceRequired(xml, "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+            xml = replaceRequired(serverXml, xml, "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
                     "<Engine name=\"Catalina\" defaultHost=\"localhost\">\n      " + engineLine);
         }
         Files.writeString(serverXml, xml);
@@ -57,8 +71,8 @@ final class Tomcats {
         return log.lines().filter(l -> l.contains("SEVERE") || l.contains("Exception")).toList();
     }
 
-    private static String replaceRequired(String text, String from, String to) {
-        assertThat(text).as("server.xml of Tomcat " + Distribution.tomcatHome()).contains(from);
+    private static String replaceRequired(Path file, String text, String from, String to) {
+        assertThat(text).as(file.toString()).contains(from);
         return text.replace(from, to);
     }
 }

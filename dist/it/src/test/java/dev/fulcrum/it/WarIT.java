@@ -3,6 +3,8 @@ package dev.fulcrum.it;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README "WAR": the same WAR deployed as ROOT.war into the real Jetty (ee10-deploy) and the real Tomcat, next to a
+ * README "WAR": the same WAR deployed as ROOT.war into the real Jetty (ee10-deploy) and each real Tomcat, next to a
  * static webapp of the server's own at /site. The WAR serves load balancers and the API in its context; other
  * contexts keep their paths; a host that is no load balancer's gets 404 in the WAR's context.
  */
@@ -62,9 +64,10 @@ class WarIT {
         assertThat(server.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
     }
 
-    @Test
-    void inTomcat() throws Exception {
-        final Path catalina = Tomcats.fresh("tomcat-war");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fulcrum.it.Tomcats#distributions")
+    void inTomcat(Path tomcatHome) throws Exception {
+        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-war");
         final int port = Distribution.freePort();
         Tomcats.editServerXml(catalina, port, null);
         Distribution.run(catalina, Map.of(), "rm", "-rf", catalina.resolve("webapps/ROOT").toString());

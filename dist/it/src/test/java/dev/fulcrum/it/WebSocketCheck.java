@@ -28,13 +28,19 @@ final class WebSocketCheck {
 
     /** The socket opens and echoes through the server on {@code port}. */
     static void tunnels(Api api, int port) throws Exception {
+        tunnels(api, port, HOST);
+    }
+
+    /** The same, through a load balancer for {@code host}, which the server may map differently. */
+    static void tunnels(Api api, int port, String host) throws Exception {
         try (WebSocketOrigin origin = WebSocketOrigin.start("ws")) {
-            final Api.LoadBalancer lb = api.createLoadBalancer(HOST, "ws", origin.port());
+            final Api.LoadBalancer lb = api.createLoadBalancer(host, "ws", origin.port());
             final WebSocketClient client = new WebSocketClient();
             client.start();
             try {
                 final WebSocketContract.Messages messages = new WebSocketContract.Messages();
-                final Session session = client.connect(messages, uri(port), upgrade()).get(20, TimeUnit.SECONDS);
+                final Session session = client.connect(messages, uri(port), upgrade(host))
+                        .get(20, TimeUnit.SECONDS);
                 for (int i = 0; i < 5; i++) {
                     session.sendText("hello " + i, Callback.NOOP);
                     assertThat(messages.nextText()).isEqualTo("ws:hello " + i);
@@ -56,7 +62,7 @@ final class WebSocketCheck {
             client.start();
             try {
                 final Throwable failure = catchThrowable(() -> client.connect(new WebSocketContract.Messages(),
-                        uri(port), upgrade()).get(20, TimeUnit.SECONDS));
+                        uri(port), upgrade(HOST)).get(20, TimeUnit.SECONDS));
                 assertThat(failure).isInstanceOf(ExecutionException.class);
                 assertThat(failure.getCause()).isInstanceOf(UpgradeException.class);
                 assertThat(((UpgradeException) failure.getCause()).getResponseStatusCode()).isEqualTo(status);
@@ -72,9 +78,9 @@ final class WebSocketCheck {
         return URI.create("ws://127.0.0.1:" + port + "/echo");
     }
 
-    private static ClientUpgradeRequest upgrade() {
+    private static ClientUpgradeRequest upgrade(String host) {
         final ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
-        upgrade.setHeader("Host", HOST);
+        upgrade.setHeader("Host", host);
         return upgrade;
     }
 }
