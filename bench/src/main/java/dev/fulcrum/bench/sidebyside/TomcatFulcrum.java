@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>{@code java -cp … dev.fulcrum.bench.sidebyside.TomcatFulcrum PORT [fulcrum options]}: the options are the
  * standalone's ({@code --data-dir}, {@code --api-token}, …); the API answers on the same port. Tomcat keeps its
- * defaults (NIO connector, 200 threads), as an operator dropping the valve into {@code server.xml} would.
+ * defaults (NIO connector, 200 threads), as an operator dropping the valve into {@code server.xml} would, unless
+ * {@code FULCRUM_BENCH_TOMCAT_THREADS} sets the connector's {@code maxThreads} (and {@code minSpareThreads}).
  */
 public final class TomcatFulcrum {
 
@@ -54,6 +55,11 @@ public final class TomcatFulcrum {
         final Connector connector = new Connector();
         connector.setPort(port);
         connector.setProperty("address", "127.0.0.1");
+        final String threads = System.getenv("FULCRUM_BENCH_TOMCAT_THREADS"); // bench/run --tomcat-threads
+        if (threads != null) {
+            connector.setProperty("maxThreads", threads);
+            connector.setProperty("minSpareThreads", threads);
+        }
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         final FulcrumValve valve = new FulcrumValve();
