@@ -1,8 +1,6 @@
 package dev.fulcrum.it;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,13 +67,6 @@ final class Distribution {
     /** The java launcher of the JVM running the tests: every server runs on the same Java. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** A loopback port nobody listens on right now. */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Runs a command to completion (bounded) and returns its output; a non-zero exit fails the test with it. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,29 +45,27 @@ class JettyModuleIT {
     @Test
     void theModuleServesLoadBalancersInFrontOfTheServersOwnContexts() throws Exception {
         final Path base = Distribution.workDir("jetty-base");
-        final String startJar = Distribution.jettyHome().resolve("start.jar").toString();
         Distribution.run(base, Map.of(), "tar", "-xzf", Distribution.jettyBundle().toString(), "-C", base.toString());
-        final String added = Distribution.run(base, Map.of(), Distribution.java(), "-jar", startJar,
-                "--add-modules=http,ee10-deploy,fulcrum");
+        final String added = Jettys.addModules(base, "http,ee10-deploy,fulcrum");
         assertThat(added).contains("fulcrum").contains("initialized in ${jetty.base}/start.d/fulcrum.ini");
         final Path ini = base.resolve("start.d/fulcrum.ini");
         assertThat(Files.readString(ini)).contains("# fulcrum.api.port=8081").contains("# fulcrum.data.dir=");
         assertThat(base.resolve("fulcrum-data")).isDirectory();
 
-        // The operator's settings, as README shows them: uncommented keys at the end of start.d/fulcrum.ini.
-        final int port = Distribution.freePort();
-        final int apiPort = Distribution.freePort();
-        Files.writeString(ini, "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=" + apiPort + "\n",
+        // The operator's settings, as README shows them: uncommented keys at the end of start.d/fulcrum.ini. Port 0:
+        // Jetty binds any free port and logs it (the test must not pick one that another process can take first).
+        Files.writeString(ini, "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=0\n",
                 StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         Files.createDirectories(base.resolve("webapps/site"));
         Files.writeString(base.resolve("webapps/site/index.html"), "jetty's own site\n");
 
-        jetty = ServerProcess.start("jetty", base, Map.of(), List.of(Distribution.java(), "-jar", startJar,
-                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
-        final String log = jetty.awaitLog("Started oejs.Server@");
+        jetty = Jettys.run(base, Map.of());
+        final int port = Jettys.awaitStarted(jetty);
+        final String log = jetty.log();
         final Matcher token = TOKEN.matcher(log);
         assertThat(token.find()).as(log).isTrue();
-        assertThat(log).contains("fulcrum-api@").contains("{127.0.0.1:" + apiPort + "}");
+        // The API's own connector, on the configured host (the pattern requires 127.0.0.1).
+        final int apiPort = jetty.loggedPort(Jettys.connectorStarted("fulcrum-api"));
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", token.group(1));
         new LoadBalancingScenario(api, port, "/site/index.html", "/site/index.html",

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -67,18 +70,41 @@ final class ServerProcess implements AutoCloseable {
 
     /** Waits until the log contains {@code text}; fails with the log if the process dies or times out. */
     String awaitLog(String text) throws Exception {
+        await(Pattern.compile(Pattern.quote(text)), text);
+        return log();
+    }
+
+    /**
+     * The port captured by group 1 of the first log line matching {@code line}: how a server started on port 0
+     * tells which port it got. For a line logged before the start line the caller awaited, so no waiting: a server
+     * that logged no such line fails the test at once, with the log.
+     */
+    int loggedPort(Pattern line) throws IOException {
+        final String current = log();
+        final Matcher match = line.matcher(current);
+        assertThat(match.find()).as("%s logged no line matching '%s':%n%s", name, line, current).isTrue();
+        return Integer.parseInt(match.group(1));
+    }
+
+    /** Waits until the log matches {@code pattern}; fails with the log if the process dies or times out. */
+    MatchResult awaitLog(Pattern pattern) throws Exception {
+        return await(pattern, pattern.pattern());
+    }
+
+    private MatchResult await(Pattern pattern, String what) throws Exception {
         final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             final String current = log();
-            if (current.contains(text)) {
-                return current;
+            final Matcher match = pattern.matcher(current);
+            if (match.find()) {
+                return match.toMatchResult();
             }
             if (!process.isAlive()) {
-                fail("%s exited with %d before logging '%s':%n%s", name, process.exitValue(), text, current);
+                fail("%s exited with %d before logging '%s':%n%s", name, process.exitValue(), what, current);
             }
             Thread.sleep(100);
         }
-        return fail("%s did not log '%s' within %s:%n%s", name, text, START_TIMEOUT, log());
+        return fail("%s did not log '%s' within %s:%n%s", name, what, START_TIMEOUT, log());
     }
 
     String log() throws IOException {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandaloneIT {
 
     private static final String TOKEN = "standalone-it-token-0123456789";
+    /** The ready line, naming the ports bound: proxy (group 1) and API (group 2), both on 127.0.0.1. */
+    private static final Pattern READY = Pattern.compile(
+            "Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     private Origin a;
     private Origin b;
@@ -34,22 +39,33 @@ class StandaloneIT {
         b.close();
     }
 
-    private ServerProcess start(Path dir, int port, int apiPort) throws Exception {
-        return ServerProcess.start("standalone", dir, Map.of("FULCRUM_API_TOKEN", TOKEN), List.of(
+    /**
+     * Starts the standalone as {@link #server} on port 0 for both listeners and waits until it is ready: it binds
+     * any free ports and prints them (a port picked beforehand could be taken by another process before the server
+     * binds it). Each start gets ports of its own.
+     */
+    private Ports start(Path dir) throws Exception {
+        server = ServerProcess.start("standalone", dir, Map.of("FULCRUM_API_TOKEN", TOKEN), List.of(
                 Distribution.java(), "-jar", Distribution.standaloneJar().toString(), "--bind", "127.0.0.1",
-                "--port", Integer.toString(port), "--api-port", Integer.toString(apiPort),
-                "--data-dir", dir.resolve("fulcrum-data").toString()));
+                "--port", "0", "--api-port", "0", "--data-dir", dir.resolve("fulcrum-data").toString()));
+        final MatchResult ready = server.awaitLog(READY);
+        return new Ports(Integer.parseInt(ready.group(1)), Integer.parseInt(ready.group(2)));
+    }
+
+    /** The ports one run of the standalone bound. */
+    private record Ports(int proxy, int apiPort) {
+
+        Api api() {
+            return new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
+        }
     }
 
     @Test
     void servesLoadBalancersFromTheApiAndStopsCleanly() throws Exception {
         final Path dir = Distribution.workDir("standalone");
-        final int port = Distribution.freePort();
-        final int apiPort = Distribution.freePort();
-        server = start(dir, port, apiPort);
-        server.awaitLog("Fulcrum ready: proxy http://127.0.0.1:" + port + " api http://127.0.0.1:" + apiPort);
-
-        final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
+        final Ports first = start(dir);
+        final int port = first.proxy();
+        final Api api = first.api();
         new LoadBalancingScenario(api, port, "/shop/cart", "/shop/cart", new LoadBalancingScenario.Own(404, ""))
                 .run(a, b);
         WebSocketCheck.tunnels(api, port);
@@ -61,16 +77,15 @@ class StandaloneIT {
         assertThat(server.stop()).isEqualTo(143);
         assertThat(server.log()).doesNotContain("Exception").doesNotContain("ERROR");
 
-        // What the API wrote survives the restart.
-        server = start(dir, port, apiPort);
-        server.awaitLog("Fulcrum ready");
-        assertThat(api.send("GET", "/accounts", null).body()).contains("\"name\":\"Fulcrum\"");
-        final Api.LoadBalancer lb = api.createLoadBalancer("shop.example.org", List.of(a));
+        // What the API wrote survives the restart (each run on ports of its own).
+        Api restarted = start(dir).api();
+        assertThat(restarted.send("GET", "/accounts", null).body()).contains("\"name\":\"Fulcrum\"");
+        final Api.LoadBalancer lb = restarted.createLoadBalancer("shop.example.org", List.of(a));
         assertThat(server.stop()).isEqualTo(143);
-        server = start(dir, port, apiPort);
-        server.awaitLog("Fulcrum ready");
-        final LoadBalancingScenario probe = new LoadBalancingScenario(api, port, "/", "/", null);
+        final Ports last = start(dir);
+        restarted = last.api();
+        final LoadBalancingScenario probe = new LoadBalancingScenario(restarted, last.proxy(), "/", "/", null);
         assertThat(probe.get("shop.example.org", "/kept").body()).isEqualTo("origin a");
-        api.delete(lb);
+        restarted.delete(lb);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +25,10 @@ class TomcatValveIT {
     private static final String BARE_HOST = "www.bare.test";
     /** An alias of that Host, in a zone of its own (the test API makes one zone per load balancer). */
     private static final String BARE_SOCKETS = "ws.bare-sockets.test";
+
+    /** The valve's start line, naming the port its API listener bound (group 1), on 127.0.0.1 only. */
+    private static final Pattern API_STARTED =
+            Pattern.compile("Fulcrum started: data .*, API http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     private Origin a;
     private Origin b;
@@ -48,19 +53,19 @@ class TomcatValveIT {
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps(Path tomcatHome) throws Exception {
         final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve");
-        final int port = Distribution.freePort();
-        final int apiPort = Distribution.freePort();
         Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
-        Tomcats.editServerXml(catalina, port, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
-                + " apiPort=\"" + apiPort + "\" apiToken=\"" + TOKEN + "\"/>\n"
+        // apiPort 0: the valve's API listener binds any free port and the valve logs it.
+        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
+                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"/>\n"
                 + "      <Host name=\"" + BARE_HOST + "\" appBase=\"bare-apps\" autoDeploy=\"false\"><Alias>"
                 + BARE_SOCKETS + "</Alias></Host>");
         Files.createDirectories(catalina.resolve("bare-apps"));
         Files.writeString(catalina.resolve("webapps/ROOT/own.txt"), "tomcat's own ROOT\n");
 
         tomcat = Tomcats.run(catalina, Map.of());
-        tomcat.awaitLog("Server startup in");
+        final int port = Tomcats.awaitStarted(tomcat);
         assertThat(tomcat.log()).contains("Fulcrum started: data " + catalina.resolve("fulcrum-data"));
+        final int apiPort = tomcat.loggedPort(API_STARTED);
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         new LoadBalancingScenario(api, port, "/own.txt", "/own.txt",

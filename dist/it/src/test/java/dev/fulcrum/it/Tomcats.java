@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tomcat line README supports (11 and 10.1) is a separate distribution; the Tomcat tests run once on each.
  */
 final class Tomcats {
+
+    /**
+     * The line Tomcat logs when the HTTP connector starts. On port 0 the handler's name reads
+     * {@code http-nio-ADDRESS-auto-N-PORT} once bound, and it binds before it starts: group 1 is the port.
+     */
+    private static final Pattern HTTP_CONNECTOR =
+            Pattern.compile("Starting ProtocolHandler \\[\"http-nio-127\\.0\\.0\\.1-auto-\\d+-(\\d+)\"\\]");
 
     private Tomcats() {
     }
@@ -40,15 +48,17 @@ final class Tomcats {
     }
 
     /**
-     * Loopback only: the HTTP connector on {@code port} at 127.0.0.1, no shutdown port; {@code engineLine} (if
-     * any) is added as the Engine's first child.
+     * Loopback only: the HTTP connector at 127.0.0.1 on port 0, no shutdown port (the tests stop Tomcat with
+     * SIGTERM); {@code engineLine} (if any) is added as the Engine's first child. Port 0 because a port picked
+     * beforehand could be taken by another process before Tomcat binds it: Tomcat binds any free port and
+     * {@link #awaitStarted} reads it back from the log.
      */
-    static void editServerXml(Path catalina, int port, String engineLine) throws Exception {
+    static void editServerXml(Path catalina, String engineLine) throws Exception {
         final Path serverXml = catalina.resolve("conf/server.xml");
         String xml = Files.readString(serverXml);
         xml = replaceRequired(serverXml, xml, "<Server port=\"8005\"", "<Server port=\"-1\"");
         xml = replaceRequired(serverXml, xml, "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
-                "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
+                "<Connector port=\"0\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
         if (engineLine != null) {
             xml = replaceRequired(serverXml, xml, "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
                     "<Engine name=\"Catalina\" defaultHost=\"localhost\">\n      " + engineLine);
@@ -64,6 +74,13 @@ final class Tomcats {
         all.put("CATALINA_BASE", catalina.toString());
         return ServerProcess.start("tomcat", catalina, all,
                 List.of("sh", catalina.resolve("bin/catalina.sh").toString(), "run"));
+    }
+
+    /** Waits until Tomcat has started and returns the port its HTTP connector bound. */
+    static int awaitStarted(ServerProcess tomcat) throws Exception {
+        // Tomcat starts its connectors before it logs the start-up time.
+        tomcat.awaitLog("Server startup in");
+        return tomcat.loggedPort(HTTP_CONNECTOR);
     }
 
     /** SEVERE lines and stack traces, which a clean start and stop never logs. */

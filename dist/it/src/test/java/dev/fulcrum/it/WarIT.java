@@ -44,18 +44,15 @@ class WarIT {
     @Test
     void inJetty() throws Exception {
         final Path base = Distribution.workDir("jetty-war");
-        final String startJar = Distribution.jettyHome().resolve("start.jar").toString();
-        Distribution.run(base, Map.of(), Distribution.java(), "-jar", startJar, "--add-modules=http,ee10-deploy");
+        Jettys.addModules(base, "http,ee10-deploy");
         Files.copy(Distribution.war(), base.resolve("webapps/ROOT.war"));
         Files.createDirectories(base.resolve("webapps/site"));
         Files.writeString(base.resolve("webapps/site/index.html"), "the server's own site\n");
-        final int port = Distribution.freePort();
 
         // Settings through the environment, as README shows for Jetty.
-        server = ServerProcess.start("jetty", base, Map.of("FULCRUM_API_TOKEN", TOKEN), List.of(Distribution.java(),
-                "-jar", startJar, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
-        assertThat(server.awaitLog("Started oejs.Server@")).contains("Fulcrum started: data "
-                + base.resolve("fulcrum-data"));
+        server = Jettys.run(base, Map.of("FULCRUM_API_TOKEN", TOKEN));
+        final int port = Jettys.awaitStarted(server);
+        assertThat(server.log()).contains("Fulcrum started: data " + base.resolve("fulcrum-data"));
 
         scenario(port);
         // Jetty 12.1's servlet-API upgrade never reads what the client sends: the WAR says so (README).
@@ -68,8 +65,7 @@ class WarIT {
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void inTomcat(Path tomcatHome) throws Exception {
         final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-war");
-        final int port = Distribution.freePort();
-        Tomcats.editServerXml(catalina, port, null);
+        Tomcats.editServerXml(catalina, null);
         Distribution.run(catalina, Map.of(), "rm", "-rf", catalina.resolve("webapps/ROOT").toString());
         Files.copy(Distribution.war(), catalina.resolve("webapps/ROOT.war"));
         Files.createDirectories(catalina.resolve("webapps/site"));
@@ -82,7 +78,7 @@ class WarIT {
                 + "</Context>\n");
 
         server = Tomcats.run(catalina, Map.of());
-        server.awaitLog("Server startup in");
+        final int port = Tomcats.awaitStarted(server);
         assertThat(catalina.resolve("lb-data/api-token.json")).exists();
 
         scenario(port);
