@@ -1,11 +1,6 @@
 package dev.fulcrum.it;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +28,6 @@ final class ServerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ServerProcess(String name, Process process, Path log) {
         this.name = name;
@@ -48,24 +42,6 @@ final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return new ServerProcess(name, builder.start(), log);
-    }
-
-    /** Waits until {@code url} answers anything over HTTP; fails with the log if the process dies or times out. */
-    ServerProcess awaitHttp(String url) throws Exception {
-        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("%s exited with %d before answering %s:%n%s", name, process.exitValue(), url, log());
-            }
-            try {
-                client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return this;
-            } catch (ConnectException e) {
-                Thread.sleep(100);
-            }
-        }
-        return fail("%s did not answer %s within %s:%n%s", name, url, START_TIMEOUT, log());
     }
 
     /** Waits until the log contains {@code text}; fails with the log if the process dies or times out. */
