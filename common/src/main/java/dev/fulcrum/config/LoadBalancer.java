@@ -22,6 +22,12 @@ public record LoadBalancer(String id, String zoneId, Instant createdOn, Instant 
                            SessionAffinityAttributes sessionAffinityAttributes, List<Rule> rules,
                            List<String> networks) {
 
+    /**
+     * The most pool ids one list may hold ({@code default_pools}, each geo list, a rule's pool lists) [G]: Cloudflare
+     * publishes no limit, and the router keeps a list's usable pools as the bits of one {@code long}.
+     */
+    public static final int MAX_POOLS_PER_LIST = 64;
+
     public LoadBalancer {
         defaultPools = List.copyOf(defaultPools);
         regionPools = regionPools == null ? Map.of() : Map.copyOf(regionPools);

@@ -105,6 +105,10 @@ final class LoadBalancerReader {
             f.refuse(path, "[] (expected: a list of 1 or more pool ids)");
             return null;
         }
+        if (items.size() > LoadBalancer.MAX_POOLS_PER_LIST) {
+            f.refuse(path, items.size() + " pool ids (expected: at most " + LoadBalancer.MAX_POOLS_PER_LIST + ")");
+            return null;
+        }
         final int before = f.problems().count();
         final List<String> ids = f.strings(path, items, "pool id (32 lowercase hex)", Ids::isValid, true);
         return f.problems().count() == before ? ids : null;

@@ -1,5 +1,7 @@
 package dev.fulcrum.routing.steering;
 
+import dev.fulcrum.config.LoadBalancer;
+
 /**
  * The candidate pools of one load balancer for one request, in failover order (the order of {@code default_pools}
  * or of the matching geo list). Which of them are usable travels separately as a bit mask (bit i = candidate i), so
@@ -7,8 +9,8 @@ package dev.fulcrum.routing.steering;
  */
 public interface PoolCandidates {
 
-    /** The most candidates a list can hold (one bit each in a {@code long} mask). */
-    int MAX = 64;
+    /** The most candidates a list can hold (one bit each in a {@code long} mask); the API refuses longer lists. */
+    int MAX = LoadBalancer.MAX_POOLS_PER_LIST;
 
     int size();
 

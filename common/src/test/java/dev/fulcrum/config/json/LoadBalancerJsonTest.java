@@ -153,6 +153,29 @@ class LoadBalancerJsonTest {
     }
 
     @Test
+    void poolListsHoldAtMost64PoolIds() {
+        final String ids64 = poolIds(64);
+        assertThat(read(minimalLb().replace("'default_pools':['" + POOL_A + "']", "'default_pools':[" + ids64 + "]")
+                + "}").defaultPools()).hasSize(64);
+        final String ids65 = poolIds(65);
+        assertError(() -> read(minimalLb().replace("'default_pools':['" + POOL_A + "']",
+                "'default_pools':[" + ids65 + "]") + "}"), "default_pools", "65 pool ids (expected: at most 64)");
+        assertError(() -> lb(",'region_pools':{'WNAM':[" + ids65 + "]}"), "region_pools.WNAM",
+                "65 pool ids (expected: at most 64)");
+        assertError(() -> lb(",'rules':[{'name':'r','overrides':{'default_pools':[" + ids65 + "]}}]"),
+                "rules[0].overrides.default_pools", "65 pool ids (expected: at most 64)");
+    }
+
+    /** {@code count} distinct pool ids as a JSON list body, quoted for {@link #lb}. */
+    private static String poolIds(int count) {
+        final StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            ids.append(i == 0 ? "" : ",").append('\'').append(String.format("%032x", i + 1)).append('\'');
+        }
+        return ids.toString();
+    }
+
+    @Test
     void descriptionLongerThan1024IsRefused() {
         final String ok = "d".repeat(1024);
         assertThat(lb(",'description':'" + ok + "'").description()).isEqualTo(ok);
