@@ -154,6 +154,8 @@ final class TomcatForwarder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             forwarding.clientLeft(e);
+            // The aborted attempt's completion would report it, but nothing runs the loop any more.
+            exchange.cancelled();
         }
     }
 
