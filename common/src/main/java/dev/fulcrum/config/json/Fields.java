@@ -314,6 +314,13 @@ final class Fields {
         return out;
     }
 
+    /** The names of this object's fields, in document order (JSON nulls included). */
+    List<String> fieldNames() {
+        final List<String> names = new ArrayList<>(node.size());
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** The object's entries in document order, or null when absent; a non-object is refused. */
     Map<String, JsonNode> entries(String field) {
         final JsonNode v = raw(field);
