@@ -8,7 +8,6 @@ import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.RuleOverrides;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,21 +131,7 @@ final class PoolSetReader {
                     + MAX_TOPOLOGY_ENTRIES + ")");
             return null;
         }
-        final List<String> out = new ArrayList<>(items.size());
-        final Set<String> seen = new HashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            final JsonNode item = items.get(i);
-            final String itemPath = path + "[" + i + "]";
-            if (!item.isTextual() || !valid.test(item.textValue())) {
-                t.refuse(itemPath, item, expected);
-            } else if (!seen.add(item.textValue())) {
-                identified(t, itemPath, "POOL_SET_DUPLICATE_ENTRY", Fields.show(item) + " (expected: each code "
-                        + "once per list)");
-            } else {
-                out.add(item.textValue());
-            }
-        }
-        return out;
+        return t.strings(path, items, expected, valid, true, "POOL_SET_DUPLICATE_ENTRY: ");
     }
 
     private static RuleOverrides overrides(Fields o) {
