@@ -21,9 +21,11 @@ import java.util.TreeMap;
  * <p>One definition serves every use: write-time existence checks, the 1005 refusal to delete a referenced object,
  * the {@code /references} endpoints and search. A load balancer references a pool through {@code default_pools},
  * {@code fallback_pool}, the region/country/PoP maps (whatever the steering policy), the same fields of rule
- * overrides and a rule's {@code overrides.pools}. The keys of {@code random_steering.pool_weights} and of
- * {@code overrides.pool_weights} are weights, not references: a weight sends no traffic to a pool the request does
- * not already have as a candidate, so a stale key is harmless and must not stop the pool from being deleted.
+ * overrides, a rule's {@code overrides.pools}, and a pool set's {@code overrides.pools} and
+ * {@code overrides.fallback_pool} (spec §4.6; disabled sets too, they can be enabled again). The keys of
+ * {@code random_steering.pool_weights} and of {@code overrides.pool_weights} are weights, not references: a weight
+ * sends no traffic to a pool the request does not already have as a candidate, so a stale key is harmless and must
+ * not stop the pool from being deleted.
  */
 final class References {
 
@@ -63,6 +65,14 @@ final class References {
             addMap(uses, prefix + "country_pools", o.countryPools());
             addMap(uses, prefix + "pop_pools", o.popPools());
             addList(uses, prefix + "pools", o.pools());
+        }
+        for (int i = 0; i < lb.poolSets().size(); i++) {
+            final RuleOverrides o = lb.poolSets().get(i).overrides();
+            if (o != null) {
+                final String prefix = "pool_sets[" + i + "].overrides.";
+                addList(uses, prefix + "pools", o.pools());
+                addOne(uses, prefix + "fallback_pool", o.fallbackPool());
+            }
         }
         return uses;
     }

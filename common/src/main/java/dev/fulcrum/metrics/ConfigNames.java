@@ -4,6 +4,7 @@ import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.PoolSet;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
 
@@ -51,6 +52,12 @@ final class ConfigNames {
                     if (o.pools() != null) {
                         pools.addAll(o.pools());
                     }
+                }
+            }
+            for (PoolSet set : lb.poolSets()) {
+                final RuleOverrides o = set.overrides();
+                if (o != null) {
+                    addPools(pools, o.pools(), o.fallbackPool(), null, null, null);
                 }
             }
             lbPools.put(lb.id(), pools);

@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * One enabled load balancer as the router uses it in one snapshot: its steering policy resolved, its candidate
- * lists built (the node's geo list precomputed), its fallback pool looked up, and its custom rules compiled with a
- * plan like this one for each rule's overrides ({@link RulePlan}).
+ * lists built (the node's geo list precomputed), its fallback pool looked up, its custom rules compiled with a
+ * plan like this one for each rule's overrides ({@link RulePlan}), and its pool sets with a plan like this one for
+ * each set this node can match ({@link PoolSetPlan}).
  *
  * <p>Geo with a trusted client country header [G]: the country is the client's (valid ISO alpha-2 only; Cloudflare's
  * {@code XX} and {@code T1} mean unknown), the region is the client country's when the table knows it, else the
@@ -57,6 +58,11 @@ final class LbPlan {
      * one null check. Plans built for rule overrides have none (their rules already ran).
      */
     final RulePlan rules;
+    /**
+     * The load balancer's pool sets as this node serves them, or null when none can match here: the stage then
+     * costs one null check. Plans built for a pool set or for rule overrides have none.
+     */
+    final PoolSetPlan poolSets;
     private final LoadBalancer config;
     /** Every pool id this plan looked up (candidates and fallback) and what it found (null = missing). */
     private final List<String> poolIds = new ArrayList<>();
@@ -119,6 +125,10 @@ final class LbPlan {
 
         this.rules = lb.rules().isEmpty() ? null : RulePlan.of(lb, this, pools, id -> resolve(id, pools),
                 (effective, usable) -> new LbPlan(effective, usable, settings, connections, codec, sessions));
+        // Each set's plan gets every snapshot pool (its rules may name any) and reports the ids it used.
+        this.poolSets = lb.poolSets().isEmpty() ? null : PoolSetPlan.of(lb, this, settings,
+                id -> resolve(id, pools), effective -> new LbPlan(effective, pools, settings, connections, codec,
+                        sessions));
     }
 
     /**
@@ -136,6 +146,11 @@ final class LbPlan {
             }
         }
         return true;
+    }
+
+    /** Every pool id this plan (its rules included) looked up, for a plan that embeds this one. */
+    void forEachPoolId(java.util.function.Consumer<String> action) {
+        poolIds.forEach(action);
     }
 
     /** The candidate list for this request; allocation-free. */

@@ -116,6 +116,25 @@ final class Overrides {
                 affinity, ttl, attributes, List.of(), lb.networks());
     }
 
+    /**
+     * {@code lb} as a request matched by a pool set with overrides {@code o} sees it (spec §4.6): the set's
+     * {@code pools} are the whole candidate list (no geo map), its steering policy applies (failover order when it
+     * names none, whatever the load balancer's), its weights are its own ({@code pool_default_weight}, 1 when
+     * absent; {@code pool_weights}), not the load balancer's {@code random_steering}, and its {@code fallback_pool}
+     * replaces the load balancer's when given. Everything else, the rules included, stays the load balancer's, so
+     * the rules then override this base as they would the load balancer.
+     */
+    static LoadBalancer applyPoolSet(LoadBalancer lb, RuleOverrides o) {
+        final RandomSteering weights = new RandomSteering(
+                o.poolDefaultWeight() != null ? o.poolDefaultWeight() : RandomSteering.DEFAULT.defaultWeight(),
+                o.poolWeights());
+        return new LoadBalancer(lb.id(), lb.zoneId(), lb.createdOn(), lb.modifiedOn(), lb.name(), lb.description(),
+                lb.enabled(), lb.proxied(), lb.ttl(), or(o.fallbackPool(), lb.fallbackPool()), o.pools(), Map.of(),
+                Map.of(), Map.of(), or(o.steeringPolicy(), "off"), weights, lb.adaptiveRouting(),
+                lb.locationStrategy(), lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(),
+                lb.rules(), lb.networks());
+    }
+
     /** {@code base} with either half replaced where given: the newer fields over random_steering's halves. */
     private static RandomSteering weights(RandomSteering base, Map<String, Double> poolWeights,
                                           Double defaultWeight) {

@@ -19,7 +19,7 @@ import java.util.Objects;
  * The routing core: turns a request into a {@link RouteDecision} by the stages of spec §4.1 over one immutable
  * {@link RoutingSnapshot}.
  *
- * <p>Stages (STYLE point 3): host → rules → affinity → candidates by policy →
+ * <p>Stages (STYLE point 3): host → pool sets → rules → affinity → candidates by policy →
  * usable (enabled, {@code minimum_origins}, not shed) → pick → fallback → origin. Each filter's empty result
  * moves to the next stage: no usable candidate means the fallback pool; an unusable fallback means 530/1016.
  *
@@ -28,6 +28,10 @@ import java.util.Objects;
  * response. A load balancer without rules pays one null check. The request's CF-Ray and loop check come first, so
  * a fixed response carries CF-Ray and a looping request is refused before any rule runs. Conditions that read the
  * time ({@code http.request.timestamp.sec}) use the same clock as affinity.
+ *
+ * <p>Pool sets (spec §4.6) run before the rules, the same way: a plan per set this node can match, built with the
+ * snapshot ({@link PoolSetPlan}); a matching set's plan carries the rules, which then override it. A load balancer
+ * without pool sets pays one null check.
  *
  * <p>Affinity (spec §5): the stage reads the session from the request's own headers only (never from the
  * connection) and resolves its pin against the load balancer's {@link PinTargets}. A pin to a servable origin
@@ -210,12 +214,22 @@ public final class SnapshotRouter implements Router {
             return ErrorPages.loop(rayId);
         }
 
+        // Stage: pool sets (spec §4.6). A fixed response answers; a matching set's plan is the base of the rules.
+        LbPlan base = hostPlan;
+        if (hostPlan.poolSets != null) {
+            final RulePlan.Result set = hostPlan.poolSets.select(request, settings);
+            if (set.fixed != null) {
+                return set.fixed.respond(rayId);
+            }
+            base = set.plan;
+        }
+
         // Stage: rules (spec §6). A fixed response answers; overrides swap in the plan built for them.
         final LbPlan lb;
-        if (hostPlan.rules == null) {
-            lb = hostPlan;
+        if (base.rules == null) {
+            lb = base;
         } else {
-            final RulePlan.Result ruled = hostPlan.rules.evaluate(request, settings.region(), clock);
+            final RulePlan.Result ruled = base.rules.evaluate(request, settings.region(), clock);
             if (ruled.fixed != null) {
                 return ruled.fixed.respond(rayId);
             }

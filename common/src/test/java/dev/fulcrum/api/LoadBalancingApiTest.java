@@ -416,6 +416,54 @@ class LoadBalancingApiTest {
     }
 
     @Test
+    void poolSetsRoundTripPatchAsCloudflareSaysAndReferenceTheirPools() {
+        final String p1 = createPool("p1", null);
+        final String p2 = createPool("p2", null);
+        final String p3 = createPool("p3", null);
+        final String sets = "[{\"name\":\"wnam\",\"disabled\":false,\"match\":{\"topology\":{\"regions\":"
+                + "[\"WNAM\"],\"countries\":[\"US\"]}},\"overrides\":{\"pools\":[\"" + p2 + "\"],"
+                + "\"fallback_pool\":\"" + p3 + "\",\"steering_policy\":\"random\",\"pool_default_weight\":0.5}},"
+                + "{\"name\":\"moved\",\"disabled\":true,\"match\":{\"default\":true},\"fixed_response\":"
+                + "{\"status_code\":301,\"location\":\"https://example.org/\"}}]";
+        final ApiServer.Reply created = api.post(lbs, "{\"name\":\"www.example.com\",\"fallback_pool\":\"" + p1
+                + "\",\"default_pools\":[\"" + p1 + "\"],\"pool_sets\":" + sets + "}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        final String id = created.result().get("id").asText();
+        final JsonNode sent = ApiServer.json("{\"s\":" + sets + "}").get("s");
+        assertThat(created.result().get("pool_sets")).isEqualTo(sent);
+        assertThat(api.get(lbs + "/" + id).result().get("pool_sets")).isEqualTo(sent);
+
+        // PATCH: omitted and null leave the pool sets alone (null resets every other field).
+        assertThat(api.patch(lbs + "/" + id, "{\"description\":\"x\"}").result().get("pool_sets"))
+                .isEqualTo(sent);
+        assertThat(api.patch(lbs + "/" + id, "{\"pool_sets\":null}").result().get("pool_sets")).isEqualTo(sent);
+
+        for (String referenced : List.of(p2, p3)) {
+            assertFailure(api.delete(pools + "/" + referenced), 412, 1005,
+                    "This object is referenced by other objects, delete them first.");
+            final JsonNode refs = api.get(pools + "/" + referenced + "/references").result();
+            assertThat(refs).hasSize(1);
+            assertThat(refs.get(0).get("resource_id").asText()).isEqualTo(id);
+        }
+
+        final ApiServer.Reply ghost = api.patch(lbs + "/" + id, "{\"pool_sets\":[{\"overrides\":{\"pools\":[\""
+                + "c".repeat(32) + "\"]}}]}");
+        assertFailure(ghost, 400, 1002, "pool_sets[0].overrides.pools[0]: '" + "c".repeat(32)
+                + "' (expected: the id of a pool in this account): validation failed");
+        final ApiServer.Reply noIntent = api.put(lbs + "/" + id, "{\"name\":\"www.example.com\",\"fallback_pool\":\""
+                + p1 + "\",\"default_pools\":[\"" + p1 + "\"],\"pool_sets\":[{\"name\":\"empty\"}]}");
+        assertFailure(noIntent, 400, 1002, "pool_sets[0]: POOL_SET_NO_INTENT: neither overrides.pools nor "
+                + "fixed_response (expected: one of them): validation failed");
+        assertThat(api.get(lbs + "/" + id).result().get("pool_sets")).as("refused writes change nothing")
+                .isEqualTo(sent);
+
+        final ApiServer.Reply cleared = api.patch(lbs + "/" + id, "{\"pool_sets\":[]}");
+        assertThat(cleared.result().has("pool_sets")).isFalse();
+        assertThat(api.delete(pools + "/" + p2).status()).isEqualTo(200);
+        assertThat(api.delete(pools + "/" + p3).status()).isEqualTo(200);
+    }
+
+    @Test
     void objectsOfAnotherAccountOrZoneAreNotFound() {
         final String p1 = createPool("p1", null);
         final String id = createLb("www.example.com", p1, p1).result().get("id").asText();

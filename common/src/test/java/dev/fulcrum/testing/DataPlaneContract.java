@@ -4,6 +4,8 @@ import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.PoolSet;
+import dev.fulcrum.config.PoolSetMatch;
 import dev.fulcrum.config.FixedResponse;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Rule;
@@ -585,6 +587,31 @@ public abstract class DataPlaneContract extends HostContract {
 
         assertThat(result.failures()).isZero();
         assertThat(result.count("b")).isEqualTo(BURST);
+    }
+
+    @Test
+    void poolSetsMatchTheNodesLocationAndTheRulesRunOnTop() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool pa = pool("pa", "random", origin(a, 1));
+        final Pool pb = pool("pb", "random", origin(b, 1));
+        final RuleOverrides toA = new RuleOverrides(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(pa.id()), null, null);
+        final RuleOverrides toB = new RuleOverrides(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(pb.id()), null, null);
+        final LoadBalancer lb = Fixtures.withPoolSets(withRules(lb(LB_HOST, "off", pa, pa), List.of(
+                new Rule("a", "http.request.uri.path eq \"/a\"", false, 0, false, null, toA))), List.of(
+                new PoolSet("us", false, new PoolSetMatch(false, null, List.of("US"), null), null,
+                        new FixedResponse(503, "text/plain", null, "not here")),
+                new PoolSet("weu", false, new PoolSetMatch(false, List.of("FRA"), null, List.of("WEU")), toB, null)));
+        // A node in Frankfurt: the US set does not match, the WEU set does.
+        startHost(Fixtures.router(config(lb, pa, pb), HealthSnapshot.EMPTY,
+                RoutingSettings.of("FRA", "DE", 50.11, 8.68)));
+
+        assertThat(get(LB_HOST, "/").getContentAsString()).isEqualTo("origin:b");
+        assertThat(get(LB_HOST, "/a").getContentAsString()).as("a rule overrides the set").isEqualTo("origin:a");
+        assertThat(a.requestCount()).isEqualTo(1);
+        assertThat(b.requestCount()).isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.LocationStrategy;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.PoolSet;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.SessionAffinityAttributes;
@@ -124,6 +125,15 @@ public final class Fixtures {
                 lb.fallbackPool(), lb.defaultPools(), lb.regionPools(), lb.countryPools(), lb.popPools(),
                 lb.steeringPolicy(), lb.randomSteering(), lb.adaptiveRouting(), lb.locationStrategy(),
                 lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(), rules, lb.networks());
+    }
+
+    /** {@code lb} with these pool sets (spec §4.6), its rules kept. */
+    public static LoadBalancer withPoolSets(LoadBalancer lb, List<PoolSet> poolSets) {
+        return new LoadBalancer(lb.id(), lb.zoneId(), lb.createdOn(), lb.modifiedOn(), lb.name(), lb.description(),
+                lb.enabled(), lb.proxied(), lb.ttl(), lb.fallbackPool(), lb.defaultPools(), lb.regionPools(),
+                lb.countryPools(), lb.popPools(), lb.steeringPolicy(), lb.randomSteering(), lb.adaptiveRouting(),
+                lb.locationStrategy(), lb.sessionAffinity(), lb.sessionAffinityTtl(), lb.sessionAffinityAttributes(),
+                lb.rules(), lb.networks(), poolSets);
     }
 
     public static ConfigSnapshot config(List<LoadBalancer> lbs, Pool... pools) {

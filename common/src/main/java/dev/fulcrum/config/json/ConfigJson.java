@@ -124,10 +124,17 @@ public final class ConfigJson {
     /**
      * PATCH of a load balancer: {@link #merge} over its stored JSON, except that a {@code session_affinity_ttl} that
      * only held the default of the old affinity follows a change of {@code session_affinity} to the new affinity's
-     * default (cookie 82800 s, header 1800 s), as if it had never been set. An explicit TTL is kept.
+     * default (cookie 82800 s, header 1800 s), as if it had never been set. An explicit TTL is kept. A JSON null
+     * {@code pool_sets} changes nothing (Cloudflare's rule for that field), unlike null elsewhere.
      */
     public ObjectNode mergeLoadBalancer(LoadBalancer stored, String zoneName, JsonNode patch) throws ConfigException {
-        final ObjectNode merged = merge(write(stored, zoneName), patch);
+        final ObjectNode current = write(stored, zoneName);
+        final ObjectNode merged = merge(current, patch);
+        // Cloudflare's pool_sets PATCH (spec §4.6): null leaves the pool sets as they are; only [] clears them.
+        final JsonNode poolSets = patch.get("pool_sets");
+        if (poolSets != null && poolSets.isNull() && current.has("pool_sets")) {
+            merged.set("pool_sets", current.get("pool_sets"));
+        }
         final boolean affinityChanged = patch.has("session_affinity")
                 && !patch.get("session_affinity").asText("none").equals(stored.sessionAffinity());
         if (affinityChanged && !patch.has("session_affinity_ttl") && stored.sessionAffinityTtl() != null

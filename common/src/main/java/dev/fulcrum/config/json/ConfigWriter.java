@@ -10,6 +10,8 @@ import dev.fulcrum.config.Monitor;
 import dev.fulcrum.config.NotificationFilter;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.PoolSet;
+import dev.fulcrum.config.PoolSetMatch;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
@@ -58,6 +60,11 @@ final class ConfigWriter {
         final ArrayNode rules = o.putArray("rules");
         lb.rules().forEach(r -> rules.add(rule(r)));
         o.set("networks", lb.networks() == null ? NODES.nullNode() : strings(lb.networks()));
+        // Absent unless used, as Cloudflare shows it (spec §1): the field is new and optional.
+        if (!lb.poolSets().isEmpty()) {
+            final ArrayNode sets = o.putArray("pool_sets");
+            lb.poolSets().forEach(set -> sets.add(poolSet(set)));
+        }
         o.put("zone_name", zoneName);
         return o;
     }
@@ -200,6 +207,44 @@ final class ConfigWriter {
         }
         if (r.overrides() != null) {
             o.set("overrides", overrides(r.overrides()));
+        }
+        return o;
+    }
+
+    private static ObjectNode poolSet(PoolSet set) {
+        final ObjectNode o = NODES.objectNode();
+        if (set.name() != null) {
+            o.put("name", set.name());
+        }
+        o.put("disabled", set.disabled());
+        if (set.match() != null) {
+            o.set("match", match(set.match()));
+        }
+        if (set.fixedResponse() != null) {
+            o.set("fixed_response", fixedResponse(set.fixedResponse()));
+        }
+        if (set.overrides() != null) {
+            // A pool set's overrides hold only the pool-set fields, so the rule writer writes exactly those.
+            o.set("overrides", overrides(set.overrides()));
+        }
+        return o;
+    }
+
+    private static ObjectNode match(PoolSetMatch m) {
+        final ObjectNode o = NODES.objectNode();
+        if (m.all()) {
+            o.put("default", true);
+            return o;
+        }
+        final ObjectNode topology = o.putObject("topology");
+        if (m.pops() != null) {
+            topology.set("pops", strings(m.pops()));
+        }
+        if (m.countries() != null) {
+            topology.set("countries", strings(m.countries()));
+        }
+        if (m.regions() != null) {
+            topology.set("regions", strings(m.regions()));
         }
         return o;
     }

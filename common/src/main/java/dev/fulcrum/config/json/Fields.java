@@ -314,6 +314,13 @@ final class Fields {
         return out;
     }
 
+    /** The names of this object's fields, in document order (JSON nulls included). */
+    List<String> fieldNames() {
+        final List<String> names = new ArrayList<>(node.size());
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** The object's entries in document order, or null when absent; a non-object is refused. */
     Map<String, JsonNode> entries(String field) {
         final JsonNode v = raw(field);
@@ -344,6 +351,12 @@ final class Fields {
 
     List<String> strings(String path, List<JsonNode> items, String expected, Predicate<String> valid,
                          boolean unique) {
+        return strings(path, items, expected, valid, unique, "");
+    }
+
+    /** As above, a refused duplicate's detail starting with {@code duplicatePrefix} (e.g. an error identifier). */
+    List<String> strings(String path, List<JsonNode> items, String expected, Predicate<String> valid,
+                         boolean unique, String duplicatePrefix) {
         final List<String> out = new ArrayList<>(items.size());
         final Set<String> seen = new LinkedHashSet<>();
         for (int i = 0; i < items.size(); i++) {
@@ -352,7 +365,7 @@ final class Fields {
             if (!item.isTextual() || !valid.test(item.textValue())) {
                 refuse(itemPath, item, expected);
             } else if (unique && !seen.add(item.textValue())) {
-                refuse(itemPath, item, "unique values, " + expected);
+                refuse(itemPath, duplicatePrefix + show(item) + " (expected: unique values, " + expected + ")");
             } else {
                 out.add(item.textValue());
             }

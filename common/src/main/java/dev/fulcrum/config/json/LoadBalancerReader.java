@@ -6,6 +6,7 @@ import dev.fulcrum.config.FixedResponse;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.LocationStrategy;
+import dev.fulcrum.config.PoolSet;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.Rule;
@@ -21,7 +22,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Reads a load balancer body (spec §1, §5.3, §6) into a {@link LoadBalancer} with every default applied. The pieces
+ * Reads a load balancer body (spec §1, §4.6, §5.3, §6) into a {@link LoadBalancer} with every default applied. The pieces
  * an LB shares with rule overrides (pool lists and maps, steering, affinity) are read by the same methods so a rule
  * override is validated exactly like the LB field it overrides.
  */
@@ -82,11 +83,13 @@ final class LoadBalancerReader {
             networks = Syntax.DEFAULT_NETWORKS;
         }
 
+        final List<PoolSet> poolSets = PoolSetReader.read(f);
+
         problems.throwIfAny();
         return new LoadBalancer(meta.id(), meta.ownerId(), meta.createdOn(), meta.modifiedOn(), name, description,
                 enabled, proxied, ttl, fallbackPool, defaultPools, regionPools, countryPools, popPools,
                 steeringPolicy, randomSteering, adaptiveRouting, locationStrategy, sessionAffinity,
-                sessionAffinityTtl, attributes, rules, networks);
+                sessionAffinityTtl, attributes, rules, networks, poolSets);
     }
 
     // ---- pool references ---------------------------------------------------------------------------------------
@@ -351,7 +354,8 @@ final class LoadBalancerReader {
         }
     }
 
-    private static FixedResponse fixedResponse(Fields o) {
+    /** A fixed response (rules, pool sets), or null when absent or refused. */
+    static FixedResponse fixedResponse(Fields o) {
         if (o == null) {
             return null;
         }
