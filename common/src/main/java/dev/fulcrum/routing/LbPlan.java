@@ -10,7 +10,6 @@ import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.routing.steering.GeoCandidates;
-import dev.fulcrum.routing.steering.PoolCandidates;
 import dev.fulcrum.routing.steering.PoolSteering;
 
 import java.util.ArrayList;
@@ -31,8 +30,6 @@ import java.util.Map;
  * node's; {@code pop_pools} always uses the node's PoP and still comes first.
  */
 final class LbPlan {
-
-    private static final System.Logger LOG = System.getLogger(LbPlan.class.getName());
 
     final String id;
     final String name;
@@ -199,13 +196,6 @@ final class LbPlan {
             if (plan != null && !plans.contains(plan)) {
                 plans.add(plan);
             }
-        }
-        if (plans.size() > PoolCandidates.MAX) {
-            // The API refuses such a list; one restored from a store written before that rule must not stop the
-            // snapshot of every other load balancer, so it keeps its first pools and says so.
-            LOG.log(System.Logger.Level.WARNING, "load balancer " + name + ": a pool list of " + plans.size()
-                    + " pools; only the first " + PoolCandidates.MAX + " are used");
-            plans.subList(PoolCandidates.MAX, plans.size()).clear();
         }
         final double[] w = new double[plans.size()];
         for (int i = 0; i < w.length; i++) {

@@ -4,7 +4,6 @@ import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.routing.RouteDecision.Forward;
-import dev.fulcrum.routing.steering.PoolCandidates;
 import dev.fulcrum.testing.TestRequest;
 import org.junit.jupiter.api.Test;
 
@@ -60,23 +59,6 @@ class RouterSteeringTest {
             f.complete(Outcome.RESPONDED, 200, 1_000);
         }
         return counts;
-    }
-
-    @Test
-    void aStoredPoolListLongerThanTheLimitKeepsItsFirstPools() {
-        // The API refuses such a list (LoadBalancerJsonTest); one restored from an older store must still build.
-        final Pool[] many = new Pool[PoolCandidates.MAX + 1];
-        for (int i = 0; i < many.length; i++) {
-            many[i] = pool("pool-" + i, origin("o" + i, "10.1.0." + (i + 1), 8080, 1));
-        }
-        final List<Pool> all = new ArrayList<>(List.of(many));
-        all.add(fallback);
-        final SnapshotRouter router = new SnapshotRouter(RoutingSettings.DEFAULT);
-        router.update(config(lb(HOST, "off", fallback, many), all.toArray(new Pool[0])));
-
-        final Forward f = forward(router, TestRequest.to(HOST));
-        assertThat(f.poolId()).isEqualTo(many[0].id());
-        f.complete(Outcome.RESPONDED, 200, 1_000);
     }
 
     @Test
