@@ -89,12 +89,12 @@ final class TomcatForwarder {
     private enum NoContextBind implements ContextBind {
         INSTANCE;
 
-        @Override
+        // Tomcat 11's signatures. No @Override: Tomcat 10.1's ContextBind lacks them, and the valve's sources must
+        // also compile against 10.1 (ValveCompilesAgainstEachTomcatIT).
         public ClassLoader bind(ClassLoader originalClassLoader) {
             return null;
         }
 
-        @Override
         public void unbind(ClassLoader originalClassLoader) {
         }
 

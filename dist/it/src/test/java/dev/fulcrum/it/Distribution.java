@@ -1,11 +1,13 @@
 package dev.fulcrum.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,18 @@ final class Distribution {
 
     static Path tomcatValveJar() {
         return file("fulcrum.it.tomcatValveJar");
+    }
+
+    /** The Tomcat valve's main sources, compiled again against each Tomcat line's own jars. */
+    static Path valveSources() {
+        return file("fulcrum.it.valveSources").normalize();
+    }
+
+    /** The classpath the valve's sources compile with, Tomcat left out; tomcat-valve's build writes it. */
+    static List<Path> valveClasspathWithoutTomcat() throws IOException {
+        final String entries = Files.readString(file("fulcrum.it.valveClasspath"), StandardCharsets.UTF_8).strip();
+        return Arrays.stream(entries.split(File.pathSeparator)).filter(entry -> !entry.isBlank()).map(Path::of)
+                .toList();
     }
 
     static Path jettyHome() {
