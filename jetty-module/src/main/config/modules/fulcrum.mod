@@ -52,6 +52,10 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## The most header-affinity sessions this node keeps in memory (least recently used go first at the cap).
 # fulcrum.affinity.sessions=100000
 
+## A PEM file of the CA certificates trusted for https origins, by traffic and health probes alike (relative to
+## $JETTY_BASE). It replaces the JVM's default trust store for origins. Left unset, the JVM's trust store decides.
+# fulcrum.originCa=
+
 ## This node's PoP code, for geo steering (pop_pools) and the CF-Ray suffix, e.g. LAX.
 # fulcrum.node.pop=
 

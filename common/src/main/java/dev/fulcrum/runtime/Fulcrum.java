@@ -15,6 +15,7 @@ import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.upstream.OriginCa;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.store.ConfigStore;
 import dev.fulcrum.store.CorruptStoreException;
@@ -25,6 +26,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -38,7 +40,8 @@ import java.util.function.Consumer;
  * lifecycle. Containers (the standalone launcher, the Jetty module, the Tomcat valve, the WAR) create one, start it,
  * serve {@link #api()} and route with what {@link #addSnapshotListener} delivers.
  *
- * <p>Start order: data directory → store (refusing a corrupt file, which is left untouched) → the first account, if
+ * <p>Start order: data directory → the origin CA file, if set (its one trust store goes to both the upstream client
+ * and the health probes: a probe that distrusted an origin the traffic trusts would mark it down) → store (refusing a corrupt file, which is left untouched) → the first account, if
  * there is none → the API token → the session affinity key ({@link AffinityKey#resolve}: the settings' key, or the
  * data directory's key file, created once) → the router and the meters → the health monitors (fed every committed
  * snapshot) → the upstream client → the API and the {@code /metrics} endpoint. A failed start leaves nothing open.
@@ -86,6 +89,7 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Path dataDir = settings.dataDir().toAbsolutePath();
         createDataDir(dataDir);
+        final KeyStore originTrust = originTrust();
         final ConfigStore store = openStore(dataDir);
         HealthMonitor health = null;
         UpstreamClient upstream = null;
@@ -95,7 +99,8 @@ public final class Fulcrum implements AutoCloseable {
             // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
             final String pop = settings.routing().pop();
             health = new HealthMonitor(HealthSettings.defaults().withTime(Ticker.system(), clock)
-                    .withPopName(pop != null ? pop : HealthSettings.defaults().popName()));
+                    .withPopName(pop != null ? pop : HealthSettings.defaults().popName())
+                    .withTrustStore(originTrust));
             ensureFirstAccount(store);
             final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
             // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor
@@ -113,7 +118,7 @@ public final class Fulcrum implements AutoCloseable {
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
             store.addListener(health::update);
-            upstream = UpstreamClient.start(settings.upstream(), router.connections());
+            upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
             final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
@@ -258,6 +263,22 @@ public final class Fulcrum implements AutoCloseable {
             return AffinityKey.resolve(dataDir, settings.affinityKey());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new FulcrumStartException("session affinity key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The origin CA file's trust store; without the file, whatever the upstream settings carry (null, the JVM's
+     * default, unless an embedder set a store), so both sides still agree.
+     */
+    private KeyStore originTrust() {
+        final Path file = settings.originCa();
+        if (file == null) {
+            return settings.upstream().trustStore();
+        }
+        try {
+            return OriginCa.load(file.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw new FulcrumStartException("origin CA file (" + settings.originCaSetting() + ") " + e.getMessage(), e);
         }
     }
 

@@ -120,6 +120,10 @@ public final class FulcrumSettings {
                     "request bodies up to this size are buffered so failover can replay them (default "
                             + UpstreamSettings.DEFAULTS.replayBufferBytes() + ")",
                     (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)),
+            new Option("--origin-ca", "FULCRUM_ORIGIN_CA", "FILE",
+                    "PEM file of the CA certificates trusted for https origins, by traffic and health probes alike; "
+                            + "replaces the JVM's default trust store for origins (default: the JVM's)",
+                    (b, v) -> b.originCa(v.isBlank() ? null : path(v.strip()), "--origin-ca (FULCRUM_ORIGIN_CA)")),
             new Option("--metrics-public", "FULCRUM_METRICS_PUBLIC", null,
                     "serve /metrics on the API port without the API token (default: the token is required)",
                     (b, v) -> b.metricsPublic(bool(v))),
@@ -151,6 +155,8 @@ public final class FulcrumSettings {
     private final String affinityKey;
     private final int affinitySessions;
     private final TrustedProxies trustedProxies;
+    private final Path originCa;
+    private final String originCaSetting;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -170,6 +176,8 @@ public final class FulcrumSettings {
         this.affinityKey = b.affinityKey;
         this.affinitySessions = b.affinitySessions;
         this.trustedProxies = b.trustedProxies;
+        this.originCa = b.originCa;
+        this.originCaSetting = b.originCaSetting;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -356,6 +364,20 @@ public final class FulcrumSettings {
         return trustedProxies;
     }
 
+    /**
+     * The PEM file of CA certificates trusted for https origins (as given: a host resolves a relative one against its
+     * base directory), or null for the JVM's default trust store. Read once by the runtime's start, which gives the
+     * same trust store to the upstream client and the health probes ({@code upstream.OriginCa}).
+     */
+    public Path originCa() {
+        return originCa;
+    }
+
+    /** How the host spells the origin CA setting, for the start's error message. */
+    public String originCaSetting() {
+        return originCaSetting;
+    }
+
     /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
@@ -376,7 +398,8 @@ public final class FulcrumSettings {
         return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
                 + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
-                + ", trustedProxies=[" + trustedProxies + "], metricsPublic=" + metricsPublic + ", accessLog="
+                + ", trustedProxies=[" + trustedProxies + "], originCa=" + (originCa == null ? "(JVM)" : originCa)
+                + ", metricsPublic=" + metricsPublic + ", accessLog="
                 + accessLog + ", metricsJmx=" + metricsJmx + ']';
     }
 
@@ -395,6 +418,8 @@ public final class FulcrumSettings {
         private String affinityKey;
         private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private Path originCa;
+        private String originCaSetting = "origin-ca";
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -414,6 +439,8 @@ public final class FulcrumSettings {
             this.affinityKey = s.affinityKey;
             this.affinitySessions = s.affinitySessions;
             this.trustedProxies = s.trustedProxies;
+            this.originCa = s.originCa;
+            this.originCaSetting = s.originCaSetting;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -522,6 +549,17 @@ public final class FulcrumSettings {
         /** The proxies whose {@code X-Forwarded-For} is believed (default {@link TrustedProxies#NONE}). */
         public Builder trustedProxies(TrustedProxies proxies) {
             this.trustedProxies = Objects.requireNonNull(proxies, "trustedProxies");
+            return this;
+        }
+
+        /**
+         * @param file    the PEM file of CA certificates trusted for https origins, or null for the JVM's default
+         *                trust store; read when the runtime starts, so a host can first resolve a relative path
+         * @param setting how the host spells the setting (e.g. {@code originCa}), named if the file is refused
+         */
+        public Builder originCa(Path file, String setting) {
+            this.originCa = file;
+            this.originCaSetting = Objects.requireNonNull(setting, "setting");
             return this;
         }
 

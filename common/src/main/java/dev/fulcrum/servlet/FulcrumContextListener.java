@@ -24,7 +24,7 @@ import java.util.Set;
  * <p>Settings are the standalone's, minus its listening addresses (the WAR serves on the container's connectors):
  * a context parameter {@code fulcrum.<option>} (e.g. {@code fulcrum.data-dir}, {@code fulcrum.api-token},
  * {@code fulcrum.upstream-connect-timeout}) overrides the environment variable ({@code FULCRUM_DATA_DIR} …), which
- * overrides the default. A relative data directory is resolved against the server's base directory
+ * overrides the default. A relative data directory (and origin CA file) is resolved against the server's base directory
  * ({@code catalina.base}, else {@code jetty.base}, else the working directory); the default is
  * {@code <base>/fulcrum-data}. A bad setting or a start failure fails the deployment, with the reason.
  * {@code trusted-proxies} is refused: behind another proxy, the container's own mechanism gives the client.
@@ -129,7 +129,12 @@ public final class FulcrumContextListener implements ServletContextListener {
                     + "gives the client's address (Tomcat: a RemoteIpValve in the Engine; Jetty: the http-forwarded "
                     + "module)");
         }
-        return parsed.toBuilder().dataDir(base.resolve(parsed.dataDir()).normalize()).build();
+        final FulcrumSettings.Builder resolved = parsed.toBuilder().dataDir(base.resolve(parsed.dataDir()).normalize());
+        if (parsed.originCa() != null) {
+            resolved.originCa(base.resolve(parsed.originCa()).normalize(),
+                    "context parameter " + PARAMETER_PREFIX + "origin-ca (or FULCRUM_ORIGIN_CA)");
+        }
+        return resolved.build();
     }
 
     /** The parser names options ({@code --data-dir: ...}); the operator wrote context parameters. */

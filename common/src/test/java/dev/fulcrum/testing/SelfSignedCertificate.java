@@ -1,10 +1,12 @@
 package dev.fulcrum.testing;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,18 @@ public final class SelfSignedCertificate {
     /** The PKCS12 key store (password {@link #PASSWORD}) holding the key and certificate. */
     public Path keyStore() {
         return keyStore;
+    }
+
+    /** The certificate alone, as a PEM {@code CERTIFICATE} block (what an operator's CA file holds). */
+    public String pem() throws Exception {
+        final KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        final byte[] der = keys.getCertificate("origin").getEncoded();
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END CERTIFICATE-----\n";
     }
 
     /** A trust store holding only this certificate. */

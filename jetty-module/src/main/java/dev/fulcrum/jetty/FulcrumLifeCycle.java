@@ -40,6 +40,23 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
         }
     }
 
+    /**
+     * The PEM file of CA certificates trusted for https origins (traffic and probes), relative to {@code base}
+     * ({@code jetty.base}, as the data directory); blank keeps the JVM's default trust store. Read on start.
+     */
+    public void setOriginCa(String base, String file) {
+        if (file == null || file.isBlank()) {
+            settings.originCa(null, "fulcrum.originCa");
+            return;
+        }
+        try {
+            final Path given = Path.of(file.strip());
+            settings.originCa((base == null ? given : Path.of(base).resolve(given)).normalize(), "fulcrum.originCa");
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("fulcrum.originCa: '" + file + "' is not a usable path", e);
+        }
+    }
+
     /** The admin API token; blank keeps the stored one (or generates one on the first start). */
     public void setApiToken(String token) {
         try {

@@ -54,6 +54,9 @@ import java.util.Map;
  *   <tr><td>affinityKey</td><td>(data dir)</td><td>base64 key signing {@code __cflb} cookies; share it between
  *       nodes; unset: {@code affinity.key} in the data directory, created on the first start</td></tr>
  *   <tr><td>affinitySessions</td><td>100000</td><td>header-affinity sessions kept in memory</td></tr>
+ *   <tr><td>originCa</td><td>(JVM)</td><td>PEM file of the CA certificates trusted for https origins, by traffic
+ *       and health probes; replaces the JVM's default trust store for origins; relative to
+ *       {@code $CATALINA_BASE}</td></tr>
  *   <tr><td>pop, country, region, latitude, longitude</td><td>(none)</td><td>this node's location for geo and
  *       proximity steering</td></tr>
  *   <tr><td>clientCountryHeader</td><td>(off)</td><td>a request header trusted to carry the client's
@@ -111,6 +114,7 @@ public final class FulcrumValve extends ValveBase {
     private String apiToken;
     private String affinityKey;
     private String affinitySessions;
+    private String originCa;
     private String metricsPublic;
     private String metricsJmx;
     private String accessLog;
@@ -163,6 +167,11 @@ public final class FulcrumValve extends ValveBase {
     /** The most {@code header} affinity sessions this node keeps. */
     public void setAffinitySessions(String affinitySessions) {
         this.affinitySessions = affinitySessions;
+    }
+
+    /** PEM file of the CA certificates trusted for https origins; relative to {@code $CATALINA_BASE}. */
+    public void setOriginCa(String originCa) {
+        this.originCa = originCa;
     }
 
     public void setMetricsPublic(String value) {
@@ -310,6 +319,13 @@ public final class FulcrumValve extends ValveBase {
             builder.dataDir(catalinaBase().resolve(Path.of(dataDir.strip())).normalize());
         } catch (InvalidPathException | NullPointerException e) {
             throw new LifecycleException("FulcrumValve: dataDir: '" + dataDir + "' is not a usable path", e);
+        }
+        if (originCa != null && !originCa.isBlank()) {
+            try {
+                builder.originCa(catalinaBase().resolve(Path.of(originCa.strip())).normalize(), "originCa");
+            } catch (InvalidPathException e) {
+                throw new LifecycleException("FulcrumValve: originCa: '" + originCa + "' is not a usable path", e);
+            }
         }
         attribute("apiBind", () -> builder.apiBind(apiBind == null ? null : apiBind.strip()));
         attribute("apiPort", () -> builder.apiPort(port(apiPort)));

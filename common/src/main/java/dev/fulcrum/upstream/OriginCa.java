@@ -1,0 +1,100 @@
+package dev.fulcrum.upstream;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The operator's origin CA file: PEM {@code CERTIFICATE} blocks that become the trust store of the upstream client
+ * and the https probes alike, so a probe never distrusts an origin that traffic trusts.
+ *
+ * <p>The file replaces the JVM's default trust for origins rather than adding to it: an operator who names the CAs
+ * of their origins means those and no others (as Cloudflare's custom origin trust store does), and a private CA
+ * should not quietly widen into every public CA. Public CAs can still be trusted by appending them to the file.
+ */
+public final class OriginCa {
+
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
+    private static final String END = "-----END CERTIFICATE-----";
+
+    private OriginCa() {
+    }
+
+    /**
+     * Reads every certificate of a PEM file into a fresh in-memory trust store.
+     *
+     * @throws IllegalArgumentException naming the file and why it cannot be used: missing, unreadable, no
+     *                                  certificate in it, or a block that is not an X.509 certificate
+     */
+    public static KeyStore load(Path file) {
+        final String text;
+        try {
+            // Latin-1 maps every byte, so a binary file reaches the "no certificate" message instead of a decoding error.
+            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot be read (" + e + ")", e);
+        }
+        final List<X509Certificate> certificates = parse(file, text);
+        try {
+            final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < certificates.size(); i++) {
+                store.setCertificateEntry("origin-ca-" + i, certificates.get(i));
+            }
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            // An empty in-memory store of the JVM's own type cannot fail to load: this is a broken JVM.
+            throw new IllegalStateException("cannot create a trust store: " + e, e);
+        }
+    }
+
+    /** Each BEGIN/END block is parsed on its own, so an error names the block instead of the whole file. */
+    private static List<X509Certificate> parse(Path file, String text) {
+        final CertificateFactory factory;
+        try {
+            factory = CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("the JVM has no X.509 certificate factory", e);
+        }
+        final List<X509Certificate> certificates = new ArrayList<>();
+        int from = text.indexOf(BEGIN);
+        while (from >= 0) {
+            final int end = text.indexOf(END, from);
+            if (end < 0) {
+                throw new IllegalArgumentException(file + ": certificate " + (certificates.size() + 1)
+                        + " has no " + END + " line");
+            }
+            final byte[] block = text.substring(from, end + END.length()).getBytes(StandardCharsets.US_ASCII);
+            try {
+                final Collection<? extends Certificate> parsed =
+                        factory.generateCertificates(new ByteArrayInputStream(block));
+                for (Certificate certificate : parsed) {
+                    certificates.add((X509Certificate) certificate);
+                }
+            } catch (CertificateException | ClassCastException e) {
+                throw new IllegalArgumentException(file + ": certificate " + (certificates.size() + 1)
+                        + " is not a valid X.509 certificate (" + e.getMessage() + ")", e);
+            }
+            from = text.indexOf(BEGIN, end);
+        }
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no certificate in it (expected: one or more PEM blocks "
+                    + BEGIN + " … " + END + ")");
+        }
+        return certificates;
+    }
+}
