@@ -185,6 +185,18 @@ class FulcrumContextListenerTest {
                 .dataDir()).isEqualTo(base.resolve("fulcrum-data"));
     }
 
+    @Test
+    void aRelativeOriginCaFileIsUnderTheServerBaseAndNamedAsAContextParameter() {
+        final Path base = dir.resolve("base");
+        final FulcrumSettings relative = FulcrumContextListener.settings(
+                parameters(Map.of("fulcrum.origin-ca", "ca/origins.pem")), Map.of(), base);
+        assertThat(relative.originCa()).isEqualTo(base.resolve("ca/origins.pem"));
+        assertThat(relative.originCaSetting()).isEqualTo("context parameter fulcrum.origin-ca (or FULCRUM_ORIGIN_CA)");
+        assertThat(FulcrumContextListener.settings(parameters(Map.of()), Map.of("FULCRUM_ORIGIN_CA", "/etc/ca.pem"),
+                base).originCa()).isEqualTo(Path.of("/etc/ca.pem"));
+        assertThat(FulcrumContextListener.settings(parameters(Map.of()), Map.of(), base).originCa()).isNull();
+    }
+
     private static jakarta.servlet.ServletContext parameters(Map<String, String> parameters) {
         final ServletContextHandler unstarted = new ServletContextHandler();
         parameters.forEach(unstarted::setInitParameter);

@@ -208,6 +208,15 @@ class ModuleXmlTest {
     }
 
     @Test
+    void anOriginCaFileIsUnderJettyBaseAndAMissingOneFailsTheStartNamingIt() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.originCa", "ca/origins.pem"));
+
+        assertThatThrownBy(server::start).satisfies(e -> assertThat(messages(e))
+                .contains("origin CA file (fulcrum.originCa) " + base.resolve("ca/origins.pem") + ": no such file"));
+    }
+
+    @Test
     void aBadPropertyFailsTheConfigurationNamingIt() {
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.upstream.connectTimeout", "soon")))
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.upstream.connectTimeout: soon (expected:"));

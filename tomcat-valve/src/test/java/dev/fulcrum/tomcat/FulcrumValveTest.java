@@ -66,6 +66,16 @@ class FulcrumValveTest {
         return valve;
     }
 
+    @Test
+    void anOriginCaFileIsUnderCatalinaBaseAndAMissingOneFailsTheStartNamingIt() {
+        final FulcrumValve valve = runtimeValve();
+        valve.setOriginCa("ca/origins.pem");
+
+        assertThatThrownBy(valve::start).isInstanceOf(LifecycleException.class)
+                .hasMessage("FulcrumValve: origin CA file (originCa) " + dir.toAbsolutePath().resolve("ca/origins.pem")
+                        + ": no such file");
+    }
+
     private HttpResponse<String> get(String url) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
