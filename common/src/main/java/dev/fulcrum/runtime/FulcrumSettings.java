@@ -5,6 +5,7 @@ import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.TrustedProxies;
+import dev.fulcrum.tls.CertificateSource;
 import dev.fulcrum.upstream.UpstreamSettings;
 
 import java.nio.file.InvalidPathException;
@@ -69,6 +70,34 @@ public final class FulcrumSettings {
             new Option("--api-bind", "FULCRUM_API_BIND", "HOST",
                     "address the REST API listens on (default " + DEFAULT_API_BIND + ")",
                     Builder::apiBind),
+            new Option("--tls-port", "FULCRUM_TLS_PORT", "PORT",
+                    "HTTPS (TLS) proxy port, on the proxy's address, 0 = any free port; needs --tls-cert or "
+                            + "--tls-cert-dir (default: no TLS listener)",
+                    (b, v) -> b.tlsPort(port(v))),
+            new Option("--tls-cert", "FULCRUM_TLS_CERT", "FILE",
+                    "the TLS certificate: a PEM chain (host certificate first; its key in the same file or in "
+                            + "--tls-key) or a PKCS#12 file (.p12, .pfx); the default for clients that send no "
+                            + "known name (SNI). Reloaded when it changes",
+                    (b, v) -> b.tlsCertificate(optionalPath(v))),
+            new Option("--tls-key", "FULCRUM_TLS_KEY", "FILE",
+                    "the PEM private key of --tls-cert, when it is not in that file",
+                    (b, v) -> b.tlsKey(optionalPath(v))),
+            new Option("--tls-cert-dir", "FULCRUM_TLS_CERT_DIR", "DIR",
+                    "a directory of certificates, one per host name, chosen by the name the client asks for "
+                            + "(SNI; wildcards match): NAME.crt or NAME.pem with NAME.key, or NAME.p12. Reloaded "
+                            + "when its files change",
+                    (b, v) -> b.tlsCertificateDir(optionalPath(v))),
+            new Option("--tls-password", "FULCRUM_TLS_PASSWORD", "PASSWORD",
+                    "the password of the PKCS#12 certificate files (default: none)",
+                    Builder::tlsPassword),
+            new Option("--redirect-https", "FULCRUM_REDIRECT_HTTPS", null,
+                    "answer requests on the plain HTTP port with a redirect to https (301 for GET and HEAD, 308 "
+                            + "otherwise) instead of serving them; needs --tls-port (default: off)",
+                    (b, v) -> b.redirectHttps(bool(v))),
+            new Option("--h2c", "FULCRUM_H2C", null,
+                    "accept HTTP/2 without TLS on the plain HTTP port (prior knowledge, and Upgrade: h2c); "
+                            + "--h2c=false serves HTTP/1.1 only there (default: on)",
+                    (b, v) -> b.h2c(bool(v))),
             new Option("--data-dir", "FULCRUM_DATA_DIR", "DIR",
                     "where configuration and the API token hash are stored (default ./" + DEFAULT_DATA_DIR + ")",
                     (b, v) -> b.dataDir(path(v))),
@@ -157,6 +186,13 @@ public final class FulcrumSettings {
     private final TrustedProxies trustedProxies;
     private final Path originCa;
     private final String originCaSetting;
+    private final int tlsPort;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
+    private final Path tlsCertificateDir;
+    private final String tlsPassword;
+    private final boolean redirectHttps;
+    private final boolean h2c;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -178,6 +214,13 @@ public final class FulcrumSettings {
         this.trustedProxies = b.trustedProxies;
         this.originCa = b.originCa;
         this.originCaSetting = b.originCaSetting;
+        this.tlsPort = b.tlsPort;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsKey = b.tlsKey;
+        this.tlsCertificateDir = b.tlsCertificateDir;
+        this.tlsPassword = b.tlsPassword;
+        this.redirectHttps = b.redirectHttps;
+        this.h2c = b.h2c;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -226,6 +269,10 @@ public final class FulcrumSettings {
                 throw new InvalidSettingException(flag + ": needs a value " + option.valueName());
             }
             apply(b, option, flag, value);
+        }
+        final String tlsProblem = b.tlsProblem();
+        if (tlsProblem != null) {
+            throw new InvalidSettingException(tlsProblem);
         }
         try {
             return b.build();
@@ -293,6 +340,10 @@ public final class FulcrumSettings {
             // refused below
         }
         throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 1)");
+    }
+
+    private static Path optionalPath(String value) {
+        return value == null || value.isBlank() ? null : path(value.strip());
     }
 
     private static Path path(String value) {
@@ -378,6 +429,34 @@ public final class FulcrumSettings {
         return originCaSetting;
     }
 
+    /** The HTTPS proxy port (0: any free port), or -1 when there is no TLS listener. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** Whether a TLS listener is configured. */
+    public boolean tls() {
+        return tlsPort >= 0;
+    }
+
+    /**
+     * Where the TLS listener's certificates come from (files as given: relative to the working directory), or null
+     * without a TLS listener. Read when the listener starts, and again whenever the files change.
+     */
+    public CertificateSource tlsCertificates() {
+        return tls() ? CertificateSource.of(tlsCertificate, tlsKey, tlsCertificateDir, tlsPassword) : null;
+    }
+
+    /** Whether the plain HTTP port redirects to https rather than serving. */
+    public boolean redirectHttps() {
+        return redirectHttps;
+    }
+
+    /** Whether the plain HTTP port also speaks HTTP/2 without TLS (h2c). */
+    public boolean h2c() {
+        return h2c;
+    }
+
     /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
@@ -399,6 +478,8 @@ public final class FulcrumSettings {
                 + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
                 + ", trustedProxies=[" + trustedProxies + "], originCa=" + (originCa == null ? "(JVM)" : originCa)
+                + ", tls=" + (tls() ? proxyBind + ':' + tlsPort + " " + tlsCertificates() : "off")
+                + ", redirectHttps=" + redirectHttps + ", h2c=" + h2c
                 + ", metricsPublic=" + metricsPublic + ", accessLog="
                 + accessLog + ", metricsJmx=" + metricsJmx + ']';
     }
@@ -420,6 +501,13 @@ public final class FulcrumSettings {
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private Path originCa;
         private String originCaSetting = "origin-ca";
+        private int tlsPort = -1;
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private Path tlsCertificateDir;
+        private String tlsPassword;
+        private boolean redirectHttps;
+        private boolean h2c = true;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -441,6 +529,13 @@ public final class FulcrumSettings {
             this.trustedProxies = s.trustedProxies;
             this.originCa = s.originCa;
             this.originCaSetting = s.originCaSetting;
+            this.tlsPort = s.tlsPort;
+            this.tlsCertificate = s.tlsCertificate;
+            this.tlsKey = s.tlsKey;
+            this.tlsCertificateDir = s.tlsCertificateDir;
+            this.tlsPassword = s.tlsPassword;
+            this.redirectHttps = s.redirectHttps;
+            this.h2c = s.h2c;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -563,8 +658,77 @@ public final class FulcrumSettings {
             return this;
         }
 
-        /** @throws IllegalArgumentException when the location or upstream settings do not fit together */
+        /** The HTTPS proxy port (0: any free port), or -1 for no TLS listener (the default). */
+        public Builder tlsPort(int port) {
+            this.tlsPort = port == -1 ? -1 : checkPort(port);
+            return this;
+        }
+
+        /** The TLS certificate file (PEM chain, or PKCS#12), or null. */
+        public Builder tlsCertificate(Path file) {
+            this.tlsCertificate = file;
+            return this;
+        }
+
+        /** The PEM key of the certificate file when it is not in that file, or null. */
+        public Builder tlsKey(Path file) {
+            this.tlsKey = file;
+            return this;
+        }
+
+        /** A directory of certificates, one per host name, or null. */
+        public Builder tlsCertificateDir(Path directory) {
+            this.tlsCertificateDir = directory;
+            return this;
+        }
+
+        /** The password of PKCS#12 certificate files, or null for none. */
+        public Builder tlsPassword(String password) {
+            this.tlsPassword = password == null || password.isEmpty() ? null : password;
+            return this;
+        }
+
+        /** Redirect the plain HTTP port to https (default false; needs a TLS port). */
+        public Builder redirectHttps(boolean redirect) {
+            this.redirectHttps = redirect;
+            return this;
+        }
+
+        /** Speak h2c on the plain HTTP port too (default true). */
+        public Builder h2c(boolean enabled) {
+            this.h2c = enabled;
+            return this;
+        }
+
+        /** What makes the TLS settings unusable together, named by their options; null when they fit. */
+        private String tlsProblem() {
+            final boolean certificates = tlsCertificate != null || tlsCertificateDir != null;
+            if (tlsPort >= 0 && !certificates) {
+                return "--tls-port: needs a certificate (expected: --tls-cert FILE or --tls-cert-dir DIR)";
+            }
+            if (tlsPort < 0 && certificates) {
+                return (tlsCertificate != null ? "--tls-cert" : "--tls-cert-dir") + ": no TLS listener to use it "
+                        + "(expected: --tls-port PORT as well)";
+            }
+            if (tlsKey != null && tlsCertificate == null) {
+                return "--tls-key: a key without its certificate (expected: --tls-cert FILE as well)";
+            }
+            if (redirectHttps && tlsPort < 0) {
+                return "--redirect-https: nowhere to redirect to (expected: --tls-port PORT as well)";
+            }
+            return null;
+        }
+
+        /**
+         * @throws IllegalArgumentException when the location or upstream settings do not fit together, or the TLS
+         *                                  settings (a port without a certificate, a certificate without a port,
+         *                                  a redirect without a TLS port)
+         */
         public FulcrumSettings build() {
+            final String tlsProblem = tlsProblem();
+            if (tlsProblem != null) {
+                throw new IllegalArgumentException(tlsProblem);
+            }
             return new FulcrumSettings(this, RoutingSettings.from(location::get), UpstreamSettings.from(upstream));
         }
 

@@ -8,6 +8,7 @@ import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
+import dev.fulcrum.tls.CertificateReloader;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
@@ -27,10 +28,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The standalone Fulcrum: {@code java -jar fulcrum-standalone.jar [options]}. One embedded Jetty with two connectors,
- * the proxy (load balancer) and the REST API, around one {@link Fulcrum} runtime with its file store.
+ * The standalone Fulcrum: {@code java -jar fulcrum-standalone.jar [options]}. One embedded Jetty with the proxy
+ * (load balancer) connectors ({@link ProxyListeners}: plain HTTP/1.1 and h2c, and HTTPS with h2 when a TLS port is
+ * set) and the REST API's, around one {@link Fulcrum} runtime with its file store.
  *
- * <p>Prints {@code Fulcrum ready: proxy http://HOST:PORT api http://HOST:PORT/client/v4} once both connectors serve,
+ * <p>Prints {@code Fulcrum ready: proxy http://HOST:PORT [https://HOST:PORT] api http://HOST:PORT/client/v4} once
+ * the connectors serve,
  * stops cleanly on SIGTERM/SIGINT, and answers a bad option or an unusable data directory with one line on stderr
  * and a non-zero exit code.
  */
@@ -51,7 +54,6 @@ public final class FulcrumMain {
      */
     static final int MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
-    private static final String PROXY_CONNECTOR = "proxy";
     private static final String API_CONNECTOR = "api";
 
     private FulcrumMain() {
@@ -106,8 +108,25 @@ public final class FulcrumMain {
         return start(settings, out);
     }
 
-    /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
+    /**
+     * Reads the TLS certificates (a bad file stops here, before anything is stored or printed), starts the runtime,
+     * prints the generated token (first start only), starts Jetty and the certificate reloader, and prints the
+     * ready line.
+     */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
+        final Server server = newServer(settings);
+        final ProxyListeners listeners;
+        try {
+            listeners = ProxyListeners.addTo(server, settings);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException("TLS certificates: " + e.getMessage(), EXIT_START);
+        }
+        final ServerConnector api = new ServerConnector(server);
+        api.setName(API_CONNECTOR);
+        api.setHost(settings.apiBind());
+        api.setPort(settings.apiPort());
+        server.addConnector(api);
+
         // The standalone's only forwarder is the core proxy handler: its upstream client is tuned for it.
         final Fulcrum fulcrum = new Fulcrum(FulcrumProxyHandler.tuneUpstream(settings.toBuilder()).build());
         try {
@@ -123,7 +142,7 @@ public final class FulcrumMain {
             out.println("  " + token);
             out.println("Use it as 'Authorization: Bearer <token>'; start with --api-token to replace it.");
         }
-        final Server server = server(fulcrum);
+        server.setHandler(handlers(fulcrum, listeners));
         try {
             server.start();
         } catch (Exception e) {
@@ -131,31 +150,33 @@ public final class FulcrumMain {
             fulcrum.stop();
             throw new LaunchException(bindFailure(settings, e), EXIT_START);
         }
-        final Standalone standalone = new Standalone(fulcrum, server);
+        listeners.startReloading(CertificateReloader.DEFAULT_INTERVAL);
+        final Standalone standalone = new Standalone(fulcrum, server, listeners);
         out.println("Fulcrum ready: proxy http://" + settings.proxyBind() + ':' + standalone.proxyPort()
+                + (listeners.tls() != null ? " https://" + settings.proxyBind() + ':' + standalone.proxyTlsPort() : "")
                 + " api http://" + settings.apiBind() + ':' + standalone.apiPort() + ApiRouter.PREFIX);
         out.flush();
         return standalone;
     }
 
-    private static Server server(Fulcrum fulcrum) {
-        final FulcrumSettings settings = fulcrum.settings();
-        final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
+    /**
+     * Two threads more with a TLS listener (its acceptor and selector), so it takes nothing from the threads that
+     * carry requests.
+     */
+    static int maxThreads(FulcrumSettings settings) {
+        return MAX_THREADS + (settings.tls() ? 2 : 0);
+    }
+
+    private static Server newServer(FulcrumSettings settings) {
+        final QueuedThreadPool threads = new QueuedThreadPool(maxThreads(settings));
         threads.setName("fulcrum");
         final Server server = new Server(threads);
         server.setStopTimeout(5_000);
+        return server;
+    }
 
-        final ServerConnector proxy = new ServerConnector(server);
-        proxy.setName(PROXY_CONNECTOR);
-        proxy.setHost(settings.proxyBind());
-        proxy.setPort(settings.proxyPort());
-        final ServerConnector api = new ServerConnector(server);
-        api.setName(API_CONNECTOR);
-        api.setHost(settings.apiBind());
-        api.setPort(settings.apiPort());
-        server.addConnector(proxy);
-        server.addConnector(api);
-
+    private static Handler handlers(Fulcrum fulcrum, ProxyListeners listeners) {
+        final FulcrumSettings settings = fulcrum.settings();
         final ServletContextHandler apiContext = new ServletContextHandler("/");
         apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
         final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
@@ -165,43 +186,58 @@ public final class FulcrumMain {
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 
+        // Every request to a proxy port, whatever its Host, goes to the core proxy handler, which forwards
+        // load-balancer hosts and answers 404 to any other host; with --redirect-https the plain port redirects.
+        final Handler proxy = new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
+                settings.trustedProxies());
+        final Handler plain = settings.redirectHttps()
+                ? new HttpsRedirectHandler(() -> listeners.tls().getLocalPort(), proxy) : proxy;
         // Graceful: on stop, connectors close first and requests in flight get up to the stop timeout to finish.
         final GracefulHandler graceful = new GracefulHandler();
-        // Every request to the proxy port, whatever its Host, goes to the core proxy handler, which forwards
-        // load-balancer hosts and answers 404 to any other host.
-        graceful.setHandler(new ByConnector(proxy, new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
-                settings.trustedProxies()), apiContext));
-        server.setHandler(graceful);
-        return server;
+        graceful.setHandler(new ByConnector(listeners.plain(), plain, listeners.tls(), proxy, apiContext));
+        return graceful;
     }
 
     /**
-     * Sends the proxy connector's requests straight to the proxy handler and every other request (the API
-     * connector's) to the API context. Told apart by connector identity rather than by a context's virtual hosts:
-     * the proxy path then has no context scope to enter per request.
+     * Sends each proxy connector's requests straight to its handler and every other request (the API connector's)
+     * to the API context. Told apart by connector identity rather than by a context's virtual hosts: the proxy path
+     * then has no context scope to enter per request.
      */
     private static final class ByConnector extends Handler.Wrapper {
 
-        private final Connector proxyConnector;
-        private final Handler proxy;
+        private final Connector plainConnector;
+        private final Handler plain;
+        private final Connector tlsConnector;
+        private final Handler tls;
 
-        ByConnector(Connector proxyConnector, Handler proxy, Handler api) {
+        ByConnector(Connector plainConnector, Handler plain, Connector tlsConnector, Handler tls, Handler api) {
             super(api);
-            this.proxyConnector = proxyConnector;
-            this.proxy = proxy;
-            addBean(proxy, true);
+            this.plainConnector = plainConnector;
+            this.plain = plain;
+            this.tlsConnector = tlsConnector;
+            this.tls = tls;
+            addBean(plain, true);
+            if (tls != plain) {
+                addBean(tls, true);
+            }
         }
 
         @Override
         public void setServer(Server server) {
             super.setServer(server);
-            proxy.setServer(server); // a bean, not the wrapped handler: Jetty does not pass the server on to it
+            // Beans, not the wrapped handler: Jetty does not pass the server on to them.
+            plain.setServer(server);
+            tls.setServer(server);
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (request.getConnectionMetaData().getConnector() == proxyConnector) {
-                return proxy.handle(request, response, callback);
+            final Connector connector = request.getConnectionMetaData().getConnector();
+            if (connector == plainConnector) {
+                return plain.handle(request, response, callback);
+            }
+            if (connector == tlsConnector) {
+                return tls.handle(request, response, callback);
             }
             return super.handle(request, response, callback);
         }
@@ -209,7 +245,8 @@ public final class FulcrumMain {
 
     private static String bindFailure(FulcrumSettings settings, Exception e) {
         final Throwable cause = e.getCause();
-        return "cannot start the HTTP server (proxy " + settings.proxyBind() + ':' + settings.proxyPort() + ", api "
+        return "cannot start the HTTP server (proxy " + settings.proxyBind() + ':' + settings.proxyPort()
+                + (settings.tls() ? ", https " + settings.proxyBind() + ':' + settings.tlsPort() : "") + ", api "
                 + settings.apiBind() + ':' + settings.apiPort() + "): " + e.getMessage()
                 + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
     }
@@ -243,10 +280,12 @@ public final class FulcrumMain {
 
         private final Fulcrum fulcrum;
         private final Server server;
+        private final ProxyListeners listeners;
 
-        Standalone(Fulcrum fulcrum, Server server) {
+        Standalone(Fulcrum fulcrum, Server server, ProxyListeners listeners) {
             this.fulcrum = fulcrum;
             this.server = server;
+            this.listeners = listeners;
         }
 
         Fulcrum fulcrum() {
@@ -254,7 +293,17 @@ public final class FulcrumMain {
         }
 
         int proxyPort() {
-            return connector(PROXY_CONNECTOR).getLocalPort();
+            return listeners.plain().getLocalPort();
+        }
+
+        /** The HTTPS port, or -1 without a TLS listener. */
+        int proxyTlsPort() {
+            return listeners.tls() == null ? -1 : listeners.tls().getLocalPort();
+        }
+
+        /** Loads changed certificate files now, as the poller would within its interval. */
+        boolean reloadCertificates() {
+            return listeners.reloadNow();
         }
 
         int apiPort() {
@@ -277,6 +326,7 @@ public final class FulcrumMain {
         /** Stops Jetty (letting in-flight requests finish), then closes the store. Idempotent. */
         @Override
         public void close() {
+            listeners.stopReloading();
             try {
                 server.stop();
             } catch (Exception e) {
