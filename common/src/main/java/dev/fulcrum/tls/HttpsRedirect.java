@@ -1,6 +1,6 @@
 package dev.fulcrum.tls;
 
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 
 /**
  * The plain HTTP port's answer when it only sends clients to https [G] (Cloudflare's "Always Use HTTPS" answers 301):
