@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ class StandaloneIT {
     /** The ready line, naming the ports bound: proxy (group 1) and API (group 2), both on 127.0.0.1. */
     private static final Pattern READY = Pattern.compile(
             "Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
+
+    /** The ready line with a TLS listener: proxy (group 1), https (group 2) and API (group 3). */
+    private static final Pattern READY_TLS = Pattern.compile("Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) "
+            + "https://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     private Origin a;
     private Origin b;
@@ -58,6 +63,27 @@ class StandaloneIT {
         Api api() {
             return new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         }
+    }
+
+    @Test
+    void servesHttp2OverTlsWithCertificatesFromADirectoryAndH2cOnThePlainPort() throws Exception {
+        final Path dir = Distribution.workDir("standalone-tls");
+        final Path certs = Files.createDirectories(dir.resolve("certs"));
+        final var certificate = Http2Check.certificate(dir);
+        certificate.writePem(certs.resolve(Http2Check.HOST + ".crt"), certs.resolve(Http2Check.HOST + ".key"));
+        server = ServerProcess.start("standalone", dir, Map.of("FULCRUM_API_TOKEN", TOKEN), List.of(
+                Distribution.java(), "-jar", Distribution.standaloneJar().toString(), "--bind", "127.0.0.1",
+                "--port", "0", "--api-port", "0", "--tls-port", "0", "--tls-cert-dir", certs.toString(),
+                "--data-dir", dir.resolve("fulcrum-data").toString()));
+        final MatchResult ready = server.awaitLog(READY_TLS);
+        final Api api = new Api("http://127.0.0.1:" + ready.group(3) + "/client/v4", TOKEN);
+
+        try (Origin h2 = new Origin("h2")) {
+            Http2Check.serves(api, h2, Integer.parseInt(ready.group(1)), Integer.parseInt(ready.group(2)),
+                    certificate);
+        }
+        assertThat(server.stop()).isEqualTo(143);
+        assertThat(server.log()).doesNotContain("Exception").doesNotContain("ERROR");
     }
 
     @Test

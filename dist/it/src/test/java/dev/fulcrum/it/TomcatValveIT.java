@@ -51,6 +51,31 @@ class TomcatValveIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
+    void theValveServesHttp2ThroughTomcatsHttp2Protocol(Path tomcatHome) throws Exception {
+        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve-h2");
+        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
+        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
+                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"/>");
+        final var certificate = Http2Check.certificate(catalina.getParent());
+        final Path pem = catalina.resolve("conf/site.crt");
+        final Path key = catalina.resolve("conf/site.key");
+        certificate.writePem(pem, key);
+        Tomcats.enableHttp2(catalina, pem, key);
+
+        tomcat = Tomcats.run(catalina, Map.of());
+        final int port = Tomcats.awaitStarted(tomcat);
+        final int tlsPort = tomcat.loggedPort(Tomcats.TLS_CONNECTOR);
+        final Api api = new Api("http://127.0.0.1:" + tomcat.loggedPort(API_STARTED) + "/client/v4", TOKEN);
+
+        try (Origin h2 = new Origin("h2")) {
+            Http2Check.serves(api, h2, port, tlsPort, certificate);
+        }
+        assertThat(tomcat.stop()).isIn(0, 143);
+        assertThat(Tomcats.errors(tomcat.log())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps(Path tomcatHome) throws Exception {
         final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve");
         Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
