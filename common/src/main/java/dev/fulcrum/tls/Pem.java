@@ -21,9 +21,10 @@ import java.util.List;
  * or SEC 1 ({@code EC PRIVATE KEY}). The last two are wrapped into PKCS#8, the only form the JDK reads.
  *
  * <p>Encrypted keys are refused with the reason: a passphrase would have to sit next to the file anyway, and a
- * PKCS#12 file with a password covers that case.
+ * PKCS#12 file with a password covers that case. Public for the origin CA file ({@code upstream.OriginCa}), which
+ * reads certificates the same way.
  */
-final class Pem {
+public final class Pem {
 
     private static final String BEGIN = "-----BEGIN ";
     private static final String DASHES = "-----";
@@ -34,14 +35,14 @@ final class Pem {
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS");
 
     /** One {@code -----BEGIN LABEL-----} block: its label, whether it has legacy encryption headers, its DER. */
-    record Block(String label, boolean encrypted, byte[] der) {
+    public record Block(String label, boolean encrypted, byte[] der) {
     }
 
     private Pem() {
     }
 
     /** Every block of {@code text}, in order; a block without its END line or with bad base64 is refused. */
-    static List<Block> blocks(String text) {
+    public static List<Block> blocks(String text) {
         final List<Block> blocks = new ArrayList<>();
         int from = text.indexOf(BEGIN);
         while (from >= 0) {
@@ -53,8 +54,9 @@ final class Pem {
             final String end = "-----END " + label + DASHES;
             final int endAt = text.indexOf(end, labelEnd);
             if (endAt < 0) {
-                throw new IllegalArgumentException(label + " block " + (blocks.size() + 1) + " has no " + end
-                        + " line");
+                final long certificates = blocks.stream().filter(b -> b.label().equals("CERTIFICATE")).count();
+                throw new IllegalArgumentException((label.equals("CERTIFICATE") ? "certificate " + (certificates + 1)
+                        : label + " block") + " has no " + end + " line");
             }
             final StringBuilder base64 = new StringBuilder();
             boolean encrypted = false;
@@ -78,7 +80,7 @@ final class Pem {
     }
 
     /** The {@code CERTIFICATE} blocks as X.509 certificates, in file order. */
-    static List<X509Certificate> certificates(List<Block> blocks) {
+    public static List<X509Certificate> certificates(List<Block> blocks) {
         final CertificateFactory factory;
         try {
             factory = CertificateFactory.getInstance("X.509");
@@ -271,7 +273,7 @@ final class Pem {
         }
     }
 
-    static String text(byte[] bytes) {
+    public static String text(byte[] bytes) {
         // Latin-1 maps every byte, so a binary file reaches "no certificate" instead of a decoding error.
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }

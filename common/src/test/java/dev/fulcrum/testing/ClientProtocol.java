@@ -26,19 +26,25 @@ public enum ClientProtocol {
     H2C {
         @Override
         HttpClient newClient() {
-            final HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
-            // Every name is 127.0.0.1 (the name kept, as a browser keeps it): the host under test is there.
-            client.setSocketAddressResolver((host, port, context, promise) -> {
-                try {
-                    promise.succeeded(List.of(new InetSocketAddress(InetAddress.getByAddress(host,
-                            new byte[] {127, 0, 0, 1}), port)));
-                } catch (UnknownHostException e) {
-                    promise.failed(e);
-                }
-            });
-            return client;
+            return resolvingToLoopback(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())));
         }
     };
+
+    /**
+     * Makes {@code client} reach every host name at 127.0.0.1, where the server under test is, keeping the name as
+     * a browser keeps it: it is the request's authority, the TLS SNI and the name a certificate is checked for.
+     */
+    public static HttpClient resolvingToLoopback(HttpClient client) {
+        client.setSocketAddressResolver((host, port, context, promise) -> {
+            try {
+                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getByAddress(host,
+                        new byte[] {127, 0, 0, 1}), port)));
+            } catch (UnknownHostException e) {
+                promise.failed(e);
+            }
+        });
+        return client;
+    }
 
     /** An unstarted client speaking this protocol. */
     abstract HttpClient newClient();

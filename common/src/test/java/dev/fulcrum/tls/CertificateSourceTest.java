@@ -110,7 +110,7 @@ class CertificateSourceTest {
 
         final Path truncated = Files.writeString(dir.resolve("truncated.pem"), www.pem().substring(0, 200));
         assertThatThrownBy(() -> CertificateSource.of(truncated, null, null, null).load())
-                .hasMessageStartingWith(truncated + ": CERTIFICATE block 1 has no -----END CERTIFICATE----- line");
+                .hasMessageStartingWith(truncated + ": certificate 1 has no -----END CERTIFICATE----- line");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fulcrum.it;
 
+import dev.fulcrum.testing.ClientProtocol;
 import dev.fulcrum.testing.SelfSignedCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -11,10 +12,7 @@ import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -56,16 +54,7 @@ final class Http2Check {
         final HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector,
                 new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)),
                 HttpClientConnectionFactory.HTTP11));
-        // The load balancer's name at 127.0.0.1, the name kept: it is the SNI, the :authority and the name checked.
-        client.setSocketAddressResolver((host, port, context, promise) -> {
-            try {
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getByAddress(host,
-                        new byte[] {127, 0, 0, 1}), port)));
-            } catch (UnknownHostException e) {
-                promise.failed(e);
-            }
-        });
-        client.start();
+        ClientProtocol.resolvingToLoopback(client).start();
         try {
             if (tlsPort > 0) {
                 final ContentResponse h2 = client.newRequest("https://" + HOST + ":" + tlsPort + "/over-h2")

@@ -52,10 +52,7 @@ class TomcatValveIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesHttp2ThroughTomcatsHttp2Protocol(Path tomcatHome) throws Exception {
-        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve-h2");
-        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
-        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
-                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"/>");
+        final Path catalina = withValve(tomcatHome, "tomcat-valve-h2", "");
         final var certificate = Http2Check.certificate(catalina.getParent());
         final Path pem = catalina.resolve("conf/site.crt");
         final Path key = catalina.resolve("conf/site.key");
@@ -77,11 +74,7 @@ class TomcatValveIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps(Path tomcatHome) throws Exception {
-        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve");
-        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
-        // apiPort 0: the valve's API listener binds any free port and the valve logs it.
-        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
-                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"/>\n"
+        final Path catalina = withValve(tomcatHome, "tomcat-valve", "\n"
                 + "      <Host name=\"" + BARE_HOST + "\" appBase=\"bare-apps\" autoDeploy=\"false\"><Alias>"
                 + BARE_SOCKETS + "</Alias></Host>");
         Files.createDirectories(catalina.resolve("bare-apps"));
@@ -113,5 +106,17 @@ class TomcatValveIT {
 
         assertThat(tomcat.stop()).isIn(0, 143);
         assertThat(Tomcats.errors(tomcat.log())).isEmpty();
+    }
+
+    /**
+     * A fresh Tomcat with the valve's jar in lib and its line in the Engine, followed by {@code moreEngineXml};
+     * apiPort 0: the valve's API listener binds any free port and the valve logs it.
+     */
+    private static Path withValve(Path tomcatHome, String name, String moreEngineXml) throws Exception {
+        final Path catalina = Tomcats.fresh(tomcatHome, name);
+        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
+        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
+                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"/>" + moreEngineXml);
+        return catalina;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fulcrum.standalone;
 
+import dev.fulcrum.testing.ClientProtocol;
 import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.testing.SelfSignedCertificate;
 import org.eclipse.jetty.client.ContentResponse;
@@ -27,8 +28,6 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -126,15 +125,7 @@ class StandaloneTlsTest {
         }
         final HttpClient c = new HttpClient(new HttpClientTransportDynamic(connector,
                 protocols.toArray(new org.eclipse.jetty.io.ClientConnectionFactory.Info[0])));
-        // Each name at 127.0.0.1, keeping the name: it is the SNI and the name the certificate is checked for.
-        c.setSocketAddressResolver((host, port, context, promise) -> {
-            try {
-                promise.succeeded(List.of(new InetSocketAddress(InetAddress.getByAddress(host,
-                        new byte[] {127, 0, 0, 1}), port)));
-            } catch (java.net.UnknownHostException e) {
-                promise.failed(e);
-            }
-        });
+        ClientProtocol.resolvingToLoopback(c);
         c.setFollowRedirects(false);
         c.start();
         return c;
