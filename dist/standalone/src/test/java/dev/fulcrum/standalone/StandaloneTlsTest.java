@@ -3,6 +3,10 @@ package dev.fulcrum.standalone;
 import dev.fulcrum.testing.ClientProtocol;
 import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.testing.SelfSignedCertificate;
+import dev.fulcrum.testing.WebSocketContract;
+import dev.fulcrum.testing.WebSocketOrigin;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
@@ -29,6 +33,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,6 +170,28 @@ class StandaloneTlsTest {
             assertThat(overHttp1.getContentAsString()).isEqualTo("origin:a");
         } finally {
             http1.stop();
+        }
+    }
+
+    @Test
+    void aWebSocketOpensOverTls() throws Exception {
+        running = launch();
+        try (WebSocketOrigin ws = WebSocketOrigin.start("ws")) {
+            new StandaloneApi(running.apiPort(), TOKEN).createLoadBalancer(ws.port());
+            client = startClient(false, true);
+            final WebSocketClient wsClient = new WebSocketClient(client);
+            wsClient.start();
+            try {
+                final WebSocketContract.Messages received = new WebSocketContract.Messages();
+                final Session session = wsClient.connect(received, URI.create("wss://www.example.com:"
+                        + running.proxyTlsPort() + "/echo")).get(10, TimeUnit.SECONDS);
+
+                session.sendText("over tls", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                assertThat(received.nextText()).isEqualTo("ws:over tls");
+                session.close();
+            } finally {
+                wsClient.stop();
+            }
         }
     }
 
