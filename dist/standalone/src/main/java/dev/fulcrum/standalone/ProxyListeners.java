@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -121,7 +122,7 @@ final class ProxyListeners {
     }
 
     /** Once the server runs: watches the certificate files (if any) every {@code interval}. */
-    synchronized void startReloading(java.time.Duration interval) {
+    synchronized void startReloading(Duration interval) {
         if (sslContext != null && reloader == null) {
             reloader = new CertificateReloader(certificateSource, loadedFingerprint, this::serve).start(interval);
         }
