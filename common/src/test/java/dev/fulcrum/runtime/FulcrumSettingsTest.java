@@ -126,10 +126,12 @@ class FulcrumSettingsTest {
     void badLocationAndUpstreamValuesAreRefusedWithTheReason() {
         assertRefused(List.of("--upstream-idle-timeout", "soon"), Map.of(), "--upstream-idle-timeout: ");
         assertRefused(List.of("--upstream-max-connections", "0"), Map.of(), "--upstream-max-connections: ");
-        assertRefused(List.of("--latitude", "91", "--longitude", "0"), Map.of(), "node location: latitude: 91");
-        assertRefused(List.of("--latitude", "10"), Map.of(), "node location: latitude/longitude");
-        assertRefused(List.of("--country", "USA"), Map.of(), "node location: country");
-        assertRefused(List.of("--region", "MARS"), Map.of(), "node location: region: MARS");
+        // The location is checked as a whole, and named by the options (or variables) that set it.
+        assertRefused(List.of("--latitude", "91", "--longitude", "0"), Map.of(), "--latitude: 91");
+        assertRefused(List.of("--latitude", "10"), Map.of(), "--latitude/--longitude (FULCRUM_LONGITUDE): 10.0/NaN");
+        assertRefused(List.of("--country", "USA"), Map.of(), "--country: USA");
+        assertRefused(List.of("--region", "MARS"), Map.of(), "--region: MARS");
+        assertRefused(List.of(), Map.of("FULCRUM_REGION", "MARS"), "FULCRUM_REGION: MARS");
     }
 
     private static void assertRefused(List<String> args, Map<String, String> env, String message) {

@@ -4,9 +4,10 @@ import dev.fulcrum.api.ApiHttpServer;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
-import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.runtime.SettingHost;
+import dev.fulcrum.runtime.SettingsTable;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
 import dev.fulcrum.servlet.WebSocketForwarding;
@@ -22,9 +23,7 @@ import org.apache.catalina.valves.ValveBase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -105,19 +104,8 @@ import java.util.Map;
  */
 public final class FulcrumValve extends ValveBase {
 
-    private final Map<String, String> upstreamAttributes = new HashMap<>();
-    /** Location attributes as written; parsed with the others, once, in {@link #startInternal}. */
-    private final Map<String, String> locationAttributes = new LinkedHashMap<>();
-    private String dataDir = FulcrumSettings.DEFAULT_DATA_DIR.toString();
-    private String apiBind = FulcrumSettings.DEFAULT_API_BIND;
-    private String apiPort = Integer.toString(FulcrumSettings.DEFAULT_API_PORT);
-    private String apiToken;
-    private String affinityKey;
-    private String affinitySessions;
-    private String originCa;
-    private String metricsPublic;
-    private String metricsJmx;
-    private String accessLog;
+    /** Attributes as written in {@code server.xml}, by name; read through the settings table once, on start. */
+    private final Map<String, String> attributes = new LinkedHashMap<>();
 
     private Router router;
     private UpstreamClient sharedUpstream;
@@ -143,103 +131,21 @@ public final class FulcrumValve extends ValveBase {
         this.sharedUpstream = upstream;
     }
 
-    public void setDataDir(String dataDir) {
-        this.dataDir = dataDir;
-    }
-
-    public void setApiBind(String apiBind) {
-        this.apiBind = apiBind;
-    }
-
-    public void setApiPort(String apiPort) {
-        this.apiPort = apiPort;
-    }
-
-    public void setApiToken(String apiToken) {
-        this.apiToken = apiToken;
-    }
-
-    /** Base64 key signing {@code __cflb} cookies; nodes sharing it honour each other's cookies. */
-    public void setAffinityKey(String affinityKey) {
-        this.affinityKey = affinityKey;
-    }
-
-    /** The most {@code header} affinity sessions this node keeps. */
-    public void setAffinitySessions(String affinitySessions) {
-        this.affinitySessions = affinitySessions;
-    }
-
-    /** PEM file of the CA certificates trusted for https origins; relative to {@code $CATALINA_BASE}. */
-    public void setOriginCa(String originCa) {
-        this.originCa = originCa;
-    }
-
-    public void setMetricsPublic(String value) {
-        this.metricsPublic = value;
-    }
-
-    public void setMetricsJmx(String value) {
-        this.metricsJmx = value;
-    }
-
-    public void setAccessLog(String value) {
-        this.accessLog = value;
-    }
-
-    public void setPop(String value) {
-        locationAttributes.put(RoutingSettings.POP_KEY, value);
-    }
-
-    public void setCountry(String value) {
-        locationAttributes.put(RoutingSettings.COUNTRY_KEY, value);
-    }
-
-    public void setRegion(String value) {
-        locationAttributes.put(RoutingSettings.REGION_KEY, value);
-    }
-
-    public void setLatitude(String value) {
-        locationAttributes.put(RoutingSettings.LATITUDE_KEY, value);
-    }
-
-    public void setLongitude(String value) {
-        locationAttributes.put(RoutingSettings.LONGITUDE_KEY, value);
-    }
-
-    public void setClientCountryHeader(String value) {
-        locationAttributes.put(RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, value);
-    }
-
-    public void setUpstreamConnectTimeout(String value) {
-        upstreamAttributes.put(UpstreamSettings.CONNECT_TIMEOUT, value);
-    }
-
-    public void setUpstreamReadTimeout(String value) {
-        upstreamAttributes.put(UpstreamSettings.READ_TIMEOUT, value);
-    }
-
-    public void setUpstreamIdleTimeout(String value) {
-        upstreamAttributes.put(UpstreamSettings.IDLE_TIMEOUT, value);
-    }
-
-    public void setUpstreamMaxConnectionsPerOrigin(String value) {
-        upstreamAttributes.put(UpstreamSettings.MAX_CONNECTIONS_PER_ORIGIN, value);
-    }
-
-    public void setUpstreamMaxQueuedPerOrigin(String value) {
-        upstreamAttributes.put(UpstreamSettings.MAX_QUEUED_PER_ORIGIN, value);
-    }
-
-    public void setUpstreamReplayBufferBytes(String value) {
-        upstreamAttributes.put(UpstreamSettings.REPLAY_BUFFER_BYTES, value);
-    }
-
-    public void setUpstreamSelectors(String value) {
-        upstreamAttributes.put(UpstreamSettings.SELECTORS, value);
-    }
-
-    public void setUpstreamMaxThreads(String value) {
-        upstreamAttributes.put(UpstreamSettings.MAX_THREADS, value);
+    /**
+     * One attribute of the {@code <Valve/>} element: Tomcat's digester calls this for every attribute without a
+     * setter of its own (its {@code IntrospectionUtils.setProperty} fallback, alike in Tomcat 10.1 and 11), so every
+     * valve attribute of the {@link SettingsTable} needs no code here. The text is kept as written and read on
+     * start, where a bad value fails the start naming the attribute.
+     *
+     * @return false for a name that is no attribute of the valve: Tomcat then logs its own warning ("failed to set
+     *         property"), as for any unknown attribute
+     */
+    public boolean setProperty(String name, String value) {
+        if (SettingsTable.find(SettingHost.TOMCAT_VALVE, name).isEmpty()) {
+            return false;
+        }
+        attributes.put(name, value);
+        return true;
     }
 
     /** The running runtime, or null when a router was given instead or the valve is stopped. */
@@ -266,14 +172,7 @@ public final class FulcrumValve extends ValveBase {
     private void startWithGivenRouter() throws LifecycleException {
         UpstreamClient upstream = sharedUpstream;
         if (upstream == null) {
-            final UpstreamSettings settings;
-            try {
-                final Map<String, String> attributes = new HashMap<>(UpstreamSettings.selectorCallbacks());
-                attributes.putAll(upstreamAttributes);
-                settings = UpstreamSettings.from(attributes);
-            } catch (IllegalArgumentException e) {
-                throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
-            }
+            final UpstreamSettings settings = settings().upstream();
             try {
                 ownUpstream = UpstreamClient.start(settings);
             } catch (IllegalStateException e) {
@@ -286,7 +185,7 @@ public final class FulcrumValve extends ValveBase {
     }
 
     private void startRuntime() throws LifecycleException {
-        final FulcrumSettings settings = runtimeSettings();
+        final FulcrumSettings settings = settings();
         final Fulcrum started;
         try {
             started = new Fulcrum(settings).start();
@@ -312,68 +211,19 @@ public final class FulcrumValve extends ValveBase {
         forwarder = new TomcatForwarder(started.upstream());
     }
 
-    /** Every runtime attribute checked here, once; the message names the attribute, the value and the expectation. */
-    private FulcrumSettings runtimeSettings() throws LifecycleException {
-        final FulcrumSettings.Builder builder = FulcrumSettings.builder();
+    /**
+     * Every attribute read through the settings table, once; the message names the attribute, the value and the
+     * expectation. The upstream client's callbacks run on its selectors: {@link TomcatForwarder} never blocks there.
+     */
+    private FulcrumSettings settings() throws LifecycleException {
         try {
-            builder.dataDir(catalinaBase().resolve(Path.of(dataDir.strip())).normalize());
-        } catch (InvalidPathException | NullPointerException e) {
-            throw new LifecycleException("FulcrumValve: dataDir: '" + dataDir + "' is not a usable path", e);
-        }
-        if (originCa != null && !originCa.isBlank()) {
-            try {
-                builder.originCa(catalinaBase().resolve(Path.of(originCa.strip())).normalize(), "originCa");
-            } catch (InvalidPathException e) {
-                throw new LifecycleException("FulcrumValve: originCa: '" + originCa + "' is not a usable path", e);
-            }
-        }
-        attribute("apiBind", () -> builder.apiBind(apiBind == null ? null : apiBind.strip()));
-        attribute("apiPort", () -> builder.apiPort(port(apiPort)));
-        attribute("apiToken", () -> builder.apiToken(apiToken == null || apiToken.isBlank() ? null : apiToken.strip()));
-        attribute("affinityKey", () -> builder.affinityKey(affinityKey));
-        if (affinitySessions != null) {
-            attribute("affinitySessions", () -> builder.affinitySessions(FulcrumSettings.count(affinitySessions)));
-        }
-        attribute("metricsPublic", () -> builder.metricsPublic(bool(metricsPublic)));
-        attribute("metricsJmx", () -> builder.metricsJmx(bool(metricsJmx)));
-        attribute("accessLog", () -> builder.accessLog(bool(accessLog)));
-        UpstreamSettings.selectorCallbacks().forEach(builder::upstream); // the attributes below may override
-        for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
-            attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));
-        }
-        locationAttributes.forEach(builder::location);
-        try {
+            final FulcrumSettings.Builder builder = FulcrumSettings.builder().host(SettingHost.TOMCAT_VALVE)
+                    .baseDirectory(catalinaBase()).selectorCallbacks();
+            attributes.forEach((name, value) -> builder.text(SettingsTable.find(SettingHost.TOMCAT_VALVE, name)
+                    .orElseThrow(), value, name));
             return builder.build();
-        } catch (IllegalArgumentException e) {
-            // The location keys are the attribute names, and RoutingSettings' messages start with them.
+        } catch (FulcrumSettings.InvalidSettingException e) {
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
-        }
-    }
-
-    private static void attribute(String name, Runnable check) throws LifecycleException {
-        try {
-            check.run();
-        } catch (IllegalArgumentException e) {
-            throw new LifecycleException("FulcrumValve: " + (name == null ? "" : name + ": ") + e.getMessage(), e);
-        }
-    }
-
-    private static boolean bool(String text) {
-        final String value = text == null ? "" : text.strip();
-        if (value.isEmpty() || "false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        throw new IllegalArgumentException("'" + text + "' (expected: true or false)");
-    }
-
-    private static int port(String text) {
-        try {
-            return Integer.parseInt(text == null ? "" : text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a port number (expected: 0-65535)");
         }
     }
 
