@@ -147,7 +147,7 @@ public final class Setting<T> {
      */
     public String fullName(SettingHost host) {
         return switch (host) {
-            case STANDALONE -> flag() + " (" + environmentVariable() + ")";
+            case STANDALONE -> flag() + (environmentReadBy(host) ? " (" + environmentVariable() + ")" : "");
             case WAR -> "context parameter " + contextParameter()
                     + (environmentReadBy(host) ? " (or " + environmentVariable() + ")" : "");
             case JETTY_MODULE, TOMCAT_VALVE -> offeredBy(host) ? nameIn(host) : name;

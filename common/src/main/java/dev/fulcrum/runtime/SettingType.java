@@ -62,7 +62,7 @@ public final class SettingType<T> {
     public static final SettingType<String> HOST = new SettingType<>("host", "HOST", SettingType::parseHost,
             Function.identity(), false);
 
-    /** A file or directory; a relative one is resolved against the host's base directory when the settings are built. */
+    /** A file or directory; a relative one is resolved against the host's base directory when settings are built. */
     public static final SettingType<Path> PATH = new SettingType<>("path", "PATH", SettingType::parsePath,
             Path::toString, false);
 
@@ -160,18 +160,20 @@ public final class SettingType<T> {
     }
 
     private static Duration parseDuration(String text) {
+        // Unquoted, as operators have always seen these messages; only an empty value needs quotes to show.
+        final String shown = text.isBlank() ? "'" + text + "'" : text;
         final Matcher m = DURATION_TEXT.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException(text + " (expected: " + DURATION_EXPECTED + ")");
+            throw new IllegalArgumentException(shown + " (expected: " + DURATION_EXPECTED + ")");
         }
         final long unitMillis = switch (m.group(2)) {
             case "ms" -> 1;
             case "s" -> 1_000;
             case "m" -> 60_000;
             case "h" -> 3_600_000;
-            case "" -> throw new IllegalArgumentException(text + " has no unit (expected: " + DURATION_EXPECTED
+            case "" -> throw new IllegalArgumentException(shown + " has no unit (expected: " + DURATION_EXPECTED
                     + "; units: ms, s, m, h)");
-            default -> throw new IllegalArgumentException(text + " (expected: " + DURATION_EXPECTED
+            default -> throw new IllegalArgumentException(shown + " (expected: " + DURATION_EXPECTED
                     + "; units: ms, s, m, h)");
         };
         try {
@@ -182,7 +184,7 @@ public final class SettingType<T> {
         } catch (NumberFormatException | ArithmeticException e) {
             // refused below
         }
-        throw new IllegalArgumentException(text + " (expected: " + DURATION_EXPECTED + ")");
+        throw new IllegalArgumentException(shown + " (expected: " + DURATION_EXPECTED + ")");
     }
 
     private static String formatDuration(Duration value) {

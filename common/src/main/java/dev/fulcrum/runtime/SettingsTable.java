@@ -42,8 +42,7 @@ import static dev.fulcrum.runtime.Setting.Spelling.refused;
  */
 public final class SettingsTable {
 
-    private static final String BY_FULCRUM = "sized by Fulcrum: one selector per CPU and threads to match, as "
-            + "measured best in BENCHMARKS.md";
+    private static final String BY_FULCRUM = "sized by Fulcrum for its non-blocking proxy: one selector per CPU";
     private static final String WAR_CONNECTORS = "the container's own connectors serve the load balancers and the API";
 
     private SettingsTable() {

@@ -40,25 +40,34 @@ import java.util.Map;
  * Embedded hosts and tests may instead give a router with {@link #setRouter} (and a shared client with
  * {@link #setUpstreamClient}); the valve then owns no runtime, no API, and the runtime attributes are not used.
  *
- * <p>Attributes; durations are a number with an optional unit {@code ms}/{@code s}/{@code m}:
+ * <p>Attributes are the valve's rows of the settings table ({@link SettingsTable}); README lists them with every
+ * host's spelling. Tomcat hands each to {@link #setProperty}; they are read on start, where a bad one fails the start
+ * with a {@link LifecycleException} naming it ({@code FulcrumValve: upstreamConnectTimeout: 5 has no unit …}).
+ * Durations need a unit ({@code ms}, {@code s}, {@code m} or {@code h}); sizes are bytes, alone or with
+ * {@code KiB}, {@code MiB} or {@code GiB}; switches are {@code true} or {@code false} (also {@code yes}/{@code no},
+ * {@code on}/{@code off}, {@code 1}/{@code 0}); an empty attribute means the default. The proxy's own port and
+ * address are Tomcat's {@code Connector}'s, and the client behind another proxy is {@code RemoteIpValve}'s (below).
  * <table>
  *   <caption>FulcrumValve attributes</caption>
  *   <tr><th>attribute</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>apiPort</td><td>8081</td><td>port of the REST API listener (0 = any free port, logged)</td></tr>
+ *   <tr><td>apiBind</td><td>127.0.0.1</td><td>address of the REST API listener</td></tr>
  *   <tr><td>dataDir</td><td>fulcrum-data</td><td>configuration and API token hash; relative to
  *       {@code $CATALINA_BASE}</td></tr>
- *   <tr><td>apiBind</td><td>127.0.0.1</td><td>address of the REST API listener</td></tr>
- *   <tr><td>apiPort</td><td>8081</td><td>port of the REST API listener (0 = any free port, logged)</td></tr>
- *   <tr><td>apiToken</td><td>(stored)</td><td>admin API token, 16+ characters; unset: the stored one, generated
- *       and logged once on the first start</td></tr>
- *   <tr><td>affinityKey</td><td>(data dir)</td><td>base64 key signing {@code __cflb} cookies; share it between
- *       nodes; unset: {@code affinity.key} in the data directory, created on the first start</td></tr>
+ *   <tr><td>apiToken</td><td>the stored one; the first start generates one and shows it once</td><td>admin API
+ *       token, 16+ characters; the generated one is logged once</td></tr>
+ *   <tr><td>affinityKey</td><td>affinity.key in the data directory, created on the first start</td><td>base64 key
+ *       signing {@code __cflb} cookies; share it between nodes</td></tr>
  *   <tr><td>affinitySessions</td><td>100000</td><td>header-affinity sessions kept in memory</td></tr>
- *   <tr><td>originCa</td><td>(JVM)</td><td>PEM file of the CA certificates trusted for https origins, by traffic
- *       and health probes; replaces the JVM's default trust store for origins; relative to
+ *   <tr><td>originCa</td><td>the JVM's trust store</td><td>PEM file of the CA certificates trusted for https origins,
+ *       by traffic and health probes; replaces the JVM's default trust store for origins; relative to
  *       {@code $CATALINA_BASE}</td></tr>
- *   <tr><td>pop, country, region, latitude, longitude</td><td>(none)</td><td>this node's location for geo and
- *       proximity steering</td></tr>
- *   <tr><td>clientCountryHeader</td><td>(off)</td><td>a request header trusted to carry the client's
+ *   <tr><td>pop</td><td>none</td><td>this node's PoP code, for geo steering and the CF-Ray suffix</td></tr>
+ *   <tr><td>country</td><td>none</td><td>this node's ISO-3166 country, for geo steering</td></tr>
+ *   <tr><td>region</td><td>the country's region</td><td>this node's region code, for geo steering</td></tr>
+ *   <tr><td>latitude</td><td>none</td><td>this node's latitude in degrees, for proximity steering</td></tr>
+ *   <tr><td>longitude</td><td>none</td><td>this node's longitude in degrees, for proximity steering</td></tr>
+ *   <tr><td>clientCountryHeader</td><td>off</td><td>a request header trusted to carry the client's
  *       country</td></tr>
  *   <tr><td>upstreamConnectTimeout</td><td>19s</td><td>TCP connect limit toward an origin (then 522)</td></tr>
  *   <tr><td>upstreamReadTimeout</td><td>100s</td><td>time to the first response byte (then 524)</td></tr>
@@ -66,21 +75,23 @@ import java.util.Map;
  *   <tr><td>upstreamMaxConnectionsPerOrigin</td><td>1024</td><td>open connections per origin</td></tr>
  *   <tr><td>upstreamMaxQueuedPerOrigin</td><td>4096</td><td>requests waiting for a connection per origin</td></tr>
  *   <tr><td>upstreamReplayBufferBytes</td><td>65536</td><td>largest request body kept for a failover retry</td></tr>
- *   <tr><td>upstreamSelectors</td><td>CPUs</td><td>selector threads of the upstream client, which also parse
+ *   <tr><td>upstreamSelectors</td><td>one per CPU</td><td>selector threads of the upstream client, which also parse
  *       the origins' responses</td></tr>
- *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client</td></tr>
+ *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client, at least the selectors plus
+ *       4</td></tr>
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
  * </table>
- * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
+ * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}. An attribute
+ * the valve does not know gets Tomcat's own warning ({@code failed to set property}), as for any other element.
  *
  * <p>The valve's upstream client runs its response callbacks on its selectors, one per CPU unless
- * {@code upstreamSelectors} says otherwise ({@code UpstreamSettings#selectorCallbacks}): {@link TomcatForwarder}
- * never blocks there, in async mode nor for a request mapped to no Context, whose blocking writes happen on the
- * valve's own thread.
+ * {@code upstreamSelectors} says otherwise ({@code FulcrumSettings.Builder#selectorCallbacks}):
+ * {@link TomcatForwarder} never blocks there, in async mode nor for a request mapped to no Context, whose blocking
+ * writes happen on the valve's own thread.
  *
  * <pre>{@code
  * <Engine name="Catalina" defaultHost="localhost">
