@@ -89,4 +89,23 @@ class TomcatValveIT {
         assertThat(tomcat.stop()).isIn(0, 143);
         assertThat(Tomcats.errors(tomcat.log())).isEmpty();
     }
+
+    /**
+     * The valve's attributes reach it through Tomcat's {@code setProperty} fallback in every supported Tomcat: an
+     * unknown one still gets Tomcat's warning, a bad value stops the start naming the attribute.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fulcrum.it.Tomcats#distributions")
+    void anUnknownAttributeIsReportedAndABadValueStopsTheStartNamingTheAttribute(Path tomcatHome) throws Exception {
+        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve-attributes");
+        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
+        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
+                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\" colour=\"blue\" upstreamConnectTimeout=\"5\"/>");
+
+        tomcat = Tomcats.run(catalina, Map.of());
+        final String log = tomcat.awaitLog("FulcrumValve: upstreamConnectTimeout: 5 has no unit (expected: a positive "
+                + "duration such as 19s, 500ms or 15m; units: ms, s, m, h)");
+        assertThat(log).contains("failed to set property [colour] to [blue]");
+        assertThat(log).doesNotContain("failed to set property [apiPort]").doesNotContain("Fulcrum started");
+    }
 }
