@@ -1,5 +1,6 @@
 package dev.fulcrum.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,9 @@ import java.util.Map;
  * not a request for the default); it clears one that has none, as an empty ini value or attribute would.
  */
 final class CommandLine {
+
+    private static final int USAGE_WIDTH = 30;
+    private static final int HELP_WIDTH = 110;
 
     private CommandLine() {
     }
@@ -55,9 +59,29 @@ final class CommandLine {
             final String usage = s.valueName() == null ? s.flag() : s.flag() + ' ' + s.valueName();
             final String fallback = s.defaultNote() != null ? "default: " + s.defaultNote()
                     : "default " + s.defaultText();
-            sb.append(String.format("  %-30s %s (%s)%n      env %s%n", usage, s.help(), fallback,
-                    s.environmentVariable()));
+            sb.append(String.format("  %-" + USAGE_WIDTH + "s", usage));
+            if (usage.length() >= USAGE_WIDTH) {
+                sb.append('\n').append(" ".repeat(USAGE_WIDTH + 2));
+            }
+            final List<String> words = new ArrayList<>(List.of((s.help() + " (" + fallback + ");").split(" ")));
+            words.add("env " + s.environmentVariable()); // kept on one line, to be found by a search
+            wrap(sb, words);
         }
         return sb.toString();
+    }
+
+    /** Appends {@code words} from the help column on, in lines of at most {@link #HELP_WIDTH} characters. */
+    private static void wrap(StringBuilder sb, List<String> words) {
+        final int start = USAGE_WIDTH + 2;
+        int column = start;
+        for (String word : words) {
+            if (column > start && column + 1 + word.length() > HELP_WIDTH) {
+                sb.append('\n').append(" ".repeat(start));
+                column = start;
+            }
+            sb.append(' ').append(word);
+            column += 1 + word.length();
+        }
+        sb.append('\n');
     }
 }

@@ -108,7 +108,7 @@ public final class SettingsTable {
     public static final Setting<Path> DATA_DIR = Setting.builder("data-dir", SettingType.PATH)
             .defaultValue(FulcrumSettings.DEFAULT_DATA_DIR)
             .valueName("DIR")
-            .help("where the configuration and the API token's hash are stored (relative: under the base directory)")
+            .help("where the configuration and the API token's hash are stored")
             .jetty("fulcrum.data.dir")
             .valve("dataDir")
             .build();
@@ -140,7 +140,7 @@ public final class SettingsTable {
             .defaultNote("the JVM's trust store")
             .valueName("FILE")
             .help("PEM file of the CA certificates trusted for https origins, by traffic and health probes alike; "
-                    + "replaces the JVM's default trust store for origins (relative: under the base directory)")
+                    + "replaces the JVM's default trust store for origins")
             .jetty("fulcrum.originCa")
             .valve("originCa")
             .build();
