@@ -108,16 +108,17 @@ public final class FulcrumSettings {
      * spelling the host reads, e.g. {@code --origin-ca (FULCRUM_ORIGIN_CA)}, or {@code originCa} in the valve.
      */
     public String nameOf(Setting<?> setting) {
+        return fullName(setting, host);
+    }
+
+    private static String fullName(Setting<?> setting, SettingHost host) {
         return host == null ? setting.name() : setting.fullName(host);
     }
 
     /** How to name a setting in a message about the value just read: the spelling that gave it, else every one. */
     private static String sourceOf(Setting<?> setting, SettingHost host, Map<Setting<?>, String> sources) {
         final String source = sources.get(setting);
-        if (source != null) {
-            return source;
-        }
-        return host == null ? setting.name() : setting.fullName(host);
+        return source != null ? source : fullName(setting, host);
     }
 
     public Path dataDir() {
