@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.ConfigError;
 import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.ConfigEdit;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
@@ -65,10 +67,10 @@ final class LoadBalancerResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final LoadBalancer lb = ctx.json().readLoadBalancer(body, new ConfigJson.Meta(id, zone.id(), now, now));
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             check(s, Lookups.zone(s, call), lb);
-            return Snapshots.withLoadBalancer(s, lb);
-        });
+            return ConfigEdit.putting(lb);
+        }).next();
         return written(committed, call, id);
     }
 
@@ -78,14 +80,14 @@ final class LoadBalancerResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("lb_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Zone z = Lookups.zone(s, call);
             final LoadBalancer old = Lookups.loadBalancer(s, z, call);
             final LoadBalancer lb = ctx.json().readLoadBalancer(body,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
             check(s, z, lb);
-            return Snapshots.withLoadBalancer(s, lb);
-        });
+            return ConfigEdit.putting(lb);
+        }).next();
         return written(committed, call, id);
     }
 
@@ -95,23 +97,23 @@ final class LoadBalancerResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("lb_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Zone z = Lookups.zone(s, call);
             final LoadBalancer old = Lookups.loadBalancer(s, z, call);
             final ObjectNode merged = ctx.json().mergeLoadBalancer(old, z.name(), body);
             final LoadBalancer lb = ctx.json().readLoadBalancer(merged,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
             check(s, z, lb);
-            return Snapshots.withLoadBalancer(s, lb);
-        });
+            return ConfigEdit.putting(lb);
+        }).next();
         return written(committed, call, id);
     }
 
     private ObjectNode delete(Call call) {
         final String id = call.param("lb_id");
-        ctx.store().update(s -> {
+        ctx.store().commit(s -> {
             Lookups.loadBalancer(s, Lookups.zone(s, call), call);
-            return Snapshots.withoutLoadBalancer(s, id);
+            return ConfigEdit.deleting(ConfigKind.LOAD_BALANCER, id);
         });
         return Envelope.deleted(id);
     }

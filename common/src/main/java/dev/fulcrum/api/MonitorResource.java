@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigEdit;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Monitor;
@@ -58,10 +60,10 @@ final class MonitorResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final Monitor monitor = ctx.json().readMonitor(body, new ConfigJson.Meta(id, account.id(), now, now));
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             Lookups.account(s, call);
-            return Snapshots.withMonitor(s, monitor);
-        });
+            return ConfigEdit.putting(monitor);
+        }).next();
         return Envelope.success(ctx.json().write(committed.monitors().get(id)));
     }
 
@@ -71,12 +73,12 @@ final class MonitorResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("monitor_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Monitor old = Lookups.monitor(s, account, call);
-            return Snapshots.withMonitor(s, ctx.json().readMonitor(body,
+            return ConfigEdit.putting(ctx.json().readMonitor(body,
                     new ConfigJson.Meta(id, account.id(), old.createdOn(), now)));
-        });
+        }).next();
         return Envelope.success(ctx.json().write(committed.monitors().get(id)));
     }
 
@@ -86,24 +88,24 @@ final class MonitorResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("monitor_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Monitor old = Lookups.monitor(s, account, call);
             final ObjectNode merged = ctx.json().merge(ctx.json().write(old), body);
-            return Snapshots.withMonitor(s, ctx.json().readMonitor(merged,
+            return ConfigEdit.putting(ctx.json().readMonitor(merged,
                     new ConfigJson.Meta(id, account.id(), old.createdOn(), now)));
-        });
+        }).next();
         return Envelope.success(ctx.json().write(committed.monitors().get(id)));
     }
 
     private ObjectNode delete(Call call) {
         final String id = call.param("monitor_id");
-        ctx.store().update(s -> {
+        ctx.store().commit(s -> {
             Lookups.monitor(s, Lookups.account(s, call), call);
             if (!References.poolsUsing(s, id).isEmpty()) {
                 throw ApiError.referenced();
             }
-            return Snapshots.withoutMonitor(s, id);
+            return ConfigEdit.deleting(ConfigKind.MONITOR, id);
         });
         return Envelope.deleted(id);
     }

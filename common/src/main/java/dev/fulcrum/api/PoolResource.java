@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigError;
 import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.ConfigEdit;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
@@ -70,10 +72,10 @@ final class PoolResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final Pool pool = ctx.json().readPool(body, new ConfigJson.Meta(id, account.id(), now, now), null);
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             check(s, Lookups.account(s, call), pool);
-            return Snapshots.withPools(s, List.of(pool));
-        });
+            return ConfigEdit.putting(pool);
+        }).next();
         return Envelope.success(ctx.json().write(committed.pools().get(id)));
     }
 
@@ -83,14 +85,14 @@ final class PoolResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("pool_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Pool old = Lookups.pool(s, account, call);
             final Pool pool = ctx.json().readPool(body,
                     new ConfigJson.Meta(id, account.id(), old.createdOn(), now), old);
             check(s, account, pool);
-            return Snapshots.withPools(s, List.of(pool));
-        });
+            return ConfigEdit.putting(pool);
+        }).next();
         return Envelope.success(ctx.json().write(committed.pools().get(id)));
     }
 
@@ -100,13 +102,13 @@ final class PoolResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("pool_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Pool old = Lookups.pool(s, account, call);
             final Pool pool = merged(old, body, now);
             check(s, account, pool);
-            return Snapshots.withPools(s, List.of(pool));
-        });
+            return ConfigEdit.putting(pool);
+        }).next();
         return Envelope.success(ctx.json().write(committed.pools().get(id)));
     }
 
@@ -132,10 +134,10 @@ final class PoolResource {
         }
         final Instant now = ctx.now();
         final String accountId = call.param("account_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             if (!body.has(BULK_FIELD)) {
-                return s;
+                return new ConfigEdit();
             }
             final List<Pool> changed = new ArrayList<>();
             for (Pool old : s.pools().values()) {
@@ -143,8 +145,8 @@ final class PoolResource {
                     changed.add(merged(old, body, now));
                 }
             }
-            return changed.isEmpty() ? s : Snapshots.withPools(s, changed);
-        });
+            return new ConfigEdit().putAll(changed);
+        }).next();
         final List<Pool> result = committed.pools().values().stream()
                 .filter(p -> p.accountId().equals(accountId))
                 .sorted(Comparator.comparing(Pool::name).thenComparing(Pool::id)).toList();
@@ -153,12 +155,12 @@ final class PoolResource {
 
     private ObjectNode delete(Call call) {
         final String id = call.param("pool_id");
-        ctx.store().update(s -> {
+        ctx.store().commit(s -> {
             Lookups.pool(s, Lookups.account(s, call), call);
             if (!References.loadBalancersUsing(s, id).isEmpty()) {
                 throw ApiError.referenced();
             }
-            return Snapshots.withoutPool(s, id);
+            return ConfigEdit.deleting(ConfigKind.POOL, id);
         });
         return Envelope.deleted(id);
     }

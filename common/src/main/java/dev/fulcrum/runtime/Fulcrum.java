@@ -4,6 +4,7 @@ import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.health.HealthMonitor;
@@ -30,7 +31,6 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -300,12 +300,6 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Account account = new Account(Ids.newId(), FIRST_ACCOUNT_NAME,
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        store.update(s -> {
-            if (!s.accounts().isEmpty()) {
-                return s;
-            }
-            return new ConfigSnapshot(s.revision() + 1, Map.of(account.id(), account), s.zones(), s.monitors(),
-                    s.pools(), s.loadBalancers());
-        });
+        store.commit(s -> s.accounts().isEmpty() ? ConfigEdit.putting(account) : new ConfigEdit());
     }
 }
