@@ -112,7 +112,7 @@ public final class Fulcrum implements AutoCloseable {
             store.addChangeListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
-            store.addListener(metrics::update);
+            store.addChangeListener(metrics::update);
             metrics.bindHealth(health);
             health.addChangeListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
