@@ -37,7 +37,7 @@ import java.util.function.ToIntFunction;
  *
  * <p>Thread safety: {@link #update} is serialised; values are read on the scraping thread.
  */
-public final class ConnectionMetrics implements MeterBinder {
+final class ConnectionMetrics implements MeterBinder {
 
     private static final long INDEX_MILLIS = 1000;
     private static final String[] STATES = {"open", "idle", "active"};

@@ -31,7 +31,7 @@ import java.util.Set;
  *
  * <p>Thread safety: {@link #update} and {@link #bindTo} are serialised; reading is the registry's.
  */
-public final class InFlightMetrics implements MeterBinder {
+final class InFlightMetrics implements MeterBinder {
 
     private final SnapshotRouter router;
     private final boolean originRows;
