@@ -133,6 +133,10 @@ public final class FulcrumSettings {
             new Option("--metrics-jmx", "FULCRUM_METRICS_JMX", null,
                     "also publish the meters as MBeans (domain fulcrum) in the platform MBean server (default: off)",
                     (b, v) -> b.metricsJmx(bool(v))),
+            new Option("--metrics-pools-only", "FULCRUM_METRICS_POOLS_ONLY", null,
+                    "bound the meters by pools, not origins: no origin tag on the attempt meters, in-flight rows "
+                            + "per pool only, one set of upstream connection rows (default: per origin)",
+                    (b, v) -> b.metricsPoolsOnly(bool(v))),
             new Option("--affinity-key", "FULCRUM_AFFINITY_KEY", "BASE64",
                     "key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
                             + "give every node the same one. Without it the data directory's "
@@ -152,6 +156,7 @@ public final class FulcrumSettings {
     private final boolean metricsPublic;
     private final boolean accessLog;
     private final boolean metricsJmx;
+    private final boolean metricsPoolsOnly;
     private final String affinityKey;
     private final int affinitySessions;
     private final TrustedProxies trustedProxies;
@@ -173,6 +178,7 @@ public final class FulcrumSettings {
         this.metricsPublic = b.metricsPublic;
         this.accessLog = b.accessLog;
         this.metricsJmx = b.metricsJmx;
+        this.metricsPoolsOnly = b.metricsPoolsOnly;
         this.affinityKey = b.affinityKey;
         this.affinitySessions = b.affinitySessions;
         this.trustedProxies = b.trustedProxies;
@@ -343,6 +349,11 @@ public final class FulcrumSettings {
         return metricsJmx;
     }
 
+    /** True when the meters are bounded by pools instead of origins ({@code --metrics-pools-only}). */
+    public boolean metricsPoolsOnly() {
+        return metricsPoolsOnly;
+    }
+
     /**
      * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
      * key file (see {@link AffinityKey#resolve}).
@@ -400,7 +411,8 @@ public final class FulcrumSettings {
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
                 + ", trustedProxies=[" + trustedProxies + "], originCa=" + (originCa == null ? "(JVM)" : originCa)
                 + ", metricsPublic=" + metricsPublic + ", accessLog="
-                + accessLog + ", metricsJmx=" + metricsJmx + ']';
+                + accessLog + ", metricsJmx=" + metricsJmx + ", metricsPoolsOnly="
+                + metricsPoolsOnly + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -415,6 +427,7 @@ public final class FulcrumSettings {
         private boolean metricsPublic;
         private boolean accessLog;
         private boolean metricsJmx;
+        private boolean metricsPoolsOnly;
         private String affinityKey;
         private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
@@ -436,6 +449,7 @@ public final class FulcrumSettings {
             this.metricsPublic = s.metricsPublic;
             this.accessLog = s.accessLog;
             this.metricsJmx = s.metricsJmx;
+            this.metricsPoolsOnly = s.metricsPoolsOnly;
             this.affinityKey = s.affinityKey;
             this.affinitySessions = s.affinitySessions;
             this.trustedProxies = s.trustedProxies;
@@ -483,6 +497,12 @@ public final class FulcrumSettings {
         }
 
         /** Also publish the meters over JMX (default false). */
+        /** Bounds the meters by pools instead of origins (see {@code FulcrumMetrics}). */
+        public Builder metricsPoolsOnly(boolean enabled) {
+            this.metricsPoolsOnly = enabled;
+            return this;
+        }
+
         public Builder metricsJmx(boolean enabled) {
             this.metricsJmx = enabled;
             return this;

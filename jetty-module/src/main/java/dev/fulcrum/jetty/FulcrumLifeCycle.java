@@ -159,6 +159,11 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
         settings.metricsJmx(bool("fulcrum.metrics.jmx", value));
     }
 
+    /** {@code true} bounds the meters by pools instead of origins (default false: per origin). */
+    public void setMetricsPoolsOnly(String value) {
+        settings.metricsPoolsOnly(bool("fulcrum.metrics.poolsOnly", value));
+    }
+
     private static boolean bool(String property, String value) {
         final String text = value == null ? "" : value.strip();
         if (text.isEmpty() || "false".equalsIgnoreCase(text)) {

@@ -73,6 +73,7 @@ import java.util.Map;
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
+ *   <tr><td>metricsPoolsOnly</td><td>false</td><td>true bounds the meters by pools instead of origins</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
  * </table>
@@ -117,6 +118,7 @@ public final class FulcrumValve extends ValveBase {
     private String originCa;
     private String metricsPublic;
     private String metricsJmx;
+    private String metricsPoolsOnly;
     private String accessLog;
 
     private Router router;
@@ -180,6 +182,10 @@ public final class FulcrumValve extends ValveBase {
 
     public void setMetricsJmx(String value) {
         this.metricsJmx = value;
+    }
+
+    public void setMetricsPoolsOnly(String value) {
+        this.metricsPoolsOnly = value;
     }
 
     public void setAccessLog(String value) {
@@ -336,6 +342,7 @@ public final class FulcrumValve extends ValveBase {
         }
         attribute("metricsPublic", () -> builder.metricsPublic(bool(metricsPublic)));
         attribute("metricsJmx", () -> builder.metricsJmx(bool(metricsJmx)));
+        attribute("metricsPoolsOnly", () -> builder.metricsPoolsOnly(bool(metricsPoolsOnly)));
         attribute("accessLog", () -> builder.accessLog(bool(accessLog)));
         UpstreamSettings.selectorCallbacks().forEach(builder::upstream); // the attributes below may override
         for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
