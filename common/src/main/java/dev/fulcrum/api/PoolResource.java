@@ -37,14 +37,9 @@ final class PoolResource {
 
     void register(Routes routes) {
         final String collection = "accounts/{account_id}/load_balancers/pools";
-        final String item = collection + "/{pool_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
+        final String item = routes.collection(collection, "pool_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
         routes.add("PATCH", collection, this::bulkPatch);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
         routes.add("GET", item + "/references", this::references);
     }
 
@@ -152,15 +147,8 @@ final class PoolResource {
     }
 
     private ObjectNode delete(Call call) {
-        final String id = call.param("pool_id");
-        ctx.store().update(s -> {
-            Lookups.pool(s, Lookups.account(s, call), call);
-            if (!References.loadBalancersUsing(s, id).isEmpty()) {
-                throw ApiError.referenced();
-            }
-            return Snapshots.withoutPool(s, id);
-        });
-        return Envelope.deleted(id);
+        return Deletion.unlessReferenced(ctx, call, "pool_id", Lookups::pool, References::loadBalancersUsing,
+                Snapshots::withoutPool);
     }
 
     private ObjectNode references(Call call) {
