@@ -84,6 +84,26 @@ public final class ApiHttpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Also serves {@code handler} at {@code path} and every path below it ({@code path/…}, e.g. the dashboard's
+     * assets) on the same port and threads; a path that merely starts with it ({@code /dashboardx}) still gets the
+     * API's JSON 404.
+     *
+     * @return this
+     */
+    public ApiHttpServer serveTree(String path, HttpHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        server.createContext(path, exchange -> {
+            final String raw = exchange.getRequestURI().getRawPath();
+            if (raw.equals(path) || raw.startsWith(path + '/')) {
+                handler.handle(exchange);
+            } else {
+                serve(api, exchange);
+            }
+        });
+        return this;
+    }
+
     /** The port actually bound. */
     public int port() {
         return server.getAddress().getPort();

@@ -42,6 +42,15 @@ public final class ApiRouter {
 
     /** @param health the running health monitor behind pool health and previews; null leaves those routes out */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health) {
+        this(store, auth, clock, health, null);
+    }
+
+    /**
+     * @param health the running health monitor behind pool health and previews; null leaves those routes out
+     * @param node   what the node reports about itself ({@code fulcrum/status}, {@code fulcrum/traffic}); null leaves
+     *               those routes out
+     */
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, NodeReport node) {
         this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
         final ApiContext ctx = new ApiContext(Objects.requireNonNull(store, "store"), new ConfigJson(),
                 Objects.requireNonNull(clock, "clock"));
@@ -55,6 +64,9 @@ public final class ApiRouter {
         new RegionResource(ctx).register(routes);
         if (health != null) {
             new HealthResource(ctx, health).register(routes);
+        }
+        if (node != null) {
+            new NodeResource(node).register(routes);
         }
         // Last: it mirrors the account-scoped pool, monitor and preview routes registered above.
         new UserLevelRoutes(ctx.store()).register(routes);

@@ -61,6 +61,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     private final OutcomeListener outcomeListener;
     private final List<Consumer<ConfigSnapshot>> configListeners = new CopyOnWriteArrayList<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final TrafficHistory traffic;
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
 
     /** Meters only, no access log, no JMX. */
@@ -80,6 +81,15 @@ public final class FulcrumMetrics implements AutoCloseable {
      *                  each recording then goes to two registries
      */
     public FulcrumMetrics(AccessLog accessLog, boolean jmx) {
+        this(accessLog, jmx, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param accessLog the access log to feed, or null for none
+     * @param jmx       also publish every meter over JMX (see above)
+     * @param clock     stamps the traffic history's intervals
+     */
+    public FulcrumMetrics(AccessLog accessLog, boolean jmx, java.time.Clock clock) {
         this.accessLog = accessLog;
         if (jmx) {
             this.jmx = new JmxMeterRegistry(new JmxConfig() {
@@ -102,6 +112,9 @@ public final class FulcrumMetrics implements AutoCloseable {
         loadBalancers.bindTo(registry);
         configListeners.add(origins::update);
         configListeners.add(loadBalancers::update);
+        traffic = new TrafficHistory(origins, loadBalancers, clock, TrafficHistory.DEFAULT_INTERVAL,
+                TrafficHistory.DEFAULT_SAMPLES);
+        configListeners.add(traffic::update);
         if (accessLog != null) {
             configListeners.add(accessLog::update);
         }
@@ -180,6 +193,19 @@ public final class FulcrumMetrics implements AutoCloseable {
         return new MetricsEndpoint(prometheus, auth);
     }
 
+    /**
+     * The last minutes of traffic per load balancer, pool and origin (the dashboard's sparklines); sampled only after
+     * {@link #startTrafficHistory()}.
+     */
+    public TrafficHistory traffic() {
+        return traffic;
+    }
+
+    /** Starts reading the meters into {@link #traffic()} every {@link TrafficHistory#DEFAULT_INTERVAL}. */
+    public void startTrafficHistory() {
+        traffic.start();
+    }
+
     /** The current scrape, in Prometheus' text format. */
     public String scrape() {
         return prometheus.scrape(MetricsEndpoint.CONTENT_TYPE);
@@ -188,6 +214,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Releases the GC listener and closes the registries (unregistering the MBeans). */
     @Override
     public void close() {
+        traffic.close();
         gc.close();
         registry.close();
         if (registry != prometheus) {

@@ -94,7 +94,7 @@ public final class Fulcrum implements AutoCloseable {
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
-                settings.metricsJmx());
+                settings.metricsJmx(), clock);
         try {
             // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
             final String pop = settings.routing().pop();
@@ -120,7 +120,10 @@ public final class Fulcrum implements AutoCloseable {
             store.addListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
+            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
+                    store, metrics.traffic(), clock);
+            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report);
+            metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
             running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,

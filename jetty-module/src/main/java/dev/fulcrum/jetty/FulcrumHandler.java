@@ -1,10 +1,12 @@
 package dev.fulcrum.jetty;
 
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -21,8 +23,8 @@ import java.util.Objects;
  * Puts Fulcrum in front of a Jetty server's own handlers ({@code Server.insertHandler}, see {@code etc/fulcrum.xml})
  * and sends each request one of three ways:
  * <ol>
- *   <li>arrived on the API connector: Fulcrum's REST API and the Prometheus scrape at {@code /metrics}, whatever the
- *       host (and nothing else is served there);</li>
+ *   <li>arrived on the API connector: Fulcrum's REST API, the Prometheus scrape at {@code /metrics} and the
+ *       dashboard at {@code /dashboard/}, whatever the host (and nothing else is served there);</li>
  *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyHandler}, which forwards it;</li>
  *   <li>anything else: the next handler, i.e. the server's own contexts, untouched.</li>
  * </ol>
@@ -69,6 +71,7 @@ public final class FulcrumHandler extends Handler.Wrapper {
                 ApiRouter.PREFIX + "/*", "/");
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
+        apiContext.addServlet(new ServletHolder("fulcrum-dashboard", new DashboardServlet()), Dashboard.PATH + "/*");
         addManaged(proxyHandler);
         addManaged(apiContext);
         router = fulcrum.router();

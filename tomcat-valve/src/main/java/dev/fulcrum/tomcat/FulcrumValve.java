@@ -1,6 +1,7 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.api.ApiHttpServer;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
@@ -295,7 +296,8 @@ public final class FulcrumValve extends ValveBase {
         }
         try {
             apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort())
-                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler());
+                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler())
+                    .serveTree(Dashboard.PATH, new Dashboard().httpHandler());
         } catch (UncheckedIOException e) {
             started.stop();
             throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);

@@ -1,11 +1,13 @@
 package dev.fulcrum.standalone;
 
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -162,6 +164,7 @@ public final class FulcrumMain {
         apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
+        apiContext.addServlet(new ServletHolder("fulcrum-dashboard", new DashboardServlet()), Dashboard.PATH + "/*");
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 
