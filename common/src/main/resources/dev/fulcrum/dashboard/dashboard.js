@@ -13,6 +13,8 @@
   let loading = false;
   let again = false;
   let model = null;
+  // Weights being typed, by pool id and origin name: a refresh redraws the rows and must not lose them.
+  const edits = new Map();
 
   // ---- start ----------------------------------------------------------------------------------------------------
 
@@ -23,6 +25,12 @@
     });
     byId('sign-out').addEventListener('click', () => signOut(''));
     setInterval(tickCountdowns, 1000);
+    window.addEventListener('hashchange', () => {
+      const fromBookmark = tokenFromFragment();
+      if (fromBookmark) {
+        signIn(fromBookmark);
+      }
+    });
     const fromFragment = tokenFromFragment();
     const stored = fromFragment || sessionStorage.getItem(TOKEN_KEY);
     if (stored) {
@@ -52,21 +60,32 @@
     }
   }
 
+  /** Checks the token by loading everything with it; only a token the API accepts is kept. */
   async function signIn(candidate) {
     if (!candidate) {
       showLogin('Enter the API token.');
       return;
     }
     token = candidate;
+    model = null;
     try {
-      await refresh();
+      const loaded = await load();
+      if (token !== candidate) {
+        return; // another sign-in or a sign-out came first
+      }
       sessionStorage.setItem(TOKEN_KEY, candidate);
+      model = loaded;
       byId('login').hidden = true;
       byId('app').hidden = false;
       byId('sign-out').hidden = false;
       byId('token').value = '';
+      render(model);
+      schedule(refreshSeconds);
     } catch (e) {
-      signOut(e instanceof ApiFailure ? e.message : 'Cannot reach the API: ' + e.message);
+      if (token === candidate) {
+        signOut(e instanceof ApiFailure ? 'The API refused the token: ' + e.message
+          : 'Cannot reach the API: ' + e.message);
+      }
     }
   }
 
@@ -74,6 +93,7 @@
     token = null;
     model = null;
     sessionStorage.removeItem(TOKEN_KEY);
+    edits.clear();
     if (timer) {
       clearTimeout(timer);
       timer = null;
@@ -152,25 +172,36 @@
 
   // ---- loading --------------------------------------------------------------------------------------------------
 
+  /** One timer at a time: the next refresh, {@code seconds} from now. */
+  function schedule(seconds) {
+    if (timer) {
+      clearTimeout(timer);
+    }
+    timer = setTimeout(refresh, seconds * 1000);
+  }
+
+  /** Reloads and redraws; a refusal of the token signs out, any other failure is shown and retried. */
   async function refresh() {
     if (loading) {
       again = true;
       return;
     }
+    const signedInWith = token;
+    if (signedInWith === null || model === null) {
+      return;
+    }
     loading = true;
     again = false;
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
     try {
-      model = await load();
+      const loaded = await load();
+      if (token !== signedInWith) {
+        return; // signed out (or in anew) while this load ran: what it read must not be shown
+      }
+      model = loaded;
       render(model);
-      byId('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString() + ', every ' + refreshSeconds
-          + ' s';
     } catch (e) {
-      if (model === null) {
-        throw e;
+      if (token !== signedInWith) {
+        return;
       }
       if (e instanceof ApiFailure && e.status === 403) {
         signOut('The API refused the token: ' + e.message);
@@ -179,9 +210,9 @@
       byId('refreshed').textContent = 'update failed: ' + e.message;
     } finally {
       loading = false;
-      if (token !== null) {
+      if (token === signedInWith) {
         // A change made while this load ran is shown at once rather than a period later.
-        timer = setTimeout(() => refresh().catch(() => {}), again ? 0 : refreshSeconds * 1000);
+        schedule(again ? 0 : refreshSeconds);
       }
     }
   }
@@ -290,6 +321,22 @@
   // ---- rendering --------------------------------------------------------------------------------------------------
 
   function render(m) {
+    const focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.edit : undefined;
+    draw(m);
+    byId('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString() + ', every ' + refreshSeconds
+        + ' s';
+    // How many times the page was drawn: lets a script (or a test) wait for the next refresh.
+    document.body.dataset.draws = String(Number(document.body.dataset.draws || 0) + 1);
+    if (focused !== undefined) {
+      const input = [...document.querySelectorAll('input.weight')].find((i) => i.dataset.edit === focused);
+      if (input) {
+        input.focus();
+      }
+    }
+  }
+
+  function draw(m) {
     const s = m.status;
     byId('node-status').textContent = 'version ' + s.version + ' \u00b7 node ' + s.node.name + ' \u00b7 up '
         + duration(s.uptime_seconds) + ' \u00b7 store revision ' + s.store.revision;
@@ -413,10 +460,14 @@
     weight.min = '0';
     weight.max = '1';
     weight.step = '0.01';
-    weight.value = String(origin.weight === undefined ? 1 : origin.weight);
+    const editKey = pool.id + '\n' + origin.name;
+    weight.value = edits.has(editKey) ? edits.get(editKey) : String(origin.weight === undefined ? 1 : origin.weight);
+    weight.dataset.edit = editKey;
     weight.setAttribute('aria-label', 'weight of ' + origin.name);
+    weight.addEventListener('input', () => edits.set(editKey, weight.value));
     const setWeight = button('Set', 'set-weight', () => {
       const value = Number(weight.value);
+      edits.delete(editKey);
       act('Set the weight of', 'origin ' + origin.name + ' to ' + weight.value, entry,
         {origins: changedOrigins(pool, index, {weight: weight.value.trim() === '' ? null : value})});
     });
@@ -477,7 +528,7 @@
       notice.textContent = 'Refused: ' + e.message;
     }
     notice.hidden = false;
-    await refresh().catch(() => {});
+    await refresh();
   }
 
   function renderTraffic(m) {
