@@ -21,6 +21,9 @@ import dev.fulcrum.store.ConfigStore;
 import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -50,6 +53,8 @@ import java.util.function.Consumer;
  * while running.
  */
 public final class Fulcrum implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fulcrum.class);
 
     /** Name of the account created on the first start with an empty data directory. */
     public static final String FIRST_ACCOUNT_NAME = "Fulcrum";
@@ -150,11 +155,28 @@ public final class Fulcrum implements AutoCloseable {
         final Running r = running;
         running = null;
         if (r != null) {
+            final long revision = r.store().current().revision();
             r.store().close();
             r.health().close();
             r.upstream().close();
             r.metrics().close();
+            LOG.info("Fulcrum stopped: store {} closed at revision {}", settings.dataDir().toAbsolutePath(),
+                    revision);
         }
+    }
+
+    /**
+     * Logs the start line the operator looks for, and returns it: version, this node's name, the store and its
+     * revision, and where the host serves ({@code listeners}, e.g. {@code "proxy http://0.0.0.0:8080, api
+     * http://127.0.0.1:8081/client/v4, dashboard http://127.0.0.1:8081/dashboard/"}). Hosts call it once they serve.
+     */
+    public String announce(String listeners) {
+        final Running r = require();
+        final String line = "Fulcrum " + Version.current() + " started: node " + r.health().settings().popName()
+                + ", store " + settings.dataDir().toAbsolutePath() + " (revision " + r.store().current().revision()
+                + "), " + listeners;
+        LOG.info(line);
+        return line;
     }
 
     @Override

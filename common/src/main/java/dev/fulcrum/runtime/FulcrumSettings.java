@@ -124,6 +124,10 @@ public final class FulcrumSettings {
                     "PEM file of the CA certificates trusted for https origins, by traffic and health probes alike; "
                             + "replaces the JVM's default trust store for origins (default: the JVM's)",
                     (b, v) -> b.originCa(v.isBlank() ? null : path(v.strip()), "--origin-ca (FULCRUM_ORIGIN_CA)")),
+            new Option("--log-config", "FULCRUM_LOG_CONFIG", "FILE",
+                    "the standalone's log: a java.util.logging properties file (default: one line per record on "
+                            + "stderr, INFO and up, Jetty's own at WARN)",
+                    (b, v) -> b.logConfig(v.isBlank() ? null : path(v.strip()))),
             new Option("--metrics-public", "FULCRUM_METRICS_PUBLIC", null,
                     "serve /metrics on the API port without the API token (default: the token is required)",
                     (b, v) -> b.metricsPublic(bool(v))),
@@ -157,6 +161,7 @@ public final class FulcrumSettings {
     private final TrustedProxies trustedProxies;
     private final Path originCa;
     private final String originCaSetting;
+    private final Path logConfig;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -178,6 +183,7 @@ public final class FulcrumSettings {
         this.trustedProxies = b.trustedProxies;
         this.originCa = b.originCa;
         this.originCaSetting = b.originCaSetting;
+        this.logConfig = b.logConfig;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -373,6 +379,14 @@ public final class FulcrumSettings {
         return originCa;
     }
 
+    /**
+     * The standalone's logging file ({@code java.util.logging} properties), or null for its built-in one-line
+     * console log. The other hosts log through their container's logging and do not read it.
+     */
+    public Path logConfig() {
+        return logConfig;
+    }
+
     /** How the host spells the origin CA setting, for the start's error message. */
     public String originCaSetting() {
         return originCaSetting;
@@ -420,6 +434,7 @@ public final class FulcrumSettings {
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private Path originCa;
         private String originCaSetting = "origin-ca";
+        private Path logConfig;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -441,6 +456,7 @@ public final class FulcrumSettings {
             this.trustedProxies = s.trustedProxies;
             this.originCa = s.originCa;
             this.originCaSetting = s.originCaSetting;
+            this.logConfig = s.logConfig;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -560,6 +576,12 @@ public final class FulcrumSettings {
         public Builder originCa(Path file, String setting) {
             this.originCa = file;
             this.originCaSetting = Objects.requireNonNull(setting, "setting");
+            return this;
+        }
+
+        /** @param file the standalone's {@code java.util.logging} properties file, or null for its built-in log */
+        public Builder logConfig(Path file) {
+            this.logConfig = file;
             return this;
         }
 

@@ -52,6 +52,7 @@ public final class FulcrumContextListener implements ServletContextListener {
 
     private final Map<String, String> environment;
     private Fulcrum fulcrum;
+    private WebappLogging logging;
 
     public FulcrumContextListener() {
         this(System.getenv());
@@ -65,21 +66,30 @@ public final class FulcrumContextListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         final ServletContext context = event.getServletContext();
-        final FulcrumSettings.Builder builder = settings(context, environment, serverBase()).toBuilder();
-        UpstreamSettings.selectorCallbacks().forEach(builder::upstream);
-        final FulcrumSettings settings = builder.build();
-        final Fulcrum started = new Fulcrum(settings).start();
-        final String token = started.generatedApiToken();
-        if (token != null) {
-            context.log("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
-                    + started.apiTokenFile() + "): " + token);
+        logging = WebappLogging.install();
+        final Fulcrum started;
+        try {
+            final FulcrumSettings.Builder builder = settings(context, environment, serverBase()).toBuilder();
+            UpstreamSettings.selectorCallbacks().forEach(builder::upstream);
+            final FulcrumSettings settings = builder.build();
+            started = new Fulcrum(settings).start();
+            final String token = started.generatedApiToken();
+            if (token != null) {
+                context.log("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
+                        + started.apiTokenFile() + "): " + token);
+            }
+        } catch (RuntimeException e) {
+            logging.close();
+            logging = null;
+            throw e;
         }
         context.setAttribute(FULCRUM_ATTRIBUTE, started);
         context.setAttribute(ApiServlet.ROUTER_ATTRIBUTE, started.api());
         context.setAttribute(ROUTER_ATTRIBUTE, started.router());
         context.setAttribute(UPSTREAM_ATTRIBUTE, started.upstream());
         context.setAttribute(MetricsServlet.ENDPOINT_ATTRIBUTE, started.metricsEndpoint());
-        context.log("Fulcrum started: data " + settings.dataDir());
+        started.announce("proxy, api (" + context.getContextPath() + "/client/v4) and dashboard ("
+                + context.getContextPath() + "/dashboard/) on the server's connectors");
         fulcrum = started;
     }
 
@@ -93,6 +103,10 @@ public final class FulcrumContextListener implements ServletContextListener {
         if (fulcrum != null) {
             fulcrum.stop();
             fulcrum = null;
+        }
+        if (logging != null) {
+            logging.close();
+            logging = null;
         }
     }
 
@@ -120,6 +134,11 @@ public final class FulcrumContextListener implements ServletContextListener {
             parsed = FulcrumSettings.parse(args, environment);
         } catch (FulcrumSettings.InvalidSettingException e) {
             throw new IllegalArgumentException(parameterMessage(e.getMessage()), e);
+        }
+        if (parsed.logConfig() != null) {
+            throw new IllegalArgumentException("context parameter " + PARAMETER_PREFIX + "log-config (or "
+                    + "FULCRUM_LOG_CONFIG): not used by the WAR, which logs through the container's own logging "
+                    + "(Tomcat: conf/logging.properties; Jetty: its logging modules)");
         }
         if (!parsed.trustedProxies().isEmpty()) {
             // The servlet API gives one address, already the client when the container is set up for its proxy:

@@ -13,6 +13,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -78,6 +79,7 @@ public final class FulcrumHandler extends Handler.Wrapper {
         proxy = proxyHandler;
         api = apiContext;
         super.doStart();
+        fulcrum.announce(listeners());
     }
 
     @Override
@@ -90,6 +92,20 @@ public final class FulcrumHandler extends Handler.Wrapper {
         super.doStop();
         removeBean(proxyHandler);
         removeBean(apiContext);
+    }
+
+    /**
+     * Where the API connector listens: Jetty opens its connectors before it starts handlers, so the port is known
+     * here even when configured as 0.
+     */
+    private String listeners() {
+        if (apiConnector instanceof NetworkConnector network) {
+            final String host = network.getHost() == null ? "0.0.0.0" : network.getHost();
+            final String base = "http://" + host + ':' + network.getLocalPort();
+            return "api " + base + ApiRouter.PREFIX + ", dashboard " + base + Dashboard.PATH + "/ (connector "
+                    + apiConnector.getName() + ")";
+        }
+        return "api and dashboard on connector " + apiConnector.getName();
     }
 
     private ServletContextHandler context(String name, Servlet servlet, String... mappings) {

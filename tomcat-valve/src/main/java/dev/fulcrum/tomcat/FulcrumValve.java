@@ -307,8 +307,8 @@ public final class FulcrumValve extends ValveBase {
             containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
                     + started.apiTokenFile() + "): " + token);
         }
-        containerLog.info("Fulcrum started: data " + settings.dataDir() + ", API http://" + settings.apiBind() + ':'
-                + apiServer.port() + "/client/v4");
+        final String api = "http://" + settings.apiBind() + ':' + apiServer.port();
+        started.announce("api " + api + "/client/v4, dashboard " + api + Dashboard.PATH + "/");
         fulcrum = started;
         activeRouter = started.router();
         forwarder = new TomcatForwarder(started.upstream());
