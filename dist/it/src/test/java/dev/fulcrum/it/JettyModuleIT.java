@@ -77,7 +77,12 @@ class JettyModuleIT {
         assertThat(new LoadBalancingScenario(api, apiPort, "/", "/", null).get("127.0.0.1", "/site/index.html")
                 .body()).doesNotContain("jetty's own site");
 
+        LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
+
         assertThat(jetty.stop()).isIn(0, 143);
         assertThat(jetty.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+        LogLines.started(jetty.log(), LogLines.JETTY, "dfr\\.Fulcrum:[^:]+",
+                base.resolve("fulcrum-data").toAbsolutePath().toString());
+        LogLines.changedAndStopped(jetty.log(), LogLines.JETTY, "dfa\\.ConfigChangeLog:[^:]+", token.group(1));
     }
 }

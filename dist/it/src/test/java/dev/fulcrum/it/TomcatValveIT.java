@@ -28,7 +28,7 @@ class TomcatValveIT {
 
     /** The valve's start line, naming the port its API listener bound (group 1), on 127.0.0.1 only. */
     private static final Pattern API_STARTED =
-            Pattern.compile("Fulcrum started: data .*, API http://127\\.0\\.0\\.1:(\\d+)/client/v4");
+            Pattern.compile("Fulcrum \\S+ started: node \\S+, store .*, api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     private Origin a;
     private Origin b;
@@ -64,8 +64,10 @@ class TomcatValveIT {
 
         tomcat = Tomcats.run(catalina, Map.of());
         final int port = Tomcats.awaitStarted(tomcat);
-        assertThat(tomcat.log()).contains("Fulcrum started: data " + catalina.resolve("fulcrum-data"));
+        LogLines.started(tomcat.log(), LogLines.JULI, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                catalina.resolve("fulcrum-data").toString());
         final int apiPort = tomcat.loggedPort(API_STARTED);
+        LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         new LoadBalancingScenario(api, port, "/own.txt", "/own.txt",
@@ -88,5 +90,6 @@ class TomcatValveIT {
 
         assertThat(tomcat.stop()).isIn(0, 143);
         assertThat(Tomcats.errors(tomcat.log())).isEmpty();
+        LogLines.changedAndStopped(tomcat.log(), LogLines.JULI, "dev\\.fulcrum\\.api\\.ConfigChangeLog", TOKEN);
     }
 }
