@@ -143,7 +143,7 @@ final class LoadBalancerResource {
         final boolean taken = s.loadBalancers().values().stream()
                 .anyMatch(other -> !other.id().equals(lb.id()) && other.name().equalsIgnoreCase(lb.name()));
         if (taken) {
-            throw ApiError.notUnique();
+            throw ApiError.notUnique("name", lb.name(), "a name no other load balancer has, in any zone");
         }
     }
 }

@@ -69,7 +69,7 @@ final class ZoneResource {
                         + "' (expected: the id of an existing account)");
             }
             if (s.zones().values().stream().anyMatch(z -> z.name().equals(name))) {
-                throw ApiError.notUnique();
+                throw ApiError.notUnique("name", name, "a zone name not taken yet");
             }
             return Snapshots.withZone(s, zone);
         });

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,7 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Path dataDir = settings.dataDir().toAbsolutePath();
         createDataDir(dataDir);
+        checkWritable(dataDir);
         final KeyStore originTrust = originTrust();
         final ConfigStore store = openStore(dataDir);
         HealthMonitor health = null;
@@ -278,8 +280,19 @@ public final class Fulcrum implements AutoCloseable {
             }
         } catch (FileAlreadyExistsException e) {
             throw new FulcrumStartException("data directory " + dataDir + " exists but is not a directory", e);
+        } catch (AccessDeniedException e) {
+            throw new FulcrumStartException("cannot create data directory " + dataDir + ": permission denied on "
+                    + e.getFile() + " (the user running Fulcrum may not write there)", e);
         } catch (IOException e) {
             throw new FulcrumStartException("cannot create data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    /** An existing data directory this process cannot write fails the start before anything is read from it. */
+    private static void checkWritable(Path dataDir) {
+        if (!Files.isWritable(dataDir) || !Files.isExecutable(dataDir)) {
+            throw new FulcrumStartException("data directory " + dataDir + ": permission denied (the user running "
+                    + "Fulcrum cannot write it: give it the directory, or choose another)");
         }
     }
 
@@ -314,6 +327,12 @@ public final class Fulcrum implements AutoCloseable {
             throw new FulcrumStartException("the configuration store cannot be loaded: " + e.getMessage()
                     + " (the file was left untouched: repair it, restore it from a backup or move it away)", e);
         } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof AccessDeniedException denied) {
+                    throw new FulcrumStartException("data directory " + dataDir + ": permission denied on "
+                            + denied.getFile() + " (the user running Fulcrum cannot read or write it)", e);
+                }
+            }
             // Already names the directory: another process holds it, or it cannot be read or written.
             throw new FulcrumStartException("cannot open the configuration store: " + e.getMessage(), e);
         }
