@@ -44,6 +44,9 @@ stop_all() {
   done
 }
 trap stop_all EXIT
+# Ctrl-C or a SIGTERM to this script ends it through the EXIT trap, which stops what it started.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Two origins, each serving its own name.
 for port in "${ORIGIN_PORTS[@]}"; do
@@ -133,4 +136,5 @@ Token: $TOKEN (kept in $DEMO/token)
 Try: kill $FULCRUM_PID stops Fulcrum; stopping origin ${ORIGIN_PORTS[0]} (kill ${PIDS[0]}) turns pool eu unhealthy
 and www.example.com fails over to us. Ctrl-C stops everything this script started.
 TEXT
-wait "$FULCRUM_PID"
+# wait returns when Fulcrum exits, or at once when a trapped signal arrives.
+wait "$FULCRUM_PID" || true
