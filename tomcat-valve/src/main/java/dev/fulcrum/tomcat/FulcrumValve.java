@@ -288,20 +288,23 @@ public final class FulcrumValve extends ValveBase {
 
     private void startRuntime() throws LifecycleException {
         final FulcrumSettings settings = runtimeSettings();
+        // The API's port first: a start that cannot have it creates nothing (no data directory, no token).
+        final ApiHttpServer bound;
+        try {
+            bound = ApiHttpServer.bind(settings.apiBind(), settings.apiPort());
+        } catch (UncheckedIOException e) {
+            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
+        }
         final Fulcrum started;
         try {
             started = new Fulcrum(settings).start();
         } catch (RuntimeException e) {
+            bound.close();
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
-        try {
-            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort())
-                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler())
-                    .serveTree(Dashboard.PATH, new Dashboard().httpHandler());
-        } catch (UncheckedIOException e) {
-            started.stop();
-            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
-        }
+        apiServer = bound.serveApi(started.api())
+                .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler())
+                .serveTree(Dashboard.PATH, new Dashboard().httpHandler());
         final String token = started.generatedApiToken();
         if (token != null) {
             containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
