@@ -57,6 +57,13 @@ public final class FulcrumMain {
      */
     static final int MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
+    static {
+        // Before LOG below starts java.util.logging, which picks its manager once. An operator's choice stays.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", StandaloneLogManager.class.getName());
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(FulcrumMain.class);
     private static final String PROXY_CONNECTOR = "proxy";
     private static final String API_CONNECTOR = "api";
@@ -77,7 +84,10 @@ public final class FulcrumMain {
         if (standalone == null) {
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "fulcrum-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            standalone.close();
+            StandaloneLogManager.stopped();
+        }, "fulcrum-shutdown"));
         standalone.join();
     }
 
