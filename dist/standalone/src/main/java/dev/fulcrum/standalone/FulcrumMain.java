@@ -5,6 +5,7 @@ import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
+import dev.fulcrum.runtime.SettingsTable;
 import dev.fulcrum.runtime.Version;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
@@ -128,12 +129,12 @@ public final class FulcrumMain {
         }
         final FulcrumSettings settings;
         try {
-            settings = FulcrumSettings.parse(args.stream().filter(a -> !a.equals("--version")).toList(), env);
+            settings = FulcrumSettings.parse(args, env);
         } catch (FulcrumSettings.InvalidSettingException e) {
             throw new LaunchException(e.getMessage(), EXIT_USAGE);
         }
         if (configureLogging) {
-            StandaloneLogging.configure(settings.logConfig());
+            StandaloneLogging.configure(settings.get(SettingsTable.LOG_CONFIG));
         }
         return start(settings, out);
     }
@@ -352,9 +353,11 @@ public final class FulcrumMain {
     static String usage() {
         return "Usage: java -jar fulcrum-standalone.jar [options]\n\n"
                 + "Cloudflare-style load balancer with a Cloudflare-compatible REST API (/client/v4).\n\n"
-                + "Options (each may also be set by the environment variable shown):\n"
+                + "Options (each may also be set by the environment variable shown). Durations need a unit (ms, s, m "
+                + "or h: 19s);\nsizes are bytes, alone or with KiB, MiB or GiB; switches take true/false, yes/no, "
+                + "on/off or 1/0.\n"
                 + FulcrumSettings.optionsHelp()
-                + "  --version              print the version and exit\n"
-                + "  --help                 show this text\n";
+                + "  --version" + " ".repeat(22) + "print the version and exit\n"
+                + "  --help" + " ".repeat(25) + "show this text\n";
     }
 }
