@@ -162,6 +162,11 @@ public final class FulcrumSettings {
         return get(SettingsTable.METRICS_JMX);
     }
 
+    /** True when the meters are bounded by pools instead of origins ({@code --metrics-pools-only}). */
+    public boolean metricsPoolsOnly() {
+        return get(SettingsTable.METRICS_POOLS_ONLY);
+    }
+
     /**
      * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
      * key file (see {@code AffinityKey#resolve}).
@@ -252,7 +257,8 @@ public final class FulcrumSettings {
                 + (originCa == null ? "(JVM)" : originCa) + ", tls=" + (tls() ? proxyBind() + ':' + tlsPort() + " "
                 + tlsCertificates() : "off") + ", redirectHttps=" + redirectHttps() + ", h2c=" + h2c()
                 + ", metricsPublic=" + metricsPublic() + ", accessLog="
-                + accessLog() + ", metricsJmx=" + metricsJmx() + ']';
+                + accessLog() + ", metricsJmx=" + metricsJmx() + ", metricsPoolsOnly=" + metricsPoolsOnly()
+                + ']';
     }
 
     /**
@@ -458,6 +464,11 @@ public final class FulcrumSettings {
         }
 
         /** Also publish the meters over JMX (default false). */
+        /** Bounds the meters by pools instead of origins (see {@code FulcrumMetrics}). */
+        public Builder metricsPoolsOnly(boolean enabled) {
+            return set(SettingsTable.METRICS_POOLS_ONLY, enabled);
+        }
+
         public Builder metricsJmx(boolean enabled) {
             return set(SettingsTable.METRICS_JMX, enabled);
         }

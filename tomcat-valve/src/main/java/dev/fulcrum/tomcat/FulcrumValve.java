@@ -1,6 +1,7 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.api.ApiHttpServer;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
@@ -82,6 +83,7 @@ import java.util.Map;
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
+ *   <tr><td>metricsPoolsOnly</td><td>false</td><td>true bounds the meters by pools instead of origins</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
  * </table>
@@ -197,26 +199,30 @@ public final class FulcrumValve extends ValveBase {
 
     private void startRuntime() throws LifecycleException {
         final FulcrumSettings settings = settings();
+        // The API's port first: a start that cannot have it creates nothing (no data directory, no token).
+        final ApiHttpServer bound;
+        try {
+            bound = ApiHttpServer.bind(settings.apiBind(), settings.apiPort());
+        } catch (UncheckedIOException e) {
+            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
+        }
         final Fulcrum started;
         try {
             started = new Fulcrum(settings).start();
         } catch (RuntimeException e) {
+            bound.close();
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
-        try {
-            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort())
-                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler());
-        } catch (UncheckedIOException e) {
-            started.stop();
-            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
-        }
+        apiServer = bound.serveApi(started.api())
+                .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler())
+                .serveTree(Dashboard.PATH, new Dashboard().httpHandler());
         final String token = started.generatedApiToken();
         if (token != null) {
             containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
                     + started.apiTokenFile() + "): " + token);
         }
-        containerLog.info("Fulcrum started: data " + settings.dataDir() + ", API http://" + settings.apiBind() + ':'
-                + apiServer.port() + "/client/v4");
+        final String api = "http://" + settings.apiBind() + ':' + apiServer.port();
+        started.announce("api " + api + "/client/v4, dashboard " + api + Dashboard.PATH + "/");
         fulcrum = started;
         activeRouter = started.router();
         forwarder = new TomcatForwarder(started.upstream());
