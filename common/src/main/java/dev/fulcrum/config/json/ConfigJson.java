@@ -224,8 +224,10 @@ public final class ConfigJson {
     }
 
     private static Instant storedTime(Fields f, String field) {
-        final String text = f.requiredString(field, "an RFC 3339 timestamp", s -> Timestamps.parse(s) != null);
-        return text == null ? null : Timestamps.parse(text);
+        // Parsed once, by the check itself: two timestamps per object add up at a start from a large store.
+        final Instant[] parsed = new Instant[1];
+        f.requiredString(field, "an RFC 3339 timestamp", s -> (parsed[0] = Timestamps.parse(s)) != null);
+        return parsed[0];
     }
 
     private interface Read<T> {
