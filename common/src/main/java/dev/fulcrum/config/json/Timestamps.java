@@ -27,6 +27,9 @@ final class Timestamps {
     /** {@code 0000-01-01T00:00:00Z} and {@code 10000-01-01T00:00:00Z}: the years four digits can write. */
     private static final long MIN_FAST_SECOND = -62_167_219_200L;
     private static final long MAX_FAST_SECOND = 253_402_300_800L;
+    /** The written form's fields (year … microseconds): their widths and the character after each. */
+    private static final int[] WIDTHS = {4, 2, 2, 2, 2, 2, 6};
+    private static final char[] AFTER = {'-', '-', 'T', ':', ':', '.', 'Z'};
 
     private Timestamps() {
     }
@@ -37,21 +40,15 @@ final class Timestamps {
             return FORMAT.format(t);
         }
         final LocalDateTime utc = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        final int[] fields = {utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth(), utc.getHour(),
+                utc.getMinute(), utc.getSecond(), t.getNano() / 1000};
         final char[] out = new char[27];
-        digits(out, 0, utc.getYear(), 4);
-        out[4] = '-';
-        digits(out, 5, utc.getMonthValue(), 2);
-        out[7] = '-';
-        digits(out, 8, utc.getDayOfMonth(), 2);
-        out[10] = 'T';
-        digits(out, 11, utc.getHour(), 2);
-        out[13] = ':';
-        digits(out, 14, utc.getMinute(), 2);
-        out[16] = ':';
-        digits(out, 17, utc.getSecond(), 2);
-        out[19] = '.';
-        digits(out, 20, t.getNano() / 1000, 6);
-        out[26] = 'Z';
+        int at = 0;
+        for (int i = 0; i < fields.length; i++) {
+            digits(out, at, fields[i], WIDTHS[i]);
+            at += WIDTHS[i];
+            out[at++] = AFTER[i];
+        }
         return new String(out);
     }
 
