@@ -73,14 +73,7 @@ public final class ClientTunnel implements HttpUpgradeHandler, TunnelPeer {
     @Override
     public void write(ByteBuffer bytes, Callback done) {
         try {
-            if (bytes.hasArray()) {
-                out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            } else {
-                final byte[] copy = new byte[bytes.remaining()];
-                bytes.duplicate().get(copy);
-                out.write(copy);
-            }
-            bytes.position(bytes.limit());
+            ServletClient.write(out, bytes);
             if (out.isReady()) {
                 out.flush();
             }

@@ -233,7 +233,7 @@ class FulcrumContextListenerTest {
                 .hasMessageContaining("not used by the WAR");
     }
 
-    /** Stands in for FulcrumProxyServlet (jetty-module): says which host it was given. */
+    /** Stands in for FulcrumProxyServlet (the WAR module): says which host it was given. */
     private static final class StandInProxy extends HttpServlet {
 
         private static final long serialVersionUID = 1L;

@@ -10,7 +10,6 @@ import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
 import dev.fulcrum.servlet.WebSocketForwarding;
-import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import jakarta.servlet.ServletException;
@@ -407,7 +406,7 @@ public final class FulcrumValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        if (request.getAttribute(ProxyExchange.ATTRIBUTE) != null) {
+        if (request.getAttribute(TomcatForwarder.FORWARDED) != null) {
             // Tomcat re-dispatching a request this valve already forwards (an async error dispatch): its exchange
             // answers it; it must neither be routed a second time nor reach a webapp.
             return;

@@ -1,0 +1,308 @@
+package dev.fulcrum.servlet;
+
+import dev.fulcrum.forwarding.Forwarding;
+import dev.fulcrum.forwarding.OriginSide;
+import dev.fulcrum.forwarding.ResponseHead;
+import dev.fulcrum.routing.Outcome;
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.upstream.TunnelConnection;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The client side of a request in servlet async mode, where no container thread waits for the origin: the body is
+ * read with a {@link ReadListener} (a buffered one into memory; a streamed one into Jetty's
+ * {@link AsyncRequestContent} one buffer at a time, the next read waiting until the origin side took the previous
+ * one), and the answer is written by a {@link NonBlockingSink}. The Tomcat valve (a request mapped to a webapp) and
+ * the WAR's proxy servlet use it.
+ *
+ * <p>The client going away (an I/O error, a completion Fulcrum did not ask for, a failed write) is told to the loop,
+ * which abandons the attempt in flight; the async request is then completed at once, which keeps the container from
+ * an error dispatch of a request that is already answered.
+ */
+public final class AsyncServletClient extends ServletClient implements AsyncListener {
+
+    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    private static final String NO_CONTENT_TYPE = null;
+    private static final int READ_BUFFER = 16 * 1024;
+
+    private final AsyncContext async;
+    private final NonBlockingSink sink;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    private AsyncServletClient(HttpServletRequest request, HttpServletResponse response, ServletContainer container,
+                               AsyncContext async) throws IOException {
+        super(request, response, container);
+        this.async = async;
+        this.sink = new NonBlockingSink(response.getOutputStream(), this::clientLeft);
+    }
+
+    /**
+     * Starts async processing of {@code request} (the caller made it async-capable) and forwards it; returns at once.
+     *
+     * @throws IOException if the response's stream cannot be had (nothing was sent; the outcome is reported)
+     */
+    public static void forward(HttpServletRequest request, HttpServletResponse response, ServletContainer container,
+                               RouteDecision.Forward decision, OriginSide origins) throws IOException {
+        final AsyncContext async;
+        final AsyncServletClient client;
+        try {
+            async = request.startAsync();
+            // Upstream timeouts bound the exchange; the container must not time it out on its own.
+            async.setTimeout(0);
+            client = new AsyncServletClient(request, response, container, async);
+        } catch (IOException | RuntimeException e) {
+            decision.complete(Outcome.CANCELLED, 0, 0); // decided, never sent
+            throw e;
+        }
+        Forwarding.forward(decision, client, origins);
+    }
+
+    @Override
+    public void start(Forwarding forwarding) {
+        super.start(forwarding);
+        async.addListener(this);
+        sink.listen(); // on the container's thread, right after startAsync (see NonBlockingSink)
+    }
+
+    // ---- body
+
+    @Override
+    public void readBody(int length) {
+        try {
+            container.beforeReading(request, response);
+            final ServletInputStream in = request.getInputStream();
+            in.setReadListener(new BufferedBody(in, length));
+        } catch (IOException | RuntimeException e) {
+            forwarding.bodyFailed(e);
+        }
+    }
+
+    @Override
+    public Content.Source body() {
+        final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
+        try {
+            container.beforeReading(request, response);
+            final ServletInputStream in = request.getInputStream();
+            in.setReadListener(new StreamedBody(in, streamed));
+        } catch (IOException | RuntimeException e) {
+            streamed.fail(e);
+        }
+        return streamed;
+    }
+
+    // ---- answer
+
+    @Override
+    public void write(ByteBuffer bytes, Callback written) {
+        // Copied: the stream takes arrays, and the origin side's buffer may be direct.
+        final byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        sink.write(copy, written);
+    }
+
+    @Override
+    public void finish(HttpFields trailers) {
+        sink.finish(this::complete);
+    }
+
+    @Override
+    public void answer(DirectAnswer answer) {
+        if (done.get()) {
+            return; // the client left and its request is completed: the response is no longer ours
+        }
+        final byte[] body;
+        try {
+            body = ServletForwarding.prepare(response, answer);
+        } catch (IllegalStateException e) {
+            abort(e); // committed after all: it can only be cut short
+            return;
+        }
+        sink.write(body, Callback.from(() -> sink.finish(this::complete), failure -> complete()));
+    }
+
+    @Override
+    public void abort(Throwable failure) {
+        if (!done.get()) {
+            container.abort(request, response, failure);
+        }
+        complete();
+    }
+
+    @Override
+    public void upgrade(ResponseHead head, TunnelConnection origin) {
+        throw new IllegalStateException("a WebSocket is opened on the dispatching thread (BlockingServletClient)");
+    }
+
+    private void complete() {
+        if (done.compareAndSet(false, true)) {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container already completed the request after a client-side error.
+            }
+        }
+    }
+
+    /** The client went away: the attempt in flight is abandoned, and the request completed. */
+    private void clientLeft(Throwable failure) {
+        forwarding.clientFailed(failure);
+        complete();
+    }
+
+    // ---- the container's notices about the client
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        if (done.compareAndSet(false, true)) {
+            forwarding.clientFailed(new IOException("request completed by the container"));
+        }
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        clientLeft(new IOException("async timeout"));
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        clientLeft(event.getThrowable() == null ? new IOException("client error") : event.getThrowable());
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+    }
+
+    /** A body within the replay limit, read without blocking into memory before the first send. */
+    private final class BufferedBody implements ReadListener {
+
+        private final ServletInputStream in;
+        private final byte[] body;
+        private int filled;
+        private final AtomicBoolean complete = new AtomicBoolean();
+
+        BufferedBody(ServletInputStream in, int length) {
+            this.in = in;
+            this.body = new byte[length];
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (filled < body.length && in.isReady()) {
+                final int read = in.read(body, filled, body.length - filled);
+                if (read < 0) {
+                    break;
+                }
+                filled += read;
+            }
+            if (filled == body.length) {
+                onAllDataRead();
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (!complete.compareAndSet(false, true)) {
+                return;
+            }
+            if (filled < body.length) {
+                forwarding.bodyFailed(shortBody(filled, body.length));
+                return;
+            }
+            forwarding.bodyRead(body);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (complete.compareAndSet(false, true)) {
+                forwarding.bodyFailed(failure);
+            }
+        }
+    }
+
+    /** A large or chunked body, read without blocking and streamed to the origin once. */
+    private final class StreamedBody implements ReadListener {
+
+        private final ServletInputStream in;
+        private final AsyncRequestContent streamed;
+        private final byte[] buffer = new byte[READ_BUFFER];
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        StreamedBody(ServletInputStream in, AsyncRequestContent streamed) {
+            this.in = in;
+            this.streamed = streamed;
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            if (!closed.get()) {
+                pump();
+            }
+        }
+
+        /** Reads at most one buffer; the next read waits until the origin side consumed it. */
+        private void pump() throws IOException {
+            while (true) {
+                if (in.isFinished()) {
+                    onAllDataRead();
+                    return;
+                }
+                if (!in.isReady()) {
+                    return; // the container calls onDataAvailable when more arrives
+                }
+                final int read = in.read(buffer);
+                if (read < 0) {
+                    onAllDataRead();
+                    return;
+                }
+                if (read > 0) {
+                    // A failed write means the upstream side gave up (its own failure is reported there):
+                    // stop reading, but do not blame the client.
+                    streamed.write(ByteBuffer.wrap(Arrays.copyOf(buffer, read)),
+                            Callback.from(this::resume, failure -> closed.set(true)));
+                    return;
+                }
+            }
+        }
+
+        private void resume() {
+            if (closed.get()) {
+                return;
+            }
+            try {
+                pump();
+            } catch (IOException | RuntimeException e) {
+                onError(e);
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (closed.compareAndSet(false, true)) {
+                streamed.close();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (closed.compareAndSet(false, true)) {
+                streamed.fail(failure); // read as a failure chunk: the client's, not the origin's
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.fulcrum.servlet;
+
+import dev.fulcrum.forwarding.Forwarding;
+import dev.fulcrum.forwarding.OriginSide;
+import dev.fulcrum.forwarding.ResponseHead;
+import dev.fulcrum.forwarding.ThreadLoop;
+import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.upstream.TunnelConnection;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The client side of a request served on its dispatching thread, with the servlet API's blocking streams: a Tomcat
+ * request mapped to no Context (which cannot go async), and every WebSocket handshake of a servlet host, whose
+ * connection the container switches only during the request's own dispatch. The thread runs the exchange's
+ * {@link ThreadLoop} until the exchange ends; the loop's callbacks only post to it, so none of them blocks. That wait
+ * is bounded by the upstream timeouts (a handshake's by its total timeout), and an open WebSocket holds no thread.
+ */
+public final class BlockingServletClient extends ServletClient {
+
+    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    private static final String NO_CONTENT_TYPE = null;
+    private static final int READ_BUFFER = 16 * 1024;
+
+    private final ThreadLoop loop = new ThreadLoop();
+    /** How the client's connection is switched to a tunnel; null unless this is a WebSocket handshake. */
+    private final WebSocketForwarding.Upgrade upgrade;
+
+    private BlockingServletClient(HttpServletRequest request, HttpServletResponse response,
+                                  ServletContainer container, WebSocketForwarding.Upgrade upgrade) {
+        super(request, response, container);
+        this.upgrade = upgrade;
+    }
+
+    /** Forwards {@code request} and returns once it is answered. */
+    public static void forward(HttpServletRequest request, HttpServletResponse response, ServletContainer container,
+                               RouteDecision.Forward decision, OriginSide origins) {
+        final BlockingServletClient client = new BlockingServletClient(request, response, container, null);
+        client.run(Forwarding.forward(decision, client, origins, client.loop));
+    }
+
+    /**
+     * Forwards a WebSocket handshake and returns once it is answered: switched by {@code upgrade} (the container
+     * then joins the connections), refused as the origin refused it, or failed with a 52x.
+     */
+    public static void upgrade(HttpServletRequest request, HttpServletResponse response, ServletContainer container,
+                               RouteDecision.Forward decision, OriginSide origins,
+                               WebSocketForwarding.Upgrade upgrade) {
+        final BlockingServletClient client = new BlockingServletClient(request, response, container, upgrade);
+        client.run(Forwarding.upgrade(decision, client, origins, client.loop));
+    }
+
+    private void run(Forwarding started) {
+        try {
+            // A client-side step that throws ends the exchange: the attempt in flight is abandoned.
+            loop.run(failure -> {
+                started.clientFailed(failure);
+                abort(failure);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started.abandon(e);
+        }
+    }
+
+    // ---- body (read on this thread)
+
+    @Override
+    public void readBody(int length) {
+        final byte[] body;
+        try {
+            container.beforeReading(request, response);
+            body = request.getInputStream().readNBytes(length);
+        } catch (IOException | RuntimeException e) {
+            forwarding.bodyFailed(e);
+            return;
+        }
+        if (body.length < length) {
+            forwarding.bodyFailed(shortBody(body.length, length));
+        } else {
+            forwarding.bodyRead(body);
+        }
+    }
+
+    @Override
+    public Content.Source body() {
+        final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
+        try {
+            container.beforeReading(request, response);
+            loop.execute(new LoopedBody(request.getInputStream(), streamed)::read);
+        } catch (IOException | RuntimeException e) {
+            streamed.fail(e);
+        }
+        return streamed;
+    }
+
+    // ---- answer (written on this thread)
+
+    @Override
+    public void write(ByteBuffer bytes, Callback written) {
+        try {
+            write(response.getOutputStream(), bytes);
+        } catch (IOException | RuntimeException e) {
+            written.failed(e);
+            return;
+        }
+        written.succeeded();
+    }
+
+    @Override
+    public void finish(HttpFields trailers) {
+        loop.end();
+    }
+
+    @Override
+    public void answer(DirectAnswer answer) {
+        try {
+            response.getOutputStream().write(ServletForwarding.prepare(response, answer));
+        } catch (IllegalStateException e) {
+            container.abort(request, response, e); // committed after all: it can only be cut short
+        } catch (IOException e) {
+            // The client is gone; nothing more to answer.
+        }
+        loop.end();
+    }
+
+    @Override
+    public void abort(Throwable failure) {
+        container.abort(request, response, failure);
+        loop.end();
+    }
+
+    @Override
+    public void upgrade(ResponseHead head, TunnelConnection origin) throws IOException, ServletException {
+        if (upgrade == null) {
+            throw new IllegalStateException("not a WebSocket handshake");
+        }
+        head(head);
+        upgrade.upgrade(request, response, origin);
+        loop.end();
+    }
+
+    /**
+     * The body read with blocking calls on this thread, one buffer at a time: the next read is posted to the loop
+     * once the origin side consumed the previous buffer.
+     */
+    private final class LoopedBody {
+
+        private final ServletInputStream in;
+        private final AsyncRequestContent streamed;
+        private final byte[] buffer = new byte[READ_BUFFER];
+
+        LoopedBody(ServletInputStream in, AsyncRequestContent streamed) {
+            this.in = in;
+            this.streamed = streamed;
+        }
+
+        void read() {
+            final int read;
+            try {
+                read = in.read(buffer);
+            } catch (IOException e) {
+                streamed.fail(e); // read as a failure chunk: the client's, not the origin's
+                return;
+            }
+            if (read < 0) {
+                streamed.close();
+                return;
+            }
+            // A failed write means the upstream side gave up and reports it: stop reading.
+            streamed.write(ByteBuffer.wrap(Arrays.copyOf(buffer, read)),
+                    Callback.from(() -> loop.execute(this::read), failure -> { }));
+        }
+    }
+}
