@@ -20,6 +20,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static dev.fulcrum.testing.Fixtures.at;
@@ -920,6 +922,56 @@ public abstract class DataPlaneContract extends HostContract {
         assertThat(response.getStatus()).isEqualTo(530);
         assertThat(response.getContentAsString()).isEqualTo("error code: 1016");
         assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
+        assertAllReported(router, p);
+    }
+
+    /**
+     * An attempt that cannot even be sent is Fulcrum's failure, not the origin's, on every host alike: answered 502 in
+     * Fulcrum's error form with the ray echoed, and reported (cancelled), never a closed connection or the
+     * container's own error page. Here the failover goes to an origin named with an underscore, which DNS and the
+     * API allow but the upstream client refuses to build a request for (no URI host).
+     */
+    @Test
+    void aFailoverThatCannotBeSentAnswers502() throws Exception {
+        final Pool down = pool("down", "random", origin("refused", refusedPort(), 1));
+        final Pool unsendable = pool("unsendable", "random", origin("underscored", "under_score.invalid", 80, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", RandomSteering.DEFAULT,
+                new AdaptiveRouting(true), unsendable, down, unsendable), down, unsendable));
+        startHost(router);
+
+        final ContentResponse response = get(LB_HOST, "/");
+
+        assertThat(response.getStatus()).isEqualTo(502);
+        assertThat(response.getContentAsString()).isEqualTo("error code: 502");
+        assertThat(response.getHeaders().get("CF-Ray")).isNotBlank();
+        assertAllReported(router, down, unsendable);
+    }
+
+    /**
+     * An origin failing once its answer reached the client cannot be answered with a status any more: the client's
+     * connection is cut, so it sees an incomplete answer rather than a complete wrong one.
+     */
+    @Test
+    void anOriginFailingMidAnswerCutsTheClientsAnswerShort() throws Exception {
+        final LoopbackOrigin a = startOrigin("a");
+        final Pool p = pool("p", "random", origin(a, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final int size = 256 * 1024;
+        final AtomicLong received = new AtomicLong();
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+        request(LB_HOST, "/?size=" + size + "&cut=" + 64 * 1024)
+                .onResponseContent((response, content) -> {
+                    received.addAndGet(content.remaining());
+                    a.releaseCuts(); // the answer has reached the client: now the origin fails
+                })
+                .send(done::complete);
+
+        final Result result = done.get(30, TimeUnit.SECONDS);
+        assertThat(result.isFailed()).as("cut short, never completed").isTrue();
+        assertThat(result.getResponse().getStatus()).as("the origin's own head, not a 52x").isEqualTo(200);
+        assertThat(received.get()).isPositive().isLessThan(size);
         assertAllReported(router, p);
     }
 
