@@ -35,7 +35,8 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>Concurrency: see {@link Attempts}; the fields below follow the same hand-over from thread to thread, and
  * {@link #clientFailed} is the one call from anywhere. It implements the interfaces it is called through (origin
- * side, response head, the client's write callback) so that a request costs no objects beyond itself.
+ * side, response head, the client's write callback) so that the loop costs one object per request, none per chunk;
+ * there is no lock: each step hands over to the next through the container or the upstream client.
  */
 public final class Forwarding extends Attempts implements OriginSide.Attempt, ResponseHead, Callback {
 

@@ -16,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
@@ -36,10 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * an error dispatch of a request that is already answered.
  */
 public final class AsyncServletClient extends ServletClient implements AsyncListener {
-
-    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
-    private static final String NO_CONTENT_TYPE = null;
-    private static final int READ_BUFFER = 16 * 1024;
 
     private final AsyncContext async;
     private final NonBlockingSink sink;
@@ -94,16 +89,8 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
     }
 
     @Override
-    public Content.Source body() {
-        final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
-        try {
-            container.beforeReading(request, response);
-            final ServletInputStream in = request.getInputStream();
-            in.setReadListener(new StreamedBody(in, streamed));
-        } catch (IOException | RuntimeException e) {
-            streamed.fail(e);
-        }
-        return streamed;
+    void stream(ServletInputStream in, AsyncRequestContent streamed) {
+        in.setReadListener(new StreamedBody(in, streamed));
     }
 
     // ---- answer

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
@@ -28,10 +27,6 @@ import java.util.Arrays;
  * is bounded by the upstream timeouts (a handshake's by its total timeout), and an open WebSocket holds no thread.
  */
 public final class BlockingServletClient extends ServletClient {
-
-    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
-    private static final String NO_CONTENT_TYPE = null;
-    private static final int READ_BUFFER = 16 * 1024;
 
     private final ThreadLoop loop = new ThreadLoop();
     /** How the client's connection is switched to a tunnel; null unless this is a WebSocket handshake. */
@@ -94,15 +89,8 @@ public final class BlockingServletClient extends ServletClient {
     }
 
     @Override
-    public Content.Source body() {
-        final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
-        try {
-            container.beforeReading(request, response);
-            loop.execute(new LoopedBody(request.getInputStream(), streamed)::read);
-        } catch (IOException | RuntimeException e) {
-            streamed.fail(e);
-        }
-        return streamed;
+    void stream(ServletInputStream in, AsyncRequestContent streamed) {
+        loop.execute(new LoopedBody(in, streamed)::read);
     }
 
     // ---- answer (written on this thread)

@@ -4,10 +4,13 @@ import dev.fulcrum.forwarding.ClientSide;
 import dev.fulcrum.forwarding.Forwarding;
 import dev.fulcrum.forwarding.ResponseHead;
 import dev.fulcrum.upstream.OriginRequestHeaders;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +23,11 @@ import java.util.List;
  * <p>Thread safety: one instance per request; see {@link ClientSide} for which thread calls what.
  */
 abstract class ServletClient implements ClientSide {
+
+    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
+    private static final String NO_CONTENT_TYPE = null;
+    /** How much of a streamed body is read at a time; the next read waits until the origin side took it. */
+    static final int READ_BUFFER = 16 * 1024;
 
     final HttpServletRequest request;
     final HttpServletResponse response;
@@ -76,6 +84,25 @@ abstract class ServletClient implements ClientSide {
     public void copyHeaders(OriginRequestHeaders rules, HttpFields.Mutable headers) {
         container.copyHeaders(request, rules, headers);
     }
+
+    /** A streamed body: Jetty's {@link AsyncRequestContent}, which {@link #stream} fills as the origin side takes it. */
+    @Override
+    public Content.Source body() {
+        final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
+        try {
+            container.beforeReading(request, response);
+            stream(request.getInputStream(), streamed);
+        } catch (IOException | RuntimeException e) {
+            streamed.fail(e);
+        }
+        return streamed;
+    }
+
+    /**
+     * Starts moving the client's body into {@code streamed}, one buffer at a time; a failed read fails it (the
+     * client's failure, not the origin's), and the end closes it.
+     */
+    abstract void stream(ServletInputStream in, AsyncRequestContent streamed);
 
     @Override
     public void head(ResponseHead head) {
