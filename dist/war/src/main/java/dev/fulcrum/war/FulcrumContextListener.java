@@ -1,8 +1,10 @@
-package dev.fulcrum.servlet;
+package dev.fulcrum.war;
 
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import jakarta.servlet.ServletContext;
