@@ -36,7 +36,9 @@ public final class WebSocketForwarding {
 
     /** Whether the request opens a WebSocket ({@link Forwarding#opensWebSocket}). */
     public static boolean isUpgrade(HttpServletRequest request) {
-        return Forwarding.opensWebSocket(request.getMethod(), request.getProtocol(), request.getHeader("Upgrade"),
+        final String upgrade = request.getHeader("Upgrade");
+        // Most requests ask for no upgrade: their Connection values are not even listed.
+        return upgrade != null && Forwarding.opensWebSocket(request.getMethod(), request.getProtocol(), upgrade,
                 Collections.list(request.getHeaders("Connection")));
     }
 }

@@ -100,7 +100,9 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
 
     private static boolean opensWebSocket(Request request) {
         final HttpFields headers = request.getHeaders();
-        return Forwarding.opensWebSocket(request.getMethod(), request.getConnectionMetaData().getProtocol(),
-                headers.get(HttpHeader.UPGRADE), headers.getValuesList(HttpHeader.CONNECTION));
+        final String upgrade = headers.get(HttpHeader.UPGRADE);
+        // Most requests ask for no upgrade: their Connection values are not even listed.
+        return upgrade != null && Forwarding.opensWebSocket(request.getMethod(),
+                request.getConnectionMetaData().getProtocol(), upgrade, headers.getValuesList(HttpHeader.CONNECTION));
     }
 }
