@@ -16,10 +16,11 @@ import java.util.List;
  * answers a failure are decided by the loop; the host reads and writes what it is told.
  *
  * <p><b>Threads.</b> The request part is read on whatever thread sends an attempt (the container's for the first, the
- * upstream client's for a retry or a failover), never while the answer is being written. The answer part is called
- * one call at a time, in order, and never blocks the caller: on the upstream client's threads (its selectors), or,
- * for a host that may touch its response only on its own thread, on that thread ({@link ThreadLoop}). Exactly one of
- * {@link #finish}, {@link #answer}, {@link #abort} and {@link #upgrade} ends the exchange.
+ * upstream client's for a retry or a failover), never while the answer is being written. {@link #readBody} and the
+ * answer part are called one call at a time, in order: where the loop runs (the container's threads, the upstream
+ * client's selectors), where they must not block; or, for a host that may touch its request and response only on
+ * the thread that dispatched it, on that thread ({@link ThreadLoop}), where they may. Exactly one of {@link #finish},
+ * {@link #answer}, {@link #abort} and {@link #upgrade} ends the exchange.
  */
 public interface ClientSide {
 
@@ -57,8 +58,8 @@ public interface ClientSide {
     // ---- the request body --------------------------------------------------------------------------------------
 
     /**
-     * Reads the whole body, {@code length} bytes (within the replay limit), without blocking the caller; then calls
-     * {@link Forwarding#bodyRead} with the bytes, or {@link Forwarding#bodyFailed} if the client did not send them.
+     * Reads the whole body, {@code length} bytes (within the replay limit); then calls {@link Forwarding#bodyRead}
+     * with the bytes, or {@link Forwarding#bodyFailed} if the client did not send them.
      */
     void readBody(int length);
 
