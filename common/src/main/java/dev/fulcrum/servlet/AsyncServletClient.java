@@ -10,7 +10,6 @@ import dev.fulcrum.upstream.TunnelConnection;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,14 +19,12 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client side of a request in servlet async mode, where no container thread waits for the origin: the body is
- * read with a {@link ReadListener} (a buffered one into memory; a streamed one into Jetty's
- * {@link AsyncRequestContent} one buffer at a time, the next read waiting until the origin side took the previous
- * one), and the answer is written by a {@link NonBlockingSink}. The Tomcat valve (a request mapped to a webapp) and
+ * read with a {@code ReadListener} ({@link BufferedBodyReader} into memory, {@link StreamedBodyReader} into Jetty's
+ * {@link AsyncRequestContent} as the origin side takes it), and the answer is written by a {@link NonBlockingSink}. The Tomcat valve (a request mapped to a webapp) and
  * the WAR's proxy servlet use it.
  *
  * <p>The client going away (an I/O error, a completion Fulcrum did not ask for, a failed write) is told to the loop,
@@ -82,7 +79,7 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
         try {
             container.beforeReading(request, response);
             final ServletInputStream in = request.getInputStream();
-            in.setReadListener(new BufferedBody(in, length));
+            in.setReadListener(new BufferedBodyReader(in, length, forwarding));
         } catch (IOException | RuntimeException e) {
             forwarding.bodyFailed(e);
         }
@@ -90,7 +87,7 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
 
     @Override
     void stream(ServletInputStream in, AsyncRequestContent streamed) {
-        in.setReadListener(new StreamedBody(in, streamed));
+        in.setReadListener(new StreamedBodyReader(in, streamed));
     }
 
     // ---- answer
@@ -173,123 +170,5 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
 
     @Override
     public void onStartAsync(AsyncEvent event) {
-    }
-
-    /** A body within the replay limit, read without blocking into memory before the first send. */
-    private final class BufferedBody implements ReadListener {
-
-        private final ServletInputStream in;
-        private final byte[] body;
-        private int filled;
-        private final AtomicBoolean complete = new AtomicBoolean();
-
-        BufferedBody(ServletInputStream in, int length) {
-            this.in = in;
-            this.body = new byte[length];
-        }
-
-        @Override
-        public void onDataAvailable() throws IOException {
-            while (filled < body.length && in.isReady()) {
-                final int read = in.read(body, filled, body.length - filled);
-                if (read < 0) {
-                    break;
-                }
-                filled += read;
-            }
-            if (filled == body.length) {
-                onAllDataRead();
-            }
-        }
-
-        @Override
-        public void onAllDataRead() {
-            if (!complete.compareAndSet(false, true)) {
-                return;
-            }
-            if (filled < body.length) {
-                forwarding.bodyFailed(shortBody(filled, body.length));
-                return;
-            }
-            forwarding.bodyRead(body);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            if (complete.compareAndSet(false, true)) {
-                forwarding.bodyFailed(failure);
-            }
-        }
-    }
-
-    /** A large or chunked body, read without blocking and streamed to the origin once. */
-    private final class StreamedBody implements ReadListener {
-
-        private final ServletInputStream in;
-        private final AsyncRequestContent streamed;
-        private final byte[] buffer = new byte[READ_BUFFER];
-        private final AtomicBoolean closed = new AtomicBoolean();
-
-        StreamedBody(ServletInputStream in, AsyncRequestContent streamed) {
-            this.in = in;
-            this.streamed = streamed;
-        }
-
-        @Override
-        public void onDataAvailable() throws IOException {
-            if (!closed.get()) {
-                pump();
-            }
-        }
-
-        /** Reads at most one buffer; the next read waits until the origin side consumed it. */
-        private void pump() throws IOException {
-            while (true) {
-                if (in.isFinished()) {
-                    onAllDataRead();
-                    return;
-                }
-                if (!in.isReady()) {
-                    return; // the container calls onDataAvailable when more arrives
-                }
-                final int read = in.read(buffer);
-                if (read < 0) {
-                    onAllDataRead();
-                    return;
-                }
-                if (read > 0) {
-                    // A failed write means the upstream side gave up (its own failure is reported there):
-                    // stop reading, but do not blame the client.
-                    streamed.write(ByteBuffer.wrap(Arrays.copyOf(buffer, read)),
-                            Callback.from(this::resume, failure -> closed.set(true)));
-                    return;
-                }
-            }
-        }
-
-        private void resume() {
-            if (closed.get()) {
-                return;
-            }
-            try {
-                pump();
-            } catch (IOException | RuntimeException e) {
-                onError(e);
-            }
-        }
-
-        @Override
-        public void onAllDataRead() {
-            if (closed.compareAndSet(false, true)) {
-                streamed.close();
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            if (closed.compareAndSet(false, true)) {
-                streamed.fail(failure); // read as a failure chunk: the client's, not the origin's
-            }
-        }
     }
 }

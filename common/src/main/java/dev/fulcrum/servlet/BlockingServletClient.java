@@ -65,6 +65,7 @@ public final class BlockingServletClient extends ServletClient {
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            loop.end(); // what the loop still posts is dropped (or, for a tunnel, closed), never left waiting
             started.abandon(e);
         }
     }
