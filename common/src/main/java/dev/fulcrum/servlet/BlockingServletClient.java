@@ -18,22 +18,38 @@ import org.eclipse.jetty.util.Callback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * The client side of a request served on its dispatching thread, with the servlet API's blocking streams: a Tomcat
  * request mapped to no Context (which cannot go async), and every WebSocket handshake of a servlet host, whose
  * connection the container switches only during the request's own dispatch. The thread runs the exchange's
  * {@link ThreadLoop} until the exchange ends; the loop's callbacks only post to it, so none of them blocks. That wait
- * is bounded by the upstream timeouts (a handshake's by its total timeout), and an open WebSocket holds no thread.
+ * is bounded by the upstream timeouts (a handshake's by its total timeout), and an open WebSocket holds no thread:
+ * its two ends are the origin's {@link TunnelConnection} and {@link ClientTunnel} (or the host's own connection).
  */
 public final class BlockingServletClient extends ServletClient {
 
+    /**
+     * How a servlet host switches the client's connection once the 101 answer is set on {@code response}: it joins
+     * the client's end to {@code origin} ({@link TunnelConnection#attach}) and the origin's end to the client's.
+     */
+    @FunctionalInterface
+    public interface Upgrade {
+        void upgrade(HttpServletRequest request, HttpServletResponse response, TunnelConnection origin)
+                throws IOException, ServletException;
+    }
+
+    /** The servlet API's own upgrade ({@link ClientTunnel}), for requests dispatched to a servlet context. */
+    public static final Upgrade SERVLET_UPGRADE = (request, response, origin) ->
+            request.upgrade(ClientTunnel.class).connect(origin);
+
     private final ThreadLoop loop = new ThreadLoop();
     /** How the client's connection is switched to a tunnel; null unless this is a WebSocket handshake. */
-    private final WebSocketForwarding.Upgrade upgrade;
+    private final Upgrade upgrade;
 
     private BlockingServletClient(HttpServletRequest request, HttpServletResponse response,
-                                  ServletContainer container, WebSocketForwarding.Upgrade upgrade) {
+                                  ServletContainer container, Upgrade upgrade) {
         super(request, response, container);
         this.upgrade = upgrade;
     }
@@ -45,13 +61,20 @@ public final class BlockingServletClient extends ServletClient {
         client.run(Forwarding.forward(decision, client, origins, client.loop));
     }
 
+    /** Whether the request opens a WebSocket ({@link Forwarding#opensWebSocket}), which {@link #upgrade} serves. */
+    public static boolean opensWebSocket(HttpServletRequest request) {
+        final String upgrade = request.getHeader("Upgrade");
+        // Most requests ask for no upgrade: their Connection values are not even listed.
+        return upgrade != null && Forwarding.opensWebSocket(request.getMethod(), request.getProtocol(), upgrade,
+                Collections.list(request.getHeaders("Connection")));
+    }
+
     /**
-     * Forwards a WebSocket handshake and returns once it is answered: switched by {@code upgrade} (the container
-     * then joins the connections), refused as the origin refused it, or failed with a 52x.
+     * Forwards a WebSocket handshake (RFC 6455 §4) and returns once it is answered: switched by {@code upgrade} (the
+     * container then joins the connections), refused as the origin refused it, or failed with a 52x.
      */
     public static void upgrade(HttpServletRequest request, HttpServletResponse response, ServletContainer container,
-                               RouteDecision.Forward decision, OriginSide origins,
-                               WebSocketForwarding.Upgrade upgrade) {
+                               RouteDecision.Forward decision, OriginSide origins, Upgrade upgrade) {
         final BlockingServletClient client = new BlockingServletClient(request, response, container, upgrade);
         client.run(Forwarding.upgrade(decision, client, origins, client.loop));
     }

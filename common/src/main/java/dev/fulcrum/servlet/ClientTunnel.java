@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The client half of a WebSocket tunnel: the container's upgraded connection ({@link WebConnection}), pumped to and
  * from an {@link TunnelConnection} with the servlet API's non-blocking listeners, so an open WebSocket holds no thread.
  *
- * <p>The container instantiates it ({@code HttpServletRequest.upgrade}); {@link WebSocketForwarding} then gives it
+ * <p>The container instantiates it ({@code HttpServletRequest.upgrade}); {@link BlockingServletClient} then gives it
  * its origin half with {@link #connect} before the container calls {@link #init}.
  *
  * <p>Servlet hand-off rule: after {@code isReady()} returned false only the container calls back. Origin bytes are

@@ -46,7 +46,7 @@ public interface ServletContainer {
 
     /**
      * Closes the client connection without completing the answer. {@code sendError(-1)} is how Jetty aborts a
-     * servlet response; elsewhere it fails, and the answer ends as it is.
+     * servlet response; the servlet API has no portable way, so elsewhere the answer just ends where it is.
      */
     default void abort(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
         try {

@@ -8,9 +8,9 @@ import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.SettingHost;
 import dev.fulcrum.runtime.SettingsTable;
+import dev.fulcrum.servlet.BlockingServletClient;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
-import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import jakarta.servlet.ServletException;
@@ -285,7 +285,7 @@ public final class FulcrumValve extends ValveBase {
             getNext().invoke(request, response);
         } else if (decision instanceof RouteDecision.Respond respond) {
             ServletForwarding.writeRespond(response, respond);
-        } else if (WebSocketForwarding.isUpgrade(request)) {
+        } else if (BlockingServletClient.opensWebSocket(request)) {
             forwarder.openWebSocket(request, response, (RouteDecision.Forward) decision);
         } else {
             forwarder.forward(request, response, (RouteDecision.Forward) decision);

@@ -5,7 +5,6 @@ import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.servlet.AsyncServletClient;
 import dev.fulcrum.servlet.BlockingServletClient;
 import dev.fulcrum.servlet.ClientTunnel;
-import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.TunnelConnection;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,7 +60,7 @@ final class TomcatForwarder {
      */
     void openWebSocket(Request request, Response response, RouteDecision.Forward forward) {
         BlockingServletClient.upgrade(request, response, TomcatContainer.INSTANCE, forward, origins,
-                request.getContext() != null ? WebSocketForwarding.SERVLET_UPGRADE : TomcatForwarder::upgradeBare);
+                request.getContext() != null ? BlockingServletClient.SERVLET_UPGRADE : TomcatForwarder::upgradeBare);
     }
 
     private static void upgradeBare(HttpServletRequest request, HttpServletResponse response,

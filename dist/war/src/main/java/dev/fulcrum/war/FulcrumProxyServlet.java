@@ -9,7 +9,6 @@ import dev.fulcrum.servlet.BlockingServletClient;
 import dev.fulcrum.servlet.ServletContainer;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
-import dev.fulcrum.servlet.WebSocketForwarding;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -48,7 +47,7 @@ public class FulcrumProxyServlet extends HttpServlet {
     private transient UpstreamClient upstream;
     private transient OriginSide origins;
     /** How a WebSocket handshake switches the client connection here; null where it cannot (ServletUpgrades). */
-    private transient WebSocketForwarding.Upgrade webSocketUpgrade;
+    private transient BlockingServletClient.Upgrade webSocketUpgrade;
 
     /** For {@code web.xml}: router and upstream client come from servlet-context attributes at init. */
     public FulcrumProxyServlet() {
@@ -93,7 +92,7 @@ public class FulcrumProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         final RouteDecision decision = router.route(new ServletRequestView(request));
         if (decision instanceof RouteDecision.Forward forward) {
-            if (!WebSocketForwarding.isUpgrade(request)) {
+            if (!BlockingServletClient.opensWebSocket(request)) {
                 AsyncServletClient.forward(request, response, ServletContainer.PORTABLE, forward, origins);
             } else if (webSocketUpgrade != null) {
                 BlockingServletClient.upgrade(request, response, ServletContainer.PORTABLE, forward, origins,

@@ -1,6 +1,6 @@
 package dev.fulcrum.war;
 
-import dev.fulcrum.servlet.WebSocketForwarding;
+import dev.fulcrum.servlet.BlockingServletClient;
 import dev.fulcrum.upstream.TunnelConnection;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,13 +26,13 @@ final class ServletUpgrades {
      * API's in other containers (Tomcat), and none (null) in a Jetty that hides its classes from the web application
      * (the WAR in jetty-home), where the servlet API's upgrade would never read from the client.
      */
-    static WebSocketForwarding.Upgrade choose(ClassLoader loader, String serverInfo) {
+    static BlockingServletClient.Upgrade choose(ClassLoader loader, String serverInfo) {
         if (visible(loader, "org.eclipse.jetty.ee10.servlet.ServletContextRequest")
             && visible(loader, "org.eclipse.jetty.server.HttpStream")) {
             return Jetty.UPGRADE;
         }
         final boolean jetty = serverInfo != null && serverInfo.toLowerCase(Locale.ROOT).startsWith("jetty");
-        return jetty ? null : WebSocketForwarding.SERVLET_UPGRADE;
+        return jetty ? null : BlockingServletClient.SERVLET_UPGRADE;
     }
 
     private static boolean visible(ClassLoader loader, String className) {
@@ -52,13 +52,13 @@ final class ServletUpgrades {
      */
     private static final class Jetty {
 
-        static final WebSocketForwarding.Upgrade UPGRADE = Jetty::upgrade;
+        static final BlockingServletClient.Upgrade UPGRADE = Jetty::upgrade;
 
         private static void upgrade(HttpServletRequest request, HttpServletResponse response,
                                      TunnelConnection origin) throws IOException, ServletException {
             final ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
             if (core == null) {
-                WebSocketForwarding.SERVLET_UPGRADE.upgrade(request, response, origin);
+                BlockingServletClient.SERVLET_UPGRADE.upgrade(request, response, origin);
                 return;
             }
             core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, TunnelConnection.clientEnd(
