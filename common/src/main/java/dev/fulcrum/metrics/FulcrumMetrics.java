@@ -1,6 +1,7 @@
 package dev.fulcrum.metrics;
 
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.health.HealthMetrics;
 import dev.fulcrum.health.HealthMonitor;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * metrics.bindRouter(router);
  * metrics.bindUpstream(upstream);
  * metrics.bindHealth(healthMonitor);
- * store.addListener(metrics::update);                     // after the router's own listener
+ * store.addChangeListener(metrics::update);               // after the router's own listener
  * }</pre>
  * <p>JVM meters (memory, GC, threads, CPU, uptime) are bound too; they carry no Fulcrum tags.
  *
@@ -55,11 +56,13 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Where binders register: the Prometheus registry, or a composite of it and JMX when JMX is on. */
     private final MeterRegistry registry;
     private final JmxMeterRegistry jmx;
-    private final OriginMetrics origins = new OriginMetrics();
+    private final OriginMetrics origins;
+    /** False: per-origin series are kept per pool instead (see {@link #FulcrumMetrics(AccessLog, boolean, boolean)}). */
+    private final boolean perOrigin;
     private final LoadBalancerMetrics loadBalancers = new LoadBalancerMetrics();
     private final AccessLog accessLog;
     private final OutcomeListener outcomeListener;
-    private final List<Consumer<ConfigSnapshot>> configListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConfigChange>> configListeners = new CopyOnWriteArrayList<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
 
@@ -80,7 +83,20 @@ public final class FulcrumMetrics implements AutoCloseable {
      *                  each recording then goes to two registries
      */
     public FulcrumMetrics(AccessLog accessLog, boolean jmx) {
+        this(accessLog, jmx, true);
+    }
+
+    /**
+     * @param perOrigin false bounds the cardinality by pools instead of origins ({@code --metrics-pools-only}):
+     *                  attempt meters lose their {@code origin} tag (one set per load balancer and pool), in-flight
+     *                  rows are per pool only, and the connection rows are one set for every destination together
+     *                  ({@code destination="all"}); at 10,000 pools of 3 origins that is about 10,000 in-flight and
+     *                  3 connection series instead of 40,000 and 90,000
+     */
+    public FulcrumMetrics(AccessLog accessLog, boolean jmx, boolean perOrigin) {
         this.accessLog = accessLog;
+        this.perOrigin = perOrigin;
+        this.origins = new OriginMetrics(perOrigin);
         if (jmx) {
             this.jmx = new JmxMeterRegistry(new JmxConfig() {
                 @Override
@@ -143,16 +159,16 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Binds the in-flight gauges to the counters of the router that was given {@link #outcomeListener()}. */
     public synchronized void bindRouter(SnapshotRouter router) {
-        final InFlightMetrics inFlight = new InFlightMetrics(router);
-        inFlight.update(config);
+        final InFlightMetrics inFlight = new InFlightMetrics(router, perOrigin);
+        inFlight.update(ConfigChange.initial(config));
         inFlight.bindTo(registry);
         configListeners.add(inFlight::update);
     }
 
     /** Binds the connection-pool gauges and counts the client's stale-connection retries. */
     public synchronized void bindUpstream(UpstreamClient upstream) {
-        final ConnectionMetrics connections = new ConnectionMetrics(upstream);
-        connections.update(config);
+        final ConnectionMetrics connections = new ConnectionMetrics(upstream, perOrigin);
+        connections.update(ConfigChange.initial(config));
         connections.bindTo(registry);
         configListeners.add(connections::update);
         upstream.onStaleConnectionRetry(origins::staleConnectionRetry);
@@ -165,9 +181,18 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Adopts a committed configuration: tags follow names, meters of removed objects are removed. */
     public synchronized void update(ConfigSnapshot next) {
-        config = Objects.requireNonNull(next, "config");
-        for (Consumer<ConfigSnapshot> listener : configListeners) {
-            listener.accept(next);
+        update(ConfigChange.between(config, Objects.requireNonNull(next, "config")));
+    }
+
+    /**
+     * Adopts a committed change: every binder updates the rows of the objects the change names, and only those
+     * (see {@link InFlightMetrics}, {@link ConnectionMetrics}, {@link OriginMetrics}).
+     */
+    public synchronized void update(ConfigChange change) {
+        final ConfigChange c = change.since(config);
+        config = c.next();
+        for (Consumer<ConfigChange> listener : configListeners) {
+            listener.accept(c);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.health.HealthMonitor;
@@ -30,7 +31,6 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -94,7 +94,7 @@ public final class Fulcrum implements AutoCloseable {
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
-                settings.metricsJmx());
+                settings.metricsJmx(), !settings.metricsPoolsOnly());
         try {
             // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
             final String pop = settings.routing().pop();
@@ -109,15 +109,15 @@ public final class Fulcrum implements AutoCloseable {
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
                     metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
                     settings.affinitySessions()), metrics.affinityRecorder());
-            store.addListener(router::update);
+            store.addChangeListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
-            store.addListener(metrics::update);
+            store.addChangeListener(metrics::update);
             metrics.bindHealth(health);
-            health.addListener(router::update);
+            health.addChangeListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
-            store.addListener(health::update);
+            store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
             final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
@@ -300,12 +300,6 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Account account = new Account(Ids.newId(), FIRST_ACCOUNT_NAME,
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        store.update(s -> {
-            if (!s.accounts().isEmpty()) {
-                return s;
-            }
-            return new ConfigSnapshot(s.revision() + 1, Map.of(account.id(), account), s.zones(), s.monitors(),
-                    s.pools(), s.loadBalancers());
-        });
+        store.commit(s -> s.accounts().isEmpty() ? ConfigEdit.putting(account) : new ConfigEdit());
     }
 }

@@ -1,7 +1,5 @@
 package dev.fulcrum.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,28 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * static webapp of the server's own at /site. The WAR serves load balancers and the API in its context; other
  * contexts keep their paths; a host that is no load balancer's gets 404 in the WAR's context.
  */
-class WarIT {
+class WarIT extends ServerUnderTest {
 
     private static final String TOKEN = "war-it-token-0123456789";
-
-    private Origin a;
-    private Origin b;
-    private ServerProcess server;
-
-    @BeforeEach
-    void origins() throws Exception {
-        a = new Origin("a");
-        b = new Origin("b");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        a.close();
-        b.close();
-    }
 
     @Test
     void inJetty() throws Exception {
