@@ -139,7 +139,7 @@ final class LoadBalancerResource {
         // Names are unique across all zones, not only this one: the router finds a load balancer by Host alone.
         final boolean taken = index.loadBalancersNamed(lb.name()).stream().anyMatch(id -> !id.equals(lb.id()));
         if (taken) {
-            throw ApiError.notUnique();
+            throw ApiError.notUnique("name", lb.name(), "a name no other load balancer has, in any zone");
         }
     }
 }

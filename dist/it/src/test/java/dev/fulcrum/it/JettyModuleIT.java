@@ -56,7 +56,12 @@ class JettyModuleIT extends ServerUnderTest {
         assertThat(new LoadBalancingScenario(api, apiPort, "/", "/", null).get("127.0.0.1", "/site/index.html")
                 .body()).doesNotContain("jetty's own site");
 
+        LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
+
         assertThat(server.stop()).isIn(0, 143);
         assertThat(server.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+        LogLines.started(server.log(), LogLines.JETTY, "dfr\\.Fulcrum:[^:]+",
+                base.resolve("fulcrum-data").toAbsolutePath().toString());
+        LogLines.changedAndStopped(server.log(), LogLines.JETTY, "dfa\\.ConfigChangeLog:[^:]+", token.group(1));
     }
 }

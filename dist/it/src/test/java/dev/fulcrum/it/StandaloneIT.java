@@ -52,9 +52,14 @@ class StandaloneIT extends ServerUnderTest {
         assertThat(new LoadBalancingScenario(api, port, "/", "/", null).get("127.0.0.1", "/client/v4/accounts")
                 .statusCode()).isEqualTo(404);
 
+        LogLines.dashboardServed("http://127.0.0.1:" + first.apiPort());
+
         // SIGTERM: the shutdown hook stops Jetty and closes the store; the JVM reports the signal (128 + 15).
         assertThat(server.stop()).isEqualTo(143);
         assertThat(server.log()).doesNotContain("Exception").doesNotContain("ERROR");
+        LogLines.started(server.log(), LogLines.ONE_LINE, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                dir.resolve("fulcrum-data").toAbsolutePath().toString());
+        LogLines.changedAndStopped(server.log(), LogLines.ONE_LINE, "dev\\.fulcrum\\.api\\.ConfigChangeLog", TOKEN);
 
         // What the API wrote survives the restart (each run on ports of its own).
         Api restarted = start(dir).api();

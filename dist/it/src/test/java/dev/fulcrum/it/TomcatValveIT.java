@@ -26,7 +26,7 @@ class TomcatValveIT extends ServerUnderTest {
 
     /** The valve's start line, naming the port its API listener bound (group 1), on 127.0.0.1 only. */
     private static final Pattern API_STARTED =
-            Pattern.compile("Fulcrum started: data .*, API http://127\\.0\\.0\\.1:(\\d+)/client/v4");
+            Pattern.compile("Fulcrum \\S+ started: node \\S+, store .*, api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
@@ -39,8 +39,10 @@ class TomcatValveIT extends ServerUnderTest {
 
         server = Tomcats.run(catalina, Map.of());
         final int port = Tomcats.awaitStarted(server);
-        assertThat(server.log()).contains("Fulcrum started: data " + catalina.resolve("fulcrum-data"));
+        LogLines.started(server.log(), LogLines.JULI, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                catalina.resolve("fulcrum-data").toString());
         final int apiPort = server.loggedPort(API_STARTED);
+        LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         new LoadBalancingScenario(api, port, "/own.txt", "/own.txt",
@@ -63,6 +65,7 @@ class TomcatValveIT extends ServerUnderTest {
 
         assertThat(server.stop()).isIn(0, 143);
         assertThat(Tomcats.errors(server.log())).isEmpty();
+        LogLines.changedAndStopped(server.log(), LogLines.JULI, "dev\\.fulcrum\\.api\\.ConfigChangeLog", TOKEN);
     }
 
     /**

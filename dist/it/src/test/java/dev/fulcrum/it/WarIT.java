@@ -31,7 +31,9 @@ class WarIT extends ServerUnderTest {
         // Settings through the environment, as README shows for Jetty.
         server = Jettys.run(base, Map.of("FULCRUM_API_TOKEN", TOKEN));
         final int port = Jettys.awaitStarted(server);
-        assertThat(server.log()).contains("Fulcrum started: data " + base.resolve("fulcrum-data"));
+        LogLines.started(server.log(), LogLines.ONE_LINE, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                base.resolve("fulcrum-data").toString());
+        LogLines.dashboardServed("http://127.0.0.1:" + port);
 
         scenario(port);
         // Jetty 12.1's servlet-API upgrade never reads what the client sends: the WAR says so (README).
@@ -59,6 +61,9 @@ class WarIT extends ServerUnderTest {
         server = Tomcats.run(catalina, Map.of());
         final int port = Tomcats.awaitStarted(server);
         assertThat(catalina.resolve("lb-data/api-token.json")).exists();
+        LogLines.started(server.log(), LogLines.JULI, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                catalina.resolve("lb-data").toString());
+        LogLines.dashboardServed("http://127.0.0.1:" + port);
 
         scenario(port);
         WebSocketCheck.tunnels(new Api("http://127.0.0.1:" + port + "/client/v4", TOKEN), port);
