@@ -1,0 +1,222 @@
+package dev.fulcrum.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Real etcd members for tests: the {@code etcd} binary (Debian's {@code etcd-server}; see {@link ExternalBinary}) on
+ * free loopback ports with a data directory under the test's temporary directory. One member or a cluster of
+ * several; each can be killed (SIGKILL), stopped and started again on the same ports and data.
+ *
+ * <p>Progress notifications come every second instead of etcd's ten minutes, so tests of an idle watch do not wait.
+ */
+public final class EtcdServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<Member> members;
+
+    private EtcdServer(List<Member> members) {
+        this.members = members;
+    }
+
+    /** One member, started and answering. */
+    public static EtcdServer start(Path dir, String... extraArgs) throws IOException {
+        return cluster(dir, 1, extraArgs);
+    }
+
+    /** A cluster of {@code size} members, started and answering. */
+    public static EtcdServer cluster(Path dir, int size, String... extraArgs) throws IOException {
+        final Path etcd = ExternalBinary.require("etcd");
+        final List<Member> members = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            members.add(new Member(etcd, "m" + i, dir.resolve("m" + i), freePort(), freePort(), List.of(extraArgs)));
+        }
+        final String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl())
+                .collect(Collectors.joining(","));
+        final EtcdServer server = new EtcdServer(members);
+        try {
+            for (Member member : members) {
+                member.initialCluster = initialCluster;
+                member.launch("new");
+            }
+            for (Member member : members) {
+                member.awaitReady();
+            }
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The client URLs of every member, comma-separated, as {@code --etcd-endpoints} takes them. */
+    public String endpoints() {
+        return members.stream().map(Member::clientUrl).collect(Collectors.joining(","));
+    }
+
+    public List<URI> endpointList() {
+        return members.stream().map(m -> URI.create(m.clientUrl())).toList();
+    }
+
+    public Member member(int index) {
+        return members.get(index);
+    }
+
+    public int size() {
+        return members.size();
+    }
+
+    /** Kills every member (SIGKILL). */
+    public void kill() {
+        members.forEach(Member::kill);
+    }
+
+    /** Starts every stopped member again on its ports and data, and waits until they answer. */
+    public void restart() throws IOException {
+        for (Member member : members) {
+            if (!member.isAlive()) {
+                member.launch("existing");
+            }
+        }
+        for (Member member : members) {
+            member.awaitReady();
+        }
+    }
+
+    @Override
+    public void close() {
+        members.forEach(Member::kill);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** One etcd process. */
+    public static final class Member {
+        private final Path binary;
+        private final String name;
+        private final Path dir;
+        private final int clientPort;
+        private final int peerPort;
+        private final List<String> extraArgs;
+        private String initialCluster;
+        private Process process;
+
+        Member(Path binary, String name, Path dir, int clientPort, int peerPort, List<String> extraArgs) {
+            this.binary = binary;
+            this.name = name;
+            this.dir = dir;
+            this.clientPort = clientPort;
+            this.peerPort = peerPort;
+            this.extraArgs = extraArgs;
+        }
+
+        public String clientUrl() {
+            return (extraArgs.contains("--cert-file") ? "https" : "http") + "://127.0.0.1:" + clientPort;
+        }
+
+        String peerUrl() {
+            return "http://127.0.0.1:" + peerPort;
+        }
+
+        public boolean isAlive() {
+            return process != null && process.isAlive();
+        }
+
+        /** SIGKILL, and waits for the process to be gone. */
+        public void kill() {
+            if (process != null) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Starts this member again (after {@link #kill()}) and waits until it answers. */
+        public void restart() throws IOException {
+            launch("existing");
+            awaitReady();
+        }
+
+        void launch(String state) throws IOException {
+            Files.createDirectories(dir);
+            final List<String> command = new ArrayList<>(List.of(binary.toString(), "--name", name,
+                    "--data-dir", dir.resolve("data").toString(),
+                    "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
+                    "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
+                    "--initial-cluster", initialCluster, "--initial-cluster-state", state,
+                    "--initial-cluster-token", "fulcrum-test",
+                    "--experimental-watch-progress-notify-interval", "1s"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+        }
+
+        void awaitReady() throws IOException {
+            final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IOException("etcd " + name + " exited: " + tail());
+                }
+                if (answers()) {
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            throw new IOException("etcd " + name + " did not answer within " + START_TIMEOUT + ": " + tail());
+        }
+
+        /** Answers its health check, or (TLS with client certificates, which this probe lacks) listens at all. */
+        private boolean answers() {
+            if (clientUrl().startsWith("https")) {
+                try (java.net.Socket ignored = new java.net.Socket(InetAddress.getLoopbackAddress(), clientPort)) {
+                    return Files.readString(dir.resolve("etcd.log")).contains("ready to serve client requests");
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            try {
+                final HttpURLConnection c = (HttpURLConnection) URI.create(clientUrl() + "/health").toURL()
+                        .openConnection();
+                c.setConnectTimeout(500);
+                c.setReadTimeout(2000);
+                final String body = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return body.contains("\"health\":\"true\"");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private String tail() {
+            try {
+                final List<String> lines = Files.readAllLines(dir.resolve("etcd.log"));
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            } catch (IOException e) {
+                return "(no log)";
+            }
+        }
+    }
+}
