@@ -1,6 +1,5 @@
 package dev.fulcrum.routing;
 
-import dev.fulcrum.upstream.ForwardHeaders;
 
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.SessionAffinityAttributes;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.steering.GeoCandidates;
 import dev.fulcrum.routing.steering.PoolSteering;
 
