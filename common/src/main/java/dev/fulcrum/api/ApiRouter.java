@@ -43,8 +43,10 @@ public final class ApiRouter {
     /** @param health the running health monitor behind pool health and previews; null leaves those routes out */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health) {
         this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
-        final ApiContext ctx = new ApiContext(Objects.requireNonNull(store, "store"), new ConfigJson(),
-                Objects.requireNonNull(clock, "clock"));
+        final ConfigIndex.Live indexes = new ConfigIndex.Live();
+        Objects.requireNonNull(store, "store").addChangeListener(indexes::update);
+        final ApiContext ctx = new ApiContext(store, new ConfigJson(), Objects.requireNonNull(clock, "clock"),
+                indexes);
         new TokenResource(auth).register(routes);
         new AccountResource(ctx).register(routes);
         new ZoneResource(ctx).register(routes);

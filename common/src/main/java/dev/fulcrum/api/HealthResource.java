@@ -148,7 +148,7 @@ final class HealthResource {
         final ConfigSnapshot s = ctx.store().current();
         final Account account = Lookups.account(s, call);
         final Monitor monitor = Lookups.monitor(s, account, call);
-        final List<Pool> pools = References.poolsUsing(s, monitor.id()).stream()
+        final List<Pool> pools = References.poolsUsing(ctx.index(s), monitor.id()).stream()
                 .filter(p -> p.accountId().equals(account.id())).toList();
         return start(candidate(call, account), pools);
     }

@@ -68,7 +68,7 @@ final class LoadBalancerResource {
         final Instant now = ctx.now();
         final LoadBalancer lb = ctx.json().readLoadBalancer(body, new ConfigJson.Meta(id, zone.id(), now, now));
         final ConfigSnapshot committed = ctx.store().commit(s -> {
-            check(s, Lookups.zone(s, call), lb);
+            check(ctx.index(s), Lookups.zone(s, call), lb);
             return ConfigEdit.putting(lb);
         }).next();
         return written(committed, call, id);
@@ -85,7 +85,7 @@ final class LoadBalancerResource {
             final LoadBalancer old = Lookups.loadBalancer(s, z, call);
             final LoadBalancer lb = ctx.json().readLoadBalancer(body,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
-            check(s, z, lb);
+            check(ctx.index(s), z, lb);
             return ConfigEdit.putting(lb);
         }).next();
         return written(committed, call, id);
@@ -103,7 +103,7 @@ final class LoadBalancerResource {
             final ObjectNode merged = ctx.json().mergeLoadBalancer(old, z.name(), body);
             final LoadBalancer lb = ctx.json().readLoadBalancer(merged,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
-            check(s, z, lb);
+            check(ctx.index(s), z, lb);
             return ConfigEdit.putting(lb);
         }).next();
         return written(committed, call, id);
@@ -123,8 +123,9 @@ final class LoadBalancerResource {
         return Envelope.success(ctx.json().write(lb, committed.zones().get(lb.zoneId()).name()));
     }
 
-    /** The checks that need the whole configuration: 1002 for the name and pool references, then 1003. */
-    static void check(ConfigSnapshot s, Zone zone, LoadBalancer lb) {
+    /** The checks that need the rest of the configuration: 1002 for the name and pool references, then 1003. */
+    static void check(ConfigIndex index, Zone zone, LoadBalancer lb) {
+        final ConfigSnapshot s = index.config();
         final List<ConfigError> errors = new ArrayList<>();
         final String name = lb.name().toLowerCase(Locale.ROOT);
         if (!name.equals(zone.name()) && !name.endsWith('.' + zone.name())) {
@@ -142,8 +143,7 @@ final class LoadBalancerResource {
             throw new ConfigException(errors);
         }
         // Names are unique across all zones, not only this one: the router finds a load balancer by Host alone.
-        final boolean taken = s.loadBalancers().values().stream()
-                .anyMatch(other -> !other.id().equals(lb.id()) && other.name().equalsIgnoreCase(lb.name()));
+        final boolean taken = index.loadBalancersNamed(lb.name()).stream().anyMatch(id -> !id.equals(lb.id()));
         if (taken) {
             throw ApiError.notUnique();
         }

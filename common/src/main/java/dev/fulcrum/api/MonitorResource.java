@@ -102,7 +102,7 @@ final class MonitorResource {
         final String id = call.param("monitor_id");
         ctx.store().commit(s -> {
             Lookups.monitor(s, Lookups.account(s, call), call);
-            if (!References.poolsUsing(s, id).isEmpty()) {
+            if (!ctx.index(s).poolsUsing(id).isEmpty()) {
                 throw ApiError.referenced();
             }
             return ConfigEdit.deleting(ConfigKind.MONITOR, id);
@@ -111,15 +111,16 @@ final class MonitorResource {
     }
 
     private ObjectNode references(Call call) {
-        final ConfigSnapshot s = ctx.store().current();
+        final ConfigIndex index = ctx.index();
+        final ConfigSnapshot s = index.config();
         final Monitor monitor = Lookups.monitor(s, Lookups.account(s, call), call);
-        return Envelope.success(references(s, monitor));
+        return Envelope.success(references(index, monitor));
     }
 
     /** The pools using the monitor (referrers); a monitor references nothing itself. */
-    static ArrayNode references(ConfigSnapshot s, Monitor monitor) {
+    static ArrayNode references(ConfigIndex index, Monitor monitor) {
         final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
-        for (Pool pool : References.poolsUsing(s, monitor.id())) {
+        for (Pool pool : References.poolsUsing(index, monitor.id())) {
             refs.add(References.reference(References.REFERRER, "pool", pool.id(), pool.name()));
         }
         return refs;

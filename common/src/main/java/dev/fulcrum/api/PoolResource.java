@@ -157,7 +157,7 @@ final class PoolResource {
         final String id = call.param("pool_id");
         ctx.store().commit(s -> {
             Lookups.pool(s, Lookups.account(s, call), call);
-            if (!References.loadBalancersUsing(s, id).isEmpty()) {
+            if (!ctx.index(s).loadBalancersUsing(id).isEmpty()) {
                 throw ApiError.referenced();
             }
             return ConfigEdit.deleting(ConfigKind.POOL, id);
@@ -166,15 +166,17 @@ final class PoolResource {
     }
 
     private ObjectNode references(Call call) {
-        final ConfigSnapshot s = ctx.store().current();
+        final ConfigIndex index = ctx.index();
+        final ConfigSnapshot s = index.config();
         final Pool pool = Lookups.pool(s, Lookups.account(s, call), call);
-        return Envelope.success(references(s, pool));
+        return Envelope.success(references(index, pool));
     }
 
     /** Load balancers naming the pool (referrers), then the pool's monitor (referral). */
-    static ArrayNode references(ConfigSnapshot s, Pool pool) {
+    static ArrayNode references(ConfigIndex index, Pool pool) {
+        final ConfigSnapshot s = index.config();
         final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
-        for (LoadBalancer lb : References.loadBalancersUsing(s, pool.id())) {
+        for (LoadBalancer lb : References.loadBalancersUsing(index, pool.id())) {
             refs.add(References.reference(References.REFERRER, "load_balancer", lb.id(), lb.name()));
         }
         final Monitor monitor = pool.monitor() == null ? null : s.monitors().get(pool.monitor());

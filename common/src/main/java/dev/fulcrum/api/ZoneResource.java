@@ -69,7 +69,7 @@ final class ZoneResource {
                 throw ApiError.validation("account.id: '" + Paging.clip(accountId)
                         + "' (expected: the id of an existing account)");
             }
-            if (s.zones().values().stream().anyMatch(z -> z.name().equals(name))) {
+            if (!ctx.index(s).zonesNamed(name).isEmpty()) {
                 throw ApiError.notUnique();
             }
             return ConfigEdit.putting(zone);
@@ -81,7 +81,7 @@ final class ZoneResource {
         final String id = call.param("zone_id");
         ctx.store().commit(s -> {
             Lookups.zone(s, call);
-            return Snapshots.withoutZone(s, id);
+            return Snapshots.withoutZone(ctx.index(s), id);
         });
         return Envelope.deleted(id);
     }

@@ -1,5 +1,6 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
@@ -45,9 +46,14 @@ public final class AccessLog implements OutcomeListener {
         this.logger = Objects.requireNonNull(logger, "logger");
     }
 
-    /** Adopts a new configuration (for the names in the line). */
+    /** Adopts a new configuration (for the names in the line); costs nothing, the names are read when logged. */
     public void update(ConfigSnapshot config) {
         names = new ConfigNames(config);
+    }
+
+    /** As {@link #update(ConfigSnapshot)} with the change's next snapshot. */
+    public void update(ConfigChange change) {
+        update(change.next());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.fulcrum.metrics;
 
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.health.HealthMetrics;
 import dev.fulcrum.health.HealthMonitor;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * metrics.bindRouter(router);
  * metrics.bindUpstream(upstream);
  * metrics.bindHealth(healthMonitor);
- * store.addListener(metrics::update);                     // after the router's own listener
+ * store.addChangeListener(metrics::update);               // after the router's own listener
  * }</pre>
  * <p>JVM meters (memory, GC, threads, CPU, uptime) are bound too; they carry no Fulcrum tags.
  *
@@ -59,7 +60,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     private final LoadBalancerMetrics loadBalancers = new LoadBalancerMetrics();
     private final AccessLog accessLog;
     private final OutcomeListener outcomeListener;
-    private final List<Consumer<ConfigSnapshot>> configListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConfigChange>> configListeners = new CopyOnWriteArrayList<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
 
@@ -144,7 +145,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Binds the in-flight gauges to the counters of the router that was given {@link #outcomeListener()}. */
     public synchronized void bindRouter(SnapshotRouter router) {
         final InFlightMetrics inFlight = new InFlightMetrics(router);
-        inFlight.update(config);
+        inFlight.update(ConfigChange.initial(config));
         inFlight.bindTo(registry);
         configListeners.add(inFlight::update);
     }
@@ -152,7 +153,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Binds the connection-pool gauges and counts the client's stale-connection retries. */
     public synchronized void bindUpstream(UpstreamClient upstream) {
         final ConnectionMetrics connections = new ConnectionMetrics(upstream);
-        connections.update(config);
+        connections.update(ConfigChange.initial(config));
         connections.bindTo(registry);
         configListeners.add(connections::update);
         upstream.onStaleConnectionRetry(origins::staleConnectionRetry);
@@ -165,9 +166,18 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Adopts a committed configuration: tags follow names, meters of removed objects are removed. */
     public synchronized void update(ConfigSnapshot next) {
-        config = Objects.requireNonNull(next, "config");
-        for (Consumer<ConfigSnapshot> listener : configListeners) {
-            listener.accept(next);
+        update(ConfigChange.between(config, Objects.requireNonNull(next, "config")));
+    }
+
+    /**
+     * Adopts a committed change: every binder updates the rows of the objects the change names, and only those
+     * (see {@link InFlightMetrics}, {@link ConnectionMetrics}, {@link OriginMetrics}).
+     */
+    public synchronized void update(ConfigChange change) {
+        final ConfigChange c = change.since(config);
+        config = c.next();
+        for (Consumer<ConfigChange> listener : configListeners) {
+            listener.accept(c);
         }
     }
 

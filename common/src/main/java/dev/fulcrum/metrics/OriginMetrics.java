@@ -1,5 +1,6 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
@@ -13,11 +14,14 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -34,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link ConfigNames#has}); an attempt for anything else (a request that started just before its load balancer was
  * deleted) is not counted, so a late report cannot bring back a removed meter.
  *
- * <p>Configuration changes ({@link #update}) remove every meter whose load balancer, pool or origin is gone or renamed.
+ * <p>Configuration changes ({@link #update}) remove every meter whose load balancer, pool or origin is gone or renamed,
+ * visiting only the meters of the load balancers and pools the change names.
  * Creation and removal are serialised on one lock; the recording path takes no lock.
  *
  * <p>Thread safety: safe for concurrent use. Bind once with {@link #bindTo}; until then nothing is recorded.
@@ -54,6 +59,8 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
     private final Object lock = new Object();
     /** lb id → pool id → origin name → meters; read without locking on every report. */
     private final Map<String, Map<String, Map<String, OriginMeters>>> meters = new ConcurrentHashMap<>();
+    /** Pool id → ids of the load balancers with meters for it, so that a pool change visits only its meters. */
+    private final Map<String, Set<String>> lbsByPool = new HashMap<>();
     private volatile MeterRegistry registry;
     private volatile ConfigNames names = ConfigNames.EMPTY;
 
@@ -64,22 +71,70 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
 
     /** Adopts a new configuration: meters of objects no longer in it (or renamed) are removed from the registry. */
     public void update(ConfigSnapshot config) {
+        update(ConfigChange.between(names.config(), config));
+    }
+
+    /**
+     * Adopts a committed change: the meters of the load balancers and pools it names are checked, and those of
+     * objects deleted or renamed are removed; no other meter is visited.
+     */
+    public void update(ConfigChange change) {
         synchronized (lock) {
-            final ConfigNames next = new ConfigNames(config);
+            final ConfigChange c = change.since(names.config());
+            final ConfigNames next = new ConfigNames(c.next());
             names = next;
-            for (Map.Entry<String, Map<String, Map<String, OriginMeters>>> lb : meters.entrySet()) {
-                for (Map.Entry<String, Map<String, OriginMeters>> pool : lb.getValue().entrySet()) {
-                    final Iterator<OriginMeters> it = pool.getValue().values().iterator();
-                    while (it.hasNext()) {
-                        final OriginMeters m = it.next();
-                        if (!m.stillNamed(next, lb.getKey(), pool.getKey())) {
-                            m.remove();
-                            it.remove();
-                        }
+            for (String lbId : c.loadBalancers()) {
+                final Map<String, Map<String, OriginMeters>> pools = meters.get(lbId);
+                if (pools != null) {
+                    for (String poolId : List.copyOf(pools.keySet())) {
+                        prune(next, lbId, poolId);
                     }
                 }
             }
+            for (String poolId : c.pools()) {
+                for (String lbId : List.copyOf(lbsByPool.getOrDefault(poolId, Set.of()))) {
+                    prune(next, lbId, poolId);
+                }
+            }
         }
+    }
+
+    /** Removes the meters of one (load balancer, pool) that {@code names} no longer holds; called under the lock. */
+    private void prune(ConfigNames names, String lbId, String poolId) {
+        final Map<String, Map<String, OriginMeters>> pools = meters.get(lbId);
+        final Map<String, OriginMeters> origins = pools == null ? null : pools.get(poolId);
+        if (origins == null) {
+            return;
+        }
+        final Iterator<OriginMeters> it = origins.values().iterator();
+        while (it.hasNext()) {
+            final OriginMeters m = it.next();
+            if (!m.stillNamed(names, lbId, poolId)) {
+                m.remove();
+                it.remove();
+            }
+        }
+        if (origins.isEmpty()) {
+            pools.remove(poolId);
+            final Set<String> users = lbsByPool.get(poolId);
+            if (users != null && users.remove(lbId) && users.isEmpty()) {
+                lbsByPool.remove(poolId);
+            }
+            if (pools.isEmpty()) {
+                meters.remove(lbId);
+            }
+        }
+    }
+
+    /** How many (load balancer, pool, origin) meter sets exist (tests). */
+    int meterSets() {
+        int n = 0;
+        for (Map<String, Map<String, OriginMeters>> pools : meters.values()) {
+            for (Map<String, OriginMeters> origins : pools.values()) {
+                n += origins.size();
+            }
+        }
+        return n;
     }
 
     @Override
@@ -129,6 +184,7 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
             if (!current.has(lbId, poolId, originName)) {
                 return null;
             }
+            lbsByPool.computeIfAbsent(poolId, k -> new HashSet<>()).add(lbId);
             return meters.computeIfAbsent(lbId, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(poolId, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(originName, k -> new OriginMeters(r, current.lbName(lbId),

@@ -109,15 +109,15 @@ public final class Fulcrum implements AutoCloseable {
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
                     metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
                     settings.affinitySessions()), metrics.affinityRecorder());
-            store.addListener(router::update);
+            store.addChangeListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
-            store.addListener(metrics::update);
+            store.addChangeListener(metrics::update);
             metrics.bindHealth(health);
-            health.addListener(router::update);
+            health.addChangeListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
-            store.addListener(health::update);
+            store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
             final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
