@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.health.HealthMonitor;
+import dev.fulcrum.health.PopHealthSource;
 import dev.fulcrum.store.ConfigStore;
+import dev.fulcrum.store.StoreUnavailableException;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -42,6 +44,13 @@ public final class ApiRouter {
 
     /** @param health the running health monitor behind pool health and previews; null leaves those routes out */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health) {
+        this(store, auth, clock, health, null);
+    }
+
+    /**
+     * @param pops where {@code pop_health} comes from: every live node of a cluster; null for this node alone
+     */
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, PopHealthSource pops) {
         this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
         final ConfigIndex.Live indexes = new ConfigIndex.Live();
         Objects.requireNonNull(store, "store").addChangeListener(indexes::update);
@@ -56,7 +65,7 @@ public final class ApiRouter {
         new SearchResource(ctx).register(routes);
         new RegionResource(ctx).register(routes);
         if (health != null) {
-            new HealthResource(ctx, health).register(routes);
+            new HealthResource(ctx, health, pops).register(routes);
         }
         // Last: it mirrors the account-scoped pool, monitor and preview routes registered above.
         new UserLevelRoutes(ctx.store()).register(routes);
@@ -67,6 +76,11 @@ public final class ApiRouter {
             return respond(200, Map.of(), route(request));
         } catch (ApiError e) {
             return respond(e.status(), e.headers(), Envelope.failure(e));
+        } catch (StoreUnavailableException e) {
+            LOG.log(Level.WARNING, "API call " + request.method() + ' ' + request.path() + " refused: "
+                    + e.getMessage());
+            final ApiError error = ApiError.storeUnavailable(e.getMessage());
+            return respond(error.status(), error.headers(), Envelope.failure(error));
         } catch (ConfigException e) {
             final ApiError error = ApiError.of(e);
             return respond(error.status(), error.headers(), Envelope.failure(error));

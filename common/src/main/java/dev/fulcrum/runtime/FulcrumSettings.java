@@ -3,6 +3,7 @@ package dev.fulcrum.runtime;
 import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.cluster.ClusterSettings;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -156,6 +157,8 @@ public final class FulcrumSettings {
     private final int affinitySessions;
     private final TrustedProxies trustedProxies;
     private final Path originCa;
+    /** Null for a single node on its file store. */
+    private final ClusterSettings cluster;
     private final String originCaSetting;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
@@ -177,6 +180,7 @@ public final class FulcrumSettings {
         this.affinitySessions = b.affinitySessions;
         this.trustedProxies = b.trustedProxies;
         this.originCa = b.originCa;
+        this.cluster = b.cluster;
         this.originCaSetting = b.originCaSetting;
         this.routing = routing;
         this.upstream = upstream;
@@ -369,6 +373,14 @@ public final class FulcrumSettings {
      * base directory), or null for the JVM's default trust store. Read once by the runtime's start, which gives the
      * same trust store to the upstream client and the health probes ({@code upstream.OriginCa}).
      */
+    /**
+     * How this node joins a cluster on etcd (ARCHITECTURE.md, "Cluster store"); null for a single node, whose
+     * configuration lives in its data directory's file store.
+     */
+    public ClusterSettings cluster() {
+        return cluster;
+    }
+
     public Path originCa() {
         return originCa;
     }
@@ -400,7 +412,9 @@ public final class FulcrumSettings {
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
                 + ", trustedProxies=[" + trustedProxies + "], originCa=" + (originCa == null ? "(JVM)" : originCa)
                 + ", metricsPublic=" + metricsPublic + ", accessLog="
-                + accessLog + ", metricsJmx=" + metricsJmx + ']';
+                + accessLog + ", metricsJmx=" + metricsJmx
+                + (cluster == null ? "" : ", cluster=" + cluster.etcd() + " prefix " + cluster.prefix() + " node "
+                        + cluster.nodeName()) + ']';
     }
 
     /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
@@ -420,6 +434,7 @@ public final class FulcrumSettings {
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private Path originCa;
         private String originCaSetting = "origin-ca";
+        private ClusterSettings cluster;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -441,6 +456,7 @@ public final class FulcrumSettings {
             this.trustedProxies = s.trustedProxies;
             this.originCa = s.originCa;
             this.originCaSetting = s.originCaSetting;
+            this.cluster = s.cluster;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -557,6 +573,12 @@ public final class FulcrumSettings {
          *                trust store; read when the runtime starts, so a host can first resolve a relative path
          * @param setting how the host spells the setting (e.g. {@code originCa}), named if the file is refused
          */
+        /** Joins a cluster on etcd instead of keeping the configuration in the data directory; null to leave. */
+        public Builder cluster(ClusterSettings settings) {
+            this.cluster = settings;
+            return this;
+        }
+
         public Builder originCa(Path file, String setting) {
             this.originCa = file;
             this.originCaSetting = Objects.requireNonNull(setting, "setting");
