@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -256,11 +257,15 @@ public final class ClusterHealth implements PopHealthSource {
             if (!live) {
                 lostAtNanos = System.nanoTime();
                 // Re-examine once the other nodes' results can no longer be trusted.
-                scheduler.schedule(() -> {
-                    synchronized (lock) {
-                        membershipChanged();
-                    }
-                }, staleAfter.toMillis() + 50, TimeUnit.MILLISECONDS);
+                try {
+                    scheduler.schedule(() -> {
+                        synchronized (lock) {
+                            membershipChanged();
+                        }
+                    }, staleAfter.toMillis() + 50, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    return;
+                }
             }
             membershipChanged();
         }

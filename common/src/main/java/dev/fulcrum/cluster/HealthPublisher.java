@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -93,8 +94,12 @@ final class HealthPublisher {
 
     private void queueFlush() {
         if (!flushQueued) {
-            flushQueued = true;
-            scheduler.schedule(this::flush, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                scheduler.schedule(this::flush, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+                flushQueued = true;
+            } catch (RejectedExecutionException stopping) {
+                // the node is leaving the cluster
+            }
         }
     }
 

@@ -118,7 +118,7 @@ public final class SharedSecrets {
                     final Token t = clusterToken;
                     final String k = clusterKey;
                     // Writes go to the scheduler: the watch's thread only reads.
-                    scheduler.execute(() -> reconcile(t, k));
+                    later(() -> reconcile(t, k));
                     return;
                 }
                 followToken(clusterToken);
@@ -130,7 +130,7 @@ public final class SharedSecrets {
                 for (WatchEvent event : events) {
                     if (event.type() == WatchEvent.Type.DELETE) {
                         // Deleted by hand: write ours back, so the cluster keeps one value.
-                        scheduler.execute(() -> reconcile(null, null));
+                        later(() -> reconcile(null, null));
                     } else if (event.kv().key().equals(tokenKey)) {
                         followToken(parseToken(event.kv()));
                     } else if (event.kv().key().equals(affinityKeyKey)) {
@@ -139,6 +139,14 @@ public final class SharedSecrets {
                 }
             }
         };
+    }
+
+    private void later(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the node is leaving the cluster
+        }
     }
 
     /** At the first read of etcd: create what is missing, replace what an explicit setting overrides. */

@@ -210,7 +210,7 @@ public final class PrefixWatch implements AutoCloseable {
                 pause(MAX_BACKOFF_MILLIS);
             }
         }
-        setLive(false);
+        live = false;
     }
 
     /** Reads the whole prefix at one revision, page by page, and resets every handler with it. */
@@ -321,7 +321,7 @@ public final class PrefixWatch implements AutoCloseable {
     }
 
     private void setLive(boolean now) {
-        if (live != now) {
+        if (live != now && !closed) {
             live = now;
             LOG.log(now ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "etcd watch of " + prefix
                     + (now ? " is live at revision " + revision() : " lost; the last state stays in use"));
