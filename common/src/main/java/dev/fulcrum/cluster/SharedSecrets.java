@@ -41,6 +41,10 @@ public final class SharedSecrets {
         }
     }
 
+    /** The keys, under the cluster's prefix. */
+    static final String TOKEN = "secrets/api-token";
+    static final String AFFINITY_KEY = "secrets/affinity-key";
+
     private static final System.Logger LOG = System.getLogger(SharedSecrets.class.getName());
 
     private final EtcdClient client;
@@ -60,8 +64,8 @@ public final class SharedSecrets {
     SharedSecrets(EtcdClient client, ScheduledExecutorService scheduler, String prefix) {
         this.client = client;
         this.scheduler = scheduler;
-        this.tokenKey = prefix + "secrets/api-token";
-        this.affinityKeyKey = prefix + "secrets/affinity-key";
+        this.tokenKey = prefix + TOKEN;
+        this.affinityKeyKey = prefix + AFFINITY_KEY;
     }
 
     /**
@@ -249,12 +253,12 @@ public final class SharedSecrets {
         return null;
     }
 
-    private static byte[] tokenJson(Token token) {
+    static byte[] tokenJson(Token token) {
         final ObjectNode o = HealthJson.MAPPER.createObjectNode().put("id", token.id()).put("sha256", token.sha256());
         return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static byte[] keyJson(String key) {
+    static byte[] keyJson(String key) {
         return HealthJson.MAPPER.createObjectNode().put("key", key).toString()
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
