@@ -343,8 +343,20 @@ public final class EtcdConfigStore implements ConfigStore {
         return bytes(stamp);
     }
 
+    /**
+     * The object's value, read back first as every other node will read it: an object no node could load is
+     * refused here rather than ignored everywhere else (as the file store refuses what its next start could not
+     * load).
+     */
     private byte[] encode(ConfigKind kind, Object object, ConfigSnapshot s) {
-        return bytes(codec.encode(kind, object, s));
+        final JsonNode json = codec.encode(kind, object, s);
+        try {
+            codec.decode(kind, json, kind.storeName());
+        } catch (SnapshotCodec.StoreFormatError e) {
+            throw new IllegalArgumentException("refusing to commit an object the store could not load again: "
+                    + e.getMessage(), e);
+        }
+        return bytes(json);
     }
 
     private static byte[] bytes(JsonNode node) {
