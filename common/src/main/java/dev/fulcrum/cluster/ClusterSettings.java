@@ -33,14 +33,8 @@ public record ClusterSettings(EtcdSettings etcd, String prefix, String nodeName,
 
     public ClusterSettings {
         Objects.requireNonNull(etcd, "etcd");
-        if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("etcd prefix: '" + prefix + "' (expected: a key prefix that starts "
-                    + "and ends with /, printable ASCII without spaces, e.g. " + DEFAULT_PREFIX + ")");
-        }
-        if (nodeName == null || !NODE_NAME.matcher(nodeName).matches() || nodeName.isBlank()) {
-            throw new IllegalArgumentException("node name: '" + nodeName + "' (expected: 1-128 printable ASCII "
-                    + "characters without /, unique in the cluster)");
-        }
+        checkPrefix(prefix);
+        checkNodeName(nodeName);
         requirePositive("lease TTL", leaseTtl);
         requirePositive("first read", firstRead);
         requirePositive("write timeout", writeTimeout);
@@ -48,6 +42,32 @@ public record ClusterSettings(EtcdSettings etcd, String prefix, String nodeName,
             throw new IllegalArgumentException("lease TTL: " + leaseTtl + " (expected: at least 2 s; etcd leases "
                     + "count whole seconds)");
         }
+    }
+
+    /**
+     * Returns {@code prefix} when it can be the cluster's key prefix.
+     *
+     * @throws IllegalArgumentException saying what a prefix looks like
+     */
+    public static String checkPrefix(String prefix) {
+        if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("'" + prefix + "' (expected: a key prefix that starts and ends with /, "
+                    + "printable ASCII without spaces, e.g. " + DEFAULT_PREFIX + ")");
+        }
+        return prefix;
+    }
+
+    /**
+     * Returns {@code name} when it can name a node.
+     *
+     * @throws IllegalArgumentException saying what a node name looks like
+     */
+    public static String checkNodeName(String name) {
+        if (name == null || !NODE_NAME.matcher(name).matches() || name.isBlank()) {
+            throw new IllegalArgumentException("'" + name + "' (expected: 1-128 printable ASCII characters "
+                    + "without /, unique in the cluster)");
+        }
+        return name;
     }
 
     /** {@code etcd} under the default prefix, with the default timings. */
