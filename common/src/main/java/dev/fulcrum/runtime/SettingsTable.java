@@ -319,7 +319,7 @@ public final class SettingsTable {
             .build();
 
     public static final Setting<String> NODE_NAME = Setting.builder("node-name", NODE)
-            .defaultNote("the PoP code (--pop), else the host name")
+            .defaultNote("the node's PoP code, else the host name")
             .help("this node's name in the cluster and in pop_health; unique in the cluster")
             .jetty("fulcrum.node.name")
             .valve("nodeName")

@@ -7,7 +7,6 @@ import dev.fulcrum.cluster.ClusterSettings;
 import dev.fulcrum.etcd.EtcdSettings;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision;
-import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.testing.ApiCalls;
 import dev.fulcrum.testing.TestRequest;
 
@@ -35,7 +34,7 @@ final class ClusterNodes {
                 Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
         final FulcrumSettings.Builder builder = FulcrumSettings.builder().dataDir(dataDir).cluster(cluster);
         if (region != null) {
-            builder.location(RoutingSettings.REGION_KEY, region);
+            builder.set(SettingsTable.REGION, region);
         }
         return builder.build();
     }
