@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The HTTP side of {@link EtcdClient}: one JSON POST per call to the gateway of one member, failing over to the next
@@ -101,21 +102,29 @@ final class Gateway implements AutoCloseable {
      */
     JsonNode call(String path, ObjectNode body, boolean idempotent) {
         final byte[] bytes = write(body);
+        return failingOver(endpoint -> callOne(endpoint, path, bytes, idempotent, true));
+    }
+
+    /**
+     * {@code attempt} on the preferred member, then on each next one while the members cannot be reached; the
+     * member that answers becomes the preferred one. Any other failure (a refusal, an answer lost) ends the call.
+     */
+    private <T> T failingOver(Function<URI, T> attempt) {
         EtcdException last = null;
         final int start = preferred.get();
         for (int i = 0; i < endpoints.size(); i++) {
             final int index = (start + i) % endpoints.size();
-            final URI endpoint = endpoints.get(index);
             try {
-                final JsonNode answer = callOne(endpoint, path, bytes, idempotent, true);
+                final T result = attempt.apply(endpoints.get(index));
                 preferred.compareAndSet(start, index);
-                return answer;
+                return result;
             } catch (EtcdException e) {
                 if (e.outcome() != EtcdException.Outcome.UNREACHABLE) {
                     throw e;
                 }
                 last = e;
-                LOG.log(System.Logger.Level.DEBUG, "etcd member " + endpoint + " unavailable: " + e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "etcd member " + endpoints.get(index) + " unavailable: "
+                        + e.getMessage());
             }
         }
         throw EtcdException.unreachable("no etcd member answered (" + endpoints + "): "
@@ -189,24 +198,7 @@ final class Gateway implements AutoCloseable {
      */
     Stream stream(String path, ObjectNode body, Duration idleTimeout) {
         final byte[] bytes = write(body);
-        EtcdException last = null;
-        final int start = preferred.get();
-        for (int i = 0; i < endpoints.size(); i++) {
-            final int index = (start + i) % endpoints.size();
-            final URI endpoint = endpoints.get(index);
-            try {
-                final Stream stream = streamOne(endpoint, path, bytes, idleTimeout);
-                preferred.compareAndSet(start, index);
-                return stream;
-            } catch (EtcdException e) {
-                if (e.outcome() == EtcdException.Outcome.REFUSED) {
-                    throw e;
-                }
-                last = e;
-            }
-        }
-        throw EtcdException.unreachable("no etcd member answered (" + endpoints + "): "
-                + (last == null ? "" : last.getMessage()), last);
+        return failingOver(endpoint -> streamOne(endpoint, path, bytes, idleTimeout));
     }
 
     private Stream streamOne(URI endpoint, String path, byte[] body, Duration idleTimeout) {

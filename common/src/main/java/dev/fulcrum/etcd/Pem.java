@@ -1,11 +1,9 @@
 package dev.fulcrum.etcd;
 
+import dev.fulcrum.net.PemText;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -88,17 +86,8 @@ final class Pem {
     }
 
     private static List<Block> blocks(Path file) {
-        final String text;
-        try {
-            // Latin-1 maps every byte, so a binary file reaches the "no block" message instead of a decoding error.
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e + ")", e);
-        }
         final List<Block> blocks = new ArrayList<>();
-        final Matcher m = BLOCK.matcher(text);
+        final Matcher m = BLOCK.matcher(PemText.read(file));
         while (m.find()) {
             final String body = m.group(2);
             if (body.contains("Proc-Type:") && body.contains("ENCRYPTED")) {

@@ -1,10 +1,10 @@
 package dev.fulcrum.upstream;
 
+import dev.fulcrum.net.PemText;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -39,16 +39,7 @@ public final class OriginCa {
      *                                  certificate in it, or a block that is not an X.509 certificate
      */
     public static KeyStore load(Path file) {
-        final String text;
-        try {
-            // Latin-1 maps every byte, so a binary file reaches the "no certificate" message instead of a decoding error.
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e + ")", e);
-        }
-        final List<X509Certificate> certificates = parse(file, text);
+        final List<X509Certificate> certificates = parse(file, PemText.read(file));
         try {
             final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
