@@ -2,6 +2,7 @@ package dev.fulcrum.api;
 
 import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.IdMultimap;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Zone;
@@ -69,37 +70,37 @@ final class ConfigIndex {
             final LoadBalancer after = c.next().loadBalancers().get(id);
             if (before != null) {
                 for (String poolId : References.poolIds(before)) {
-                    byPool = without(byPool, poolId, id);
+                    byPool = IdMultimap.without(byPool, poolId, id);
                 }
-                byZone = without(byZone, before.zoneId(), id);
-                byLbName = without(byLbName, lower(before.name()), id);
+                byZone = IdMultimap.without(byZone, before.zoneId(), id);
+                byLbName = IdMultimap.without(byLbName, lower(before.name()), id);
             }
             if (after != null) {
                 for (String poolId : References.poolIds(after)) {
-                    byPool = with(byPool, poolId, id);
+                    byPool = IdMultimap.with(byPool, poolId, id);
                 }
-                byZone = with(byZone, after.zoneId(), id);
-                byLbName = with(byLbName, lower(after.name()), id);
+                byZone = IdMultimap.with(byZone, after.zoneId(), id);
+                byLbName = IdMultimap.with(byLbName, lower(after.name()), id);
             }
         }
         for (String id : c.pools()) {
             final Pool before = c.previous().pools().get(id);
             final Pool after = c.next().pools().get(id);
             if (before != null && before.monitor() != null) {
-                byMonitor = without(byMonitor, before.monitor(), id);
+                byMonitor = IdMultimap.without(byMonitor, before.monitor(), id);
             }
             if (after != null && after.monitor() != null) {
-                byMonitor = with(byMonitor, after.monitor(), id);
+                byMonitor = IdMultimap.with(byMonitor, after.monitor(), id);
             }
         }
         for (String id : c.zones()) {
             final Zone before = c.previous().zones().get(id);
             final Zone after = c.next().zones().get(id);
             if (before != null) {
-                byZoneName = without(byZoneName, before.name(), id);
+                byZoneName = IdMultimap.without(byZoneName, before.name(), id);
             }
             if (after != null) {
-                byZoneName = with(byZoneName, after.name(), id);
+                byZoneName = IdMultimap.with(byZoneName, after.name(), id);
             }
         }
         return new ConfigIndex(c.next(), byPool, byMonitor, byZone, byLbName, byZoneName);
@@ -132,22 +133,6 @@ final class ConfigIndex {
 
     private static String lower(String name) {
         return name.toLowerCase(Locale.ROOT);
-    }
-
-    private static TreePMap<String, TreePSet<String>> with(TreePMap<String, TreePSet<String>> map, String key,
-                                                           String id) {
-        final TreePSet<String> set = map.getOrDefault(key, TreePSet.empty());
-        return set.contains(id) ? map : map.plus(key, set.plus(id));
-    }
-
-    private static TreePMap<String, TreePSet<String>> without(TreePMap<String, TreePSet<String>> map, String key,
-                                                              String id) {
-        final TreePSet<String> set = map.get(key);
-        if (set == null || !set.contains(id)) {
-            return map;
-        }
-        final TreePSet<String> rest = set.minus(id);
-        return rest.isEmpty() ? map.minus(key) : map.plus(key, rest);
     }
 
     /**

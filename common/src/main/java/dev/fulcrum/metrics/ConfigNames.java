@@ -89,12 +89,18 @@ final class ConfigNames {
         return pool == null ? null : pool.name();
     }
 
-    /** True when the load balancer exists, can use the pool, and the pool has an origin of that name. */
+    /**
+     * True when the load balancer exists, can use the pool, and the pool has an origin of that name ({@code ""}:
+     * any origin, for meters kept per pool).
+     */
     boolean has(String lbId, String poolId, String originName) {
         final LoadBalancer lb = config.loadBalancers().get(lbId);
         final Pool pool = config.pools().get(poolId);
         if (lb == null || pool == null || !poolsOf(lb).contains(poolId)) {
             return false;
+        }
+        if (originName.isEmpty()) {
+            return true;
         }
         for (Origin origin : pool.origins()) {
             if (origin.name().equals(originName)) {

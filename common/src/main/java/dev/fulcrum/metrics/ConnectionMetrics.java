@@ -59,8 +59,19 @@ final class ConnectionMetrics implements MeterBinder {
     private record Index(Map<String, List<AbstractConnectionPool>> pools, long builtAt) {
     }
 
+    /** The destination value of the one set of rows kept with per-origin rows off. */
+    static final String ALL = "all";
+
+    private final boolean perOrigin;
+
     public ConnectionMetrics(UpstreamClient upstream) {
+        this(upstream, true);
+    }
+
+    /** @param perOrigin one set of rows per destination; false: one set for all destinations together */
+    public ConnectionMetrics(UpstreamClient upstream, boolean perOrigin) {
         this.client = Objects.requireNonNull(upstream, "upstream").httpClient();
+        this.perOrigin = perOrigin;
     }
 
     @Override
@@ -82,12 +93,16 @@ final class ConnectionMetrics implements MeterBinder {
             final Pool before = c.previous().pools().get(poolId);
             final Pool after = c.next().pools().get(poolId);
             if (after != null) {
-                after.origins().forEach(o -> hold(destination(o.address(), o.port())));
+                after.origins().forEach(o -> hold(row(o.address(), o.port())));
             }
             if (before != null) {
-                before.origins().forEach(o -> release(destination(o.address(), o.port())));
+                before.origins().forEach(o -> release(row(o.address(), o.port())));
             }
         }
+    }
+
+    private String row(String address, int port) {
+        return perOrigin ? destination(address, port) : ALL;
     }
 
     /** Destinations with rows (tests). */
@@ -125,6 +140,14 @@ final class ConnectionMetrics implements MeterBinder {
 
     private double sum(String destination, ToIntFunction<AbstractConnectionPool> count) {
         int total = 0;
+        if (ALL.equals(destination) && !perOrigin) {
+            for (List<AbstractConnectionPool> pools : index().pools().values()) {
+                for (AbstractConnectionPool pool : pools) {
+                    total += count.applyAsInt(pool);
+                }
+            }
+            return total;
+        }
         for (AbstractConnectionPool pool : index().pools().getOrDefault(destination, List.of())) {
             total += count.applyAsInt(pool);
         }

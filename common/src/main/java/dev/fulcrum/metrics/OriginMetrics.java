@@ -61,8 +61,19 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
     private final Map<String, Map<String, Map<String, OriginMeters>>> meters = new ConcurrentHashMap<>();
     /** Pool id → ids of the load balancers with meters for it, so that a pool change visits only its meters. */
     private final Map<String, Set<String>> lbsByPool = new HashMap<>();
+    /** False: one meter set per (load balancer, pool), without the origin tag (the cardinality bound). */
+    private final boolean perOrigin;
     private volatile MeterRegistry registry;
     private volatile ConfigNames names = ConfigNames.EMPTY;
+
+    OriginMetrics() {
+        this(true);
+    }
+
+    /** @param perOrigin one meter set per origin; false: per (load balancer, pool) only, no {@code origin} tag */
+    OriginMetrics(boolean perOrigin) {
+        this.perOrigin = perOrigin;
+    }
 
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
@@ -165,13 +176,18 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
         if (pools != null) {
             final Map<String, OriginMeters> origins = pools.get(attempt.poolId());
             if (origins != null) {
-                final OriginMeters m = origins.get(attempt.originName());
+                final OriginMeters m = origins.get(originKey(attempt));
                 if (m != null) {
                     return m;
                 }
             }
         }
-        return create(attempt.loadBalancerId(), attempt.poolId(), attempt.originName());
+        return create(attempt.loadBalancerId(), attempt.poolId(), originKey(attempt));
+    }
+
+    /** The origin part of a meter's key: its name, or "" (any origin) with per-origin meters off. */
+    private String originKey(RouteDecision.Forward attempt) {
+        return perOrigin ? attempt.originName() : "";
     }
 
     private OriginMeters create(String lbId, String poolId, String originName) {
@@ -225,8 +241,9 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
             this.lbName = lbName;
             this.poolName = poolName;
             this.originName = originName;
-            this.tags = Tags.of(MetricNames.TAG_LB, lbName, MetricNames.TAG_POOL, poolName,
-                    MetricNames.TAG_POOL_ID, poolId, MetricNames.TAG_ORIGIN, originName);
+            final Tags common = Tags.of(MetricNames.TAG_LB, lbName, MetricNames.TAG_POOL, poolName,
+                    MetricNames.TAG_POOL_ID, poolId);
+            this.tags = originName.isEmpty() ? common : common.and(MetricNames.TAG_ORIGIN, originName);
         }
 
         boolean stillNamed(ConfigNames names, String lbId, String poolId) {

@@ -4,6 +4,7 @@ import dev.fulcrum.affinity.AffinityCookieCodec;
 import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.IdMultimap;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthChange;
@@ -142,12 +143,12 @@ final class RoutingSnapshot {
             if (before != null) {
                 affected.add(before);
                 if (!before.equals(after)) {
-                    nextNames = without(nextNames, before, id);
+                    nextNames = IdMultimap.without(nextNames, before, id);
                 }
             }
             if (after != null) {
                 affected.add(after);
-                nextNames = with(nextNames, after, id);
+                nextNames = IdMultimap.with(nextNames, after, id);
             }
         }
         for (String poolId : rebuiltPools) {
@@ -197,13 +198,13 @@ final class RoutingSnapshot {
                 nextLbs = nextLbs.minus(plan.id);
             }
             for (String poolId : poolIdsOf(plan)) {
-                nextUsers = without(nextUsers, poolId, plan.id);
+                nextUsers = IdMultimap.without(nextUsers, poolId, plan.id);
             }
         }
         for (LbPlan plan : added) {
             nextLbs = nextLbs.plus(plan.id, plan);
             for (String poolId : poolIdsOf(plan)) {
-                nextUsers = with(nextUsers, poolId, plan.id);
+                nextUsers = IdMultimap.with(nextUsers, poolId, plan.id);
             }
         }
 
@@ -235,22 +236,6 @@ final class RoutingSnapshot {
         return ids;
     }
 
-    private static TreePMap<String, TreePSet<String>> with(TreePMap<String, TreePSet<String>> map, String key,
-                                                           String id) {
-        final TreePSet<String> set = map.getOrDefault(key, TreePSet.empty());
-        return set.contains(id) ? map : map.plus(key, set.plus(id));
-    }
-
-    private static TreePMap<String, TreePSet<String>> without(TreePMap<String, TreePSet<String>> map, String key,
-                                                              String id) {
-        final TreePSet<String> set = map.get(key);
-        if (set == null || !set.contains(id)) {
-            return map;
-        }
-        final TreePSet<String> rest = set.minus(id);
-        return rest.isEmpty() ? map.minus(key) : map.plus(key, rest);
-    }
-
     @Override
     public String toString() {
         return "RoutingSnapshot[revision " + config.revision() + ", " + pools.size() + " pools, " + lbs.size()
@@ -263,7 +248,7 @@ final class RoutingSnapshot {
         TreePMap<String, TreePSet<String>> built = expected;
         for (LbPlan plan : lbs.values()) {
             for (String poolId : poolIdsOf(plan)) {
-                built = with(built, poolId, plan.id);
+                built = IdMultimap.with(built, poolId, plan.id);
             }
         }
         return Objects.equals(built, users);

@@ -99,7 +99,7 @@ public final class Fulcrum implements AutoCloseable {
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
-                settings.metricsJmx());
+                settings.metricsJmx(), !settings.metricsPoolsOnly());
         try {
             // The pool health API names this node's PoP (a cluster node: its node name), as Cloudflare names the
             // data centre that probed.

@@ -387,6 +387,15 @@ public final class SettingsTable {
             .valve("metricsJmx")
             .build();
 
+    public static final Setting<Boolean> METRICS_POOLS_ONLY = Setting.builder("metrics-pools-only",
+                    SettingType.SWITCH)
+            .defaultValue(false)
+            .help("bound the meters by pools, not origins: attempt meters without the origin tag, in-flight rows "
+                    + "per pool only, one set of upstream connection rows")
+            .jetty("fulcrum.metrics.poolsOnly")
+            .valve("metricsPoolsOnly")
+            .build();
+
     public static final Setting<Boolean> ACCESS_LOG = Setting.builder("access-log", SettingType.SWITCH)
             .defaultValue(false)
             .help("log one line per forwarded attempt at INFO on logger " + FulcrumSettings.ACCESS_LOGGER)
@@ -400,7 +409,8 @@ public final class SettingsTable {
             CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,
             UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, ETCD_ENDPOINTS, ETCD_PREFIX, NODE_NAME, ETCD_USER,
-            ETCD_PASSWORD, ETCD_CA, ETCD_CERT, ETCD_KEY, ETCD_LEASE_TTL, METRICS_PUBLIC, METRICS_JMX, ACCESS_LOG);
+            ETCD_PASSWORD, ETCD_CA, ETCD_CERT, ETCD_KEY, ETCD_LEASE_TTL, METRICS_PUBLIC, METRICS_JMX,
+            METRICS_POOLS_ONLY, ACCESS_LOG);
 
     /** The row {@code host} spells {@code name}, if it offers one. */
     public static Optional<Setting<?>> find(SettingHost host, String name) {

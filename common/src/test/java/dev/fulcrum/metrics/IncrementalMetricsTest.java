@@ -140,6 +140,28 @@ class IncrementalMetricsTest {
         assertThat(origins.meterSets()).isEqualTo(9);
     }
 
+    @Test
+    void poolsOnlyKeepsOneAttemptMeterSetPerPoolAndOneConnectionRowSet() {
+        final OriginMetrics origins = new OriginMetrics(false);
+        origins.bindTo(registry);
+        origins.update(ConfigChange.initial(config));
+        for (int i = 0; i < 30; i++) {
+            final RouteDecision.Forward f = (RouteDecision.Forward) router.route(TestRequest.to("lb1.example.test"));
+            origins.completed(f, Outcome.RESPONDED, 200, 1_000);
+        }
+        assertThat(origins.meterSets()).isOne();
+        assertThat(registry.find(MetricNames.ORIGIN_REQUESTS).counters()).singleElement()
+                .satisfies(c -> assertThat(c.getId().getTag(MetricNames.TAG_ORIGIN)).isNull());
+
+        upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
+        final ConnectionMetrics connections = new ConnectionMetrics(upstream, false);
+        connections.update(ConfigChange.initial(config));
+        connections.bindTo(registry);
+        assertThat(connections.destinations()).isOne();
+        assertThat(registry.find(MetricNames.UPSTREAM_CONNECTIONS).tag(MetricNames.TAG_DESTINATION,
+                ConnectionMetrics.ALL).gauges()).hasSize(3);
+    }
+
     private static Pool rename(Pool p, String name) {
         return new Pool(p.id(), p.accountId(), p.createdOn(), p.modifiedOn(), null, name, "", true, 1, null, null,
                 p.origins(), "random", null, null, null, null, "", null, null);

@@ -95,6 +95,7 @@ import java.util.Map;
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
+ *   <tr><td>metricsPoolsOnly</td><td>false</td><td>true bounds the meters by pools instead of origins</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
  * </table>
