@@ -1,6 +1,7 @@
 package dev.fulcrum.cluster;
 
 import dev.fulcrum.etcd.EtcdClient;
+import dev.fulcrum.etcd.EtcdException;
 import dev.fulcrum.etcd.PrefixWatch;
 import dev.fulcrum.health.HealthChange;
 import dev.fulcrum.store.EtcdConfigStore;
@@ -101,6 +102,7 @@ public final class ClusterNode implements AutoCloseable {
                         + "answers");
             }
             if (loaded) {
+                warnIfNameTaken(client, settings);
                 if (!secrets.awaitReconciled(settings.writeTimeout())) {
                     LOG.log(System.Logger.Level.WARNING, "the shared secrets could not be stored in etcd yet; this "
                             + "node uses its own until they can");
@@ -124,6 +126,22 @@ public final class ClusterNode implements AutoCloseable {
             }
             client.close();
             throw e;
+        }
+    }
+
+    /**
+     * Two nodes of one name would overwrite each other's health results: a registration that is not this node's is
+     * reported (it may also be this node's own, from a restart within one lease TTL).
+     */
+    private static void warnIfNameTaken(EtcdClient client, ClusterSettings settings) {
+        try {
+            if (!client.get(settings.prefix() + "nodes/" + settings.nodeName()).kvs().isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "a node named '" + settings.nodeName() + "' is already in "
+                        + "the cluster: give every node its own --node-name (or this node restarted within its "
+                        + "lease TTL, " + settings.leaseTtl() + ")");
+            }
+        } catch (EtcdException e) {
+            // etcd went away again; the watch reports it
         }
     }
 

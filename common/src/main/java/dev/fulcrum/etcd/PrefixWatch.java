@@ -54,6 +54,8 @@ public final class PrefixWatch implements AutoCloseable {
     private volatile boolean live;
     private volatile WatchStream stream;
     private Thread thread;
+    /** The last cancel reason logged (watch thread only). */
+    private String lastCancel;
     /** The revision everything up to which has been handed to the handlers; 0 before the first full read. */
     private long revision;
     private boolean loaded;
@@ -270,8 +272,14 @@ public final class PrefixWatch implements AutoCloseable {
                                 + "); reading everything again");
                         return true;
                     }
-                    throw EtcdException.unreachable(opened.endpoint() + " canceled the watch: "
-                            + message.cancelReason(), null);
+                    final String reason = opened.endpoint() + " canceled the watch of " + prefix + ": "
+                            + message.cancelReason();
+                    if (!reason.equals(lastCancel)) {
+                        // A permission or token problem repeats at every retry: said once, until it changes.
+                        lastCancel = reason;
+                        LOG.log(System.Logger.Level.WARNING, reason);
+                    }
+                    throw EtcdException.unreachable(reason, null);
                 }
                 if (message.revision() > 0 && message.revision() < revision()) {
                     LOG.log(System.Logger.Level.WARNING, "etcd at " + opened.endpoint() + " is at revision "

@@ -168,6 +168,9 @@ public final class EtcdServer implements AutoCloseable {
             command.addAll(extraArgs);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+            // A test JVM stopped before close() (a timeout, Ctrl-C) must not leave etcd running.
+            final Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "etcd-" + name + "-stop"));
         }
 
         void awaitReady() throws IOException {
