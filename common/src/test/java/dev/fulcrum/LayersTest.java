@@ -18,7 +18,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * before it gets code. The order is the real import graph laid flat: the leaves (the rules language, dialling an
  * origin, the request view, the etcd client), the configuration model, the control state built on it (store, health,
  * the cluster's shared health and secrets), the data path (affinity, routing, upstream), the edges that read both
- * (the REST API, metrics), the runtime that wires them, and the servlet adapters the hosts and the WAR share.
+ * (the REST API, metrics), the dashboard's page (served beside the API), the runtime that wires them, and the
+ * servlet adapters the hosts and the WAR share.
  */
 @AnalyzeClasses(packages = "dev.fulcrum", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
@@ -41,6 +42,7 @@ class LayersTest {
             new Layer("upstream", "dev.fulcrum.upstream.."),
             new Layer("api", "dev.fulcrum.api.."),
             new Layer("metrics", "dev.fulcrum.metrics.."),
+            new Layer("dashboard", "dev.fulcrum.dashboard.."),
             new Layer("runtime", "dev.fulcrum.runtime.."),
             new Layer("servlet", "dev.fulcrum.servlet.."));
 

@@ -32,12 +32,12 @@ public final class ApiHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final ApiRouter api;
+    /** Set once by {@link #serveApi}, before the server starts; the serving threads read it after. */
+    private volatile ApiRouter api;
 
-    private ApiHttpServer(HttpServer server, ExecutorService executor, ApiRouter api) {
+    private ApiHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
-        this.api = api;
     }
 
     /**
@@ -47,7 +47,16 @@ public final class ApiHttpServer implements AutoCloseable {
      * @throws UncheckedIOException naming the address when it cannot be bound
      */
     public static ApiHttpServer start(ApiRouter api, String bind, int port) {
-        Objects.requireNonNull(api, "api");
+        return bind(bind, port).serveApi(api);
+    }
+
+    /**
+     * Binds {@code bind:port} (port 0 = any free port) without serving yet, so that a host can hold its port before
+     * it creates anything else; {@link #serveApi} starts serving, {@link #close()} releases the port.
+     *
+     * @throws UncheckedIOException naming the address when it cannot be bound
+     */
+    public static ApiHttpServer bind(String bind, int port) {
         final HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -61,9 +70,24 @@ public final class ApiHttpServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
+        return new ApiHttpServer(server, executor);
+    }
+
+    /**
+     * Starts serving {@code api} under {@link ApiRouter#PREFIX} on the bound port; every other path gets the API's own
+     * JSON 404. Call once.
+     *
+     * @return this
+     */
+    public ApiHttpServer serveApi(ApiRouter api) {
+        Objects.requireNonNull(api, "api");
+        if (this.api != null) {
+            throw new IllegalStateException("already serving");
+        }
+        this.api = api;
         server.createContext("/", exchange -> serve(api, exchange));
         server.start();
-        return new ApiHttpServer(server, executor, api);
+        return this;
     }
 
     /**
@@ -76,6 +100,26 @@ public final class ApiHttpServer implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         server.createContext(path, exchange -> {
             if (path.equals(exchange.getRequestURI().getRawPath())) {
+                handler.handle(exchange);
+            } else {
+                serve(api, exchange);
+            }
+        });
+        return this;
+    }
+
+    /**
+     * Also serves {@code handler} at {@code path} and every path below it ({@code path/…}, e.g. the dashboard's
+     * assets) on the same port and threads; a path that merely starts with it ({@code /dashboardx}) still gets the
+     * API's JSON 404.
+     *
+     * @return this
+     */
+    public ApiHttpServer serveTree(String path, HttpHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        server.createContext(path, exchange -> {
+            final String raw = exchange.getRequestURI().getRawPath();
+            if (raw.equals(path) || raw.startsWith(path + '/')) {
                 handler.handle(exchange);
             } else {
                 serve(api, exchange);

@@ -8,11 +8,12 @@ import dev.fulcrum.health.PopHealthSource;
 import dev.fulcrum.store.ConfigStore;
 import dev.fulcrum.store.StoreUnavailableException;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Cloudflare-compatible REST API (spec §7), independent of any servlet container: one {@link ApiRequest} in,
@@ -32,7 +33,7 @@ public final class ApiRouter {
     /** Largest accepted request body; configuration objects are far smaller. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
 
     private final ApiCredentials credentials;
     private final Routes routes = new Routes();
@@ -48,14 +49,26 @@ public final class ApiRouter {
     }
 
     /**
+     * @param health the running health monitor behind pool health and previews; null leaves those routes out
+     * @param node   what the node reports about itself ({@code fulcrum/status}, {@code fulcrum/traffic}); null leaves
+     *               those routes out
+     */
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, NodeReport node) {
+        this(store, auth, clock, health, node, null);
+    }
+
+    /**
      * @param pops where {@code pop_health} comes from: every live node of a cluster; null for this node alone
      */
-    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, PopHealthSource pops) {
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, NodeReport node,
+                     PopHealthSource pops) {
         this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
+        final ConfigJson json = new ConfigJson();
         final ConfigIndex.Live indexes = new ConfigIndex.Live();
         Objects.requireNonNull(store, "store").addChangeListener(indexes::update);
-        final ApiContext ctx = new ApiContext(store, new ConfigJson(), Objects.requireNonNull(clock, "clock"),
-                indexes);
+        // Every resource writes through the change log, so each committed write is logged once, by whoever made it.
+        final ApiContext ctx = new ApiContext(new ConfigChangeLog(store, json), json,
+                Objects.requireNonNull(clock, "clock"), indexes);
         new TokenResource(auth).register(routes);
         new AccountResource(ctx).register(routes);
         new ZoneResource(ctx).register(routes);
@@ -67,6 +80,9 @@ public final class ApiRouter {
         if (health != null) {
             new HealthResource(ctx, health, pops).register(routes);
         }
+        if (node != null) {
+            new NodeResource(node).register(routes);
+        }
         // Last: it mirrors the account-scoped pool, monitor and preview routes registered above.
         new UserLevelRoutes(ctx.store()).register(routes);
     }
@@ -77,7 +93,7 @@ public final class ApiRouter {
         } catch (ApiError e) {
             return respond(e.status(), e.headers(), Envelope.failure(e));
         } catch (StoreUnavailableException e) {
-            LOG.log(Level.WARNING, "API call " + request.method() + ' ' + request.path() + " refused: "
+            LOG.warn("API call " + request.method() + ' ' + request.path() + " refused: "
                     + e.getMessage());
             final ApiError error = ApiError.storeUnavailable(e.getMessage());
             return respond(error.status(), error.headers(), Envelope.failure(error));
@@ -85,7 +101,7 @@ public final class ApiRouter {
             final ApiError error = ApiError.of(e);
             return respond(error.status(), error.headers(), Envelope.failure(error));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "API call " + request.method() + ' ' + request.path() + " failed", e);
+            LOG.error("API call " + request.method() + ' ' + request.path() + " failed", e);
             final ApiError error = ApiError.internal();
             return respond(error.status(), error.headers(), Envelope.failure(error));
         }
@@ -97,13 +113,13 @@ public final class ApiRouter {
             throw ApiError.noRoute(path);
         }
         final String relative = path.length() == PREFIX.length() ? "/" : path.substring(PREFIX.length());
-        credentials.check(request);
+        final String credential = credentials.check(request);
         if (request.body().length > MAX_BODY_BYTES) {
             throw ApiError.bodyTooLarge(MAX_BODY_BYTES);
         }
         final Map<String, String> params = new HashMap<>();
         final Routes.Handler handler = routes.find(request.method(), relative, params);
-        return handler.handle(new Call(request, relative, params));
+        return ConfigChangeLog.as(credential, () -> handler.handle(new Call(request, relative, params)));
     }
 
     private static ApiResponse respond(int status, Map<String, String> headers, ObjectNode envelope) {

@@ -35,14 +35,8 @@ final class LoadBalancerResource {
     }
 
     void register(Routes routes) {
-        final String collection = "zones/{zone_id}/load_balancers";
-        final String item = collection + "/{lb_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
+        routes.collection("zones/{zone_id}/load_balancers", "lb_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
     }
 
     private ObjectNode list(Call call) {
@@ -145,7 +139,7 @@ final class LoadBalancerResource {
         // Names are unique across all zones, not only this one: the router finds a load balancer by Host alone.
         final boolean taken = index.loadBalancersNamed(lb.name()).stream().anyMatch(id -> !id.equals(lb.id()));
         if (taken) {
-            throw ApiError.notUnique();
+            throw ApiError.notUnique("name", lb.name(), "a name no other load balancer has, in any zone");
         }
     }
 }

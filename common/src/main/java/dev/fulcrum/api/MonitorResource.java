@@ -28,14 +28,8 @@ final class MonitorResource {
     }
 
     void register(Routes routes) {
-        final String collection = "accounts/{account_id}/load_balancers/monitors";
-        final String item = collection + "/{monitor_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
+        final String item = routes.collection("accounts/{account_id}/load_balancers/monitors", "monitor_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
         routes.add("GET", item + "/references", this::references);
     }
 
@@ -99,15 +93,8 @@ final class MonitorResource {
     }
 
     private ObjectNode delete(Call call) {
-        final String id = call.param("monitor_id");
-        ctx.store().commit(s -> {
-            Lookups.monitor(s, Lookups.account(s, call), call);
-            if (!ctx.index(s).poolsUsing(id).isEmpty()) {
-                throw ApiError.referenced();
-            }
-            return ConfigEdit.deleting(ConfigKind.MONITOR, id);
-        });
-        return Envelope.deleted(id);
+        return Deletion.unlessReferenced(ctx, call, "monitor_id", ConfigKind.MONITOR, Lookups::monitor,
+                ConfigIndex::poolsUsing);
     }
 
     private ObjectNode references(Call call) {

@@ -39,14 +39,9 @@ final class PoolResource {
 
     void register(Routes routes) {
         final String collection = "accounts/{account_id}/load_balancers/pools";
-        final String item = collection + "/{pool_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
+        final String item = routes.collection(collection, "pool_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
         routes.add("PATCH", collection, this::bulkPatch);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
         routes.add("GET", item + "/references", this::references);
     }
 
@@ -154,15 +149,8 @@ final class PoolResource {
     }
 
     private ObjectNode delete(Call call) {
-        final String id = call.param("pool_id");
-        ctx.store().commit(s -> {
-            Lookups.pool(s, Lookups.account(s, call), call);
-            if (!ctx.index(s).loadBalancersUsing(id).isEmpty()) {
-                throw ApiError.referenced();
-            }
-            return ConfigEdit.deleting(ConfigKind.POOL, id);
-        });
-        return Envelope.deleted(id);
+        return Deletion.unlessReferenced(ctx, call, "pool_id", ConfigKind.POOL, Lookups::pool,
+                ConfigIndex::loadBalancersUsing);
     }
 
     private ObjectNode references(Call call) {

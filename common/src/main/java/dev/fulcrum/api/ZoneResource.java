@@ -70,7 +70,7 @@ final class ZoneResource {
                         + "' (expected: the id of an existing account)");
             }
             if (!ctx.index(s).zonesNamed(name).isEmpty()) {
-                throw ApiError.notUnique();
+                throw ApiError.notUnique("name", name, "a zone name not taken yet");
             }
             return ConfigEdit.putting(zone);
         }).next();

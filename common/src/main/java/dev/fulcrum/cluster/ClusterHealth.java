@@ -14,6 +14,9 @@ import dev.fulcrum.health.OriginHealth;
 import dev.fulcrum.health.PoolHealth;
 import dev.fulcrum.health.PopHealthSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +52,7 @@ import java.util.function.Consumer;
  */
 public final class ClusterHealth implements PopHealthSource {
 
-    private static final System.Logger LOG = System.getLogger(ClusterHealth.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterHealth.class);
 
     private final String self;
     private final String region;
@@ -231,7 +234,7 @@ public final class ClusterHealth implements PopHealthSource {
             final HealthJson.Node node = HealthJson.node(kv.value());
             nodes.put(kv.key().substring(nodesPrefix.length()), node);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "etcd key " + kv.key() + " is not a node description: " + e);
+            LOG.warn("etcd key " + kv.key() + " is not a node description: " + e);
         }
     }
 
@@ -246,7 +249,7 @@ public final class ClusterHealth implements PopHealthSource {
         try {
             return HealthJson.pool(kv.value());
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "etcd key " + kv.key() + " is not a pool's health results: " + e);
+            LOG.warn("etcd key " + kv.key() + " is not a pool's health results: " + e);
             return null;
         }
     }
@@ -275,7 +278,7 @@ public final class ClusterHealth implements PopHealthSource {
         final List<NodeResults> before = othersView;
         refreshView();
         if (!sameNodes(before, othersView)) {
-            LOG.log(System.Logger.Level.INFO, "cluster nodes: " + liveNodes());
+            LOG.info("cluster nodes: " + liveNodes());
             recomputeAll();
         }
     }
@@ -347,7 +350,7 @@ public final class ClusterHealth implements PopHealthSource {
             try {
                 listener.accept(change);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "health listener " + listener + " failed", e);
+                LOG.error("health listener " + listener + " failed", e);
             }
         }
     }

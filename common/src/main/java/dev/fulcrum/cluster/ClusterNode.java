@@ -6,6 +6,9 @@ import dev.fulcrum.etcd.PrefixWatch;
 import dev.fulcrum.health.HealthChange;
 import dev.fulcrum.store.EtcdConfigStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +32,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Silence after which a watch stream is reopened: etcd sends progress notifications every 10 minutes. */
     static final Duration WATCH_IDLE = Duration.ofMinutes(11);
 
-    private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private final ClusterSettings settings;
     private final EtcdClient client;
@@ -104,11 +107,11 @@ public final class ClusterNode implements AutoCloseable {
             if (loaded) {
                 warnIfNameTaken(client, settings);
                 if (!secrets.awaitReconciled(settings.writeTimeout())) {
-                    LOG.log(System.Logger.Level.WARNING, "the shared secrets could not be stored in etcd yet; this "
+                    LOG.warn("the shared secrets could not be stored in etcd yet; this "
                             + "node uses its own until they can");
                 }
             } else {
-                LOG.log(System.Logger.Level.WARNING, "etcd cannot be read (" + settings.etcd().endpoints() + "): "
+                LOG.warn("etcd cannot be read (" + settings.etcd().endpoints() + "): "
                         + "serving the local copy of the configuration (revision " + store.current().revision()
                         + ") until it answers; API writes are refused meanwhile");
             }
@@ -136,7 +139,7 @@ public final class ClusterNode implements AutoCloseable {
     private static void warnIfNameTaken(EtcdClient client, ClusterSettings settings) {
         try {
             if (!client.get(settings.prefix() + "nodes/" + settings.nodeName()).kvs().isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "a node named '" + settings.nodeName() + "' is already in "
+                LOG.warn("a node named '" + settings.nodeName() + "' is already in "
                         + "the cluster: give every node its own --node-name (or this node restarted within its "
                         + "lease TTL, " + settings.leaseTtl() + ")");
             }

@@ -7,6 +7,9 @@ import dev.fulcrum.health.HealthChange;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.health.OriginHealth;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +43,7 @@ final class HealthPublisher {
     static final long COALESCE_MILLIS = 100;
     static final Duration RTT_PERIOD = Duration.ofSeconds(30);
 
-    private static final System.Logger LOG = System.getLogger(HealthPublisher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HealthPublisher.class);
     private static final int MAX_OPS = 100;
 
     private final EtcdClient client;
@@ -179,12 +182,12 @@ final class HealthPublisher {
             });
             if (failing) {
                 failing = false;
-                LOG.log(System.Logger.Level.INFO, "health results published to etcd again");
+                LOG.info("health results published to etcd again");
             }
         } catch (EtcdException e) {
             if (!failing) {
                 failing = true;
-                LOG.log(System.Logger.Level.WARNING, "cannot publish this node's health results to etcd (retried "
+                LOG.warn("cannot publish this node's health results to etcd (retried "
                         + "every second): " + e.getMessage());
             }
             synchronized (lock) {

@@ -3,6 +3,9 @@ package dev.fulcrum.cluster;
 import dev.fulcrum.etcd.EtcdClient;
 import dev.fulcrum.etcd.EtcdException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -18,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeLease implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(NodeLease.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NodeLease.class);
 
     private final EtcdClient client;
     private final Duration ttl;
@@ -56,22 +59,22 @@ final class NodeLease implements AutoCloseable {
         try {
             if (id == 0 || client.keepAlive(id) == 0) {
                 id = client.grantLease(ttl.toSeconds());
-                LOG.log(System.Logger.Level.DEBUG, "etcd lease " + Long.toHexString(id) + " granted for " + ttl);
+                LOG.debug("etcd lease " + Long.toHexString(id) + " granted for " + ttl);
                 onNewLease.run();
             }
             if (failing) {
                 failing = false;
-                LOG.log(System.Logger.Level.INFO, "etcd lease renewed again");
+                LOG.info("etcd lease renewed again");
             }
         } catch (EtcdException e) {
             onFailure.run();
             if (!failing) {
                 failing = true;
-                LOG.log(System.Logger.Level.WARNING, "cannot renew this node's etcd lease (its health results "
+                LOG.warn("cannot renew this node's etcd lease (its health results "
                         + "expire from the cluster unless etcd answers again): " + e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "renewing the etcd lease failed", e);
+            LOG.error("renewing the etcd lease failed", e);
         }
     }
 
@@ -87,7 +90,7 @@ final class NodeLease implements AutoCloseable {
             try {
                 client.revokeLease(current);
             } catch (EtcdException e) {
-                LOG.log(System.Logger.Level.DEBUG, "revoking the etcd lease: " + e.getMessage());
+                LOG.debug("revoking the etcd lease: " + e.getMessage());
             }
         }
     }

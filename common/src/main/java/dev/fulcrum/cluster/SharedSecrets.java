@@ -10,6 +10,9 @@ import dev.fulcrum.etcd.Txn;
 import dev.fulcrum.etcd.TxnResult;
 import dev.fulcrum.etcd.WatchEvent;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +48,7 @@ public final class SharedSecrets {
     static final String TOKEN = "secrets/api-token";
     static final String AFFINITY_KEY = "secrets/affinity-key";
 
-    private static final System.Logger LOG = System.getLogger(SharedSecrets.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SharedSecrets.class);
 
     private final EtcdClient client;
     private final ScheduledExecutorService scheduler;
@@ -159,7 +162,7 @@ public final class SharedSecrets {
             final Token explicit = explicitToken;
             if (clusterToken == null || (explicit != null && !explicit.sha256().equals(clusterToken.sha256()))) {
                 if (clusterToken != null) {
-                    LOG.log(System.Logger.Level.WARNING, "this node's API token replaces the cluster's: every node "
+                    LOG.warn("this node's API token replaces the cluster's: every node "
                             + "accepts the new token from now on");
                 }
                 followToken(write(tokenKey, tokenJson(explicit != null ? explicit : token), clusterToken == null,
@@ -170,7 +173,7 @@ public final class SharedSecrets {
             final String explicitKey = explicitAffinityKey;
             if (clusterKey == null || (explicitKey != null && !explicitKey.equals(clusterKey))) {
                 if (clusterKey != null) {
-                    LOG.log(System.Logger.Level.WARNING, "this node's affinity key replaces the cluster's: cookies "
+                    LOG.warn("this node's affinity key replaces the cluster's: cookies "
                             + "signed with the old key are re-issued");
                 }
                 followKey(write(affinityKeyKey, keyJson(explicitKey != null ? explicitKey : affinityKey),
@@ -180,7 +183,7 @@ public final class SharedSecrets {
             }
             firstReconcile.countDown();
         } catch (EtcdException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot store the shared secrets in etcd yet: " + e.getMessage());
+            LOG.warn("cannot store the shared secrets in etcd yet: " + e.getMessage());
             reconciled = false;
         }
     }
@@ -234,7 +237,7 @@ public final class SharedSecrets {
         } catch (IOException e) {
             // reported below
         }
-        LOG.log(System.Logger.Level.ERROR, "etcd key " + kv.key() + " is not an API token hash ({\"id\":<32 hex>, "
+        LOG.error("etcd key " + kv.key() + " is not an API token hash ({\"id\":<32 hex>, "
                 + "\"sha256\":<64 hex>}): ignored");
         return null;
     }
@@ -248,7 +251,7 @@ public final class SharedSecrets {
         } catch (IOException e) {
             // reported below
         }
-        LOG.log(System.Logger.Level.ERROR, "etcd key " + kv.key() + " is not an affinity key ({\"key\":<base64>}): "
+        LOG.error("etcd key " + kv.key() + " is not an affinity key ({\"key\":<base64>}): "
                 + "ignored");
         return null;
     }

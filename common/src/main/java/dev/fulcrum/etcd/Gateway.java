@@ -16,6 +16,9 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +59,7 @@ final class Gateway implements AutoCloseable {
 
     /** Largest answer read into memory: a range page is kept far below this by its limit. */
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final EtcdSettings settings;
     private final ObjectMapper mapper;
@@ -123,7 +126,7 @@ final class Gateway implements AutoCloseable {
                     throw e;
                 }
                 last = e;
-                LOG.log(System.Logger.Level.DEBUG, "etcd member " + endpoints.get(index) + " unavailable: "
+                LOG.debug("etcd member " + endpoints.get(index) + " unavailable: "
                         + e.getMessage());
             }
         }
@@ -302,7 +305,7 @@ final class Gateway implements AutoCloseable {
         try {
             http.stop();
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "stopping the etcd HTTP client: " + e);
+            LOG.debug("stopping the etcd HTTP client: " + e);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.fulcrum.etcd;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +43,7 @@ public final class PrefixWatch implements AutoCloseable {
         }
     }
 
-    private static final System.Logger LOG = System.getLogger(PrefixWatch.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PrefixWatch.class);
     private static final int PAGE = 1000;
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
@@ -101,7 +104,7 @@ public final class PrefixWatch implements AutoCloseable {
                 break;
             } catch (EtcdException e) {
                 if (first) {
-                    LOG.log(System.Logger.Level.WARNING, "etcd: cannot read " + prefix + " yet: " + e.getMessage());
+                    LOG.warn("etcd: cannot read " + prefix + " yet: " + e.getMessage());
                     first = false;
                 }
                 if (e.outcome() == EtcdException.Outcome.REFUSED || System.nanoTime() > deadline) {
@@ -202,11 +205,11 @@ public final class PrefixWatch implements AutoCloseable {
                 }
                 // The first failure is logged by setLive; the retries only at DEBUG, so a long outage is one line.
                 setLive(false);
-                LOG.log(System.Logger.Level.DEBUG, "etcd watch of " + prefix + " interrupted: " + e.getMessage());
+                LOG.debug("etcd watch of " + prefix + " interrupted: " + e.getMessage());
                 pause(backoff + ThreadLocalRandom.current().nextLong(backoff));
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "etcd watch of " + prefix + " failed; reading everything again",
+                LOG.error("etcd watch of " + prefix + " failed; reading everything again",
                         e);
                 needLoad = true;
                 pause(MAX_BACKOFF_MILLIS);
@@ -246,7 +249,7 @@ public final class PrefixWatch implements AutoCloseable {
             loaded = true;
             revisionLock.notifyAll();
         }
-        LOG.log(System.Logger.Level.DEBUG, "etcd: read " + all.size() + " keys under " + prefix + " at revision "
+        LOG.debug("etcd: read " + all.size() + " keys under " + prefix + " at revision "
                 + at);
     }
 
@@ -267,7 +270,7 @@ public final class PrefixWatch implements AutoCloseable {
                 final WatchResponse message = opened.next();
                 if (message.canceled()) {
                     if (message.compactRevision() > 0) {
-                        LOG.log(System.Logger.Level.WARNING, "etcd: revision " + from + " of " + prefix
+                        LOG.warn("etcd: revision " + from + " of " + prefix
                                 + " has been compacted (oldest kept: " + message.compactRevision()
                                 + "); reading everything again");
                         return true;
@@ -277,12 +280,12 @@ public final class PrefixWatch implements AutoCloseable {
                     if (!reason.equals(lastCancel)) {
                         // A permission or token problem repeats at every retry: said once, until it changes.
                         lastCancel = reason;
-                        LOG.log(System.Logger.Level.WARNING, reason);
+                        LOG.warn(reason);
                     }
                     throw EtcdException.unreachable(reason, null);
                 }
                 if (message.revision() > 0 && message.revision() < revision()) {
-                    LOG.log(System.Logger.Level.WARNING, "etcd at " + opened.endpoint() + " is at revision "
+                    LOG.warn("etcd at " + opened.endpoint() + " is at revision "
                             + message.revision() + ", behind the " + revision() + " this node has seen: etcd was "
                             + "restored or replaced; reading everything again");
                     return true;
@@ -331,13 +334,16 @@ public final class PrefixWatch implements AutoCloseable {
     private void setLive(boolean now) {
         if (live != now && !closed) {
             live = now;
-            LOG.log(now ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "etcd watch of " + prefix
-                    + (now ? " is live at revision " + revision() : " lost; the last state stays in use"));
+            if (now) {
+                LOG.info("etcd watch of {} is live at revision {}", prefix, revision());
+            } else {
+                LOG.warn("etcd watch of {} lost; the last state stays in use", prefix);
+            }
             for (Handler handler : handlers.values()) {
                 try {
                     handler.connected(now);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "etcd watch handler failed", e);
+                    LOG.error("etcd watch handler failed", e);
                 }
             }
         }

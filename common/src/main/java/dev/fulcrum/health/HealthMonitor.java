@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the health monitors of the committed configuration and publishes their verdicts as {@link HealthSnapshot}s
@@ -56,7 +58,7 @@ import java.util.function.Consumer;
  */
 public final class HealthMonitor implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     private static final double JITTER = 0.1;
     // Transitions wait this long for company: thousands of origins turning healthy at start-up become a few dozen
     // snapshots instead of thousands, each of which the router would rebuild from.
@@ -208,7 +210,7 @@ public final class HealthMonitor implements AutoCloseable {
             final OriginCheck check = new OriginCheck(poolId, entry.getKey(), want.plan(), want.labels(),
                     changed.get(entry.getKey()));
             if (want.plan().target().configError() != null) {
-                LOG.log(System.Logger.Level.WARNING, "pool " + want.labels().poolName() + " (" + poolId
+                LOG.warn("pool " + want.labels().poolName() + " (" + poolId
                         + ") origin " + entry.getKey() + ": monitor cannot probe: "
                         + want.plan().target().configError());
             }
@@ -232,7 +234,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
         final Monitor monitor = config.monitors().get(pool.monitor());
         if (monitor == null) {
-            LOG.log(System.Logger.Level.WARNING, "pool " + pool.name() + " (" + pool.id()
+            LOG.warn("pool " + pool.name() + " (" + pool.id()
                     + ") names monitor " + pool.monitor() + ", which does not exist: not checked");
             return wanted;
         }
@@ -385,8 +387,11 @@ public final class HealthMonitor implements AutoCloseable {
                     labels.originName(), labels.address(), labels.port(), change.from(), change.to(),
                     result.reason().text(), result.responseCode());
             events.add(event);
-            LOG.log(change.to() == OriginState.HEALTHY ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    event.describe());
+            if (change.to() == OriginState.HEALTHY) {
+                LOG.info(event.describe());
+            } else {
+                LOG.warn(event.describe());
+            }
         }
         if (change.healthChanged()) {
             dirtyPools.add(check.poolId());
@@ -448,7 +453,7 @@ public final class HealthMonitor implements AutoCloseable {
                 recorder.published(config, snapshot, touched);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "publishing health failed", e);
+            LOG.error("publishing health failed", e);
         }
     }
 
@@ -456,7 +461,7 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             listener.accept(change);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "health listener " + listener + " failed", e);
+            LOG.error("health listener " + listener + " failed", e);
         }
     }
 }

@@ -57,13 +57,14 @@ public final class FulcrumMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final JmxMeterRegistry jmx;
     private final OriginMetrics origins;
-    /** False: per-origin series are kept per pool instead (see {@link #FulcrumMetrics(AccessLog, boolean, boolean)}). */
+    /** False: per-origin series are kept per pool instead (see {@link #FulcrumMetrics(AccessLog, boolean, boolean, java.time.Clock)}). */
     private final boolean perOrigin;
     private final LoadBalancerMetrics loadBalancers = new LoadBalancerMetrics();
     private final AccessLog accessLog;
     private final OutcomeListener outcomeListener;
     private final List<Consumer<ConfigChange>> configListeners = new CopyOnWriteArrayList<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final TrafficHistory traffic;
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
 
     /** Meters only, no access log, no JMX. */
@@ -83,17 +84,20 @@ public final class FulcrumMetrics implements AutoCloseable {
      *                  each recording then goes to two registries
      */
     public FulcrumMetrics(AccessLog accessLog, boolean jmx) {
-        this(accessLog, jmx, true);
+        this(accessLog, jmx, true, java.time.Clock.systemUTC());
     }
 
     /**
+     * @param accessLog the access log to feed, or null for none
+     * @param jmx       also publish every meter over JMX (see above)
      * @param perOrigin false bounds the cardinality by pools instead of origins ({@code --metrics-pools-only}):
      *                  attempt meters lose their {@code origin} tag (one set per load balancer and pool), in-flight
      *                  rows are per pool only, and the connection rows are one set for every destination together
      *                  ({@code destination="all"}); at 10,000 pools of 3 origins that is about 10,000 in-flight and
      *                  3 connection series instead of 40,000 and 90,000
+     * @param clock     stamps the traffic history's intervals
      */
-    public FulcrumMetrics(AccessLog accessLog, boolean jmx, boolean perOrigin) {
+    public FulcrumMetrics(AccessLog accessLog, boolean jmx, boolean perOrigin, java.time.Clock clock) {
         this.accessLog = accessLog;
         this.perOrigin = perOrigin;
         this.origins = new OriginMetrics(perOrigin);
@@ -118,6 +122,9 @@ public final class FulcrumMetrics implements AutoCloseable {
         loadBalancers.bindTo(registry);
         configListeners.add(origins::update);
         configListeners.add(loadBalancers::update);
+        traffic = new TrafficHistory(origins, loadBalancers, clock, TrafficHistory.DEFAULT_INTERVAL,
+                TrafficHistory.DEFAULT_SAMPLES);
+        configListeners.add(change -> traffic.update(change.next()));
         if (accessLog != null) {
             configListeners.add(accessLog::update);
         }
@@ -205,6 +212,19 @@ public final class FulcrumMetrics implements AutoCloseable {
         return new MetricsEndpoint(prometheus, auth);
     }
 
+    /**
+     * The last minutes of traffic per load balancer, pool and origin (the dashboard's sparklines); sampled only after
+     * {@link #startTrafficHistory()}.
+     */
+    public TrafficHistory traffic() {
+        return traffic;
+    }
+
+    /** Starts reading the meters into {@link #traffic()} every {@link TrafficHistory#DEFAULT_INTERVAL}. */
+    public void startTrafficHistory() {
+        traffic.start();
+    }
+
     /** The current scrape, in Prometheus' text format. */
     public String scrape() {
         return prometheus.scrape(MetricsEndpoint.CONTENT_TYPE);
@@ -213,6 +233,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Releases the GC listener and closes the registries (unregistering the MBeans). */
     @Override
     public void close() {
+        traffic.close();
         gc.close();
         registry.close();
         if (registry != prometheus) {

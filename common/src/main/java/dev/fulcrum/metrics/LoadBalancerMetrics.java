@@ -96,6 +96,31 @@ final class LoadBalancerMetrics implements AffinityRecorder, MeterBinder {
         }
     }
 
+    /**
+     * Reads each load balancer's own answers so far (cumulative since its counters were created), for the traffic
+     * history: all of them, and those with a 5xx status (530 when nothing is usable, 508 on a loop).
+     */
+    void readAnswers(AnswerReader reader) {
+        for (Map.Entry<String, LbCounters> e : counters.entrySet()) {
+            long all = 0;
+            long status5xx = 0;
+            for (Map.Entry<Integer, Counter> fixed : e.getValue().fixed.entrySet()) {
+                final long n = (long) fixed.getValue().count();
+                all += n;
+                if (fixed.getKey() >= 500 && fixed.getKey() < 600) {
+                    status5xx += n;
+                }
+            }
+            reader.answers(e.getKey(), all, status5xx);
+        }
+    }
+
+    /** Receives one load balancer's cumulative own answers in {@link #readAnswers}. */
+    @FunctionalInterface
+    interface AnswerReader {
+        void answers(String lbId, long all, long status5xx);
+    }
+
     private LbCounters counters(String lbId) {
         if (lbId == null) {
             return null;

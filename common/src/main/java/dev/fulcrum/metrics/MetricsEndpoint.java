@@ -7,14 +7,13 @@ import dev.fulcrum.api.ApiRequest;
 import dev.fulcrum.api.ApiResponse;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.api.Envelope;
+import dev.fulcrum.api.HttpAnswer;
 import dev.fulcrum.config.json.ConfigJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,25 +51,13 @@ public final class MetricsEndpoint {
         return auth == null;
     }
 
-    /** One answer: status, content type, extra headers and body (empty for HEAD). */
-    public record Answer(int status, String contentType, Map<String, String> headers, byte[] body) {
-
-        public Answer {
-            headers = Map.copyOf(headers);
-        }
-
-        public String bodyText() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
     /**
      * Answers one scrape.
      *
      * @param method        the HTTP method
      * @param authorization every {@code Authorization} header value sent (empty when none)
      */
-    public Answer handle(String method, List<String> authorization) {
+    public HttpAnswer handle(String method, List<String> authorization) {
         try {
             // Credentials first, as the REST API does: nothing is revealed to a caller without them.
             if (auth != null) {
@@ -80,10 +67,10 @@ public final class MetricsEndpoint {
                 throw ApiError.methodNotAllowed("GET, HEAD");
             }
         } catch (ApiError e) {
-            return new Answer(e.status(), ApiResponse.CONTENT_TYPE, e.headers(), envelope(e));
+            return new HttpAnswer(e.status(), ApiResponse.CONTENT_TYPE, e.headers(), envelope(e));
         }
         final byte[] body = "HEAD".equals(method) ? new byte[0] : scrape();
-        return new Answer(200, CONTENT_TYPE, Map.of(), body);
+        return new HttpAnswer(200, CONTENT_TYPE, Map.of(), body);
     }
 
     /**
@@ -94,19 +81,8 @@ public final class MetricsEndpoint {
         return exchange -> {
             try (exchange) {
                 final List<String> authorization = exchange.getRequestHeaders().get("Authorization");
-                final Answer answer = handle(exchange.getRequestMethod(),
-                        authorization == null ? List.of() : authorization);
-                answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-                exchange.getResponseHeaders().set("Cache-Control", "no-store");
-                exchange.getResponseHeaders().set("Content-Type", answer.contentType());
-                final byte[] body = answer.body();
-                // -1: no body at all (HEAD).
-                exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
-                if (body.length > 0) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
+                handle(exchange.getRequestMethod(), authorization == null ? List.of() : authorization)
+                        .writeTo(exchange);
             }
         };
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,7 +172,49 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
         }
     }
 
-    private OriginMeters meters(RouteDecision.Forward attempt) {
+    /**
+     * Reads every origin's meters as they stand (cumulative since each meter was created), for the traffic history.
+     * Off the request path: it runs on the sampler's thread and takes no lock the recording path takes.
+     */
+    void read(Reader reader) {
+        for (Map.Entry<String, Map<String, Map<String, OriginMeters>>> lb : meters.entrySet()) {
+            for (Map.Entry<String, Map<String, OriginMeters>> pool : lb.getValue().entrySet()) {
+                for (Map.Entry<String, OriginMeters> origin : pool.getValue().entrySet()) {
+                    reader.origin(lb.getKey(), pool.getKey(), origin.getKey(), origin.getValue().reading());
+                }
+            }
+        }
+    }
+
+    /** The bucket bounds of the latency histogram, in milliseconds, ascending. */
+    static double[] latencyBucketsMillis() {
+        final double[] millis = new double[LATENCY_BUCKETS.length];
+        for (int i = 0; i < millis.length; i++) {
+            millis[i] = LATENCY_BUCKETS[i].toNanos() / 1e6;
+        }
+        return millis;
+    }
+
+    /** Receives one origin's cumulative counts in {@link #read}. */
+    @FunctionalInterface
+    interface Reader {
+        void origin(String lbId, String poolId, String originName, Reading reading);
+    }
+
+    /**
+     * One origin's cumulative counts under one load balancer.
+     *
+     * @param attempts  every reported attempt
+     * @param failovers attempts that were a zero-downtime failover of an earlier one
+     * @param failed    attempts that failed at the connection or exchange (what Fulcrum answers with a 52x)
+     * @param status5xx attempts the origin answered with a 5xx
+     * @param latency   answered attempts at or under each of {@link #latencyBucketsMillis()} (cumulative, as
+     *                  Prometheus' {@code le} buckets), then the count of every answered attempt
+     */
+    record Reading(long attempts, long failovers, long failed, long status5xx, long[] latency) {
+    }
+
+        private OriginMeters meters(RouteDecision.Forward attempt) {
         final Map<String, Map<String, OriginMeters>> pools = meters.get(attempt.loadBalancerId());
         if (pools != null) {
             final Map<String, OriginMeters> origins = pools.get(attempt.poolId());
@@ -244,6 +287,37 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
             final Tags common = Tags.of(MetricNames.TAG_LB, lbName, MetricNames.TAG_POOL, poolName,
                     MetricNames.TAG_POOL_ID, poolId);
             this.tags = originName.isEmpty() ? common : common.and(MetricNames.TAG_ORIGIN, originName);
+        }
+
+        Reading reading() {
+            long attempts = 0;
+            long failed = 0;
+            long status5xx = 0;
+            for (int slot = 0; slot < requests.length(); slot++) {
+                final Counter c = requests.get(slot);
+                if (c == null) {
+                    continue;
+                }
+                final long n = (long) c.count();
+                attempts += n;
+                final Outcome outcome = OUTCOMES[slot / STATUS_CLASSES];
+                if (outcome == Outcome.CONNECT_FAILED || outcome == Outcome.EXCHANGE_FAILED) {
+                    failed += n;
+                } else if (outcome == Outcome.RESPONDED && slot % STATUS_CLASSES == 5) {
+                    status5xx += n;
+                }
+            }
+            final long[] latencyCounts = new long[LATENCY_BUCKETS.length + 1];
+            final Timer t = latency;
+            if (t != null) {
+                final CountAtBucket[] buckets = t.takeSnapshot().histogramCounts();
+                for (int i = 0; i < buckets.length && i < LATENCY_BUCKETS.length; i++) {
+                    latencyCounts[i] = (long) buckets[i].count();
+                }
+                latencyCounts[LATENCY_BUCKETS.length] = t.count();
+            }
+            final Counter f = failovers;
+            return new Reading(attempts, f == null ? 0 : (long) f.count(), failed, status5xx, latencyCounts);
         }
 
         boolean stillNamed(ConfigNames names, String lbId, String poolId) {

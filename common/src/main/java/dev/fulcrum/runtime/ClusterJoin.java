@@ -7,6 +7,9 @@ import dev.fulcrum.cluster.SharedSecrets;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.routing.SnapshotRouter;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ClusterJoin {
 
-    private static final System.Logger LOG = System.getLogger(ClusterJoin.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterJoin.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -80,7 +83,7 @@ final class ClusterJoin {
         final AtomicReference<String> tokenHash = new AtomicReference<>(secrets.token().sha256());
         secrets.onTokenChange(token -> {
             if (!token.sha256().equals(tokenHash.getAndSet(token.sha256()))) {
-                LOG.log(System.Logger.Level.INFO, "the cluster's API token changed: this node accepts the new one");
+                LOG.info("the cluster's API token changed: this node accepts the new one");
             }
             joined.auth().replace(token.id(), HexFormat.of().parseHex(token.sha256()));
             saveToken(dataDir, token);
@@ -88,7 +91,7 @@ final class ClusterJoin {
         secrets.onAffinityKeyChange(key -> {
             final AffinityKey affinityKey = AffinityKey.fromBase64(key);
             if (!affinityKey.fingerprint().equals(router.affinityKeyFingerprint())) {
-                LOG.log(System.Logger.Level.INFO, "the cluster's affinity key changed (now " + affinityKey + ")");
+                LOG.info("the cluster's affinity key changed (now " + affinityKey + ")");
             }
             router.affinityKey(affinityKey);
             saveKey(dataDir, key);
@@ -120,7 +123,7 @@ final class ClusterJoin {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | FulcrumStartException e) {
-            LOG.log(System.Logger.Level.WARNING, file + " cannot be used (" + e.getMessage() + "); the cluster's key "
+            LOG.warn(file + " cannot be used (" + e.getMessage() + "); the cluster's key "
                     + "replaces it");
             return null;
         }
@@ -136,7 +139,7 @@ final class ClusterJoin {
         try {
             ApiTokenFile.save(dataDir, new ApiTokenFile.Stored(token.id(), token.sha256()));
         } catch (FulcrumStartException e) {
-            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            LOG.warn(e.getMessage());
         }
     }
 
@@ -144,7 +147,7 @@ final class ClusterJoin {
         try {
             ApiTokenFile.writeOwnerOnly(dataDir.resolve(AffinityKey.FILE_NAME), key + "\n");
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot keep the cluster's affinity key in " + dataDir + ": " + e);
+            LOG.warn("cannot keep the cluster's affinity key in " + dataDir + ": " + e);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.cluster.ClusterNode;
+import dev.fulcrum.cluster.ClusterSettings;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
@@ -24,7 +25,11 @@ import dev.fulcrum.store.StoreUnavailableException;
 import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +57,8 @@ import java.util.function.Consumer;
  * while running.
  */
 public final class Fulcrum implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fulcrum.class);
 
     /** Name of the account created on the first start with an empty data directory. */
     public static final String FIRST_ACCOUNT_NAME = "Fulcrum";
@@ -91,6 +98,7 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Path dataDir = settings.dataDir().toAbsolutePath();
         createDataDir(dataDir);
+        checkWritable(dataDir);
         final KeyStore originTrust = originTrust();
         // A cluster node's store is etcd's (its local copy while etcd is down); a single node's, its data directory.
         final ClusterJoin.Joined cluster = settings.cluster() == null ? null
@@ -99,7 +107,7 @@ public final class Fulcrum implements AutoCloseable {
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
-                settings.metricsJmx(), !settings.metricsPoolsOnly());
+                settings.metricsJmx(), !settings.metricsPoolsOnly(), clock);
         try {
             // The pool health API names this node's PoP (a cluster node: its node name), as Cloudflare names the
             // data centre that probed.
@@ -136,8 +144,11 @@ public final class Fulcrum implements AutoCloseable {
             store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health,
+            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
+                    store, cluster == null ? null : cluster.node(), metrics.traffic(), clock);
+            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report,
                     cluster != null ? cluster.node().health() : null);
+            metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
             running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,
@@ -168,6 +179,7 @@ public final class Fulcrum implements AutoCloseable {
         final Running r = running;
         running = null;
         if (r != null) {
+            final long revision = r.store().current().revision();
             if (r.cluster() != null) {
                 // Leaves the cluster first: the lease is revoked, so the other nodes drop this one's health at once.
                 r.cluster().close();
@@ -177,7 +189,29 @@ public final class Fulcrum implements AutoCloseable {
             r.health().close();
             r.upstream().close();
             r.metrics().close();
+            LOG.info("Fulcrum stopped: store {} closed at revision {}", storeName(), revision);
         }
+    }
+
+    /**
+     * Logs the start line the operator looks for, and returns it: version, this node's name, the store and its
+     * revision, and where the host serves ({@code listeners}, e.g. {@code "proxy http://0.0.0.0:8080, api
+     * http://127.0.0.1:8081/client/v4, dashboard http://127.0.0.1:8081/dashboard/"}). Hosts call it once they serve.
+     */
+    public String announce(String listeners) {
+        final Running r = require();
+        final String line = "Fulcrum " + Version.current() + " started: node " + r.health().settings().popName()
+                + ", store " + storeName() + " (revision " + r.store().current().revision()
+                + "), " + listeners;
+        LOG.info(line);
+        return line;
+    }
+
+    /** The store as the start and stop lines name it: the data directory, or the cluster's etcd and prefix. */
+    private String storeName() {
+        final ClusterSettings cluster = settings.cluster();
+        return cluster == null ? settings.dataDir().toAbsolutePath().toString()
+                : "etcd " + cluster.etcd().endpoints() + " " + cluster.prefix();
     }
 
     @Override
@@ -284,8 +318,19 @@ public final class Fulcrum implements AutoCloseable {
             }
         } catch (FileAlreadyExistsException e) {
             throw new FulcrumStartException("data directory " + dataDir + " exists but is not a directory", e);
+        } catch (AccessDeniedException e) {
+            throw new FulcrumStartException("cannot create data directory " + dataDir + ": permission denied on "
+                    + e.getFile() + " (the user running Fulcrum may not write there)", e);
         } catch (IOException e) {
             throw new FulcrumStartException("cannot create data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    /** An existing data directory this process cannot write fails the start before anything is read from it. */
+    private static void checkWritable(Path dataDir) {
+        if (!Files.isWritable(dataDir) || !Files.isExecutable(dataDir)) {
+            throw new FulcrumStartException("data directory " + dataDir + ": permission denied (the user running "
+                    + "Fulcrum cannot write it: give it the directory, or choose another)");
         }
     }
 
@@ -320,6 +365,12 @@ public final class Fulcrum implements AutoCloseable {
             throw new FulcrumStartException("the configuration store cannot be loaded: " + e.getMessage()
                     + " (the file was left untouched: repair it, restore it from a backup or move it away)", e);
         } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof AccessDeniedException denied) {
+                    throw new FulcrumStartException("data directory " + dataDir + ": permission denied on "
+                            + denied.getFile() + " (the user running Fulcrum cannot read or write it)", e);
+                }
+            }
             // Already names the directory: another process holds it, or it cannot be read or written.
             throw new FulcrumStartException("cannot open the configuration store: " + e.getMessage(), e);
         }
@@ -336,8 +387,7 @@ public final class Fulcrum implements AutoCloseable {
         } catch (StoreUnavailableException e) {
             // A cluster node started from its local copy while etcd is down: the first node that reaches etcd
             // creates the account.
-            System.getLogger(Fulcrum.class.getName()).log(System.Logger.Level.WARNING,
-                    "the first account is not created yet: " + e.getMessage());
+            LoggerFactory.getLogger(Fulcrum.class).warn("the first account is not created yet: " + e.getMessage());
         }
     }
 }

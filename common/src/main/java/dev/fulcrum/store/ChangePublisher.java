@@ -8,6 +8,9 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The part every {@link ConfigStore} shares once a change is durable (or, for a replicated store, once it arrives):
  * the current snapshot, read without locks, and the listeners, told each change in commit order. A store applies
@@ -21,7 +24,7 @@ import java.util.function.Consumer;
  */
 public final class ChangePublisher {
 
-    private static final System.Logger LOG = System.getLogger(ChangePublisher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
 
     private final List<Consumer<ConfigChange>> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -69,7 +72,7 @@ public final class ChangePublisher {
             listener.accept(change);
         } catch (RuntimeException e) {
             // The commit is durable already; one faulty listener must not hide it from the others.
-            LOG.log(System.Logger.Level.WARNING, "config listener " + listener + " failed on revision "
+            LOG.warn("config listener " + listener + " failed on revision "
                     + change.next().revision(), e);
         }
     }

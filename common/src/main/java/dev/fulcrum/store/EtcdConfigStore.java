@@ -22,6 +22,9 @@ import dev.fulcrum.etcd.Txn;
 import dev.fulcrum.etcd.TxnResult;
 import dev.fulcrum.etcd.WatchEvent;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,7 +80,7 @@ public final class EtcdConfigStore implements ConfigStore {
     static final String CONFIG = "config/";
     static final String REVISION_KEY = "revision";
 
-    private static final System.Logger LOG = System.getLogger(EtcdConfigStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdConfigStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final EtcdClient client;
@@ -426,7 +429,7 @@ public final class EtcdConfigStore implements ConfigStore {
             return object;
         } catch (IOException | SnapshotCodec.StoreFormatError e) {
             // One bad key (written by hand, or by a newer version) must not stop the node: keep the rest.
-            LOG.log(System.Logger.Level.ERROR, "etcd key " + kv.key() + " at revision " + kv.modRevision()
+            LOG.error("etcd key " + kv.key() + " at revision " + kv.modRevision()
                     + " is not a valid " + parsed.kind().storeName() + " object and is ignored: " + e.getMessage());
             return null;
         }
@@ -482,7 +485,7 @@ public final class EtcdConfigStore implements ConfigStore {
                     loadedKind.values().forEach(edit::put);
                 }
                 if (snapshotRevision < current.revision()) {
-                    LOG.log(System.Logger.Level.WARNING, "etcd's configuration is at revision " + snapshotRevision
+                    LOG.warn("etcd's configuration is at revision " + snapshotRevision
                             + ", older than the " + current.revision() + " this node served: etcd's state wins");
                 }
                 final ConfigChange change = current.apply(edit, snapshotRevision);

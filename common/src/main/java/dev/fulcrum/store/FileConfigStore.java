@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default {@link ConfigStore}: the configuration lives in one data directory as a full state file plus
@@ -64,7 +66,7 @@ public final class FileConfigStore implements ConfigStore {
     static final String LOCK_FILE = "store.lock";
     static final long DEFAULT_COMPACT_AFTER_BYTES = 4L * 1024 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(FileConfigStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FileConfigStore.class);
     private static final ObjectMapper MAPPER = ConfigJson.mapper();
 
     private final Path directory;
@@ -233,7 +235,7 @@ public final class FileConfigStore implements ConfigStore {
             try {
                 journal.close();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing " + journalFile + ": " + e.getMessage());
+                LOG.warn("closing " + journalFile + ": " + e.getMessage());
             }
             releaseLock();
         } finally {
@@ -303,7 +305,7 @@ public final class FileConfigStore implements ConfigStore {
         if (contents.tornTail()) {
             // Copy first, then fold into the state, then replace: a crash at any step repeats this recovery.
             final Path aside = directory.resolve(JOURNAL_FILE + ".torn-" + revision);
-            LOG.log(System.Logger.Level.WARNING, journalFile + ": dropping an unfinished last write (bytes after "
+            LOG.warn(journalFile + ": dropping an unfinished last write (bytes after "
                     + contents.validLength() + "); the journal is kept as " + aside);
             Files.copy(journalFile, aside, StandardCopyOption.REPLACE_EXISTING);
             writeState(loaded);
@@ -317,7 +319,7 @@ public final class FileConfigStore implements ConfigStore {
         try (Stream<Path> files = Files.list(directory)) {
             for (final Path p : (Iterable<Path>) files::iterator) {
                 if (p.getFileName().toString().endsWith(DurableFiles.TEMP_SUFFIX) && Files.isRegularFile(p)) {
-                    LOG.log(System.Logger.Level.INFO, "removing " + p + ", an unfinished write");
+                    LOG.info("removing " + p + ", an unfinished write");
                     Files.delete(p);
                 }
             }
@@ -391,7 +393,7 @@ public final class FileConfigStore implements ConfigStore {
         try {
             writeState(snapshot);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "compaction of " + directory + " failed; the journal stays in "
+            LOG.warn("compaction of " + directory + " failed; the journal stays in "
                     + "use: " + e);
             return;
         }
@@ -402,13 +404,13 @@ public final class FileConfigStore implements ConfigStore {
         } catch (IOException e) {
             // If the rename happened, appends to the old (unlinked) file would be lost: refuse writes instead.
             broken = e;
-            LOG.log(System.Logger.Level.ERROR, "starting a new journal in " + directory + " failed: " + e);
+            LOG.error("starting a new journal in " + directory + " failed: " + e);
             return;
         }
         try {
             old.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the old journal: " + e);
+            LOG.warn("closing the old journal: " + e);
         }
     }
 
@@ -416,7 +418,7 @@ public final class FileConfigStore implements ConfigStore {
         try {
             lock.release();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing " + LOCK_FILE + ": " + e.getMessage(), e);
+            LOG.warn("releasing " + LOCK_FILE + ": " + e.getMessage(), e);
         }
         closeQuietly(lockChannel);
     }

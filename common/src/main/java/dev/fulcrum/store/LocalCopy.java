@@ -8,6 +8,9 @@ import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +32,7 @@ final class LocalCopy implements AutoCloseable {
 
     static final String META = "etcd-copy.json";
 
-    private static final System.Logger LOG = System.getLogger(LocalCopy.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCopy.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path dir;
@@ -71,12 +74,12 @@ final class LocalCopy implements AutoCloseable {
         try {
             node = MAPPER.readTree(meta.toFile());
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, meta + " cannot be read (" + e.getMessage() + "): the local copy "
+            LOG.warn(meta + " cannot be read (" + e.getMessage() + "): the local copy "
                     + "is not used");
             return null;
         }
         if (node == null || !prefix.equals(node.path("prefix").asText(null))) {
-            LOG.log(System.Logger.Level.WARNING, meta + " holds a copy of another etcd prefix ("
+            LOG.warn(meta + " holds a copy of another etcd prefix ("
                     + (node == null ? null : node.path("prefix").asText(null)) + ", not " + prefix + "): not used");
             return null;
         }
@@ -163,7 +166,7 @@ final class LocalCopy implements AutoCloseable {
             try {
                 write(edit, revision);
             } catch (RuntimeException | IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "the local copy of the cluster configuration in " + dir
+                LOG.warn("the local copy of the cluster configuration in " + dir
                         + " could not be written (" + e + "); it stays at its last revision and is retried", e);
                 synchronized (lock) {
                     // Merge back under the newer changes: theirs win per id.

@@ -1,6 +1,7 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.api.ApiHttpServer;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
@@ -211,26 +212,30 @@ public final class FulcrumValve extends ValveBase {
 
     private void startRuntime() throws LifecycleException {
         final FulcrumSettings settings = settings();
+        // The API's port first: a start that cannot have it creates nothing (no data directory, no token).
+        final ApiHttpServer bound;
+        try {
+            bound = ApiHttpServer.bind(settings.apiBind(), settings.apiPort());
+        } catch (UncheckedIOException e) {
+            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
+        }
         final Fulcrum started;
         try {
             started = new Fulcrum(settings).start();
         } catch (RuntimeException e) {
+            bound.close();
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
-        try {
-            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort())
-                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler());
-        } catch (UncheckedIOException e) {
-            started.stop();
-            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
-        }
+        apiServer = bound.serveApi(started.api())
+                .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler())
+                .serveTree(Dashboard.PATH, new Dashboard().httpHandler());
         final String token = started.generatedApiToken();
         if (token != null) {
             containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
                     + started.apiTokenFile() + "): " + token);
         }
-        containerLog.info("Fulcrum started: data " + settings.dataDir() + ", API http://" + settings.apiBind() + ':'
-                + apiServer.port() + "/client/v4");
+        final String api = "http://" + settings.apiBind() + ':' + apiServer.port();
+        started.announce("api " + api + "/client/v4, dashboard " + api + Dashboard.PATH + "/");
         fulcrum = started;
         activeRouter = started.router();
         forwarder = new TomcatForwarder(started.upstream());

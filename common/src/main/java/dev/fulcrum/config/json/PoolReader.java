@@ -125,6 +125,7 @@ final class PoolReader {
         }
         final List<Origin> out = new ArrayList<>(items.size());
         final Map<String, Integer> seen = new HashMap<>();
+        final Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             final String path = f.path("origins") + "[" + i + "]";
             final Fields o = f.element(path, items.get(i));
@@ -139,6 +140,13 @@ final class PoolReader {
             if (first != null) {
                 o.refuse(o.path("address"), o.raw("address"), "unique (address, port, virtual_network_id) within "
                         + "the pool; same as origins[" + first + "]");
+            }
+            // [G] Names identify an origin in pool health, metrics, the access log and the dashboard. A store written
+            // before this rule may hold repeats: it still loads.
+            final Integer sameName = names.putIfAbsent(origin.name(), i);
+            if (sameName != null && !restore) {
+                o.refuse(o.path("name"), o.raw("name"), "an origin name not used by another origin of the pool; "
+                        + "same as origins[" + sameName + "]");
             }
             out.add(origin);
         }
