@@ -31,6 +31,13 @@ public final class Txn {
         return this;
     }
 
+    /** Holds when {@code key}'s last change was at {@code modRevision} or before (a missing key counts as 0). */
+    public Txn ifModRevisionAtMost(String key, long modRevision) {
+        compare.addObject().put("key", b64(key)).put("target", "MOD").put("result", "LESS")
+                .put("mod_revision", modRevision + 1);
+        return this;
+    }
+
     /** Holds when {@code key} does not exist. */
     public Txn ifAbsent(String key) {
         compare.addObject().put("key", b64(key)).put("target", "CREATE").put("result", "EQUAL")

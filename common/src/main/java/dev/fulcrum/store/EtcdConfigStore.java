@@ -50,7 +50,8 @@ import java.util.function.UnaryOperator;
  * up. One key per object keeps each request far below etcd's 1.5 MiB limit whatever the size of the configuration.
  *
  * <p>Writes: the mutation reads a whole snapshot (uniqueness, references), so the transaction that commits its
- * edit compares {@code config/revision} with the snapshot's revision: if any node committed anything since, the
+ * edit holds only while {@code config/revision} was last changed at or before the snapshot's revision: if any node
+ * committed anything since, the
  * transaction fails, this node waits for its watch to bring that change, and runs the mutation again on the newer
  * snapshot. So concurrent writers on different nodes lose nothing, and names stay unique (1003) and references
  * hold (1005) across nodes exactly as on one node. A write returns only after etcd committed it, and the node
@@ -214,7 +215,9 @@ public final class EtcdConfigStore implements ConfigStore {
         for (int i = 0; i < txns.size(); i++) {
             final TxnResult answer;
             try {
-                answer = client.txn(txns.get(i).ifModRevision(revisionKey, expected));
+                // At most, not equal: a key written by hand (no revision bump) moves the snapshot's revision past the
+                // revision key's, and must not block every later write.
+                answer = client.txn(txns.get(i).ifModRevisionAtMost(revisionKey, expected));
             } catch (EtcdException e) {
                 if (e.outcome() == EtcdException.Outcome.MAYBE_APPLIED) {
                     return settleLostAnswer(preview, deadline, e);

@@ -229,8 +229,10 @@ class EtcdConfigStoreTest {
     @Test
     void badKeysAreIgnoredNotFatal() {
         try (EtcdStoreNode a = node("a")) {
-            a.client.put(prefix + "config/pools/" + Ids.newId(), "{\"not\":\"a pool\"}".getBytes(
+            final long bad = a.client.put(prefix + "config/pools/" + Ids.newId(), "{\"not\":\"a pool\"}".getBytes(
                     StandardCharsets.UTF_8));
+            // Seen by the watch first: a key written without the revision key must not block later writes.
+            await().until(() -> a.store.current().revision() >= bad);
             final String ok = a.store.commit(s -> EtcdStoreNode.createPool(s, "fine")).pools().iterator().next();
             try (EtcdStoreNode b = node("b")) {
                 assertThat(b.store.current().pools().keySet()).containsExactly(ok);

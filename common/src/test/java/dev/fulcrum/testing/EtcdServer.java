@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,9 @@ import java.util.stream.Collectors;
 public final class EtcdServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 3;
+    private static final int PORTS_FROM = 20_000;
+    private static final int PORTS_TO = 32_000;
 
     private final List<Member> members;
 
@@ -39,6 +43,19 @@ public final class EtcdServer implements AutoCloseable {
     /** A cluster of {@code size} members, started and answering. */
     public static EtcdServer cluster(Path dir, int size, String... extraArgs) throws IOException {
         final Path etcd = ExternalBinary.require("etcd");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return launch(etcd, dir.resolve("try" + attempt), size, extraArgs);
+            } catch (PortTakenException e) {
+                // A port found free was taken before etcd bound it (the machine is shared): new ports, once more.
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static EtcdServer launch(Path etcd, Path dir, int size, String... extraArgs) throws IOException {
         final List<Member> members = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             members.add(new Member(etcd, "m" + i, dir.resolve("m" + i), freePort(), freePort(), List.of(extraArgs)));
@@ -100,9 +117,26 @@ public final class EtcdServer implements AutoCloseable {
         members.forEach(Member::kill);
     }
 
+    /**
+     * A free loopback port below the kernel's ephemeral range: a port taken from that range (port 0) can be handed
+     * to another process's outgoing connection between this check and etcd's bind, which happens on a busy machine.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        for (int i = 0; i < 200; i++) {
+            final int port = ThreadLocalRandom.current().nextInt(PORTS_FROM, PORTS_TO);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free loopback port in [" + PORTS_FROM + ", " + PORTS_TO + ")");
+    }
+
+    /** etcd exited because one of its ports was taken. */
+    static final class PortTakenException extends IOException {
+        PortTakenException(String message) {
+            super(message);
         }
     }
 
@@ -177,7 +211,10 @@ public final class EtcdServer implements AutoCloseable {
             final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IOException("etcd " + name + " exited: " + tail());
+                    final String tail = tail();
+                    throw tail.contains("address already in use")
+                            ? new PortTakenException("etcd " + name + " exited: " + tail)
+                            : new IOException("etcd " + name + " exited: " + tail);
                 }
                 if (answers()) {
                     return;
