@@ -3,9 +3,11 @@ package dev.fulcrum.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fulcrum.testing.EtcdServer;
+import dev.fulcrum.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,10 +39,6 @@ class ClusterIT {
 
     private static final String TOKEN = "cluster-it-token-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern READY = Pattern.compile(
-            "Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
-    private static final Pattern VALVE_API =
-            Pattern.compile("Fulcrum started: data .*, API http://127\\.0\\.0\\.1:(\\d+)/client/v4");
     /** Each node's health results expire two seconds after it stops renewing its lease. */
     private static final String LEASE = "2s";
 
@@ -72,9 +71,9 @@ class ClusterIT {
         final EtcdServer etcd = keep(EtcdServer.start(dir.resolve("etcd")));
         final Origin a = keep(new Origin("a"));
 
-        final Node standalone = standalone(dir, etcd);
-        final Node jetty = jetty(etcd);
-        final Node tomcat = tomcat(etcd);
+        final Node standalone = standalone(dir, etcd.endpoints());
+        final Node jetty = jetty(etcd.endpoints());
+        final Node tomcat = tomcat(etcd.endpoints());
         final List<Node> nodes = List.of(standalone, jetty, tomcat);
 
         // Write on one node, serve on all: the Jetty and Tomcat nodes were given no token and accept the cluster's.
@@ -146,7 +145,7 @@ class ClusterIT {
         assertThat(json(refused).get("errors").get(0).get("message").asText()).contains("unreachable");
 
         // The killed node restarted while etcd is down: it starts from its local copy and serves.
-        final Node again = standalone(dir, etcd);
+        final Node again = standalone(dir, etcd.endpoints());
         assertThat(again.get("lb.tomcat1.test")).isEqualTo("origin a");
 
         // etcd back: writes go through and reach every node.
@@ -159,23 +158,109 @@ class ClusterIT {
         }
     }
 
-    private Node standalone(Path dir, EtcdServer etcd) throws Exception {
+    @Test
+    void threeHostsOnAThreeMemberEtcdRideOutACompactionAndALostMember() throws Exception {
+        final Path dir = Distribution.workDir("cluster3");
+        final EtcdServer etcd = keep(EtcdServer.cluster(dir.resolve("etcd"), 3));
+        final Origin a = keep(new Origin("a"));
+        // The Tomcat node reaches each member through a relay that the test can cut.
+        final List<TcpProxy> relays = new ArrayList<>();
+        for (URI member : etcd.endpointList()) {
+            relays.add(keep(TcpProxy.start(member.getPort())));
+        }
+        final String relayed = relays.stream().map(r -> "http://127.0.0.1:" + r.port())
+                .collect(Collectors.joining(","));
+
+        final Node standalone = standalone(dir, etcd.endpoints());
+        final Node jetty = jetty(etcd.endpoints());
+        final Node tomcat = tomcat(relayed);
+        final List<Node> nodes = List.of(standalone, jetty, tomcat);
+        final Api.LoadBalancer early = jetty.api().createLoadBalancer("www.early.test", List.of(a));
+        for (Node node : nodes) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.get("www.early.test").equals("origin a"));
+        }
+
+        // Compaction during a watch: while the Tomcat node is cut off, changes are made and etcd forgets the history
+        // its watch would resume from; it reads everything once and converges.
+        for (TcpProxy relay : relays) {
+            relay.cut();
+        }
+        standalone.api().delete(early);
+        standalone.api().createLoadBalancer("www.late.test", List.of(a));
+        etcd.compact();
+        assertThat(tomcat.get("www.early.test")).isEqualTo("origin a");
+        for (TcpProxy relay : relays) {
+            relay.restore();
+        }
+        tomcat.process().awaitLog(Pattern.compile("has been compacted"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> tomcat.get("www.late.test").equals("origin a"));
+        assertThat(tomcat.get("www.early.test")).isNotEqualTo("origin a");
+        for (Node node : nodes) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> revision(node).equals(revision(standalone)));
+        }
+
+        // A member lost (the first endpoint of every node): writes on each node go through the other two members,
+        // and serve on all.
+        final String account = json(jetty.api().send("GET", "/accounts", null)).get("result").get(0).get("id")
+                .asText();
+        final String zone = json(jetty.api().send("POST", "/zones", "{\"name\":\"after.test\",\"account\":{\"id\":\""
+                + account + "\"}}")).get("result").get("id").asText();
+        final String pool = json(jetty.api().send("POST", "/accounts/" + account + "/load_balancers/pools",
+                "{\"name\":\"after\",\"origins\":[{\"name\":\"a\",\"address\":\"127.0.0.1\",\"port\":" + a.port()
+                        + "}]}")).get("result").get("id").asText();
+        etcd.member(0).kill();
+        for (Node writer : nodes) {
+            final String host = writer.name() + ".after.test";
+            final String body = "{\"name\":\"" + host + "\",\"default_pools\":[\"" + pool + "\"],\"fallback_pool\":\""
+                    + pool + "\"}";
+            await().atMost(Duration.ofSeconds(20)).until(() -> created(writer.api().send("POST", "/zones/" + zone
+                    + "/load_balancers", body)));
+            for (Node node : nodes) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> node.get(host).equals("origin a"));
+            }
+        }
+    }
+
+    /**
+     * Whether a load balancer's creation went through: 200, or 1003 when an earlier attempt whose answer was lost
+     * had been applied; false while etcd refuses writes (503, as while a new leader is elected after a member's
+     * loss). Any other answer fails the test.
+     */
+    private static boolean created(HttpResponse<String> response) throws Exception {
+        if (response.statusCode() == 503) {
+            return false;
+        }
+        if (response.statusCode() == 400) {
+            assertThat(json(response).get("errors").get(0).get("code").asInt()).as(response.body()).isEqualTo(1003);
+            return true;
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return true;
+    }
+
+    /** The configuration revision a node serves, from its status. */
+    private static String revision(Node node) throws Exception {
+        return json(node.api().send("GET", "/fulcrum/status", null)).path("result").path("store").path("revision")
+                .asText();
+    }
+
+    private Node standalone(Path dir, String endpoints) throws Exception {
         final ServerProcess process = keep(ServerProcess.start("standalone", dir, Map.of("FULCRUM_API_TOKEN", TOKEN,
-                "FULCRUM_ETCD_ENDPOINTS", etcd.endpoints()), List.of(Distribution.java(), "-jar",
+                "FULCRUM_ETCD_ENDPOINTS", endpoints), List.of(Distribution.java(), "-jar",
                 Distribution.standaloneJar().toString(), "--bind", "127.0.0.1", "--port", "0", "--api-port", "0",
                 "--data-dir", dir.resolve("standalone-data").toString(), "--node-name", "standalone",
                 "--etcd-lease-ttl", LEASE)));
-        final MatchResult ready = process.awaitLog(READY);
+        final MatchResult ready = process.awaitLog(StandaloneIT.READY);
         return new Node("standalone", process, Integer.parseInt(ready.group(1)),
                 new Api("http://127.0.0.1:" + ready.group(2) + "/client/v4", TOKEN));
     }
 
-    private Node jetty(EtcdServer etcd) throws Exception {
+    private Node jetty(String endpoints) throws Exception {
         final Path base = Distribution.workDir("cluster-jetty-base");
         Distribution.run(base, Map.of(), "tar", "-xzf", Distribution.jettyBundle().toString(), "-C", base.toString());
         Jettys.addModules(base, "http,ee10-deploy,fulcrum");
         Files.writeString(base.resolve("start.d/fulcrum.ini"), "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=0\n"
-                + "fulcrum.etcd.endpoints=" + etcd.endpoints() + "\nfulcrum.node.name=jetty\n"
+                + "fulcrum.etcd.endpoints=" + endpoints + "\nfulcrum.node.name=jetty\n"
                 + "fulcrum.etcd.leaseTtl=" + LEASE + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         final ServerProcess process = keep(Jettys.run(base, Map.of()));
         final int port = Jettys.awaitStarted(process);
@@ -183,16 +268,16 @@ class ClusterIT {
         return new Node("jetty", process, port, new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN));
     }
 
-    private Node tomcat(EtcdServer etcd) throws Exception {
+    private Node tomcat(String endpoints) throws Exception {
         final Path home = Distribution.tomcatHomes().get(0);
         final Path catalina = Tomcats.fresh(home, "cluster-tomcat");
         Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
         Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
-                + " apiPort=\"0\" etcdEndpoints=\"" + etcd.endpoints() + "\" nodeName=\"tomcat\" etcdLeaseTtl=\""
+                + " apiPort=\"0\" etcdEndpoints=\"" + endpoints + "\" nodeName=\"tomcat\" etcdLeaseTtl=\""
                 + LEASE + "\"/>");
         final ServerProcess process = keep(Tomcats.run(catalina, Map.of()));
         final int port = Tomcats.awaitStarted(process);
-        final int apiPort = process.loggedPort(VALVE_API);
+        final int apiPort = process.loggedPort(Tomcats.VALVE_API_STARTED);
         return new Node("tomcat", process, port, new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN));
     }
 
