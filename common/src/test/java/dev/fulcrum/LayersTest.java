@@ -16,7 +16,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package layers of common's main code, lowest first. A package may use only packages of lower layers (and its
  * own layer's, as long as no cycle forms); every package must be placed in a layer, so a new one gets a place here
  * before it gets code. The order is the real import graph laid flat: the leaves (the rules language, dialling an
- * origin, the request view, the etcd client), the configuration model, the control state built on it (store, health,
+ * origin, the request view, TLS, and the etcd client, which reads its PEM files with TLS's reader), the
+ * configuration model, the control state built on it (store, health,
  * the cluster's shared health and secrets), the data path (affinity, routing, upstream), the edges that read both
  * (the REST API, metrics), the dashboard's page (served beside the API), the runtime that wires them, and the
  * servlet adapters the hosts and the WAR share.
@@ -31,8 +32,9 @@ class LayersTest {
     private static final List<Layer> LAYERS = List.of(
             new Layer("rules", "dev.fulcrum.rules.."),
             new Layer("net", "dev.fulcrum.net.."),
-            new Layer("etcd", "dev.fulcrum.etcd.."),
             new Layer("request", "dev.fulcrum.request.."),
+            new Layer("tls", "dev.fulcrum.tls.."),
+            new Layer("etcd", "dev.fulcrum.etcd.."),
             new Layer("config", "dev.fulcrum.config.."),
             new Layer("store", "dev.fulcrum.store.."),
             new Layer("health", "dev.fulcrum.health.."),

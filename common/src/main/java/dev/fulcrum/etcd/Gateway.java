@@ -3,6 +3,7 @@ package dev.fulcrum.etcd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.tls.Pem;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -28,6 +29,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -382,7 +384,7 @@ final class Gateway implements AutoCloseable {
                 final KeyStore trust = KeyStore.getInstance("PKCS12");
                 trust.load(null, null);
                 int i = 0;
-                for (X509Certificate ca : Pem.certificates(settings.caFile())) {
+                for (X509Certificate ca : pem(settings.caFile(), Pem::certificates, "CERTIFICATE")) {
                     trust.setCertificateEntry("etcd-ca-" + i++, ca);
                 }
                 tls.setTrustStore(trust);
@@ -391,8 +393,8 @@ final class Gateway implements AutoCloseable {
                 final char[] password = "fulcrum".toCharArray();
                 final KeyStore keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);
-                keys.setKeyEntry("etcd-client", Pem.privateKey(settings.keyFile()), password,
-                        Pem.certificates(settings.certFile()).toArray(new X509Certificate[0]));
+                keys.setKeyEntry("etcd-client", pem(settings.keyFile(), Pem::privateKey, "PRIVATE KEY"), password,
+                        pem(settings.certFile(), Pem::certificates, "CERTIFICATE").toArray(new X509Certificate[0]));
                 tls.setKeyStore(keys);
                 tls.setKeyStorePassword("fulcrum");
                 tls.setKeyManagerPassword("fulcrum");
@@ -401,5 +403,20 @@ final class Gateway implements AutoCloseable {
             throw new IllegalArgumentException("etcd TLS files cannot be used: " + e.getMessage(), e);
         }
         return tls;
+    }
+
+    /** What {@code read} finds in one of the settings' PEM files; a missing or bad block is refused naming the file. */
+    private static <T> T pem(Path file, Function<List<Pem.Block>, T> read, String label) {
+        final String text = Pem.read(file);
+        final T found;
+        try {
+            found = read.apply(Pem.blocks(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        if (found == null || found instanceof List<?> list && list.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no PEM " + label + " block");
+        }
+        return found;
     }
 }

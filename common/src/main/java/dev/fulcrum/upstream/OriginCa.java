@@ -1,19 +1,12 @@
 package dev.fulcrum.upstream;
 
-import dev.fulcrum.net.PemText;
+import dev.fulcrum.tls.Pem;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -39,7 +32,7 @@ public final class OriginCa {
      *                                  certificate in it, or a block that is not an X.509 certificate
      */
     public static KeyStore load(Path file) {
-        final List<X509Certificate> certificates = parse(file, PemText.read(file));
+        final List<X509Certificate> certificates = parse(file, Pem.read(file));
         try {
             final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -55,32 +48,11 @@ public final class OriginCa {
 
     /** Each BEGIN/END block is parsed on its own, so an error names the block instead of the whole file. */
     private static List<X509Certificate> parse(Path file, String text) {
-        final CertificateFactory factory;
+        final List<X509Certificate> certificates;
         try {
-            factory = CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new IllegalStateException("the JVM has no X.509 certificate factory", e);
-        }
-        final List<X509Certificate> certificates = new ArrayList<>();
-        int from = text.indexOf(BEGIN);
-        while (from >= 0) {
-            final int end = text.indexOf(END, from);
-            if (end < 0) {
-                throw new IllegalArgumentException(file + ": certificate " + (certificates.size() + 1)
-                        + " has no " + END + " line");
-            }
-            final byte[] block = text.substring(from, end + END.length()).getBytes(StandardCharsets.US_ASCII);
-            try {
-                final Collection<? extends Certificate> parsed =
-                        factory.generateCertificates(new ByteArrayInputStream(block));
-                for (Certificate certificate : parsed) {
-                    certificates.add((X509Certificate) certificate);
-                }
-            } catch (CertificateException | ClassCastException e) {
-                throw new IllegalArgumentException(file + ": certificate " + (certificates.size() + 1)
-                        + " is not a valid X.509 certificate (" + e.getMessage() + ")", e);
-            }
-            from = text.indexOf(BEGIN, end);
+            certificates = Pem.certificates(Pem.blocks(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(file + ": no certificate in it (expected: one or more PEM blocks "
