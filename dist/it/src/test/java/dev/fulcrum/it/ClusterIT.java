@@ -83,13 +83,10 @@ class ClusterIT {
         }
 
         // Concurrent writers on all three nodes: nothing lost, and one name taken once.
-        final String account = json(tomcat.api().send("GET", "/accounts", null)).get("result").get(0).get("id")
-                .asText();
-        final String zone = json(jetty.api().send("POST", "/zones", "{\"name\":\"race.test\",\"account\":{\"id\":\""
-                + account + "\"}}")).get("result").get("id").asText();
-        final String pool = json(jetty.api().send("POST", "/accounts/" + account + "/load_balancers/pools",
-                "{\"name\":\"race\",\"origins\":[{\"name\":\"a\",\"address\":\"127.0.0.1\",\"port\":" + a.port()
-                        + "}]}")).get("result").get("id").asText();
+        final String account = account(tomcat);
+        final Target race = zoneAndPool(jetty, "race", a);
+        final String zone = race.zone();
+        final String pool = race.pool();
         final ExecutorService writers = Executors.newFixedThreadPool(nodes.size());
         try {
             final List<Future<List<Integer>>> results = new ArrayList<>();
@@ -201,13 +198,9 @@ class ClusterIT {
 
         // A member lost (the first endpoint of every node): writes on each node go through the other two members,
         // and serve on all.
-        final String account = json(jetty.api().send("GET", "/accounts", null)).get("result").get(0).get("id")
-                .asText();
-        final String zone = json(jetty.api().send("POST", "/zones", "{\"name\":\"after.test\",\"account\":{\"id\":\""
-                + account + "\"}}")).get("result").get("id").asText();
-        final String pool = json(jetty.api().send("POST", "/accounts/" + account + "/load_balancers/pools",
-                "{\"name\":\"after\",\"origins\":[{\"name\":\"a\",\"address\":\"127.0.0.1\",\"port\":" + a.port()
-                        + "}]}")).get("result").get("id").asText();
+        final Target after = zoneAndPool(jetty, "after", a);
+        final String zone = after.zone();
+        final String pool = after.pool();
         etcd.member(0).kill();
         for (Node writer : nodes) {
             final String host = writer.name() + ".after.test";
@@ -279,6 +272,24 @@ class ClusterIT {
         final int port = Tomcats.awaitStarted(process);
         final int apiPort = process.loggedPort(Tomcats.VALVE_API_STARTED);
         return new Node("tomcat", process, port, new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN));
+    }
+
+    /** A zone {@code <name>.test} and a pool {@code name} holding {@code origin}, created on {@code node}. */
+    private record Target(String zone, String pool) {
+    }
+
+    private static Target zoneAndPool(Node node, String name, Origin origin) throws Exception {
+        final String account = account(node);
+        final String zone = json(node.api().send("POST", "/zones", "{\"name\":\"" + name + ".test\",\"account\":"
+                + "{\"id\":\"" + account + "\"}}")).get("result").get("id").asText();
+        final String pool = json(node.api().send("POST", "/accounts/" + account + "/load_balancers/pools",
+                "{\"name\":\"" + name + "\",\"origins\":[{\"name\":\"a\",\"address\":\"127.0.0.1\",\"port\":"
+                        + origin.port() + "}]}")).get("result").get("id").asText();
+        return new Target(zone, pool);
+    }
+
+    private static String account(Node node) throws Exception {
+        return json(node.api().send("GET", "/accounts", null)).get("result").get(0).get("id").asText();
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
