@@ -36,7 +36,7 @@ class TomcatValveIT extends ServerUnderTest {
         server = Tomcats.run(catalina, Map.of());
         final int port = Tomcats.awaitStarted(server);
         final int tlsPort = server.loggedPort(Tomcats.TLS_CONNECTOR);
-        final Api api = new Api("http://127.0.0.1:" + server.loggedPort(API_STARTED) + "/client/v4", TOKEN);
+        final Api api = new Api("http://127.0.0.1:" + server.loggedPort(Tomcats.VALVE_API_STARTED) + "/client/v4", TOKEN);
 
         try (Origin h2 = new Origin("h2")) {
             Http2Check.serves(api, h2, port, tlsPort, certificate);
