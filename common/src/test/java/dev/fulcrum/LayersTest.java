@@ -17,10 +17,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * own layer's, as long as no cycle forms); every package must be placed in a layer, so a new one gets a place here
  * before it gets code. The order is the real import graph laid flat: the leaves (the rules language, dialling an
  * origin, the request view, TLS, and the etcd client, which reads its PEM files with TLS's reader), the
- * configuration model, the control state built on it (store, health,
- * the cluster's shared health and secrets), the data path (affinity, routing, upstream), the edges that read both
- * (the REST API, metrics), the dashboard's page (served beside the API), the runtime that wires them, and the
- * servlet adapters the hosts and the WAR share.
+ * configuration model, the control state built on it (store, health, the cluster's shared health and secrets), the
+ * data path (affinity, routing, upstream, and the forwarding loop over them), the edges that read both (the REST
+ * API, metrics), the dashboard's page (served beside the API), the runtime that wires them, and the servlet adapters
+ * the hosts and the WAR share.
  */
 @AnalyzeClasses(packages = "dev.fulcrum", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
@@ -42,6 +42,7 @@ class LayersTest {
             new Layer("affinity", "dev.fulcrum.affinity.."),
             new Layer("routing", "dev.fulcrum.routing.."),
             new Layer("upstream", "dev.fulcrum.upstream.."),
+            new Layer("forwarding", "dev.fulcrum.forwarding.."),
             new Layer("api", "dev.fulcrum.api.."),
             new Layer("metrics", "dev.fulcrum.metrics.."),
             new Layer("dashboard", "dev.fulcrum.dashboard.."),
