@@ -7,6 +7,7 @@ import dev.fulcrum.config.FixedResponse;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.LoadShedding;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.NotificationFilter;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
@@ -124,6 +125,25 @@ final class ConfigWriter {
         o.put("consecutive_up", m.consecutiveUp());
         o.put("consecutive_down", m.consecutiveDown());
         o.put("probe_zone", m.probeZone());
+        return o;
+    }
+
+    static ObjectNode monitorGroup(MonitorGroup g) {
+        final ObjectNode o = NODES.objectNode();
+        o.put("id", g.id());
+        time(o, "created_on", g.createdOn());
+        time(o, "modified_on", g.modifiedOn());
+        o.put("description", g.description());
+        final ArrayNode members = o.putArray("members");
+        for (final MonitorGroup.Member m : g.members()) {
+            final ObjectNode member = members.addObject();
+            member.put("monitor_id", m.monitorId());
+            member.put("enabled", m.enabled());
+            member.put("monitoring_only", m.monitoringOnly());
+            member.put("must_be_healthy", m.mustBeHealthy());
+            time(member, "created_at", m.createdAt());
+            time(member, "updated_at", m.updatedAt());
+        }
         return o;
     }
 
