@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -38,7 +37,7 @@ class MonitorGroupHealthTest {
     private static final String EXTRA = Fixtures.id('c');
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final List<TestOrigin> servers = new ArrayList<>();
+    private LoopbackHealth loopback;
     private HealthMonitor health;
     private TestOrigin site;
     private TestOrigin login;
@@ -46,26 +45,16 @@ class MonitorGroupHealthTest {
 
     @BeforeEach
     void start() throws Exception {
-        health = new HealthMonitor(HealthSettings.defaults().withPopName("Test PoP")
-                .withPublishPeriod(Duration.ofMillis(200)).withInitialSpread(Duration.ofMillis(200)));
-        health.start();
-        site = server();
-        login = server();
-        extra = server();
+        loopback = new LoopbackHealth();
+        health = loopback.health;
+        site = loopback.server();
+        login = loopback.server();
+        extra = loopback.server();
     }
 
     @AfterEach
     void stop() throws Exception {
-        health.close();
-        for (final TestOrigin server : servers) {
-            server.close();
-        }
-    }
-
-    private TestOrigin server() throws Exception {
-        final TestOrigin server = TestOrigin.http();
-        servers.add(server);
-        return server;
+        loopback.close();
     }
 
     /** A 1 s http monitor of {@code server} (port 0: the origin's own port). */
@@ -139,7 +128,7 @@ class MonitorGroupHealthTest {
 
     @Test
     void theOtherMembersDecideByMajority() throws Exception {
-        final TestOrigin second = server();
+        final TestOrigin second = loopback.server();
         health.update(config(1, List.of(probing(API, null), probing(LOGIN, login), probing(EXTRA, second)),
                 member(API, false, false), member(LOGIN, false, false), member(EXTRA, false, false)));
         await().atMost(WAIT).until(this::healthy);

@@ -35,10 +35,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode loadBalancer(LoadBalancer lb, String zoneName) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", lb.id());
-        time(o, "created_on", lb.createdOn());
-        time(o, "modified_on", lb.modifiedOn());
+        final ObjectNode o = identified(lb.id(), lb.createdOn(), lb.modifiedOn());
         o.put("name", lb.name());
         o.put("description", lb.description());
         o.put("enabled", lb.enabled());
@@ -71,10 +68,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode pool(Pool p) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", p.id());
-        time(o, "created_on", p.createdOn());
-        time(o, "modified_on", p.modifiedOn());
+        final ObjectNode o = identified(p.id(), p.createdOn(), p.modifiedOn());
         if (p.disabledAt() != null) {
             time(o, "disabled_at", p.disabledAt());
         }
@@ -105,10 +99,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode monitor(Monitor m) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", m.id());
-        time(o, "created_on", m.createdOn());
-        time(o, "modified_on", m.modifiedOn());
+        final ObjectNode o = identified(m.id(), m.createdOn(), m.modifiedOn());
         o.put("type", m.type());
         o.put("description", m.description());
         o.put("method", m.method());
@@ -129,10 +120,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode monitorGroup(MonitorGroup g) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", g.id());
-        time(o, "created_on", g.createdOn());
-        time(o, "modified_on", g.modifiedOn());
+        final ObjectNode o = identified(g.id(), g.createdOn(), g.modifiedOn());
         o.put("description", g.description());
         final ArrayNode members = o.putArray("members");
         for (final MonitorGroup.Member m : g.members()) {
@@ -356,6 +344,15 @@ final class ConfigWriter {
         final ArrayNode a = NODES.arrayNode(values.size());
         values.forEach(a::add);
         return a;
+    }
+
+    /** A new object node opening with the stored object's {@code id}, {@code created_on} and {@code modified_on}. */
+    private static ObjectNode identified(String id, Instant createdOn, Instant modifiedOn) {
+        final ObjectNode o = NODES.objectNode();
+        o.put("id", id);
+        time(o, "created_on", createdOn);
+        time(o, "modified_on", modifiedOn);
+        return o;
     }
 
     private static void time(ObjectNode o, String field, Instant t) {
