@@ -15,7 +15,6 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Monitor groups of an account (Cloudflare's {@code /load_balancers/monitor_groups}): CRUD and
@@ -42,11 +41,9 @@ final class MonitorGroupResource {
     private ObjectNode list(Call call) {
         final ConfigSnapshot s = ctx.store().current();
         final Account account = Lookups.account(s, call);
-        final List<MonitorGroup> all = s.monitorGroups().values().stream()
-                .filter(g -> g.accountId().equals(account.id())).sorted(References.GROUP_ORDER).toList();
-        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
-        all.forEach(g -> result.add(ctx.json().write(g)));
-        return Envelope.success(result, Envelope.ResultInfo.singlePage(all.size()));
+        return Envelope.singlePage(s.monitorGroups().values().stream()
+                .filter(g -> g.accountId().equals(account.id())).sorted(References.GROUP_ORDER).toList(),
+                ctx.json()::write);
     }
 
     private ObjectNode get(Call call) {

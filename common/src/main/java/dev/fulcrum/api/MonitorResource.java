@@ -14,7 +14,6 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Monitors of an account (spec §3, §7.1): CRUD and {@code /monitors/{id}/references}. A monitor that a pool or a
@@ -37,11 +36,9 @@ final class MonitorResource {
     private ObjectNode list(Call call) {
         final ConfigSnapshot s = ctx.store().current();
         final Account account = Lookups.account(s, call);
-        final List<Monitor> all = s.monitors().values().stream()
-                .filter(m -> m.accountId().equals(account.id())).sorted(References.MONITOR_ORDER).toList();
-        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
-        all.forEach(m -> result.add(ctx.json().write(m)));
-        return Envelope.success(result, Envelope.ResultInfo.singlePage(all.size()));
+        return Envelope.singlePage(s.monitors().values().stream()
+                .filter(m -> m.accountId().equals(account.id())).sorted(References.MONITOR_ORDER).toList(),
+                ctx.json()::write);
     }
 
     private ObjectNode get(Call call) {

@@ -186,9 +186,7 @@ final class PoolResource {
     }
 
     private ObjectNode collection(List<Pool> pools) {
-        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
-        pools.forEach(p -> result.add(ctx.json().write(p)));
-        return Envelope.success(result, Envelope.ResultInfo.singlePage(pools.size()));
+        return Envelope.singlePage(pools, ctx.json()::write);
     }
 
     /** A pool's monitor and monitor group must be ones of the pool's own account. */
