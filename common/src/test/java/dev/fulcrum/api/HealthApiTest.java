@@ -104,8 +104,15 @@ class HealthApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             final JsonNode pop = api.get(base + "/pools/" + pool + "/health").result().get("pop_health")
                     .get("Fulcrum");
-            return pop != null && status(pop.get("origins"), 0).path("monitors").findValues("failure_reason").size() == 2
-                    && status(pop.get("origins"), 1).path("monitors").findValues("failure_reason").size() == 2;
+            // Each member's result is read live; the origins' verdicts once published.
+            if (pop == null) {
+                return false;
+            }
+            final JsonNode up = status(pop.get("origins"), 0);
+            final JsonNode down = status(pop.get("origins"), 1);
+            return up.path("monitors").findValues("failure_reason").size() == 2
+                    && down.path("monitors").findValues("failure_reason").size() == 2
+                    && up.has("rtt") && down.has("failure_reason");
         });
         final JsonNode pop = api.get(base + "/pools/" + pool + "/health").result().get("pop_health").get("Fulcrum");
         assertThat(pop.get("healthy").asBoolean()).isTrue();
