@@ -1,0 +1,139 @@
+package dev.fulcrum.servlet;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Writes an async response without blocking: each chunk when {@code isReady()} allows, the next one demanded only
+ * after the previous went through, the completion run only after the last.
+ *
+ * <p>{@link #listen} must be called on the container's thread, right after {@code startAsync}: Tomcat then makes
+ * its first {@code onWritePossible} call on that same thread once the valve returns. Installed later, from the
+ * upstream client's thread when the first chunk arrives, Tomcat hands that call to another of its threads; that
+ * hand-off was about an eighth of the valve's CPU per request in the side-by-side benchmark (BENCHMARKS.md).
+ *
+ * <p>Thread safety: the upstream client's callbacks ({@link #write}, {@link #finish}) and the container
+ * ({@link #onWritePossible}) both drive the stream. A work-in-progress counter lets exactly one thread touch it at a
+ * time; a thread that finds another at work only counts one more round for it, so neither waits and no write is
+ * lost or doubled. After {@code isReady()} returned false only the container's next {@code onWritePossible} resumes.
+ * A failure (a write, or the container's {@code onError}) is handled in a round too: the pending write's callback is
+ * failed (its buffer released) and {@code failed} told once.
+ */
+final class NonBlockingSink implements WriteListener {
+
+    private final ServletOutputStream out;
+    private final Consumer<Throwable> failed;
+    private final AtomicInteger rounds = new AtomicInteger();
+    private volatile byte[] pending;
+    private volatile Callback demand;
+    private volatile Runnable completion;
+    private volatile Throwable error;
+    /**
+     * {@code isReady()} returned true and nothing was written since: asking again would only cost a trip through
+     * the connector (about 3 % of the valve's CPU per request). Touched only by the thread at work.
+     */
+    private boolean ready;
+    /** {@code failed} was told. Touched only by the thread at work. */
+    private boolean reported;
+
+    /** @param failed told when writing to the client failed (the client went away) */
+    NonBlockingSink(ServletOutputStream out, Consumer<Throwable> failed) {
+        this.out = out;
+        this.failed = failed;
+    }
+
+    /** Puts the stream in non-blocking mode; on the container's thread (see the class comment). */
+    void listen() {
+        out.setWriteListener(this);
+    }
+
+    /** Writes a chunk, then completes {@code written} (possibly later, on another thread) to ask for the next. */
+    void write(byte[] bytes, Callback written) {
+        pending = bytes;
+        demand = written;
+        drain();
+    }
+
+    /** Runs {@code done} once everything written has been handed to the container. */
+    void finish(Runnable done) {
+        completion = done;
+        drain();
+    }
+
+    @Override
+    public void onWritePossible() {
+        drain(); // ready stays as it is: the stream is asked again unless it said so since the last write
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        error = failure;
+        drain();
+    }
+
+    private void drain() {
+        if (rounds.getAndIncrement() != 0) {
+            return; // the thread at work runs one more round for us
+        }
+        int owed = 1;
+        do {
+            step();
+            owed = rounds.addAndGet(-owed);
+        } while (owed != 0);
+    }
+
+    /** Writes what is pending, then hands on (the next demand, else the completion), while the stream is ready. */
+    private void step() {
+        final Throwable failure = error;
+        if (failure != null) {
+            fail(failure);
+            return;
+        }
+        try {
+            if (!ready && !(ready = out.isReady())) {
+                return;
+            }
+            final byte[] bytes = pending;
+            if (bytes != null) {
+                pending = null;
+                out.write(bytes);
+                if (!(ready = out.isReady())) {
+                    return;
+                }
+            }
+            final Callback next = demand;
+            if (next != null) {
+                demand = null;
+                next.succeeded(); // may deliver the next chunk at once: its write() adds a round to this loop
+                return;
+            }
+            final Runnable done = completion;
+            if (done != null) {
+                completion = null;
+                done.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            error = e;
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable failure) {
+        final Callback written = demand;
+        pending = null;
+        demand = null;
+        completion = null;
+        if (written != null) {
+            written.failed(failure);
+        }
+        if (!reported) {
+            reported = true;
+            failed.accept(failure);
+        }
+    }
+}
