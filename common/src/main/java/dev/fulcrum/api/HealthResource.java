@@ -16,6 +16,7 @@ import dev.fulcrum.health.MemberStatus;
 import dev.fulcrum.health.OriginState;
 import dev.fulcrum.health.OriginStatus;
 import dev.fulcrum.health.PoolHealth;
+import dev.fulcrum.health.PopHealthSource;
 import dev.fulcrum.health.Preview;
 
 import java.time.Instant;
@@ -27,7 +28,8 @@ import java.util.Map;
  * {@code GET /pools/{id}/health}, {@code POST /pools/{id}/preview}, {@code POST /monitors/{id}/preview} and
  * {@code GET /preview/{preview_id}}.
  *
- * <p>This node is the one PoP of {@code pop_health}. A pool without a monitor has no health data: its
+ * <p>{@code pop_health} has one entry per data center: this node alone, or every live node of a cluster
+ * ({@link PopHealthSource}), each named by its PoP or node name. A pool without a monitor has no health data: its
  * {@code pop_health} is empty. An origin without a verdict yet is listed as not healthy, without {@code rtt} or
  * {@code failure_reason}. A preview still running lists only the origins already checked.
  */
@@ -37,10 +39,17 @@ final class HealthResource {
 
     private final ApiContext ctx;
     private final HealthMonitor health;
+    private final PopHealthSource pops;
 
-    HealthResource(ApiContext ctx, HealthMonitor health) {
+    HealthResource(ApiContext ctx, HealthMonitor health, PopHealthSource pops) {
         this.ctx = ctx;
         this.health = health;
+        this.pops = pops == null ? PopHealthSource.local(health) : pops;
+    }
+
+    /** One view per data center: this node alone, or every live node of a cluster. */
+    private List<PoolHealth> pops(Pool pool) {
+        return pops.popHealth(pool);
     }
 
     void register(Routes routes) {
@@ -128,14 +137,18 @@ final class HealthResource {
     private ObjectNode poolHealth(Call call) {
         final ConfigSnapshot s = ctx.store().current();
         final Pool pool = Lookups.pool(s, Lookups.account(s, call), call);
-        final PoolHealth view = PoolHealth.of(pool, health.snapshot(), health.settings().popName());
         final ObjectNode result = NODES.objectNode();
         result.put("pool_id", pool.id());
         final ObjectNode pops = result.putObject("pop_health");
         if (pool.monitored()) {
-            final ObjectNode pop = pops.putObject(view.popName());
-            pop.put("healthy", view.healthy());
-            pop.set("origins", origins(view.origins(), health.memberResults(pool.id())));
+            // A monitor group's member detail is this node's own: only its PoP lists it.
+            final Map<String, List<MemberStatus>> members = health.memberResults(pool.id());
+            for (PoolHealth view : pops(pool)) {
+                final ObjectNode pop = pops.putObject(view.popName());
+                pop.put("healthy", view.healthy());
+                pop.set("origins", origins(view.origins(),
+                        view.popName().equals(health.settings().popName()) ? members : Map.of()));
+            }
         }
         return Envelope.success(result);
     }
