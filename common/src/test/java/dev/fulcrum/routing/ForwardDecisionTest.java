@@ -159,6 +159,25 @@ class ForwardDecisionTest {
     }
 
     @Test
+    void connectAndTraceAreAnswered405AndNeverForwarded() {
+        router.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        for (String method : List.of("CONNECT", "TRACE", "TRACK")) {
+            final RouteDecision decision = router.route(TestRequest.to(HOST).method(method));
+            assertThat(decision).as(method).isInstanceOf(Respond.class);
+            final Respond r = (Respond) decision;
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.body()).contains(method);
+            assertThat(header(r.responseHeaders(), "Allow")).isEqualTo("GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+            assertThat(header(r.responseHeaders(), "CF-Ray")).isNotNull();
+        }
+        for (String method : List.of("GET", "OPTIONS", "PROPFIND", "PATCH")) {
+            assertThat(router.route(TestRequest.to(HOST).method(method))).as(method).isInstanceOf(Forward.class);
+        }
+        assertThat(router.outstanding(b.id())).isEqualTo(4); // the refused ones counted nothing
+        assertThat(router.route(TestRequest.to("unknown.example").method("CONNECT"))).isNull();
+    }
+
+    @Test
     void failoverRetriesAnotherOriginOfTheSamePoolOnce() {
         router.update(config(lb(HOST, "off", fallback, a, b), a, b, fallback));
         for (int i = 0; i < 200; i++) {
