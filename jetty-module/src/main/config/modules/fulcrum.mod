@@ -103,4 +103,16 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 
 ## true logs one line per forwarded attempt at INFO on logger dev.fulcrum.access.
 # fulcrum.accessLog=false
+
+## true forwards client headers whose name contains '_' to origins (by default they are dropped, as nginx does:
+## an origin reading '_' as '-' would otherwise see a Transfer_Encoding the proxy never checked).
+# fulcrum.underscoresInHeaders=false
+
+## On this server's connectors (the API connector excepted): the most a request's head (request line and headers)
+## may take from its first byte before the connection is closed (nginx's client_header_timeout); 0 = none.
+# fulcrum.headerTimeout=60s
+
+## On this server's connectors (the API connector excepted): open connections allowed per client address, more are
+## closed at once; 0 = no cap. Behind another proxy every client has the proxy's address.
+# fulcrum.maxConnectionsPerClient=0
 # end::documentation[]

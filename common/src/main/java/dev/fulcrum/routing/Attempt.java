@@ -156,6 +156,11 @@ final class Attempt implements RouteDecision.Forward {
         return ForwardHeaders.REMOVE;
     }
 
+    @Override
+    public boolean forwardsUnderscoreHeaders() {
+        return lb.underscoresInHeaders;
+    }
+
     /** The response headers: without the Set-Cookie once this attempt's origin failed (no pin on a failure). */
     @Override
     public List<Map.Entry<String, String>> responseHeaders() {

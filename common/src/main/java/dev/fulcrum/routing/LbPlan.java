@@ -60,6 +60,8 @@ final class LbPlan {
      * costs one null check. Plans built for a pool set or for rule overrides have none.
      */
     final PoolSetPlan poolSets;
+    /** {@link RoutingSettings#underscoresInHeaders()}, for the decisions this plan makes. */
+    final boolean underscoresInHeaders;
     private final LoadBalancer config;
     /** Every pool id this plan looked up (candidates and fallback) and what it found (null = missing). */
     private final List<String> poolIds = new ArrayList<>();
@@ -72,6 +74,7 @@ final class LbPlan {
         this.id = lb.id();
         this.name = lb.name();
         this.config = lb;
+        this.underscoresInHeaders = settings.underscoresInHeaders();
         final boolean hasGeoMaps = !lb.popPools().isEmpty() || !lb.countryPools().isEmpty()
                 || !lb.regionPools().isEmpty();
         this.steering = PoolSteering.of(lb.steeringPolicy(), hasGeoMaps);

@@ -46,6 +46,14 @@ public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecisi
         List<String> removeRequestHeaders();
 
         /**
+         * Whether client headers whose name contains {@code _} reach the origin; by default they do not
+         * ({@link RoutingSettings#underscoresInHeaders()}).
+         */
+        default boolean forwardsUnderscoreHeaders() {
+            return false;
+        }
+
+        /**
          * True when this attempt is the zero-downtime failover of an earlier one ({@link #failover}), for metrics and
          * the access log.
          */

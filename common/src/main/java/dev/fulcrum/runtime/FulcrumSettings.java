@@ -9,6 +9,7 @@ import dev.fulcrum.upstream.UpstreamSettings;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,10 @@ public final class FulcrumSettings {
     public static final int DEFAULT_API_PORT = 8081;
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final Path DEFAULT_DATA_DIR = Path.of("fulcrum-data");
+    /** nginx's {@code client_header_timeout}. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for an L4 balancer's health checks or a DNS client's next lookup to move traffic elsewhere. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
     /** Shorter tokens are refused: the admin token is the only credential of the API. */
     public static final int MIN_TOKEN_LENGTH = BearerAuth.MIN_TOKEN_LENGTH;
 
@@ -138,6 +143,24 @@ public final class FulcrumSettings {
                             + "give every node the same one. Without it the data directory's "
                             + AffinityKey.FILE_NAME + " is used, created on the first start",
                     Builder::affinityKey),
+            new Option("--underscores-in-headers", "FULCRUM_UNDERSCORES_IN_HEADERS", null,
+                    "forward client headers whose name contains '_' (default: dropped, as nginx does, so an origin "
+                            + "that reads '_' as '-' cannot be smuggled a header the proxy never checked)",
+                    (b, v) -> b.underscoresInHeaders(bool(v))),
+            new Option("--header-timeout", "FULCRUM_HEADER_TIMEOUT", "DURATION",
+                    "proxy listener: the most a request's head (request line and headers) may take from its first "
+                            + "byte, then the connection is closed; 0 = none (default "
+                            + DEFAULT_HEADER_TIMEOUT.toSeconds() + "s)",
+                    (b, v) -> b.headerTimeout(UpstreamSettings.parseDuration(v, true))),
+            new Option("--max-connections-per-client", "FULCRUM_MAX_CONNECTIONS_PER_CLIENT", "N",
+                    "proxy listener: open connections allowed per client address, more are closed at once; 0 = no "
+                            + "cap (default 0; behind another proxy every client has the proxy's address)",
+                    (b, v) -> b.maxConnectionsPerClient(nonNegative(v))),
+            new Option("--drain", "FULCRUM_DRAIN", "DURATION",
+                    "after SIGTERM: the proxy port stops accepting and, for at most this long, requests on open "
+                            + "connections are still answered, with Connection: close (default "
+                            + DEFAULT_DRAIN.toSeconds() + "s; ends early once no connection is left)",
+                    (b, v) -> b.drain(UpstreamSettings.parseDuration(v, true))),
             new Option("--affinity-sessions", "FULCRUM_AFFINITY_SESSIONS", "N",
                     "header affinity sessions kept by this node (default " + SessionStore.DEFAULT_MAX_SESSIONS
                             + "); beyond it the least recently used go first",
@@ -157,6 +180,9 @@ public final class FulcrumSettings {
     private final TrustedProxies trustedProxies;
     private final Path originCa;
     private final String originCaSetting;
+    private final Duration headerTimeout;
+    private final int maxConnectionsPerClient;
+    private final Duration drain;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
     /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
@@ -178,6 +204,9 @@ public final class FulcrumSettings {
         this.trustedProxies = b.trustedProxies;
         this.originCa = b.originCa;
         this.originCaSetting = b.originCaSetting;
+        this.headerTimeout = b.headerTimeout;
+        this.maxConnectionsPerClient = b.maxConnectionsPerClient;
+        this.drain = b.drain;
         this.routing = routing;
         this.upstream = upstream;
         this.locationText = Map.copyOf(b.location);
@@ -295,6 +324,18 @@ public final class FulcrumSettings {
         throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 1)");
     }
 
+    private static int nonNegative(String value) {
+        try {
+            final int n = Integer.parseInt(value == null ? "" : value.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 0)");
+    }
+
     private static Path path(String value) {
         try {
             return Path.of(value);
@@ -378,6 +419,27 @@ public final class FulcrumSettings {
         return originCaSetting;
     }
 
+    /**
+     * The proxy listener's deadline for a request's head, from its first byte (nginx's {@code client_header_timeout});
+     * zero: none. Hosts whose listener is their container's own (the valve, the WAR) use the container's settings.
+     */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** The proxy listener's cap on open connections per client address; zero: none. */
+    public int maxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    /**
+     * How long, after a stop begins, the standalone's proxy listener keeps answering requests on connections already
+     * open (each with {@code Connection: close}) while it accepts no new ones; zero: stop at once.
+     */
+    public Duration drain() {
+        return drain;
+    }
+
     /** This node's location and CF-Ray colo, for the router. */
     public RoutingSettings routing() {
         return routing;
@@ -399,6 +461,8 @@ public final class FulcrumSettings {
                 + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
                 + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
                 + ", trustedProxies=[" + trustedProxies + "], originCa=" + (originCa == null ? "(JVM)" : originCa)
+                + ", underscoresInHeaders=" + routing.underscoresInHeaders() + ", headerTimeout=" + headerTimeout
+                + ", maxConnectionsPerClient=" + maxConnectionsPerClient + ", drain=" + drain
                 + ", metricsPublic=" + metricsPublic + ", accessLog="
                 + accessLog + ", metricsJmx=" + metricsJmx + ']';
     }
@@ -420,6 +484,10 @@ public final class FulcrumSettings {
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
         private Path originCa;
         private String originCaSetting = "origin-ca";
+        private boolean underscoresInHeaders;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private int maxConnectionsPerClient;
+        private Duration drain = DEFAULT_DRAIN;
         private final Map<String, String> location = new HashMap<>();
         private final Map<String, String> upstream = new HashMap<>();
 
@@ -441,6 +509,10 @@ public final class FulcrumSettings {
             this.trustedProxies = s.trustedProxies;
             this.originCa = s.originCa;
             this.originCaSetting = s.originCaSetting;
+            this.underscoresInHeaders = s.routing.underscoresInHeaders();
+            this.headerTimeout = s.headerTimeout;
+            this.maxConnectionsPerClient = s.maxConnectionsPerClient;
+            this.drain = s.drain;
             this.location.putAll(s.locationText);
             this.upstream.putAll(s.upstreamText);
         }
@@ -563,9 +635,43 @@ public final class FulcrumSettings {
             return this;
         }
 
+        /** Forward client headers whose name contains {@code _} (default false: they are dropped). */
+        public Builder underscoresInHeaders(boolean forwarded) {
+            this.underscoresInHeaders = forwarded;
+            return this;
+        }
+
+        /** The proxy listener's deadline for a request's head; zero turns it off. */
+        public Builder headerTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("'" + timeout + "' is not a duration (expected: 0 or more)");
+            }
+            this.headerTimeout = timeout;
+            return this;
+        }
+
+        /** The proxy listener's cap on open connections per client address; zero: no cap. */
+        public Builder maxConnectionsPerClient(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("'" + max + "' is not a count (expected: an integer of at least 0)");
+            }
+            this.maxConnectionsPerClient = max;
+            return this;
+        }
+
+        /** How long a stop drains the proxy listener; zero: no drain. */
+        public Builder drain(Duration duration) {
+            if (duration == null || duration.isNegative()) {
+                throw new IllegalArgumentException("'" + duration + "' is not a duration (expected: 0 or more)");
+            }
+            this.drain = duration;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when the location or upstream settings do not fit together */
         public FulcrumSettings build() {
-            return new FulcrumSettings(this, RoutingSettings.from(location::get), UpstreamSettings.from(upstream));
+            return new FulcrumSettings(this, RoutingSettings.from(location::get)
+                    .withUnderscoresInHeaders(underscoresInHeaders), UpstreamSettings.from(upstream));
         }
 
         private static int checkPort(int port) {

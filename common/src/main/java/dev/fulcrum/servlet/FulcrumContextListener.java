@@ -47,8 +47,12 @@ public final class FulcrumContextListener implements ServletContextListener {
     /** Servlet-context attribute with the running {@link Fulcrum}. */
     public static final String FULCRUM_ATTRIBUTE = Fulcrum.class.getName();
 
-    /** Standalone options that make no sense in a WAR: the container's connectors serve both proxy and API. */
-    private static final Set<String> LISTENING = Set.of("port", "bind", "api-port", "api-bind");
+    /**
+     * Standalone options that make no sense in a WAR: the container's connectors serve both proxy and API, with
+     * the container's own timeouts, limits and graceful stop.
+     */
+    private static final Set<String> LISTENING = Set.of("port", "bind", "api-port", "api-bind", "header-timeout",
+            "max-connections-per-client", "drain");
 
     private final Map<String, String> environment;
     private Fulcrum fulcrum;
@@ -111,7 +115,8 @@ public final class FulcrumContextListener implements ServletContextListener {
             final String option = name.substring(PARAMETER_PREFIX.length());
             if (LISTENING.contains(option)) {
                 throw new IllegalArgumentException("context parameter " + name + ": not used by the WAR, which "
-                        + "serves the load balancers and the API on the container's own connectors");
+                        + "serves the load balancers and the API on the container's own connectors (their timeouts, "
+                        + "limits and graceful stop are the container's settings)");
             }
             args.add("--" + option + "=" + context.getInitParameter(name));
         }

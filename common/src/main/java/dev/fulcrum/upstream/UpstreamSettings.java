@@ -150,7 +150,22 @@ public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Du
         if (text == null) {
             return fallback;
         }
-        final String lower = text.toLowerCase(Locale.ROOT);
+        try {
+            return parseDuration(text, false);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, text, "a positive duration such as 19s, 500ms or 15m");
+        }
+    }
+
+    /**
+     * Reads a duration written as a number with an optional unit: {@code ms}, {@code s} or {@code m} (no unit:
+     * milliseconds), as every host's settings spell them.
+     *
+     * @param zeroAllowed whether {@code 0} (a setting's "off") is a value
+     * @throws IllegalArgumentException when {@code text} is no such duration
+     */
+    public static Duration parseDuration(String text, boolean zeroAllowed) {
+        final String lower = text.strip().toLowerCase(Locale.ROOT);
         final long unitMillis;
         final String digits;
         if (lower.endsWith("ms")) {
@@ -168,12 +183,12 @@ public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Du
         }
         try {
             final long amount = Long.parseLong(digits.trim());
-            if (amount <= 0) {
-                throw invalid(key, text, "a positive duration such as 19s, 500ms or 15m");
+            if (amount < 0 || amount == 0 && !zeroAllowed) {
+                throw new IllegalArgumentException("'" + text + "' is not a duration");
             }
             return Duration.ofMillis(Math.multiplyExact(amount, unitMillis));
         } catch (NumberFormatException | ArithmeticException e) {
-            throw invalid(key, text, "a positive duration such as 19s, 500ms or 15m");
+            throw new IllegalArgumentException("'" + text + "' is not a duration", e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
 import dev.fulcrum.testing.TestRequest;
+import dev.fulcrum.upstream.OriginRequestHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -175,6 +176,25 @@ class ForwardDecisionTest {
         }
         assertThat(router.outstanding(b.id())).isEqualTo(4); // the refused ones counted nothing
         assertThat(router.route(TestRequest.to("unknown.example").method("CONNECT"))).isNull();
+    }
+
+    @Test
+    void headerNamesWithUnderscoresAreDroppedUnlessTheSettingKeepsThem() {
+        router.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        final OriginRequestHeaders dropping = OriginRequestHeaders.of(forward(TestRequest.to(HOST)), List.of());
+        for (String name : List.of("Transfer_Encoding", "Content_Length", "X_Forwarded_For", "_", "a_b")) {
+            assertThat(dropping.copies(name)).as(name).isFalse();
+        }
+        assertThat(dropping.copies("X-Trace-Id")).isTrue();
+
+        final SnapshotRouter keeping = new SnapshotRouter(RoutingSettings.DEFAULT.withUnderscoresInHeaders(true));
+        keeping.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        final Forward kept = (Forward) keeping.route(TestRequest.to(HOST));
+        assertThat(kept.forwardsUnderscoreHeaders()).isTrue();
+        assertThat(OriginRequestHeaders.of(kept, List.of()).copies("X_Custom")).isTrue();
+        // Hop-by-hop names stay hop-by-hop either way.
+        assertThat(OriginRequestHeaders.of(kept, List.of()).copies("Transfer-Encoding")).isFalse();
+        kept.complete(Outcome.RESPONDED, 200, 0);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fulcrum.runtime;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,31 @@ class FulcrumSettingsTest {
         assertRefused(List.of("--api-bind", " "), Map.of(), "--api-bind: ' ' is not a host name or IP address");
         assertRefused(List.of("--prot", "1"), Map.of(), "unknown option '--prot' (see --help)");
         assertRefused(List.of("--port"), Map.of(), "--port: needs a value PORT");
+    }
+
+    @Test
+    void theListenerHardeningSettings() {
+        final FulcrumSettings defaults = FulcrumSettings.parse(List.of(), Map.of());
+        assertThat(defaults.headerTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.maxConnectionsPerClient()).isZero();
+        assertThat(defaults.drain()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.routing().underscoresInHeaders()).isFalse();
+
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--header-timeout", "15s",
+                "--max-connections-per-client=64", "--underscores-in-headers", "--drain", "0"),
+                Map.of("FULCRUM_DRAIN", "30s"));
+        assertThat(s.headerTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(s.maxConnectionsPerClient()).isEqualTo(64);
+        assertThat(s.routing().underscoresInHeaders()).isTrue();
+        assertThat(s.drain()).isZero();
+        assertThat(s.toBuilder().build().routing().underscoresInHeaders()).isTrue();
+        assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_HEADER_TIMEOUT", "0")).headerTimeout()).isZero();
+
+        assertRefused(List.of("--header-timeout", "soon"), Map.of(), "--header-timeout: 'soon' is not a duration");
+        assertRefused(List.of("--drain", "-1s"), Map.of(), "--drain: '-1s' is not a duration");
+        assertRefused(List.of("--max-connections-per-client", "-2"), Map.of(),
+                "--max-connections-per-client: '-2' is not a count (expected: an integer of at least 0)");
+        assertRefused(List.of("--underscores-in-headers=maybe"), Map.of(), "--underscores-in-headers: 'maybe'");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
+import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import jakarta.servlet.Servlet;
@@ -15,7 +16,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Puts Fulcrum in front of a Jetty server's own handlers ({@code Server.insertHandler}, see {@code etc/fulcrum.xml})
@@ -41,6 +45,8 @@ public final class FulcrumHandler extends Handler.Wrapper {
 
     private final FulcrumLifeCycle runtime;
     private final Connector apiConnector;
+    /** Connectors already given {@link ClientGuards}, so a restart does not wrap them twice. */
+    private final Set<Connector> guarded = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** Both set while started; the handle path reads them without locking. */
     private volatile SnapshotRouter router;
@@ -69,6 +75,7 @@ public final class FulcrumHandler extends Handler.Wrapper {
                 ApiRouter.PREFIX + "/*", "/");
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
+        guardConnectors(fulcrum.settings());
         addManaged(proxyHandler);
         addManaged(apiContext);
         router = fulcrum.router();
@@ -87,6 +94,21 @@ public final class FulcrumHandler extends Handler.Wrapper {
         super.doStop();
         removeBean(proxyHandler);
         removeBean(apiContext);
+    }
+
+    /**
+     * The header deadline and per-client cap ({@link ClientGuards}) on every connector of the server but the API's:
+     * they carry the load balancers' traffic. Done here because the server starts its connectors after its
+     * handlers, and a connector's factories can only change while it is stopped; once set, they stay for the
+     * connector's life.
+     */
+    private void guardConnectors(FulcrumSettings settings) {
+        for (Connector connector : getServer().getConnectors()) {
+            if (connector != apiConnector && !connector.isStarted() && !guarded.contains(connector)
+                    && ClientGuards.apply(connector, settings.headerTimeout(), settings.maxConnectionsPerClient())) {
+                guarded.add(connector);
+            }
+        }
     }
 
     private ServletContextHandler context(String name, Servlet servlet, String... mappings) {

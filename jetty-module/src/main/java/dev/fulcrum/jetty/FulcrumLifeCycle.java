@@ -144,6 +144,38 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
         }
     }
 
+    /** {@code true} forwards client headers whose name contains {@code _} (default false: dropped). */
+    public void setUnderscoresInHeaders(String value) {
+        settings.underscoresInHeaders(bool("fulcrum.underscoresInHeaders", value));
+    }
+
+    /**
+     * The deadline for a request's head on the server's connectors, from its first byte (nginx's
+     * {@code client_header_timeout}); {@code 0} turns it off. Blank keeps the default, 60 s.
+     */
+    public void setHeaderTimeout(String value) {
+        if (value != null && !value.isBlank()) {
+            try {
+                settings.headerTimeout(UpstreamSettings.parseDuration(value, true));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("fulcrum.headerTimeout: '" + value + "' (expected: a duration "
+                        + "such as 60s, 0 = none)", e);
+            }
+        }
+    }
+
+    /** The open connections allowed per client address on the server's connectors; {@code 0} (default): no cap. */
+    public void setMaxConnectionsPerClient(String value) {
+        if (value != null && !value.isBlank()) {
+            try {
+                settings.maxConnectionsPerClient(Integer.parseInt(value.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("fulcrum.maxConnectionsPerClient: '" + value + "' (expected: an "
+                        + "integer of at least 0)", e);
+            }
+        }
+    }
+
     /** {@code true} serves {@code /metrics} on the API connector without the API token (default false). */
     public void setMetricsPublic(String value) {
         settings.metricsPublic(bool("fulcrum.metrics.public", value));

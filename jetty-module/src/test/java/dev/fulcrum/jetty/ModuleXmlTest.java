@@ -1,5 +1,6 @@
 package dev.fulcrum.jetty;
 
+import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.testing.ApiCalls;
 import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.upstream.UpstreamSettings;
@@ -7,6 +8,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -268,6 +270,46 @@ class ModuleXmlTest {
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.metrics.public: 'yes' (expected: true or"));
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.accessLog", "on")))
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.accessLog: 'on'"));
+    }
+
+    @Test
+    void theSlowClientGuardsGoOnTheServersConnectorsButNotTheApis() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.headerTimeout", "5s", "fulcrum.maxConnectionsPerClient", "3",
+                "fulcrum.underscoresInHeaders", "true"));
+        server.start();
+        assertThat(http.getConnectionFactory(HttpConnectionFactory.class).getClass())
+                .isNotEqualTo(HttpConnectionFactory.class);
+        final ServerConnector api = Arrays.stream(server.getConnectors()).map(ServerConnector.class::cast)
+                .filter(c -> "fulcrum-api".equals(c.getName())).findFirst().orElseThrow();
+        assertThat(api.getConnectionFactory(HttpConnectionFactory.class).getClass())
+                .isEqualTo(HttpConnectionFactory.class);
+        final FulcrumSettings settings = ((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class)
+                .fulcrum().settings();
+        assertThat(settings.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.maxConnectionsPerClient()).isEqualTo(3);
+        assertThat(settings.routing().underscoresInHeaders()).isTrue();
+
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.headerTimeout", "soon")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.headerTimeout: 'soon' (expected:"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.maxConnectionsPerClient", "-1")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.maxConnectionsPerClient: '-1'"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.underscoresInHeaders", "maybe")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.underscoresInHeaders: 'maybe'"));
+    }
+
+    @Test
+    void withDefaultsTheHeaderDeadlineIsOnAndUnderscoreHeadersAreDropped() throws Exception {
+        server = siteServer();
+        configure(server, Map.of());
+        server.start();
+        final FulcrumSettings settings = ((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class)
+                .fulcrum().settings();
+        assertThat(settings.headerTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.maxConnectionsPerClient()).isZero();
+        assertThat(settings.routing().underscoresInHeaders()).isFalse();
+        assertThat(http.getConnectionFactory(HttpConnectionFactory.class).getClass())
+                .isNotEqualTo(HttpConnectionFactory.class);
     }
 
     /** XmlConfiguration wraps a setter's exception: the messages of the whole cause chain. */

@@ -75,6 +75,8 @@ import java.util.Map;
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
+ *   <tr><td>underscoresInHeaders</td><td>false</td><td>true forwards client headers whose name contains
+ *       {@code _}; by default they are dropped</td></tr>
  * </table>
  * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
  *
@@ -118,6 +120,7 @@ public final class FulcrumValve extends ValveBase {
     private String metricsPublic;
     private String metricsJmx;
     private String accessLog;
+    private String underscoresInHeaders;
 
     private Router router;
     private UpstreamClient sharedUpstream;
@@ -184,6 +187,11 @@ public final class FulcrumValve extends ValveBase {
 
     public void setAccessLog(String value) {
         this.accessLog = value;
+    }
+
+    /** {@code true} forwards client headers whose name contains {@code _} (default false: dropped). */
+    public void setUnderscoresInHeaders(String value) {
+        this.underscoresInHeaders = value;
     }
 
     public void setPop(String value) {
@@ -337,6 +345,7 @@ public final class FulcrumValve extends ValveBase {
         attribute("metricsPublic", () -> builder.metricsPublic(bool(metricsPublic)));
         attribute("metricsJmx", () -> builder.metricsJmx(bool(metricsJmx)));
         attribute("accessLog", () -> builder.accessLog(bool(accessLog)));
+        attribute("underscoresInHeaders", () -> builder.underscoresInHeaders(bool(underscoresInHeaders)));
         UpstreamSettings.selectorCallbacks().forEach(builder::upstream); // the attributes below may override
         for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
             attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));

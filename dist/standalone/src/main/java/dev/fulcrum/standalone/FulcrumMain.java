@@ -7,6 +7,7 @@ import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
+import dev.fulcrum.jetty.ClientGuards;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -22,9 +23,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The standalone Fulcrum: {@code java -jar fulcrum-standalone.jar [options]}. One embedded Jetty with two connectors,
@@ -149,6 +154,12 @@ public final class FulcrumMain {
         proxy.setName(PROXY_CONNECTOR);
         proxy.setHost(settings.proxyBind());
         proxy.setPort(settings.proxyPort());
+        ClientGuards.apply(proxy, settings.headerTimeout(), settings.maxConnectionsPerClient());
+        // A drain keeps kept-alive connections open as long as it lasts, so that their next request is answered
+        // (with Connection: close) rather than cut off after Jetty's default second.
+        if (!settings.drain().isZero()) {
+            proxy.setShutdownIdleTimeout(settings.drain().toMillis());
+        }
         final ServerConnector api = new ServerConnector(server);
         api.setName(API_CONNECTOR);
         api.setHost(settings.apiBind());
@@ -274,15 +285,41 @@ public final class FulcrumMain {
             }
         }
 
-        /** Stops Jetty (letting in-flight requests finish), then closes the store. Idempotent. */
+        /**
+         * Drains the proxy port, stops Jetty (letting requests in flight finish), then closes the store. Idempotent.
+         *
+         * <p>The drain: the proxy port stops accepting at once, so an L4 balancer's checks and new clients move to
+         * other nodes, while requests on connections already open are still answered, each with
+         * {@code Connection: close} (Jetty's connector adds it once shut down), for at most
+         * {@link FulcrumSettings#drain()}; it ends as soon as no proxy connection is left. Only then does the stop
+         * begin, whose graceful part answers whatever still arrives with 503.
+         */
         @Override
         public void close() {
+            drain();
             try {
                 server.stop();
             } catch (Exception e) {
                 System.err.println("fulcrum: error while stopping the server: " + e);
             }
             fulcrum.stop();
+        }
+
+        private void drain() {
+            final Duration drain = fulcrum.settings().drain();
+            final ServerConnector proxy = connector(PROXY_CONNECTOR);
+            if (drain.isZero() || !proxy.isRunning()) {
+                return;
+            }
+            try {
+                proxy.shutdown().get(drain.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // The drain's time is up: the stop closes what is left.
+            } catch (ExecutionException e) {
+                System.err.println("fulcrum: error while draining the proxy port: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
