@@ -1,7 +1,6 @@
 package dev.fulcrum.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.sun.net.httpserver.HttpHandler;
 import dev.fulcrum.api.ApiError;
 import dev.fulcrum.api.ApiRequest;
 import dev.fulcrum.api.ApiResponse;
@@ -12,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -84,31 +82,6 @@ public final class MetricsEndpoint {
         }
         final byte[] body = "HEAD".equals(method) ? new byte[0] : scrape();
         return new Answer(200, CONTENT_TYPE, Map.of(), body);
-    }
-
-    /**
-     * This endpoint as a handler for the JDK's built-in HTTP server (the Tomcat valve's API listener,
-     * {@code api.ApiHttpServer#serve}).
-     */
-    public HttpHandler httpHandler() {
-        return exchange -> {
-            try (exchange) {
-                final List<String> authorization = exchange.getRequestHeaders().get("Authorization");
-                final Answer answer = handle(exchange.getRequestMethod(),
-                        authorization == null ? List.of() : authorization);
-                answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-                exchange.getResponseHeaders().set("Cache-Control", "no-store");
-                exchange.getResponseHeaders().set("Content-Type", answer.contentType());
-                final byte[] body = answer.body();
-                // -1: no body at all (HEAD).
-                exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
-                if (body.length > 0) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
-            }
-        };
     }
 
     private byte[] scrape() {

@@ -39,12 +39,19 @@ import java.util.Set;
  *
  * <p>Why a connector of this server for the API rather than a second embedded server: it shares the server's
  * threads, buffers, lifecycle and graceful stop, shows in its dump, and is configured like any other Jetty connector.
- * It is told apart by identity, so the server's own contexts are unreachable on it.
+ * It is told apart by identity, so the server's own contexts are unreachable on it. What Jetty refuses on it is
+ * answered in the API's envelope ({@link ApiErrorHandler}, in front of the server's error handler, which still
+ * answers for the other connectors).
+ *
+ * <p>On the other connectors, which carry the load balancers' traffic, it puts the slow-client guards
+ * ({@link ClientGuards}: a deadline for a request's head, an optional cap per client address).
  */
 public final class FulcrumHandler extends Handler.Wrapper {
 
     private final FulcrumLifeCycle runtime;
     private final Connector apiConnector;
+    /** The server's error handler before this one put the API's in front of it; restored on stop. */
+    private Request.Handler replacedErrorHandler;
     /** Connectors already given {@link ClientGuards}, so a restart does not wrap them twice. */
     private final Set<Connector> guarded = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -73,6 +80,11 @@ public final class FulcrumHandler extends Handler.Wrapper {
         proxyHandler.setServer(getServer());
         final ServletContextHandler apiContext = context("fulcrum-api", new ApiServlet(fulcrum.api()),
                 ApiRouter.PREFIX + "/*", "/");
+        // Jetty's own refusals on the API connector (before or inside the API's context) in the API's envelope.
+        replacedErrorHandler = getServer().getErrorHandler();
+        final ApiErrorHandler apiErrors = new ApiErrorHandler(apiConnector, replacedErrorHandler);
+        getServer().setErrorHandler(apiErrors);
+        apiContext.setErrorHandler(apiErrors);
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
         guardConnectors(fulcrum.settings());
@@ -91,6 +103,9 @@ public final class FulcrumHandler extends Handler.Wrapper {
         router = null;
         proxy = null;
         api = null;
+        if (getServer().getErrorHandler() instanceof ApiErrorHandler ours && ours.others() == replacedErrorHandler) {
+            getServer().setErrorHandler(replacedErrorHandler);
+        }
         super.doStop();
         removeBean(proxyHandler);
         removeBean(apiContext);

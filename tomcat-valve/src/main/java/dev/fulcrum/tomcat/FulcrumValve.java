@@ -1,7 +1,5 @@
 package dev.fulcrum.tomcat;
 
-import dev.fulcrum.api.ApiHttpServer;
-import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.RoutingSettings;
@@ -36,8 +34,9 @@ import java.util.Map;
  *
  * <p>Declared in {@code server.xml}, the valve owns a whole {@link Fulcrum} runtime: the configuration store in
  * {@code dataDir}, the health monitors, the router, the upstream client, and the REST API on its own port
- * ({@code apiBind:apiPort}), served by the JDK's built-in HTTP server ({@link ApiHttpServer}) so that neither a
- * second servlet container nor an extra Tomcat Connector and Context (reachable through every Host) is needed.
+ * ({@code apiBind:apiPort}), served by a Tomcat connector in a small server of its own ({@link ApiListener}), so
+ * that no Connector or Context is added to the host's Service (it would be reachable through every Host) and
+ * everything the listener refuses is answered in the API's envelope.
  * Embedded hosts and tests may instead give a router with {@link #setRouter} (and a shared client with
  * {@link #setUpstreamClient}); the valve then owns no runtime, no API, and the runtime attributes are not used.
  *
@@ -127,7 +126,7 @@ public final class FulcrumValve extends ValveBase {
 
     // Started resources; at most one of the two modes' sets is non-null.
     private Fulcrum fulcrum;
-    private ApiHttpServer apiServer;
+    private ApiListener apiServer;
     private UpstreamClient ownUpstream;
     private volatile Router activeRouter;
     private TomcatForwarder forwarder;
@@ -257,7 +256,7 @@ public final class FulcrumValve extends ValveBase {
 
     /** The port the REST API listens on, or -1 when the valve serves no API (stopped, or given a router). */
     public int apiLocalPort() {
-        final ApiHttpServer api = apiServer;
+        final ApiListener api = apiServer;
         return api == null ? -1 : api.port();
     }
 
@@ -302,8 +301,8 @@ public final class FulcrumValve extends ValveBase {
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
         try {
-            apiServer = ApiHttpServer.start(started.api(), settings.apiBind(), settings.apiPort())
-                    .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler());
+            apiServer = ApiListener.start(started.api(), started.metricsEndpoint(), settings.apiBind(),
+                    settings.apiPort());
         } catch (UncheckedIOException e) {
             started.stop();
             throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
@@ -422,8 +421,10 @@ public final class FulcrumValve extends ValveBase {
             return;
         }
         final Router r = activeRouter;
-        if (r == null) {
+        if (r == null || response.isError()) {
             // Stopping: the store and the upstream client are going away; the host's own pipeline still answers.
+            // Or Tomcat has already refused the request (an invalid URI, a CONNECT: its adapter still runs the
+            // pipeline so that the error report answers): such a request is never forwarded.
             getNext().invoke(request, response);
             return;
         }

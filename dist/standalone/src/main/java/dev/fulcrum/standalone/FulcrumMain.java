@@ -7,6 +7,7 @@ import dev.fulcrum.runtime.FulcrumStartException;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
+import dev.fulcrum.jetty.ApiErrorHandler;
 import dev.fulcrum.jetty.ClientGuards;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -17,6 +18,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -167,7 +169,11 @@ public final class FulcrumMain {
         server.addConnector(proxy);
         server.addConnector(api);
 
+        // Whatever Jetty refuses on the API port (before the API or in its context) is answered in the envelope.
+        final ApiErrorHandler apiErrors = new ApiErrorHandler(api, new ErrorHandler());
+        server.setErrorHandler(apiErrors);
         final ServletContextHandler apiContext = new ServletContextHandler("/");
+        apiContext.setErrorHandler(apiErrors);
         apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
         final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
         apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
