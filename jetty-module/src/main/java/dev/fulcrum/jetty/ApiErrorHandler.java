@@ -54,6 +54,9 @@ public final class ApiErrorHandler implements Request.Handler {
         response.setStatus(answer.status());
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        // A request refused below the API may have left the connection's framing in doubt (or be a CONNECT,
+        // after which Jetty would keep it for a tunnel): it is not reused.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiResponse.CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
         response.write(true, ByteBuffer.wrap(answer.body()), callback);

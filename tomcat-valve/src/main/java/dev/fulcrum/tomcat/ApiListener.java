@@ -86,6 +86,9 @@ final class ApiListener implements AutoCloseable {
         connector.setPort(port);
         connector.setProperty("maxThreads", Integer.toString(MAX_THREADS));
         connector.setProperty("minSpareThreads", "1");
+        // A new processor per connection: a recycled one that last parsed an HTTP/0.9 request answers the next
+        // malformed request line as HTTP/0.9 too (no status line, no body), and admin traffic needs no cache.
+        connector.setProperty("processorCache", "0");
         connector.setThrowOnFailure(true);
         service.addConnector(connector);
 
@@ -157,17 +160,21 @@ final class ApiListener implements AutoCloseable {
     }
 
     /**
-     * Tomcat's error report valve writing Cloudflare's envelope ({@link ApiRouter#refused}) instead of its HTML page:
-     * the same conditions (an error status, nothing written yet, not reported before), another body.
+     * Tomcat's error report valve writing Cloudflare's envelope ({@link ApiRouter#refused}) instead of its HTML page,
+     * for every error status with nothing written yet.
      */
     static final class EnvelopeErrorReport extends ErrorReportValve {
 
         @Override
         protected void report(Request request, Response response, Throwable throwable) {
             final int status = response.getStatus();
-            if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+            // Unlike Tomcat's own report, not only after sendError: the connector sets the status of a request it
+            // could not parse (a bad request line, an unsupported version) without it, and that answer must not go
+            // out empty either. What the API wrote itself is never replaced.
+            if (status < 400 || response.getContentWritten() > 0) {
                 return;
             }
+            response.setErrorReported();
             final AtomicBoolean ioAllowed = new AtomicBoolean(false);
             response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
             if (!ioAllowed.get()) {

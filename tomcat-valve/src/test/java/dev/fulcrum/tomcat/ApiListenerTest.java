@@ -123,9 +123,12 @@ class ApiListenerTest {
     @ValueSource(strings = {
         "GET /client/v4/a%2Fb HTTP/1.1", "GET /client/v4/%zz HTTP/1.1", "GET /client/v4/<x> HTTP/1.1",
         "GET /client/v4/%ff%fe HTTP/1.1", "CONNECT www.example.com:80 HTTP/1.1", "GARBAGE",
-        "GET /client/v4/\\..\\accounts HTTP/1.1", "GET /client/v4/accounts HTTP/1.1\r\nBad Header: 1"})
+        "GET /client/v4/\\..\\accounts HTTP/1.1", "GET /client/v4/accounts HTTP/1.1\r\nBad Header: 1",
+        "GET / HTTP/1.1x", "GET / HTTP/1.1 extra", "GET / HTTP/2.0",
+        "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3"})
     void whatTheConnectorRefusesIsInTheEnvelope(String head) throws Exception {
-        final String answer = raw(head + "\r\nHost: 127.0.0.1\r\n\r\n");
+        final String answer = raw(head + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(answer).as(head).startsWith("HTTP/1.1 ");
         final int status = Integer.parseInt(answer.substring(9, 12));
         assertThat(status).as(answer).isBetween(400, 599);
         final String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);

@@ -1,0 +1,60 @@
+package dev.fulcrum.tomcat;
+
+import dev.fulcrum.testing.NodeUnderTest;
+import org.apache.catalina.Context;
+import org.apache.catalina.startup.Tomcat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * An embedded Tomcat with the valve declared as server.xml would declare it (first valve of the Engine, owning a
+ * whole runtime and its API listener) in front of a ROOT webapp of the host's own.
+ */
+final class TomcatValveNode implements NodeUnderTest {
+
+    private Tomcat tomcat;
+    private FulcrumValve valve;
+    private Path baseDir;
+
+    @Override
+    public void start(Path dataDir, String apiToken) throws Exception {
+        baseDir = Files.createTempDirectory("fulcrum-tomcat-node");
+        tomcat = TomcatHost.loopback(baseDir);
+        valve = new FulcrumValve();
+        valve.setDataDir(dataDir.resolve("fulcrum-data").toString());
+        valve.setApiBind("127.0.0.1");
+        valve.setApiPort("0");
+        valve.setApiToken(apiToken);
+        tomcat.getEngine().getPipeline().addValve(valve);
+        final Context context = tomcat.addContext("", baseDir.toString());
+        Tomcat.addServlet(context, "own", new TomcatHost.OwnApplication());
+        context.addServletMappingDecoded("/*", "own");
+        tomcat.start();
+    }
+
+    @Override
+    public int proxyPort() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    @Override
+    public int apiPort() {
+        return valve.apiLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        if (baseDir != null) {
+            try (Stream<Path> files = Files.walk(baseDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
