@@ -138,6 +138,17 @@ public final class FulcrumHandler extends Handler.Wrapper {
         return context;
     }
 
+    /**
+     * Blocking, whatever the handlers behind it are: the API's servlets read and write with blocking streams, and
+     * are beans of this handler rather than part of the wrapped tree, so the tree's own type leaves them out. A server
+     * whose own handlers are all non-blocking (Jetty's default handler alone) would otherwise have Jetty call this
+     * handler on a selector thread, where a blocking read of an API request waits for that very selector.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         final SnapshotRouter r = router;

@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.DefaultHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.xml.XmlConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -310,6 +311,25 @@ class ModuleXmlTest {
         assertThat(settings.routing().underscoresInHeaders()).isFalse();
         assertThat(http.getConnectionFactory(HttpConnectionFactory.class).getClass())
                 .isNotEqualTo(HttpConnectionFactory.class);
+    }
+
+    @Test
+    void onAServerWhoseOwnHandlersNeverBlockTheApiIsStillCalledOffTheSelectors() throws Exception {
+        // Jetty's default handler alone is non-blocking: Jetty would call the handler tree on a selector thread,
+        // where the API's blocking body read waits for that very selector (a hang, now and then).
+        server = new Server();
+        http = new ServerConnector(server);
+        http.setHost("127.0.0.1");
+        server.addConnector(http);
+        server.setDefaultHandler(new DefaultHandler());
+        configure(server, Map.of());
+        server.start();
+        assertThat(server.getInvocationType()).isEqualTo(Invocable.InvocationType.BLOCKING);
+        final ApiCalls api = new ApiCalls("http://127.0.0.1:" + apiPort() + "/client/v4", TOKEN);
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.send("POST", "/zones", "{\"name\":\"example" + i + ".test\",\"account\":{\"id\":\"0\"}}")
+                    .statusCode()).isEqualTo(400);
+        }
     }
 
     /** XmlConfiguration wraps a setter's exception: the messages of the whole cause chain. */
