@@ -32,6 +32,10 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 
 [ini-template]
 # tag::documentation[]
+## Every fulcrum.* property of README's settings table. Durations need a unit (ms, s, m or h: 19s, 500ms, 15m);
+## sizes are bytes, alone or with KiB, MiB or GiB; switches are true or false (also yes/no, on/off, 1/0).
+## An empty value means the default; a bad one stops the start, naming the property.
+
 ## Where Fulcrum keeps its configuration and the API token's hash (absolute, or relative to $JETTY_BASE).
 # fulcrum.data.dir=fulcrum-data
 
@@ -77,7 +81,19 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## itself, whatever it sends. Unset = none. (Jetty's http-forwarded module believes every peer.)
 # fulcrum.trustedProxies=
 
-## Origin connect timeout, then 522 (a number with ms, s or m).
+## true forwards client headers whose name contains '_' to origins (by default they are dropped, as nginx does:
+## an origin reading '_' as '-' would otherwise see a Transfer_Encoding the proxy never checked).
+# fulcrum.underscoresInHeaders=false
+
+## On this server's connectors (the API connector excepted): the most a request's head (request line and headers)
+## may take from its first byte before the connection is closed (nginx's client_header_timeout); 0 = none.
+# fulcrum.headerTimeout=60s
+
+## On this server's connectors (the API connector excepted): open connections allowed per client address, more are
+## closed at once; 0 = no cap. Behind another proxy every client has the proxy's address.
+# fulcrum.maxConnectionsPerClient=0
+
+## Origin connect timeout, then 522.
 # fulcrum.upstream.connectTimeout=19s
 
 ## Time to the origin's first response byte, then 524.
@@ -92,7 +108,7 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## Requests waiting for a connection per origin before new ones are refused.
 # fulcrum.upstream.maxQueuedPerOrigin=4096
 
-## Request bodies up to this many bytes are buffered so that failover can send them again.
+## Request bodies up to this size are buffered so that failover can send them again (e.g. 65536 or 64KiB).
 # fulcrum.upstream.replayBufferBytes=65536
 
 ## Prometheus scrape at /metrics on the API connector: true serves it without the API token.
@@ -103,16 +119,4 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 
 ## true logs one line per forwarded attempt at INFO on logger dev.fulcrum.access.
 # fulcrum.accessLog=false
-
-## true forwards client headers whose name contains '_' to origins (by default they are dropped, as nginx does:
-## an origin reading '_' as '-' would otherwise see a Transfer_Encoding the proxy never checked).
-# fulcrum.underscoresInHeaders=false
-
-## On this server's connectors (the API connector excepted): the most a request's head (request line and headers)
-## may take from its first byte before the connection is closed (nginx's client_header_timeout); 0 = none.
-# fulcrum.headerTimeout=60s
-
-## On this server's connectors (the API connector excepted): open connections allowed per client address, more are
-## closed at once; 0 = no cap. Behind another proxy every client has the proxy's address.
-# fulcrum.maxConnectionsPerClient=0
 # end::documentation[]

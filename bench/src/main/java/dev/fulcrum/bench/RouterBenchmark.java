@@ -9,7 +9,7 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.routing.Outcome;
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;

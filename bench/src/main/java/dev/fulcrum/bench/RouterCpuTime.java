@@ -1,7 +1,7 @@
 package dev.fulcrum.bench;
 
 import dev.fulcrum.routing.Outcome;
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.SnapshotRouter;
 

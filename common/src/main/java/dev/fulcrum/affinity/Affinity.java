@@ -2,7 +2,7 @@ package dev.fulcrum.affinity;
 
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.SessionAffinityAttributes;
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 
 import java.util.Objects;
 

@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   29..31 random nonce, so two clients pinned to one origin in the same second are two sessions
  *   32..47 HMAC-SHA256 of bytes 0..31 with the {@link AffinityKey}, first 16 bytes
  * </pre>
- * The hashes are the routing core's ({@code routing.origin.Hashing}), so any node with the same key and
+ * The hashes are the ones steering uses ({@code request.Hashing}), so any node with the same key and
  * configuration reads any node's cookie. Renaming an origin keeps its pins; changing its address or port does not.
  *
  * <p>A token is refused (null from {@link #decode}) when malformed, of another version or load balancer, expired,

@@ -1,8 +1,8 @@
 package dev.fulcrum.affinity;
 
 import dev.fulcrum.config.SessionAffinityAttributes;
-import dev.fulcrum.routing.RequestView;
-import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.request.RequestView;
+import dev.fulcrum.request.Hashing;
 
 /**
  * {@code cookie} affinity (spec §5): the pin travels in the client's signed {@code __cflb} cookie, so every node

@@ -1,8 +1,8 @@
 package dev.fulcrum.affinity;
 
 import dev.fulcrum.config.SessionAffinityAttributes;
-import dev.fulcrum.routing.RequestView;
-import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.request.RequestView;
+import dev.fulcrum.request.Hashing;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@ package dev.fulcrum.health;
  * Why a probe failed, with Cloudflare's exact {@code failure_reason} text (spec §3.1).
  * {@link #NONE} is the text reported for a passing probe.
  */
-public enum FailureReason {
+enum FailureReason {
     NONE("No failures"),
     TCP_CONNECTION_FAILED("TCP connection failed"),
     HTTP_TIMEOUT("HTTP timeout occurred"),

@@ -1,7 +1,7 @@
 package dev.fulcrum.health;
 
-import dev.fulcrum.upstream.ConnectTo;
-import dev.fulcrum.upstream.ConnectToResolver;
+import dev.fulcrum.net.ConnectTo;
+import dev.fulcrum.net.ConnectToResolver;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;

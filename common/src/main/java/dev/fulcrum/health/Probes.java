@@ -1,7 +1,7 @@
 package dev.fulcrum.health;
 
-import dev.fulcrum.upstream.ConnectToResolver;
-import dev.fulcrum.upstream.OriginTls;
+import dev.fulcrum.net.ConnectToResolver;
+import dev.fulcrum.net.OriginTls;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;

@@ -4,7 +4,7 @@ import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.RouteDecision;
-import dev.fulcrum.upstream.ForwardHeaders;
+import dev.fulcrum.routing.ForwardHeaders;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;

@@ -35,7 +35,7 @@ import java.util.function.ToIntFunction;
  *
  * <p>Thread safety: {@link #update} is serialised; values are read on the scraping thread.
  */
-public final class ConnectionMetrics implements MeterBinder {
+final class ConnectionMetrics implements MeterBinder {
 
     private static final long INDEX_MILLIS = 1000;
 

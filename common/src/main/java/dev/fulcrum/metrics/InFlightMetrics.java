@@ -24,7 +24,7 @@ import java.util.Set;
  * <p>Rows follow the configuration: {@link #update} replaces them, which removes the rows of deleted pools and
  * origins. Thread safety: {@link #update} is serialised; reading is the registry's.
  */
-public final class InFlightMetrics implements MeterBinder {
+final class InFlightMetrics implements MeterBinder {
 
     private final SnapshotRouter router;
     private MultiGauge pools;

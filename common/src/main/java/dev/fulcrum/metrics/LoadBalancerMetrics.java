@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Thread safety: safe for concurrent use; recording takes no lock once a counter exists.
  */
-public final class LoadBalancerMetrics implements AffinityRecorder, MeterBinder {
+final class LoadBalancerMetrics implements AffinityRecorder, MeterBinder {
 
     private static final String[] AFFINITY_RESULTS = {"hit", "miss", "repin"};
     private static final int HIT = 0;

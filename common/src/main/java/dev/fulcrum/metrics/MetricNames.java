@@ -12,7 +12,7 @@ import dev.fulcrum.health.HealthMetrics;
  * {@code scheme://address:port}, and every other tag has a fixed set of values listed here. Neither the request path
  * nor the client address is ever a tag. Meters of objects removed from the configuration are removed with them.
  */
-public final class MetricNames {
+final class MetricNames {
 
     // ---- tag keys ---------------------------------------------------------------------------------------------
 

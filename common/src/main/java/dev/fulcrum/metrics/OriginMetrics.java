@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Thread safety: safe for concurrent use. Bind once with {@link #bindTo}; until then nothing is recorded.
  */
-public final class OriginMetrics implements OutcomeListener, MeterBinder {
+final class OriginMetrics implements OutcomeListener, MeterBinder {
 
     /**
      * Latency histogram buckets, from loopback origins (≈250 µs) to the 100 s read timeout in 1-2.5-5 steps: 18

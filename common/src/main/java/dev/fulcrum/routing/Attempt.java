@@ -2,7 +2,6 @@ package dev.fulcrum.routing;
 
 import dev.fulcrum.affinity.FailoverMode;
 import dev.fulcrum.affinity.Session;
-import dev.fulcrum.upstream.ForwardHeaders;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

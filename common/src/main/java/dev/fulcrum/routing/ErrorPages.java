@@ -1,6 +1,5 @@
 package dev.fulcrum.routing;
 
-import dev.fulcrum.upstream.ForwardHeaders;
 
 import java.util.ArrayList;
 import java.util.List;

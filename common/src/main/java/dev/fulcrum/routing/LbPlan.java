@@ -8,6 +8,7 @@ import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.RandomSteering;
 import dev.fulcrum.config.SessionAffinityAttributes;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.steering.GeoCandidates;
 import dev.fulcrum.routing.steering.PoolSteering;
 

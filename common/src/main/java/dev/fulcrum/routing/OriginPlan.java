@@ -2,7 +2,7 @@ package dev.fulcrum.routing;
 
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.health.HealthSnapshot;
-import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.request.Hashing;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

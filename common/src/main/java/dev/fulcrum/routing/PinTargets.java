@@ -1,6 +1,6 @@
 package dev.fulcrum.routing;
 
-import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.request.Hashing;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,7 +5,7 @@ import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.health.OriginHealth;
-import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.request.Hashing;
 import dev.fulcrum.routing.origin.OriginSteering;
 import dev.fulcrum.routing.steering.GreatCircle;
 

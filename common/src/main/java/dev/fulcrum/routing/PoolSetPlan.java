@@ -3,6 +3,7 @@ package dev.fulcrum.routing;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.PoolSet;
 import dev.fulcrum.config.PoolSetMatch;
+import dev.fulcrum.request.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.fulcrum.routing;
 
+import dev.fulcrum.request.RequestView;
+
 /**
  * Decides where each request goes. Implemented by the routing core; wrappers only call {@link #route}.
  */

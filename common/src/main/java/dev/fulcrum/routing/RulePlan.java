@@ -5,8 +5,9 @@ import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
-import dev.fulcrum.routing.rules.Condition;
-import dev.fulcrum.routing.rules.ConditionException;
+import dev.fulcrum.request.RequestView;
+import dev.fulcrum.rules.Condition;
+import dev.fulcrum.rules.ConditionException;
 
 import java.time.Clock;
 import java.util.ArrayList;

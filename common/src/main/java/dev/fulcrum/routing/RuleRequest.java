@@ -1,6 +1,7 @@
 package dev.fulcrum.routing;
 
-import dev.fulcrum.routing.rules.RuleInput;
+import dev.fulcrum.request.RequestView;
+import dev.fulcrum.rules.RuleInput;
 
 import java.time.Clock;
 import java.util.List;

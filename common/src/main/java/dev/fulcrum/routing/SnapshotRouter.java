@@ -6,9 +6,9 @@ import dev.fulcrum.affinity.Session;
 import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.health.HealthSnapshot;
-import dev.fulcrum.routing.origin.Hashing;
+import dev.fulcrum.request.Hashing;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.origin.OriginSteering;
-import dev.fulcrum.upstream.ForwardHeaders;
 
 import java.time.Clock;
 import java.util.List;

@@ -1,8 +1,7 @@
 package dev.fulcrum.routing;
 
-import dev.fulcrum.routing.rules.IpRange;
-import dev.fulcrum.routing.rules.IpText;
-import dev.fulcrum.upstream.ForwardHeaders;
+import dev.fulcrum.rules.IpRange;
+import dev.fulcrum.rules.IpText;
 
 import java.util.ArrayList;
 import java.util.List;

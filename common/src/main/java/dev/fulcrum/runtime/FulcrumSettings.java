@@ -1,30 +1,28 @@
 package dev.fulcrum.runtime;
 
-import dev.fulcrum.affinity.AffinityKey;
-import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.upstream.UpstreamSettings;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 
 /**
- * Everything a Fulcrum runtime is started with, immutable once built.
+ * Everything a Fulcrum runtime is started with, immutable once built: one value per row of the
+ * {@link SettingsTable}, read with {@link #get}, plus the node location and upstream client settings assembled from
+ * their rows.
  *
- * <p>Text settings are parsed here and only here ({@link #parse}): command-line options override environment
- * variables, which override the defaults. A bad value is refused with a message naming the option (or variable),
- * the value and what was expected. To add a setting: a field, a builder method that validates, and one
- * {@link Option} row in {@link #OPTIONS}.
+ * <p>Each host fills a {@link Builder} from its own text: the standalone with {@link #parse} (command-line options
+ * over environment variables over defaults), the others by handing each value to {@link Builder#text} with the name
+ * they know it by. A bad value is refused with an {@link InvalidSettingException} naming the setting as the host
+ * spells it, the value and the expectation; {@link Builder#build} checks what spans several settings and names them
+ * the same way.
  */
 public final class FulcrumSettings {
 
@@ -40,7 +38,7 @@ public final class FulcrumSettings {
     /** Shorter tokens are refused: the admin token is the only credential of the API. */
     public static final int MIN_TOKEN_LENGTH = BearerAuth.MIN_TOKEN_LENGTH;
 
-    /** A settings text that cannot be used; the message names the option, the value and the expectation. */
+    /** A settings text that cannot be used; the message names the setting, the value and the expectation. */
     public static final class InvalidSettingException extends IllegalArgumentException {
 
         private static final long serialVersionUID = 1L;
@@ -53,164 +51,25 @@ public final class FulcrumSettings {
     /** The access log's logger name (kept in step with {@code metrics.AccessLog.LOGGER} by a test). */
     static final String ACCESS_LOGGER = "dev.fulcrum.access";
 
-    /**
-     * One text setting: its command-line flag, environment variable and how it sets the builder. A null
-     * {@code valueName} makes a switch: {@code --flag} alone means true, {@code --flag=false} turns it off.
-     */
-    private record Option(String flag, String env, String valueName, String help,
-                          BiConsumer<Builder, String> apply) {
-    }
-
-    private static final List<Option> OPTIONS = List.of(
-            new Option("--port", "FULCRUM_PORT", "PORT",
-                    "proxy (load balancer) port, 0 = any free port (default " + DEFAULT_PROXY_PORT + ")",
-                    (b, v) -> b.proxyPort(port(v))),
-            new Option("--bind", "FULCRUM_BIND", "HOST",
-                    "address the proxy listens on (default " + DEFAULT_PROXY_BIND + ")",
-                    Builder::proxyBind),
-            new Option("--api-port", "FULCRUM_API_PORT", "PORT",
-                    "REST API port, 0 = any free port (default " + DEFAULT_API_PORT + ")",
-                    (b, v) -> b.apiPort(port(v))),
-            new Option("--api-bind", "FULCRUM_API_BIND", "HOST",
-                    "address the REST API listens on (default " + DEFAULT_API_BIND + ")",
-                    Builder::apiBind),
-            new Option("--data-dir", "FULCRUM_DATA_DIR", "DIR",
-                    "where configuration and the API token hash are stored (default ./" + DEFAULT_DATA_DIR + ")",
-                    (b, v) -> b.dataDir(path(v))),
-            new Option("--api-token", "FULCRUM_API_TOKEN", "TOKEN",
-                    "admin API token (" + MIN_TOKEN_LENGTH + "+ chars of A-Z a-z 0-9 - . _ ~ + /); replaces the "
-                            + "stored one. Without it, the first start generates one and prints it once",
-                    Builder::apiToken),
-            new Option("--pop", "FULCRUM_POP", "CODE",
-                    "this node's PoP code for geo steering (pop_pools) and CF-Ray, e.g. LAX (default: none)",
-                    (b, v) -> b.location(RoutingSettings.POP_KEY, v)),
-            new Option("--country", "FULCRUM_COUNTRY", "CC",
-                    "this node's ISO-3166 country for geo steering, e.g. US (default: none)",
-                    (b, v) -> b.location(RoutingSettings.COUNTRY_KEY, v)),
-            new Option("--region", "FULCRUM_REGION", "REGION",
-                    "this node's region code, e.g. WNAM (default: the country's region)",
-                    (b, v) -> b.location(RoutingSettings.REGION_KEY, v)),
-            new Option("--latitude", "FULCRUM_LATITUDE", "DEG",
-                    "this node's latitude for proximity steering (default: none)",
-                    (b, v) -> b.location(RoutingSettings.LATITUDE_KEY, v)),
-            new Option("--longitude", "FULCRUM_LONGITUDE", "DEG",
-                    "this node's longitude for proximity steering (default: none)",
-                    (b, v) -> b.location(RoutingSettings.LONGITUDE_KEY, v)),
-            new Option("--client-country-header", "FULCRUM_CLIENT_COUNTRY_HEADER", "NAME",
-                    "a request header trusted to carry the client's country, e.g. CF-IPCountry (default: off)",
-                    (b, v) -> b.location(RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, v)),
-            new Option("--trusted-proxies", "FULCRUM_TRUSTED_PROXIES", "CIDRS",
-                    "proxies in front (addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8) whose "
-                            + "X-Forwarded-For names the client: the rightmost address not in the list (default: "
-                            + "none, the connecting peer is the client)",
-                    (b, v) -> b.trustedProxies(TrustedProxies.parse(v))),
-            new Option("--upstream-connect-timeout", "FULCRUM_UPSTREAM_CONNECT_TIMEOUT", "DURATION",
-                    "origin connect timeout, then 522 (default 19s)",
-                    (b, v) -> b.upstream(UpstreamSettings.CONNECT_TIMEOUT, v)),
-            new Option("--upstream-read-timeout", "FULCRUM_UPSTREAM_READ_TIMEOUT", "DURATION",
-                    "time to the origin's first response byte, then 524 (default 100s)",
-                    (b, v) -> b.upstream(UpstreamSettings.READ_TIMEOUT, v)),
-            new Option("--upstream-idle-timeout", "FULCRUM_UPSTREAM_IDLE_TIMEOUT", "DURATION",
-                    "how long an idle origin connection is kept for reuse (default 900s)",
-                    (b, v) -> b.upstream(UpstreamSettings.IDLE_TIMEOUT, v)),
-            new Option("--upstream-max-connections", "FULCRUM_UPSTREAM_MAX_CONNECTIONS", "N",
-                    "connection limit per origin (default " + UpstreamSettings.DEFAULTS.maxConnectionsPerOrigin()
-                            + ")",
-                    (b, v) -> b.upstream(UpstreamSettings.MAX_CONNECTIONS_PER_ORIGIN, v)),
-            new Option("--upstream-max-queued", "FULCRUM_UPSTREAM_MAX_QUEUED", "N",
-                    "requests queued per origin while all its connections are busy (default "
-                            + UpstreamSettings.DEFAULTS.maxQueuedPerOrigin() + ")",
-                    (b, v) -> b.upstream(UpstreamSettings.MAX_QUEUED_PER_ORIGIN, v)),
-            new Option("--upstream-replay-buffer", "FULCRUM_UPSTREAM_REPLAY_BUFFER", "BYTES",
-                    "request bodies up to this size are buffered so failover can replay them (default "
-                            + UpstreamSettings.DEFAULTS.replayBufferBytes() + ")",
-                    (b, v) -> b.upstream(UpstreamSettings.REPLAY_BUFFER_BYTES, v)),
-            new Option("--origin-ca", "FULCRUM_ORIGIN_CA", "FILE",
-                    "PEM file of the CA certificates trusted for https origins, by traffic and health probes alike; "
-                            + "replaces the JVM's default trust store for origins (default: the JVM's)",
-                    (b, v) -> b.originCa(v.isBlank() ? null : path(v.strip()), "--origin-ca (FULCRUM_ORIGIN_CA)")),
-            new Option("--metrics-public", "FULCRUM_METRICS_PUBLIC", null,
-                    "serve /metrics on the API port without the API token (default: the token is required)",
-                    (b, v) -> b.metricsPublic(bool(v))),
-            new Option("--access-log", "FULCRUM_ACCESS_LOG", null,
-                    "log one line per forwarded attempt at INFO on logger " + ACCESS_LOGGER + " (default: off)",
-                    (b, v) -> b.accessLog(bool(v))),
-            new Option("--metrics-jmx", "FULCRUM_METRICS_JMX", null,
-                    "also publish the meters as MBeans (domain fulcrum) in the platform MBean server (default: off)",
-                    (b, v) -> b.metricsJmx(bool(v))),
-            new Option("--affinity-key", "FULCRUM_AFFINITY_KEY", "BASE64",
-                    "key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
-                            + "give every node the same one. Without it the data directory's "
-                            + AffinityKey.FILE_NAME + " is used, created on the first start",
-                    Builder::affinityKey),
-            new Option("--underscores-in-headers", "FULCRUM_UNDERSCORES_IN_HEADERS", null,
-                    "forward client headers whose name contains '_' (default: dropped, as nginx does, so an origin "
-                            + "that reads '_' as '-' cannot be smuggled a header the proxy never checked)",
-                    (b, v) -> b.underscoresInHeaders(bool(v))),
-            new Option("--header-timeout", "FULCRUM_HEADER_TIMEOUT", "DURATION",
-                    "proxy listener: the most a request's head (request line and headers) may take from its first "
-                            + "byte, then the connection is closed; 0 = none (default "
-                            + DEFAULT_HEADER_TIMEOUT.toSeconds() + "s)",
-                    (b, v) -> b.headerTimeout(UpstreamSettings.parseDuration(v, true))),
-            new Option("--max-connections-per-client", "FULCRUM_MAX_CONNECTIONS_PER_CLIENT", "N",
-                    "proxy listener: open connections allowed per client address, more are closed at once; 0 = no "
-                            + "cap (default 0; behind another proxy every client has the proxy's address)",
-                    (b, v) -> b.maxConnectionsPerClient(nonNegative(v))),
-            new Option("--drain", "FULCRUM_DRAIN", "DURATION",
-                    "after SIGTERM: the proxy port stops accepting and, for at most this long, requests on open "
-                            + "connections are still answered, with Connection: close (default "
-                            + DEFAULT_DRAIN.toSeconds() + "s; ends early once no connection is left)",
-                    (b, v) -> b.drain(UpstreamSettings.parseDuration(v, true))),
-            new Option("--affinity-sessions", "FULCRUM_AFFINITY_SESSIONS", "N",
-                    "header affinity sessions kept by this node (default " + SessionStore.DEFAULT_MAX_SESSIONS
-                            + "); beyond it the least recently used go first",
-                    (b, v) -> b.affinitySessions(count(v))));
-
-    private final Path dataDir;
-    private final int proxyPort;
-    private final String proxyBind;
-    private final int apiPort;
-    private final String apiBind;
-    private final String apiToken;
-    private final boolean metricsPublic;
-    private final boolean accessLog;
-    private final boolean metricsJmx;
-    private final String affinityKey;
-    private final int affinitySessions;
-    private final TrustedProxies trustedProxies;
-    private final Path originCa;
-    private final String originCaSetting;
-    private final Duration headerTimeout;
-    private final int maxConnectionsPerClient;
-    private final Duration drain;
+    private final SettingHost host;
+    /** Given values, relative paths resolved; a row absent here has its default. */
+    private final Map<Setting<?>, Object> values;
+    /** How each given value was spelled (an option, a variable, a property …), for later messages. */
+    private final Map<Setting<?>, String> sources;
+    private final Path baseDirectory;
+    private final boolean selectorCallbacks;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
-    /** The text the two above were read from, so {@link #toBuilder()} can carry it over. */
-    private final Map<String, String> locationText;
-    private final Map<String, String> upstreamText;
 
-    private FulcrumSettings(Builder b, RoutingSettings routing, UpstreamSettings upstream) {
-        this.dataDir = b.dataDir;
-        this.proxyPort = b.proxyPort;
-        this.proxyBind = b.proxyBind;
-        this.apiPort = b.apiPort;
-        this.apiBind = b.apiBind;
-        this.apiToken = b.apiToken;
-        this.metricsPublic = b.metricsPublic;
-        this.accessLog = b.accessLog;
-        this.metricsJmx = b.metricsJmx;
-        this.affinityKey = b.affinityKey;
-        this.affinitySessions = b.affinitySessions;
-        this.trustedProxies = b.trustedProxies;
-        this.originCa = b.originCa;
-        this.originCaSetting = b.originCaSetting;
-        this.headerTimeout = b.headerTimeout;
-        this.maxConnectionsPerClient = b.maxConnectionsPerClient;
-        this.drain = b.drain;
+    private FulcrumSettings(Builder b, Map<Setting<?>, Object> values, RoutingSettings routing,
+                            UpstreamSettings upstream) {
+        this.host = b.host;
+        this.values = Map.copyOf(values);
+        this.sources = Map.copyOf(b.sources);
+        this.baseDirectory = b.baseDirectory;
+        this.selectorCallbacks = b.selectorCallbacks;
         this.routing = routing;
         this.upstream = upstream;
-        this.locationText = Map.copyOf(b.location);
-        this.upstreamText = Map.copyOf(b.upstream);
     }
 
     public static Builder builder() {
@@ -223,44 +82,13 @@ public final class FulcrumSettings {
     }
 
     /**
-     * Reads settings from environment variables, then command-line options ({@code --name value} or
+     * The standalone's settings: environment variables, then command-line options ({@code --name value} or
      * {@code --name=value}), each overriding the previous.
      *
-     * @throws InvalidSettingException for an unknown option, a missing or bad value
+     * @throws InvalidSettingException for an unknown option, a missing or bad value, naming the option or variable
      */
     public static FulcrumSettings parse(List<String> args, Map<String, String> env) {
-        final Builder b = builder();
-        for (Option option : OPTIONS) {
-            final String value = env.get(option.env());
-            if (value != null && !value.isEmpty()) {
-                apply(b, option, option.env(), value);
-            }
-        }
-        for (int i = 0; i < args.size(); i++) {
-            final String arg = args.get(i);
-            final int eq = arg.indexOf('=');
-            final String flag = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
-            final Option option = OPTIONS.stream().filter(o -> o.flag().equals(flag)).findFirst().orElse(null);
-            if (option == null) {
-                throw new InvalidSettingException("unknown option '" + arg + "' (see --help)");
-            }
-            final String value;
-            if (eq > 0 && arg.startsWith("--")) {
-                value = arg.substring(eq + 1);
-            } else if (option.valueName() == null) {
-                value = "true";
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                throw new InvalidSettingException(flag + ": needs a value " + option.valueName());
-            }
-            apply(b, option, flag, value);
-        }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("node location: " + e.getMessage());
-        }
+        return CommandLine.parse(args, env);
     }
 
     /** True when the arguments ask for the usage text. */
@@ -268,133 +96,87 @@ public final class FulcrumSettings {
         return args.contains("--help") || args.contains("-h");
     }
 
-    /** One line per option, for {@code --help}. */
+    /** One entry per standalone option, for {@code --help}. */
     public static String optionsHelp() {
-        final StringBuilder sb = new StringBuilder();
-        for (Option o : OPTIONS) {
-            final String usage = o.valueName() == null ? o.flag() : o.flag() + ' ' + o.valueName();
-            sb.append(String.format("  %-22s %s%n      env %s%n", usage, o.help(), o.env()));
-        }
-        return sb.toString();
+        return CommandLine.help();
     }
 
-    private static void apply(Builder b, Option option, String source, String value) {
-        try {
-            option.apply().accept(b, value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(source + ": " + e.getMessage());
-        }
-    }
-
-    private static int port(String value) {
-        try {
-            final int port = Integer.parseInt(value.strip());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a port number (expected: 0-65535)");
-    }
-
-    private static boolean bool(String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException("'" + value + "' is not a switch value (expected: true or "
-                    + "false)");
-        };
+    /** The value of {@code setting}: as given, else its default (which may be null: off, or decided elsewhere). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        final Object value = values.get(setting);
+        return value != null ? (T) value : setting.defaultValue();
     }
 
     /**
-     * Reads a count of at least 1 from text (ini properties, valve attributes).
-     *
-     * @throws IllegalArgumentException naming the value and the expectation
+     * How to name {@code setting} in a message from its consumer (a file that cannot be read on start …): every
+     * spelling the host reads, e.g. {@code --origin-ca (FULCRUM_ORIGIN_CA)}, or {@code originCa} in the valve.
      */
-    public static int count(String value) {
-        try {
-            final int n = Integer.parseInt(value == null ? "" : value.strip());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 1)");
+    public String nameOf(Setting<?> setting) {
+        return fullName(setting, host);
     }
 
-    private static int nonNegative(String value) {
-        try {
-            final int n = Integer.parseInt(value == null ? "" : value.strip());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a count (expected: an integer of at least 0)");
+    private static String fullName(Setting<?> setting, SettingHost host) {
+        return host == null ? setting.name() : setting.fullName(host);
     }
 
-    private static Path path(String value) {
-        try {
-            return Path.of(value);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a usable path (" + e.getReason() + ")");
-        }
+    /** How to name a setting in a message about the value just read: the spelling that gave it, else every one. */
+    private static String sourceOf(Setting<?> setting, SettingHost host, Map<Setting<?>, String> sources) {
+        final String source = sources.get(setting);
+        return source != null ? source : fullName(setting, host);
     }
 
     public Path dataDir() {
-        return dataDir;
+        return get(SettingsTable.DATA_DIR);
     }
 
     public int proxyPort() {
-        return proxyPort;
+        return get(SettingsTable.PORT);
     }
 
     public String proxyBind() {
-        return proxyBind;
+        return get(SettingsTable.BIND);
     }
 
     public int apiPort() {
-        return apiPort;
+        return get(SettingsTable.API_PORT);
     }
 
     public String apiBind() {
-        return apiBind;
+        return get(SettingsTable.API_BIND);
     }
 
     /** The admin token given explicitly, or null when the runtime should use the stored (or a generated) one. */
     public String apiToken() {
-        return apiToken;
+        return get(SettingsTable.API_TOKEN);
     }
 
     /** Whether {@code /metrics} is served without the API token. */
     public boolean metricsPublic() {
-        return metricsPublic;
+        return get(SettingsTable.METRICS_PUBLIC);
     }
 
     /** Whether each forwarded attempt is logged ({@code metrics.AccessLog}). */
     public boolean accessLog() {
-        return accessLog;
+        return get(SettingsTable.ACCESS_LOG);
     }
 
     /** Whether the meters are also published over JMX. */
     public boolean metricsJmx() {
-        return metricsJmx;
+        return get(SettingsTable.METRICS_JMX);
     }
 
     /**
      * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
-     * key file (see {@link AffinityKey#resolve}).
+     * key file (see {@code AffinityKey#resolve}).
      */
     public String affinityKey() {
-        return affinityKey;
+        return get(SettingsTable.AFFINITY_KEY);
     }
 
     /** The most {@code header} affinity sessions this node keeps. */
     public int affinitySessions() {
-        return affinitySessions;
+        return get(SettingsTable.AFFINITY_SESSIONS);
     }
 
     /**
@@ -402,21 +184,21 @@ public final class FulcrumSettings {
      * restricted mechanism of its own (the Jetty core handler of the standalone and the Jetty module).
      */
     public TrustedProxies trustedProxies() {
-        return trustedProxies;
+        return get(SettingsTable.TRUSTED_PROXIES);
     }
 
     /**
-     * The PEM file of CA certificates trusted for https origins (as given: a host resolves a relative one against its
-     * base directory), or null for the JVM's default trust store. Read once by the runtime's start, which gives the
-     * same trust store to the upstream client and the health probes ({@code upstream.OriginCa}).
+     * The PEM file of CA certificates trusted for https origins (relative ones resolved against the host's base
+     * directory), or null for the JVM's default trust store. Read once by the runtime's start, which gives the same
+     * trust store to the upstream client and the health probes ({@code upstream.OriginCa}).
      */
     public Path originCa() {
-        return originCa;
+        return get(SettingsTable.ORIGIN_CA);
     }
 
     /** How the host spells the origin CA setting, for the start's error message. */
     public String originCaSetting() {
-        return originCaSetting;
+        return nameOf(SettingsTable.ORIGIN_CA);
     }
 
     /**
@@ -424,12 +206,12 @@ public final class FulcrumSettings {
      * zero: none. Hosts whose listener is their container's own (the valve, the WAR) use the container's settings.
      */
     public Duration headerTimeout() {
-        return headerTimeout;
+        return get(SettingsTable.HEADER_TIMEOUT);
     }
 
     /** The proxy listener's cap on open connections per client address; zero: none. */
     public int maxConnectionsPerClient() {
-        return maxConnectionsPerClient;
+        return get(SettingsTable.MAX_CONNECTIONS_PER_CLIENT);
     }
 
     /**
@@ -437,7 +219,7 @@ public final class FulcrumSettings {
      * open (each with {@code Connection: close}) while it accepts no new ones; zero: stop at once.
      */
     public Duration drain() {
-        return drain;
+        return get(SettingsTable.DRAIN);
     }
 
     /** This node's location and CF-Ray colo, for the router. */
@@ -454,238 +236,294 @@ public final class FulcrumSettings {
         return new Builder(this);
     }
 
-    /** The settings without the token, safe to log. */
+    /** The settings without the secrets, safe to log. */
     @Override
     public String toString() {
-        return "FulcrumSettings[dataDir=" + dataDir + ", proxy=" + proxyBind + ':' + proxyPort + ", api=" + apiBind
-                + ':' + apiPort + ", apiToken=" + (apiToken == null ? "(stored)" : "(given)") + ", affinityKey="
-                + (affinityKey == null ? "(stored)" : "(given)") + ", affinitySessions=" + affinitySessions
-                + ", trustedProxies=[" + trustedProxies + "], originCa=" + (originCa == null ? "(JVM)" : originCa)
-                + ", underscoresInHeaders=" + routing.underscoresInHeaders() + ", headerTimeout=" + headerTimeout
-                + ", maxConnectionsPerClient=" + maxConnectionsPerClient + ", drain=" + drain
-                + ", metricsPublic=" + metricsPublic + ", accessLog="
-                + accessLog + ", metricsJmx=" + metricsJmx + ']';
+        final Path originCa = originCa();
+        return "FulcrumSettings[dataDir=" + dataDir() + ", proxy=" + proxyBind() + ':' + proxyPort() + ", api="
+                + apiBind() + ':' + apiPort() + ", apiToken=" + (apiToken() == null ? "(stored)" : "(given)")
+                + ", affinityKey=" + (affinityKey() == null ? "(stored)" : "(given)") + ", affinitySessions="
+                + affinitySessions() + ", trustedProxies=[" + trustedProxies() + "], originCa="
+                + (originCa == null ? "(JVM)" : originCa) + ", metricsPublic=" + metricsPublic() + ", accessLog="
+                + accessLog() + ", metricsJmx=" + metricsJmx() + ']';
     }
 
-    /** Builds settings; every method validates its value and throws {@link IllegalArgumentException} saying why. */
+    /**
+     * Builds settings. Values given in code ({@link #set} and the typed methods) are checked at once by their row's
+     * type and throw {@link IllegalArgumentException}; text ({@link #text}) throws {@link InvalidSettingException}
+     * naming the setting as the host spells it.
+     */
     public static final class Builder {
 
-        private Path dataDir = DEFAULT_DATA_DIR;
-        private int proxyPort = DEFAULT_PROXY_PORT;
-        private String proxyBind = DEFAULT_PROXY_BIND;
-        private int apiPort = DEFAULT_API_PORT;
-        private String apiBind = DEFAULT_API_BIND;
-        private String apiToken;
-        private boolean metricsPublic;
-        private boolean accessLog;
-        private boolean metricsJmx;
-        private String affinityKey;
-        private int affinitySessions = SessionStore.DEFAULT_MAX_SESSIONS;
-        private TrustedProxies trustedProxies = TrustedProxies.NONE;
-        private Path originCa;
-        private String originCaSetting = "origin-ca";
-        private boolean underscoresInHeaders;
-        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
-        private int maxConnectionsPerClient;
-        private Duration drain = DEFAULT_DRAIN;
-        private final Map<String, String> location = new HashMap<>();
-        private final Map<String, String> upstream = new HashMap<>();
+        private SettingHost host;
+        private Path baseDirectory;
+        private boolean selectorCallbacks;
+        private final Map<Setting<?>, Object> values = new HashMap<>();
+        private final Map<Setting<?>, String> sources = new HashMap<>();
 
         private Builder() {
         }
 
         private Builder(FulcrumSettings s) {
-            this.dataDir = s.dataDir;
-            this.proxyPort = s.proxyPort;
-            this.proxyBind = s.proxyBind;
-            this.apiPort = s.apiPort;
-            this.apiBind = s.apiBind;
-            this.apiToken = s.apiToken;
-            this.metricsPublic = s.metricsPublic;
-            this.accessLog = s.accessLog;
-            this.metricsJmx = s.metricsJmx;
-            this.affinityKey = s.affinityKey;
-            this.affinitySessions = s.affinitySessions;
-            this.trustedProxies = s.trustedProxies;
-            this.originCa = s.originCa;
-            this.originCaSetting = s.originCaSetting;
-            this.underscoresInHeaders = s.routing.underscoresInHeaders();
-            this.headerTimeout = s.headerTimeout;
-            this.maxConnectionsPerClient = s.maxConnectionsPerClient;
-            this.drain = s.drain;
-            this.location.putAll(s.locationText);
-            this.upstream.putAll(s.upstreamText);
+            this.host = s.host;
+            this.baseDirectory = s.baseDirectory;
+            this.selectorCallbacks = s.selectorCallbacks;
+            this.values.putAll(s.values);
+            this.sources.putAll(s.sources);
+        }
+
+        /** Which host the text comes from: names settings its way in messages ({@link Setting#fullName}). */
+        public Builder host(SettingHost host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
         }
 
         /**
-         * Sets one location key of {@link RoutingSettings#KEYS} as text; checked with the others by {@link #build()}.
+         * The directory relative paths (data directory, origin CA file …) are under: {@code jetty.base},
+         * {@code catalina.base}; none (the standalone) leaves them relative to the working directory.
          */
-        public Builder location(String key, String value) {
-            if (!RoutingSettings.KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown location setting '" + key + "' (expected one of "
-                        + new TreeSet<>(RoutingSettings.KEYS) + ")");
+        public Builder baseDirectory(Path dir) {
+            this.baseDirectory = dir;
+            return this;
+        }
+
+        /**
+         * Sets a value given in code; null restores the default.
+         *
+         * @throws IllegalArgumentException when the row's type refuses the value
+         */
+        public <T> Builder set(Setting<T> setting, T value) {
+            if (value == null) {
+                return unset(setting);
             }
-            location.put(key, value);
+            setting.type().check(value);
+            values.put(setting, value);
+            sources.remove(setting);
             return this;
         }
 
-        /** Sets one key of {@link UpstreamSettings#KEYS} as text; checked with the others by {@link #build()}. */
-        public Builder upstream(String key, String value) {
-            if (!UpstreamSettings.KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown upstream setting '" + key + "' (expected one of "
-                        + new TreeSet<>(UpstreamSettings.KEYS) + ")");
+        /** Back to the default. */
+        public Builder unset(Setting<?> setting) {
+            values.remove(setting);
+            sources.remove(setting);
+            return this;
+        }
+
+        /**
+         * Sets a value from text a host was given: null means not given (nothing changes), blank means the default
+         * (an empty ini value, attribute or variable), anything else is read by the row's type.
+         *
+         * @param source how the operator wrote the setting, e.g. {@code fulcrum.upstream.connectTimeout}
+         * @throws InvalidSettingException naming {@code source}, the value and the expectation
+         */
+        public Builder text(Setting<?> setting, String text, String source) {
+            if (text == null) {
+                return this;
             }
-            final Map<String, String> next = new HashMap<>(upstream);
-            next.put(key, value);
-            UpstreamSettings.from(next);
-            upstream.put(key, value);
+            if (text.isBlank()) {
+                return unset(setting);
+            }
+            return parsed(setting, text, source);
+        }
+
+        /** As {@link #text}, but a blank value goes to the row's type too (the command line's rule). */
+        Builder parsed(Setting<?> setting, String text, String source) {
+            final Object value;
+            try {
+                value = setting.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(source + ": " + e.getMessage());
+            }
+            if (value == null) {
+                return unset(setting);
+            }
+            values.put(setting, value);
+            sources.put(setting, source);
             return this;
         }
 
-        /** Serve {@code /metrics} without the API token (default false). */
-        public Builder metricsPublic(boolean open) {
-            this.metricsPublic = open;
+        /**
+         * Reads the {@code FULCRUM_*} variables of the rows the {@linkplain #host host} reads from the environment;
+         * a value in the variable of a row the host refuses ({@link Setting.Spelling#refused}) is refused.
+         *
+         * @throws InvalidSettingException naming the variable
+         */
+        public Builder environment(Map<String, String> environment) {
+            final SettingHost reader = Objects.requireNonNull(host, "host");
+            for (Setting<?> setting : SettingsTable.ALL) {
+                if (!setting.environmentReadBy(reader)) {
+                    continue;
+                }
+                final String value = environment.get(setting.environmentVariable());
+                if (!setting.offeredBy(reader)) {
+                    if (value != null && !value.isBlank()) {
+                        throw notOffered(setting);
+                    }
+                } else {
+                    text(setting, value, setting.environmentVariable());
+                }
+            }
             return this;
         }
 
-        /** Log one line per forwarded attempt (default false). */
-        public Builder accessLog(boolean enabled) {
-            this.accessLog = enabled;
+        /**
+         * The refusal of a setting the {@linkplain #host host} does not offer, naming what it has instead.
+         */
+        public InvalidSettingException notOffered(Setting<?> setting) {
+            final SettingHost reader = Objects.requireNonNull(host, "host");
+            final String why = setting.spelling(reader) instanceof Setting.Spelling.Absent absent ? absent.why() : "";
+            return new InvalidSettingException(setting.fullName(reader) + ": not used by " + reader.title() + " ("
+                    + why + ")");
+        }
+
+        /**
+         * For hosts that never block in the upstream client's callbacks (all of them: the Jetty core handler, the
+         * proxy servlet, the Tomcat valve): the callbacks run on the client's selectors
+         * ({@link UpstreamSettings#nonBlocking()}), one selector per CPU unless a setting says otherwise. With the
+         * single default selector that one thread was the bottleneck: two selectors on two CPUs served about 25 %
+         * more requests per second at less CPU per request in the side-by-side benchmark (BENCHMARKS.md); more than
+         * one per CPU gained nothing.
+         */
+        public Builder selectorCallbacks() {
+            this.selectorCallbacks = true;
             return this;
         }
 
-        /** Also publish the meters over JMX (default false). */
-        public Builder metricsJmx(boolean enabled) {
-            this.metricsJmx = enabled;
-            return this;
-        }
-
-                public Builder dataDir(Path dataDir) {
-            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
-            return this;
+        public Builder dataDir(Path dataDir) {
+            return set(SettingsTable.DATA_DIR, Objects.requireNonNull(dataDir, "dataDir"));
         }
 
         public Builder proxyPort(int port) {
-            this.proxyPort = checkPort(port);
-            return this;
+            return set(SettingsTable.PORT, port);
         }
 
         public Builder proxyBind(String host) {
-            this.proxyBind = checkHost(host);
-            return this;
+            return set(SettingsTable.BIND, Objects.requireNonNull(host, "host"));
         }
 
         public Builder apiPort(int port) {
-            this.apiPort = checkPort(port);
-            return this;
+            return set(SettingsTable.API_PORT, port);
         }
 
         public Builder apiBind(String host) {
-            this.apiBind = checkHost(host);
-            return this;
+            return set(SettingsTable.API_BIND, Objects.requireNonNull(host, "host"));
         }
 
         /** @param token the admin token, or null to use the stored one (generated on first start) */
         public Builder apiToken(String token) {
-            if (token != null && !BearerAuth.isUsable(token)) {
-                throw new IllegalArgumentException("not a usable API token (expected: at least " + MIN_TOKEN_LENGTH
-                        + " characters of A-Z a-z 0-9 - . _ ~ + / with optional trailing =)");
-            }
-            this.apiToken = token;
-            return this;
+            return set(SettingsTable.API_TOKEN, token);
         }
 
         /**
-         * @param base64 the session affinity key shared by the nodes (at least {@value AffinityKey#MIN_BYTES}
-         *               bytes), or null to use the data directory's key file
+         * @param base64 the session affinity key shared by the nodes, or null (or blank) to use the data directory's
+         *               key file
          */
         public Builder affinityKey(String base64) {
-            if (base64 != null && !base64.isBlank()) {
-                AffinityKey.fromBase64(base64); // refuses a bad key now, naming the problem but not the key
-                this.affinityKey = base64.strip();
-            } else {
-                this.affinityKey = null;
-            }
-            return this;
+            return set(SettingsTable.AFFINITY_KEY, base64 == null || base64.isBlank() ? null : base64.strip());
         }
 
         /** @param max the most {@code header} affinity sessions the node keeps, at least 1 */
         public Builder affinitySessions(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("'" + max + "' is not a count (expected: an integer of at least 1)");
-            }
-            this.affinitySessions = max;
-            return this;
+            return set(SettingsTable.AFFINITY_SESSIONS, max);
         }
 
         /** The proxies whose {@code X-Forwarded-For} is believed (default {@link TrustedProxies#NONE}). */
         public Builder trustedProxies(TrustedProxies proxies) {
-            this.trustedProxies = Objects.requireNonNull(proxies, "trustedProxies");
-            return this;
+            return set(SettingsTable.TRUSTED_PROXIES, Objects.requireNonNull(proxies, "trustedProxies"));
         }
 
         /**
-         * @param file    the PEM file of CA certificates trusted for https origins, or null for the JVM's default
-         *                trust store; read when the runtime starts, so a host can first resolve a relative path
-         * @param setting how the host spells the setting (e.g. {@code originCa}), named if the file is refused
+         * @param file the PEM file of CA certificates trusted for https origins, or null for the JVM's default trust
+         *             store; read when the runtime starts
          */
-        public Builder originCa(Path file, String setting) {
-            this.originCa = file;
-            this.originCaSetting = Objects.requireNonNull(setting, "setting");
-            return this;
+        public Builder originCa(Path file) {
+            return set(SettingsTable.ORIGIN_CA, file);
         }
 
-        /** Forward client headers whose name contains {@code _} (default false: they are dropped). */
-        public Builder underscoresInHeaders(boolean forwarded) {
-            this.underscoresInHeaders = forwarded;
-            return this;
+        /** Serve {@code /metrics} without the API token (default false). */
+        public Builder metricsPublic(boolean open) {
+            return set(SettingsTable.METRICS_PUBLIC, open);
         }
 
-        /** The proxy listener's deadline for a request's head; zero turns it off. */
-        public Builder headerTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new IllegalArgumentException("'" + timeout + "' is not a duration (expected: 0 or more)");
-            }
-            this.headerTimeout = timeout;
-            return this;
+        /** Log one line per forwarded attempt (default false). */
+        public Builder accessLog(boolean enabled) {
+            return set(SettingsTable.ACCESS_LOG, enabled);
         }
 
-        /** The proxy listener's cap on open connections per client address; zero: no cap. */
-        public Builder maxConnectionsPerClient(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("'" + max + "' is not a count (expected: an integer of at least 0)");
-            }
-            this.maxConnectionsPerClient = max;
-            return this;
+        /** Also publish the meters over JMX (default false). */
+        public Builder metricsJmx(boolean enabled) {
+            return set(SettingsTable.METRICS_JMX, enabled);
         }
 
-        /** How long a stop drains the proxy listener; zero: no drain. */
-        public Builder drain(Duration duration) {
-            if (duration == null || duration.isNegative()) {
-                throw new IllegalArgumentException("'" + duration + "' is not a duration (expected: 0 or more)");
-            }
-            this.drain = duration;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException when the location or upstream settings do not fit together */
+        /**
+         * Checks what spans several settings (the node location as a whole, the upstream client's threads) and
+         * resolves relative paths against the base directory.
+         *
+         * @throws InvalidSettingException naming the settings at fault as the host spells them
+         */
         public FulcrumSettings build() {
-            return new FulcrumSettings(this, RoutingSettings.from(location::get)
-                    .withUnderscoresInHeaders(underscoresInHeaders), UpstreamSettings.from(upstream));
+            final Map<Setting<?>, Object> resolved = new HashMap<>(values);
+            if (baseDirectory != null) {
+                for (Setting<?> setting : SettingsTable.ALL) {
+                    if (setting.type() == SettingType.PATH) {
+                        final Object path = resolved.getOrDefault(setting, setting.defaultValue());
+                        if (path != null) {
+                            resolved.put(setting, baseDirectory.resolve((Path) path).normalize());
+                        }
+                    }
+                }
+            }
+            return new FulcrumSettings(this, resolved, routing(), upstream());
         }
 
-        private static int checkPort(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("'" + port + "' is not a port number (expected: 0-65535)");
-            }
-            return port;
+        /** The value so far (as given, relative paths not yet resolved), else the default; nothing is checked. */
+        @SuppressWarnings("unchecked")
+        public <T> T get(Setting<T> setting) {
+            final Object value = values.get(setting);
+            return value != null ? (T) value : setting.defaultValue();
         }
 
-        private static String checkHost(String host) {
-            if (host == null || host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("'" + host + "' is not a host name or IP address");
+        private RoutingSettings routing() {
+            try {
+                return RoutingSettings.from(key -> get(SettingsTable.LOCATION.get(key)))
+                        .withUnderscoresInHeaders(get(SettingsTable.UNDERSCORES_IN_HEADERS));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(locationMessage(e.getMessage()));
             }
-            return host;
+        }
+
+        /** RoutingSettings' messages start with its keys ({@code latitude/longitude: …}): the host's names instead. */
+        private String locationMessage(String message) {
+            final int colon = message.indexOf(": ");
+            if (colon > 0) {
+                final List<String> names = new ArrayList<>();
+                for (String key : message.substring(0, colon).split("/")) {
+                    final Setting<String> setting = SettingsTable.LOCATION.get(key);
+                    if (setting == null) {
+                        return "node location: " + message;
+                    }
+                    names.add(sourceOf(setting, host, sources));
+                }
+                return String.join("/", names) + message.substring(colon);
+            }
+            return "node location: " + message;
+        }
+
+        private UpstreamSettings upstream() {
+            final Integer given = get(SettingsTable.UPSTREAM_SELECTORS);
+            final int selectors = given != null ? given
+                    : selectorCallbacks ? Runtime.getRuntime().availableProcessors()
+                    : UpstreamSettings.DEFAULTS.selectors();
+            final int maxThreads = get(SettingsTable.UPSTREAM_MAX_THREADS);
+            // Jetty's client needs a few threads for its selectors and the reserved pool before it can run a task.
+            if (maxThreads < selectors + 4) {
+                throw new InvalidSettingException(sourceOf(SettingsTable.UPSTREAM_MAX_THREADS, host, sources) + ": "
+                        + maxThreads + " (expected: at least " + (selectors + 4) + ", the selectors plus 4)");
+            }
+            return new UpstreamSettings(get(SettingsTable.UPSTREAM_CONNECT_TIMEOUT),
+                    get(SettingsTable.UPSTREAM_READ_TIMEOUT), get(SettingsTable.UPSTREAM_IDLE_TIMEOUT),
+                    get(SettingsTable.UPSTREAM_MAX_CONNECTIONS), get(SettingsTable.UPSTREAM_MAX_QUEUED),
+                    get(SettingsTable.UPSTREAM_REPLAY_BUFFER), selectors, maxThreads, selectorCallbacks, null);
         }
     }
 }

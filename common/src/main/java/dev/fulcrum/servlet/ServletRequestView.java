@@ -1,6 +1,6 @@
 package dev.fulcrum.servlet;
 
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 

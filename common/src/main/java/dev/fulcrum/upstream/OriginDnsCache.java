@@ -1,5 +1,6 @@
 package dev.fulcrum.upstream;
 
+import dev.fulcrum.net.OriginTls;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  *
  * <p>Names are compared case-insensitively. Thread safety: stateless.
  */
-public final class ProxyHeaders {
+final class ProxyHeaders {
 
     /** Hop-by-hop headers: never forwarded in either direction (lower case). */
     public static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",

@@ -1,5 +1,8 @@
 package dev.fulcrum.upstream;
 
+import dev.fulcrum.net.ConnectTo;
+import dev.fulcrum.net.ConnectToResolver;
+import dev.fulcrum.net.OriginTls;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
 import org.eclipse.jetty.client.BytesRequestContent;

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Thread safety: stateless.
  */
-public final class UpstreamErrors {
+final class UpstreamErrors {
 
     /** Content type of every failure body. */
     public static final String CONTENT_TYPE = "text/plain;charset=utf-8";

@@ -3,6 +3,7 @@ package dev.fulcrum.routing;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
 import dev.fulcrum.testing.TestRequest;

@@ -69,10 +69,13 @@ class FulcrumSettingsTest {
         assertThat(s.toBuilder().build().routing().underscoresInHeaders()).isTrue();
         assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_HEADER_TIMEOUT", "0")).headerTimeout()).isZero();
 
-        assertRefused(List.of("--header-timeout", "soon"), Map.of(), "--header-timeout: 'soon' is not a duration");
-        assertRefused(List.of("--drain", "-1s"), Map.of(), "--drain: '-1s' is not a duration");
+        assertThat(FulcrumSettings.parse(List.of("--drain", "0s"), Map.of()).drain()).isZero();
+        assertRefused(List.of("--header-timeout", "soon"), Map.of(), "--header-timeout: soon (expected: a positive "
+                + "duration such as 19s, 500ms or 15m, or 0 for none)");
+        assertRefused(List.of("--drain", "-1s"), Map.of(), "--drain: -1s (expected:");
+        assertRefused(List.of("--drain", "5"), Map.of(), "--drain: 5 has no unit");
         assertRefused(List.of("--max-connections-per-client", "-2"), Map.of(),
-                "--max-connections-per-client: '-2' is not a count (expected: an integer of at least 0)");
+                "--max-connections-per-client: '-2' is not a limit (expected: an integer of at least 0, 0 for none)");
         assertRefused(List.of("--underscores-in-headers=maybe"), Map.of(), "--underscores-in-headers: 'maybe'");
     }
 
@@ -152,10 +155,104 @@ class FulcrumSettingsTest {
     void badLocationAndUpstreamValuesAreRefusedWithTheReason() {
         assertRefused(List.of("--upstream-idle-timeout", "soon"), Map.of(), "--upstream-idle-timeout: ");
         assertRefused(List.of("--upstream-max-connections", "0"), Map.of(), "--upstream-max-connections: ");
-        assertRefused(List.of("--latitude", "91", "--longitude", "0"), Map.of(), "node location: latitude: 91");
-        assertRefused(List.of("--latitude", "10"), Map.of(), "node location: latitude/longitude");
-        assertRefused(List.of("--country", "USA"), Map.of(), "node location: country");
-        assertRefused(List.of("--region", "MARS"), Map.of(), "node location: region: MARS");
+        // The location is checked as a whole, and named by the options (or variables) that set it.
+        assertRefused(List.of("--latitude", "91", "--longitude", "0"), Map.of(), "--latitude: 91");
+        assertRefused(List.of("--latitude", "10"), Map.of(), "--latitude/--longitude (FULCRUM_LONGITUDE): 10.0/NaN");
+        assertRefused(List.of("--country", "USA"), Map.of(), "--country: USA");
+        assertRefused(List.of("--region", "MARS"), Map.of(), "--region: MARS");
+        assertRefused(List.of(), Map.of("FULCRUM_REGION", "MARS"), "FULCRUM_REGION: MARS");
+    }
+
+    @Test
+    void aDurationWithoutAUnitIsRefusedNamingTheOptionOrTheVariable() {
+        assertRefused(List.of("--upstream-connect-timeout", "5"), Map.of(),
+                "--upstream-connect-timeout: 5 has no unit (expected: a positive duration such as 19s, 500ms or 15m;");
+        assertRefused(List.of(), Map.of("FULCRUM_UPSTREAM_READ_TIMEOUT", "250"),
+                "FULCRUM_UPSTREAM_READ_TIMEOUT: 250 has no unit");
+        // The forms with a unit keep working.
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--upstream-connect-timeout=5s",
+                "--upstream-read-timeout", "1500ms"), Map.of("FULCRUM_UPSTREAM_IDLE_TIMEOUT", "15m"));
+        assertThat(s.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.upstream().readTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(s.upstream().idleTimeout()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void eachKindOfValueReachesItsSettingFromTheCommandLineAndTheEnvironment() {
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--upstream-replay-buffer", "1MiB", "--access-log=1",
+                "--upstream-max-queued", "16", "--bind", "127.0.0.2", "--data-dir", "state"),
+                Map.of("FULCRUM_METRICS_JMX", "on", "FULCRUM_METRICS_PUBLIC", "no", "FULCRUM_API_PORT", "0"));
+        assertThat(s.upstream().replayBufferBytes()).isEqualTo(1 << 20);
+        assertThat(s.accessLog()).isTrue();
+        assertThat(s.metricsJmx()).isTrue();
+        assertThat(s.metricsPublic()).isFalse();
+        assertThat(s.upstream().maxQueuedPerOrigin()).isEqualTo(16);
+        assertThat(s.proxyBind()).isEqualTo("127.0.0.2");
+        assertThat(s.apiPort()).isZero();
+        assertThat(s.dataDir()).as("the standalone's paths stay relative to the working directory")
+                .isEqualTo(Path.of("state"));
+        assertThat(s.get(SettingsTable.UPSTREAM_REPLAY_BUFFER)).isEqualTo(1 << 20);
+
+        assertRefused(List.of("--upstream-replay-buffer", "64KB"), Map.of(),
+                "--upstream-replay-buffer: '64KB' is not a size (expected: a number of bytes, alone or with B, KiB");
+        assertRefused(List.of(), Map.of("FULCRUM_ACCESS_LOG", "sometimes"),
+                "FULCRUM_ACCESS_LOG: 'sometimes' is not a switch value");
+    }
+
+    @Test
+    void anEmptyValueIsRefusedOnTheCommandLineUnlessTheSettingHasNoDefault() {
+        assertRefused(List.of("--data-dir="), Map.of(), "--data-dir: '' is not a usable path");
+        assertRefused(List.of("--upstream-idle-timeout", ""), Map.of(), "--upstream-idle-timeout: '' ");
+        // Without a default, empty clears it: here the key the environment gave.
+        final String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+        assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_AFFINITY_KEY", key)).affinityKey()).isEqualTo(key);
+        assertThat(FulcrumSettings.parse(List.of("--affinity-key="), Map.of("FULCRUM_AFFINITY_KEY", key))
+                .affinityKey()).isNull();
+        // An empty variable is no value at all.
+        assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_PORT", "")).proxyPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void aSettingTheStandaloneDoesNotOfferIsRefusedSayingWhy() {
+        assertRefused(List.of("--upstream-selectors", "4"), Map.of(), "--upstream-selectors: not used by the "
+                + "standalone (sized by Fulcrum for its non-blocking proxy: one selector per CPU)");
+        assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_UPSTREAM_SELECTORS", "x")).upstream().selectors())
+                .as("no such variable: nothing reads it").isEqualTo(1);
+        assertThat(FulcrumSettings.optionsHelp()).doesNotContain("--upstream-selectors");
+    }
+
+    @Test
+    void theUpstreamThreadsMustFitTheSelectorsNamingTheSetting() {
+        assertThatThrownBy(() -> FulcrumSettings.builder().host(SettingHost.TOMCAT_VALVE)
+                .text(SettingsTable.UPSTREAM_SELECTORS, "4", "upstreamSelectors")
+                .text(SettingsTable.UPSTREAM_MAX_THREADS, "6", "upstreamMaxThreads").build())
+                .isInstanceOf(FulcrumSettings.InvalidSettingException.class)
+                .hasMessage("upstreamMaxThreads: 6 (expected: at least 8, the selectors plus 4)");
+        assertThat(FulcrumSettings.builder().selectorCallbacks().build().upstream().selectors())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(FulcrumSettings.builder().selectorCallbacks().build().upstream().nonBlocking()).isTrue();
+    }
+
+    @Test
+    void valuesGivenInCodeAreCheckedByTheirRow() {
+        assertThatThrownBy(() -> FulcrumSettings.builder().proxyPort(70_000))
+                .hasMessage("'70000' is not a port number (expected: 0-65535)");
+        assertThatThrownBy(() -> FulcrumSettings.builder().set(SettingsTable.UPSTREAM_IDLE_TIMEOUT, Duration.ZERO))
+                .hasMessageStartingWith("0s (expected: a positive duration");
+        assertThat(FulcrumSettings.builder().set(SettingsTable.UPSTREAM_IDLE_TIMEOUT, Duration.ofSeconds(30)).build()
+                .upstream().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void relativePathsAreUnderTheBaseDirectoryGivenOrNot() {
+        final Path base = Path.of("/srv/base");
+        final FulcrumSettings s = FulcrumSettings.builder().baseDirectory(base)
+                .text(SettingsTable.ORIGIN_CA, "ca/../ca.pem", "originCa").build();
+        assertThat(s.dataDir()).isEqualTo(base.resolve("fulcrum-data"));
+        assertThat(s.originCa()).isEqualTo(base.resolve("ca.pem"));
+        assertThat(s.toBuilder().build().dataDir()).isEqualTo(base.resolve("fulcrum-data"));
+        assertThat(FulcrumSettings.builder().baseDirectory(base).dataDir(Path.of("/var/lib/fulcrum")).build()
+                .dataDir()).isEqualTo(Path.of("/var/lib/fulcrum"));
     }
 
     private static void assertRefused(List<String> args, Map<String, String> env, String message) {

@@ -221,6 +221,48 @@ class FulcrumContextListenerTest {
     }
 
     @Test
+    void eachKindOfValueIsReadFromItsContextParameterThroughTheSettingsTable() {
+        final Path base = dir.resolve("base");
+        final FulcrumSettings s = FulcrumContextListener.settings(parameters(Map.of(
+                "fulcrum.metrics-public", "yes", "fulcrum.upstream-read-timeout", "90s",
+                "fulcrum.upstream-replay-buffer", "64KiB", "fulcrum.affinity-sessions", "250",
+                "fulcrum.data-dir", "state", "fulcrum.pop", "ams")), Map.of("FULCRUM_ACCESS_LOG", "on"), base);
+        assertThat(s.metricsPublic()).isTrue();
+        assertThat(s.accessLog()).isTrue();
+        assertThat(s.upstream().readTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(s.upstream().replayBufferBytes()).isEqualTo(65536);
+        assertThat(s.affinitySessions()).isEqualTo(250);
+        assertThat(s.dataDir()).isEqualTo(base.resolve("state"));
+        assertThat(s.routing().pop()).isEqualTo("AMS");
+        assertThat(FulcrumContextListener.settings(parameters(Map.of("fulcrum.access-log", "")),
+                Map.of("FULCRUM_ACCESS_LOG", "on"), base).accessLog()).as("empty: the default").isFalse();
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingTheContextParameterOrTheVariable() {
+        final Path base = dir.resolve("base");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of(
+                "fulcrum.upstream-connect-timeout", "5")), Map.of(), base))
+                .isInstanceOf(FulcrumSettings.InvalidSettingException.class)
+                .hasMessageStartingWith("context parameter fulcrum.upstream-connect-timeout: 5 has no unit");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of()),
+                Map.of("FULCRUM_METRICS_JMX", "perhaps"), base))
+                .hasMessage("FULCRUM_METRICS_JMX: 'perhaps' is not a switch value (expected: true or false)");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of(
+                "fulcrum.upstream-replay-buffer", "64KB")), Map.of(), base))
+                .hasMessageStartingWith("context parameter fulcrum.upstream-replay-buffer: '64KB' is not a size");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of("fulcrum.latitude", "95",
+                "fulcrum.longitude", "0")), Map.of(), base))
+                .hasMessageStartingWith("context parameter fulcrum.latitude: 95.0 (expected: -90..90)");
+        assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of(
+                "fulcrum.upstream-selectors", "4")), Map.of(), base))
+                .hasMessageStartingWith("context parameter fulcrum.upstream-selectors: not used by the WAR (");
+        // The listening addresses' variables belong to the standalone: the WAR leaves them alone.
+        assertThat(FulcrumContextListener.settings(parameters(Map.of()), Map.of("FULCRUM_API_PORT", "none"), base)
+                .apiPort()).isEqualTo(FulcrumSettings.DEFAULT_API_PORT);
+    }
+
+    @Test
     void trustedProxiesAreRefusedPointingToTheContainersMechanism() {
         final Path base = dir.resolve("base");
         assertThatThrownBy(() -> FulcrumContextListener.settings(parameters(Map.of("fulcrum.trusted-proxies",

@@ -13,7 +13,7 @@ public interface HostUnderTest extends AutoCloseable {
 
     /**
      * The upstream client as every wrapper runs it in production: its callbacks on its selector thread (one here),
-     * since no wrapper blocks there ({@link UpstreamSettings#selectorCallbacks()}).
+     * since no wrapper blocks there ({@code FulcrumSettings.Builder#selectorCallbacks()}).
      */
     static UpstreamSettings upstream(UpstreamSettings settings) {
         return settings.withNonBlocking(true);

@@ -1,6 +1,6 @@
 package dev.fulcrum.testing;
 
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,6 +1,6 @@
 package dev.fulcrum.jetty;
 
-import dev.fulcrum.routing.RequestView;
+import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.TrustedProxies;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;

@@ -8,7 +8,6 @@ import dev.fulcrum.upstream.DirectAnswer;
 import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
-import dev.fulcrum.upstream.UpstreamSettings;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -53,11 +52,10 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
     /**
      * Sets what this handler wants from the runtime's upstream client, on the runtime's settings before it starts
      * (the standalone and the Jetty module do): the client's callbacks on its selector threads, one per CPU, since the
-     * handler never blocks there ({@link UpstreamSettings#selectorCallbacks()}).
+     * handler never blocks there ({@link FulcrumSettings.Builder#selectorCallbacks()}).
      */
     public static FulcrumSettings.Builder tuneUpstream(FulcrumSettings.Builder settings) {
-        UpstreamSettings.selectorCallbacks().forEach(settings::upstream);
-        return settings;
+        return settings.selectorCallbacks();
     }
 
     /** A handler that takes the connecting peer (or what the connector's customizers made of it) as the client. */

@@ -267,10 +267,46 @@ class ModuleXmlTest {
         assertThat(((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class).fulcrum().metrics()
                 .accessLog()).isNotNull();
 
-        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.metrics.public", "yes")))
-                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.metrics.public: 'yes' (expected: true or"));
-        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.accessLog", "on")))
-                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.accessLog: 'on'"));
+        // yes/on are switch values too (as on the command line); anything else is refused, naming the property.
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.metrics.public", "maybe")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.metrics.public: 'maybe' is not a switch "
+                        + "value (expected: true or"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.accessLog", "sometimes")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.accessLog: 'sometimes'"));
+    }
+
+    @Test
+    void eachKindOfValueIsReadFromItsPropertyThroughTheSettingsTable() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.metrics.public", "on", "fulcrum.upstream.readTimeout", "90s",
+                "fulcrum.upstream.replayBufferBytes", "1MiB", "fulcrum.affinity.sessions", "250",
+                "fulcrum.data.dir", "state", "fulcrum.api.host", "localhost", "fulcrum.accessLog", ""));
+        server.start();
+        final FulcrumSettings settings = ((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class)
+                .fulcrum().settings();
+        assertThat(settings.metricsPublic()).isTrue();
+        assertThat(settings.accessLog()).as("empty: the default").isFalse();
+        assertThat(settings.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(settings.upstream().replayBufferBytes()).isEqualTo(1 << 20);
+        assertThat(settings.affinitySessions()).isEqualTo(250);
+        assertThat(settings.dataDir()).isEqualTo(base.resolve("state"));
+        final ServerConnector api = Arrays.stream(server.getConnectors()).map(ServerConnector.class::cast)
+                .filter(c -> "fulcrum-api".equals(c.getName())).findFirst().orElseThrow();
+        assertThat(api.getHost()).as("the connector takes the runtime's API address").isEqualTo("localhost");
+        assertThat(api.getLocalPort()).isPositive();
+    }
+
+    @Test
+    void aDurationWithoutAUnitOrABadPortFailsTheConfigurationNamingTheProperty() {
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.upstream.connectTimeout", "5")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.upstream.connectTimeout: 5 has no unit "
+                        + "(expected: a positive duration such as 19s, 500ms or 15m; units: ms, s, m, h)"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.api.port", "eighty")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.api.port: 'eighty' is not a port number "
+                        + "(expected: 0-65535)"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.upstream.replayBufferBytes", "64KB")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.upstream.replayBufferBytes: '64KB' is not a "
+                        + "size"));
     }
 
     @Test
@@ -292,11 +328,11 @@ class ModuleXmlTest {
         assertThat(settings.routing().underscoresInHeaders()).isTrue();
 
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.headerTimeout", "soon")))
-                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.headerTimeout: 'soon' (expected:"));
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.headerTimeout: soon (expected:"));
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.maxConnectionsPerClient", "-1")))
-                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.maxConnectionsPerClient: '-1'"));
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.maxConnectionsPerClient: '-1' is not a limit"));
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.underscoresInHeaders", "maybe")))
-                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.underscoresInHeaders: 'maybe'"));
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.underscoresInHeaders: 'maybe' is not a switch"));
     }
 
     @Test

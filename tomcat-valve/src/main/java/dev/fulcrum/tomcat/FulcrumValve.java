@@ -2,9 +2,10 @@ package dev.fulcrum.tomcat;
 
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
-import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.runtime.SettingHost;
+import dev.fulcrum.runtime.SettingsTable;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
 import dev.fulcrum.servlet.WebSocketForwarding;
@@ -20,9 +21,7 @@ import org.apache.catalina.valves.ValveBase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,49 +39,60 @@ import java.util.Map;
  * Embedded hosts and tests may instead give a router with {@link #setRouter} (and a shared client with
  * {@link #setUpstreamClient}); the valve then owns no runtime, no API, and the runtime attributes are not used.
  *
- * <p>Attributes; durations are a number with an optional unit {@code ms}/{@code s}/{@code m}:
+ * <p>Attributes are the valve's rows of the settings table ({@link SettingsTable}); README lists them with every
+ * host's spelling. Tomcat hands each to {@link #setProperty}; they are read on start, where a bad one fails the start
+ * with a {@link LifecycleException} naming it ({@code FulcrumValve: upstreamConnectTimeout: 5 has no unit …}).
+ * Durations need a unit ({@code ms}, {@code s}, {@code m} or {@code h}); sizes are bytes, alone or with
+ * {@code KiB}, {@code MiB} or {@code GiB}; switches are {@code true} or {@code false} (also {@code yes}/{@code no},
+ * {@code on}/{@code off}, {@code 1}/{@code 0}); an empty attribute means the default. The proxy's own port and
+ * address are Tomcat's {@code Connector}'s, and the client behind another proxy is {@code RemoteIpValve}'s (below).
  * <table>
  *   <caption>FulcrumValve attributes</caption>
  *   <tr><th>attribute</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>apiPort</td><td>8081</td><td>port of the REST API listener (0 = any free port, logged)</td></tr>
+ *   <tr><td>apiBind</td><td>127.0.0.1</td><td>address of the REST API listener</td></tr>
  *   <tr><td>dataDir</td><td>fulcrum-data</td><td>configuration and API token hash; relative to
  *       {@code $CATALINA_BASE}</td></tr>
- *   <tr><td>apiBind</td><td>127.0.0.1</td><td>address of the REST API listener</td></tr>
- *   <tr><td>apiPort</td><td>8081</td><td>port of the REST API listener (0 = any free port, logged)</td></tr>
- *   <tr><td>apiToken</td><td>(stored)</td><td>admin API token, 16+ characters; unset: the stored one, generated
- *       and logged once on the first start</td></tr>
- *   <tr><td>affinityKey</td><td>(data dir)</td><td>base64 key signing {@code __cflb} cookies; share it between
- *       nodes; unset: {@code affinity.key} in the data directory, created on the first start</td></tr>
+ *   <tr><td>apiToken</td><td>the stored one; the first start generates one and shows it once</td><td>admin API
+ *       token, 16+ characters; the generated one is logged once</td></tr>
+ *   <tr><td>affinityKey</td><td>affinity.key in the data directory, created on the first start</td><td>base64 key
+ *       signing {@code __cflb} cookies; share it between nodes</td></tr>
  *   <tr><td>affinitySessions</td><td>100000</td><td>header-affinity sessions kept in memory</td></tr>
- *   <tr><td>originCa</td><td>(JVM)</td><td>PEM file of the CA certificates trusted for https origins, by traffic
- *       and health probes; replaces the JVM's default trust store for origins; relative to
+ *   <tr><td>originCa</td><td>the JVM's trust store</td><td>PEM file of the CA certificates trusted for https origins,
+ *       by traffic and health probes; replaces the JVM's default trust store for origins; relative to
  *       {@code $CATALINA_BASE}</td></tr>
- *   <tr><td>pop, country, region, latitude, longitude</td><td>(none)</td><td>this node's location for geo and
- *       proximity steering</td></tr>
- *   <tr><td>clientCountryHeader</td><td>(off)</td><td>a request header trusted to carry the client's
+ *   <tr><td>pop</td><td>none</td><td>this node's PoP code, for geo steering and the CF-Ray suffix</td></tr>
+ *   <tr><td>country</td><td>none</td><td>this node's ISO-3166 country, for geo steering</td></tr>
+ *   <tr><td>region</td><td>the country's region</td><td>this node's region code, for geo steering</td></tr>
+ *   <tr><td>latitude</td><td>none</td><td>this node's latitude in degrees, for proximity steering</td></tr>
+ *   <tr><td>longitude</td><td>none</td><td>this node's longitude in degrees, for proximity steering</td></tr>
+ *   <tr><td>clientCountryHeader</td><td>off</td><td>a request header trusted to carry the client's
  *       country</td></tr>
+ *   <tr><td>underscoresInHeaders</td><td>false</td><td>true forwards client headers whose name contains
+ *       {@code _} to origins; by default they are dropped</td></tr>
  *   <tr><td>upstreamConnectTimeout</td><td>19s</td><td>TCP connect limit toward an origin (then 522)</td></tr>
  *   <tr><td>upstreamReadTimeout</td><td>100s</td><td>time to the first response byte (then 524)</td></tr>
  *   <tr><td>upstreamIdleTimeout</td><td>900s</td><td>how long a pooled origin connection stays open unused</td></tr>
  *   <tr><td>upstreamMaxConnectionsPerOrigin</td><td>1024</td><td>open connections per origin</td></tr>
  *   <tr><td>upstreamMaxQueuedPerOrigin</td><td>4096</td><td>requests waiting for a connection per origin</td></tr>
  *   <tr><td>upstreamReplayBufferBytes</td><td>65536</td><td>largest request body kept for a failover retry</td></tr>
- *   <tr><td>upstreamSelectors</td><td>CPUs</td><td>selector threads of the upstream client, which also parse
+ *   <tr><td>upstreamSelectors</td><td>one per CPU</td><td>selector threads of the upstream client, which also parse
  *       the origins' responses</td></tr>
- *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client</td></tr>
+ *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client, at least the selectors plus
+ *       4</td></tr>
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
- *   <tr><td>underscoresInHeaders</td><td>false</td><td>true forwards client headers whose name contains
- *       {@code _}; by default they are dropped</td></tr>
  * </table>
- * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}.
+ * The upstream attributes are ignored when a shared client is given with {@link #setUpstreamClient}. An attribute
+ * the valve does not know gets Tomcat's own warning ({@code failed to set property}), as for any other element.
  *
  * <p>The valve's upstream client runs its response callbacks on its selectors, one per CPU unless
- * {@code upstreamSelectors} says otherwise ({@code UpstreamSettings#selectorCallbacks}): {@link TomcatForwarder}
- * never blocks there, in async mode nor for a request mapped to no Context, whose blocking writes happen on the
- * valve's own thread.
+ * {@code upstreamSelectors} says otherwise ({@code FulcrumSettings.Builder#selectorCallbacks}):
+ * {@link TomcatForwarder} never blocks there, in async mode nor for a request mapped to no Context, whose blocking
+ * writes happen on the valve's own thread.
  *
  * <pre>{@code
  * <Engine name="Catalina" defaultHost="localhost">
@@ -106,20 +116,8 @@ import java.util.Map;
  */
 public final class FulcrumValve extends ValveBase {
 
-    private final Map<String, String> upstreamAttributes = new HashMap<>();
-    /** Location attributes as written; parsed with the others, once, in {@link #startInternal}. */
-    private final Map<String, String> locationAttributes = new LinkedHashMap<>();
-    private String dataDir = FulcrumSettings.DEFAULT_DATA_DIR.toString();
-    private String apiBind = FulcrumSettings.DEFAULT_API_BIND;
-    private String apiPort = Integer.toString(FulcrumSettings.DEFAULT_API_PORT);
-    private String apiToken;
-    private String affinityKey;
-    private String affinitySessions;
-    private String originCa;
-    private String metricsPublic;
-    private String metricsJmx;
-    private String accessLog;
-    private String underscoresInHeaders;
+    /** Attributes as written in {@code server.xml}, by name; read through the settings table once, on start. */
+    private final Map<String, String> attributes = new LinkedHashMap<>();
 
     private Router router;
     private UpstreamClient sharedUpstream;
@@ -145,108 +143,21 @@ public final class FulcrumValve extends ValveBase {
         this.sharedUpstream = upstream;
     }
 
-    public void setDataDir(String dataDir) {
-        this.dataDir = dataDir;
-    }
-
-    public void setApiBind(String apiBind) {
-        this.apiBind = apiBind;
-    }
-
-    public void setApiPort(String apiPort) {
-        this.apiPort = apiPort;
-    }
-
-    public void setApiToken(String apiToken) {
-        this.apiToken = apiToken;
-    }
-
-    /** Base64 key signing {@code __cflb} cookies; nodes sharing it honour each other's cookies. */
-    public void setAffinityKey(String affinityKey) {
-        this.affinityKey = affinityKey;
-    }
-
-    /** The most {@code header} affinity sessions this node keeps. */
-    public void setAffinitySessions(String affinitySessions) {
-        this.affinitySessions = affinitySessions;
-    }
-
-    /** PEM file of the CA certificates trusted for https origins; relative to {@code $CATALINA_BASE}. */
-    public void setOriginCa(String originCa) {
-        this.originCa = originCa;
-    }
-
-    public void setMetricsPublic(String value) {
-        this.metricsPublic = value;
-    }
-
-    public void setMetricsJmx(String value) {
-        this.metricsJmx = value;
-    }
-
-    public void setAccessLog(String value) {
-        this.accessLog = value;
-    }
-
-    /** {@code true} forwards client headers whose name contains {@code _} (default false: dropped). */
-    public void setUnderscoresInHeaders(String value) {
-        this.underscoresInHeaders = value;
-    }
-
-    public void setPop(String value) {
-        locationAttributes.put(RoutingSettings.POP_KEY, value);
-    }
-
-    public void setCountry(String value) {
-        locationAttributes.put(RoutingSettings.COUNTRY_KEY, value);
-    }
-
-    public void setRegion(String value) {
-        locationAttributes.put(RoutingSettings.REGION_KEY, value);
-    }
-
-    public void setLatitude(String value) {
-        locationAttributes.put(RoutingSettings.LATITUDE_KEY, value);
-    }
-
-    public void setLongitude(String value) {
-        locationAttributes.put(RoutingSettings.LONGITUDE_KEY, value);
-    }
-
-    public void setClientCountryHeader(String value) {
-        locationAttributes.put(RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, value);
-    }
-
-    public void setUpstreamConnectTimeout(String value) {
-        upstreamAttributes.put(UpstreamSettings.CONNECT_TIMEOUT, value);
-    }
-
-    public void setUpstreamReadTimeout(String value) {
-        upstreamAttributes.put(UpstreamSettings.READ_TIMEOUT, value);
-    }
-
-    public void setUpstreamIdleTimeout(String value) {
-        upstreamAttributes.put(UpstreamSettings.IDLE_TIMEOUT, value);
-    }
-
-    public void setUpstreamMaxConnectionsPerOrigin(String value) {
-        upstreamAttributes.put(UpstreamSettings.MAX_CONNECTIONS_PER_ORIGIN, value);
-    }
-
-    public void setUpstreamMaxQueuedPerOrigin(String value) {
-        upstreamAttributes.put(UpstreamSettings.MAX_QUEUED_PER_ORIGIN, value);
-    }
-
-    public void setUpstreamReplayBufferBytes(String value) {
-        upstreamAttributes.put(UpstreamSettings.REPLAY_BUFFER_BYTES, value);
-    }
-
-    public void setUpstreamSelectors(String value) {
-        upstreamAttributes.put(UpstreamSettings.SELECTORS, value);
-    }
-
-    public void setUpstreamMaxThreads(String value) {
-        upstreamAttributes.put(UpstreamSettings.MAX_THREADS, value);
+    /**
+     * One attribute of the {@code <Valve/>} element: Tomcat's digester calls this for every attribute without a
+     * setter of its own (its {@code IntrospectionUtils.setProperty} fallback, alike in Tomcat 10.1 and 11), so every
+     * valve attribute of the {@link SettingsTable} needs no code here. The text is kept as written and read on
+     * start, where a bad value fails the start naming the attribute.
+     *
+     * @return false for a name that is no attribute of the valve: Tomcat then logs its own warning ("failed to set
+     *         property"), as for any unknown attribute
+     */
+    public boolean setProperty(String name, String value) {
+        if (SettingsTable.find(SettingHost.TOMCAT_VALVE, name).isEmpty()) {
+            return false;
+        }
+        attributes.put(name, value);
+        return true;
     }
 
     /** The running runtime, or null when a router was given instead or the valve is stopped. */
@@ -273,14 +184,7 @@ public final class FulcrumValve extends ValveBase {
     private void startWithGivenRouter() throws LifecycleException {
         UpstreamClient upstream = sharedUpstream;
         if (upstream == null) {
-            final UpstreamSettings settings;
-            try {
-                final Map<String, String> attributes = new HashMap<>(UpstreamSettings.selectorCallbacks());
-                attributes.putAll(upstreamAttributes);
-                settings = UpstreamSettings.from(attributes);
-            } catch (IllegalArgumentException e) {
-                throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
-            }
+            final UpstreamSettings settings = settings().upstream();
             try {
                 ownUpstream = UpstreamClient.start(settings);
             } catch (IllegalStateException e) {
@@ -293,7 +197,7 @@ public final class FulcrumValve extends ValveBase {
     }
 
     private void startRuntime() throws LifecycleException {
-        final FulcrumSettings settings = runtimeSettings();
+        final FulcrumSettings settings = settings();
         final Fulcrum started;
         try {
             started = new Fulcrum(settings).start();
@@ -319,69 +223,19 @@ public final class FulcrumValve extends ValveBase {
         forwarder = new TomcatForwarder(started.upstream());
     }
 
-    /** Every runtime attribute checked here, once; the message names the attribute, the value and the expectation. */
-    private FulcrumSettings runtimeSettings() throws LifecycleException {
-        final FulcrumSettings.Builder builder = FulcrumSettings.builder();
+    /**
+     * Every attribute read through the settings table, once; the message names the attribute, the value and the
+     * expectation. The upstream client's callbacks run on its selectors: {@link TomcatForwarder} never blocks there.
+     */
+    private FulcrumSettings settings() throws LifecycleException {
         try {
-            builder.dataDir(catalinaBase().resolve(Path.of(dataDir.strip())).normalize());
-        } catch (InvalidPathException | NullPointerException e) {
-            throw new LifecycleException("FulcrumValve: dataDir: '" + dataDir + "' is not a usable path", e);
-        }
-        if (originCa != null && !originCa.isBlank()) {
-            try {
-                builder.originCa(catalinaBase().resolve(Path.of(originCa.strip())).normalize(), "originCa");
-            } catch (InvalidPathException e) {
-                throw new LifecycleException("FulcrumValve: originCa: '" + originCa + "' is not a usable path", e);
-            }
-        }
-        attribute("apiBind", () -> builder.apiBind(apiBind == null ? null : apiBind.strip()));
-        attribute("apiPort", () -> builder.apiPort(port(apiPort)));
-        attribute("apiToken", () -> builder.apiToken(apiToken == null || apiToken.isBlank() ? null : apiToken.strip()));
-        attribute("affinityKey", () -> builder.affinityKey(affinityKey));
-        if (affinitySessions != null) {
-            attribute("affinitySessions", () -> builder.affinitySessions(FulcrumSettings.count(affinitySessions)));
-        }
-        attribute("metricsPublic", () -> builder.metricsPublic(bool(metricsPublic)));
-        attribute("metricsJmx", () -> builder.metricsJmx(bool(metricsJmx)));
-        attribute("accessLog", () -> builder.accessLog(bool(accessLog)));
-        attribute("underscoresInHeaders", () -> builder.underscoresInHeaders(bool(underscoresInHeaders)));
-        UpstreamSettings.selectorCallbacks().forEach(builder::upstream); // the attributes below may override
-        for (Map.Entry<String, String> e : upstreamAttributes.entrySet()) {
-            attribute(null, () -> builder.upstream(e.getKey(), e.getValue()));
-        }
-        locationAttributes.forEach(builder::location);
-        try {
+            final FulcrumSettings.Builder builder = FulcrumSettings.builder().host(SettingHost.TOMCAT_VALVE)
+                    .baseDirectory(catalinaBase()).selectorCallbacks();
+            attributes.forEach((name, value) -> builder.text(SettingsTable.find(SettingHost.TOMCAT_VALVE, name)
+                    .orElseThrow(), value, name));
             return builder.build();
-        } catch (IllegalArgumentException e) {
-            // The location keys are the attribute names, and RoutingSettings' messages start with them.
+        } catch (FulcrumSettings.InvalidSettingException e) {
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
-        }
-    }
-
-    private static void attribute(String name, Runnable check) throws LifecycleException {
-        try {
-            check.run();
-        } catch (IllegalArgumentException e) {
-            throw new LifecycleException("FulcrumValve: " + (name == null ? "" : name + ": ") + e.getMessage(), e);
-        }
-    }
-
-    private static boolean bool(String text) {
-        final String value = text == null ? "" : text.strip();
-        if (value.isEmpty() || "false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        throw new IllegalArgumentException("'" + text + "' (expected: true or false)");
-    }
-
-    private static int port(String text) {
-        try {
-            return Integer.parseInt(text == null ? "" : text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a port number (expected: 0-65535)");
         }
     }
 

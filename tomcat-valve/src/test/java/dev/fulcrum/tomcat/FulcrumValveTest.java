@@ -60,16 +60,16 @@ class FulcrumValveTest {
 
     private FulcrumValve runtimeValve() {
         final FulcrumValve valve = valve(dir);
-        valve.setApiBind("127.0.0.1");
-        valve.setApiPort("0");
-        valve.setApiToken(TOKEN);
+        valve.setProperty("apiBind", "127.0.0.1");
+        valve.setProperty("apiPort", "0");
+        valve.setProperty("apiToken", TOKEN);
         return valve;
     }
 
     @Test
     void anOriginCaFileIsUnderCatalinaBaseAndAMissingOneFailsTheStartNamingIt() {
         final FulcrumValve valve = runtimeValve();
-        valve.setOriginCa("ca/origins.pem");
+        valve.setProperty("originCa", "ca/origins.pem");
 
         assertThatThrownBy(valve::start).isInstanceOf(LifecycleException.class)
                 .hasMessage("FulcrumValve: origin CA file (originCa) " + dir.toAbsolutePath().resolve("ca/origins.pem")
@@ -87,10 +87,10 @@ class FulcrumValveTest {
     @Test
     void withoutARouterItRunsARuntimeInCatalinaBaseAndServesTheApi() throws Exception {
         final FulcrumValve valve = runtimeValve();
-        valve.setPop("LAX");
-        valve.setUpstreamConnectTimeout("2s");
-        valve.setAffinityKey(SHARED_KEY);
-        valve.setAffinitySessions("500");
+        valve.setProperty("pop", "LAX");
+        valve.setProperty("upstreamConnectTimeout", "2s");
+        valve.setProperty("affinityKey", SHARED_KEY);
+        valve.setProperty("affinitySessions", "500");
         valve.start();
         started = valve;
 
@@ -120,7 +120,7 @@ class FulcrumValveTest {
     @Test
     void theApiListenerServesTheScrapeWithTheTokenUnlessOpened() throws Exception {
         final FulcrumValve valve = runtimeValve();
-        valve.setAccessLog("true");
+        valve.setProperty("accessLog", "true");
         valve.start();
         started = valve;
         final String base = "http://127.0.0.1:" + valve.apiLocalPort();
@@ -139,7 +139,7 @@ class FulcrumValveTest {
         valve.stop();
 
         final FulcrumValve open = runtimeValve();
-        open.setMetricsPublic("TRUE");
+        open.setProperty("metricsPublic", "TRUE");
         open.start();
         started = open;
         assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.apiLocalPort()
@@ -150,27 +150,27 @@ class FulcrumValveTest {
     @Test
     void aBadMetricsAttributeIsRefusedNamingIt() {
         final FulcrumValve valve = runtimeValve();
-        valve.setMetricsJmx("maybe");
+        valve.setProperty("metricsJmx", "maybe");
         assertThatThrownBy(valve::start).isInstanceOf(LifecycleException.class)
-                .hasMessage("FulcrumValve: metricsJmx: 'maybe' (expected: true or false)");
+                .hasMessage("FulcrumValve: metricsJmx: 'maybe' is not a switch value (expected: true or false)");
     }
 
     @Test
     void aTakenApiPortIsRefusedAndTheStoreIsReleased() throws Exception {
         final FulcrumValve first = runtimeValve();
-        first.setDataDir("first");
+        first.setProperty("dataDir", "first");
         first.start();
         started = first;
 
         final FulcrumValve second = runtimeValve();
-        second.setDataDir("second");
-        second.setApiPort(Integer.toString(first.apiLocalPort()));
+        second.setProperty("dataDir", "second");
+        second.setProperty("apiPort", Integer.toString(first.apiLocalPort()));
         assertThatThrownBy(second::start).isInstanceOf(LifecycleException.class)
                 .hasMessageContaining("FulcrumValve: apiBind/apiPort: ")
                 .hasMessageContaining("127.0.0.1:" + first.apiLocalPort());
 
         final FulcrumValve again = runtimeValve();
-        again.setDataDir(dir.resolve("second").toString());
+        again.setProperty("dataDir", dir.resolve("second").toString());
         again.start();
         again.stop();
     }
@@ -178,33 +178,33 @@ class FulcrumValveTest {
     @Test
     void refusesBadRuntimeAttributesNamingThem() {
         final FulcrumValve port = runtimeValve();
-        port.setApiPort("eighty");
+        port.setProperty("apiPort", "eighty");
         assertThatThrownBy(port::start).isInstanceOf(LifecycleException.class)
                 .hasMessage("FulcrumValve: apiPort: 'eighty' is not a port number (expected: 0-65535)");
 
         final FulcrumValve token = runtimeValve();
-        token.setApiToken("short");
+        token.setProperty("apiToken", "short");
         assertThatThrownBy(token::start).isInstanceOf(LifecycleException.class)
                 .hasMessageStartingWith("FulcrumValve: apiToken: not a usable API token");
 
         final FulcrumValve latitude = runtimeValve();
-        latitude.setLatitude("north");
-        latitude.setLongitude("10");
+        latitude.setProperty("latitude", "north");
+        latitude.setProperty("longitude", "10");
         assertThatThrownBy(latitude::start).isInstanceOf(LifecycleException.class)
                 .hasMessage("FulcrumValve: latitude: 'north' (expected: a number in degrees)");
 
         final FulcrumValve key = runtimeValve();
-        key.setAffinityKey("c2hvcnQ=");
+        key.setProperty("affinityKey", "c2hvcnQ=");
         assertThatThrownBy(key::start).isInstanceOf(LifecycleException.class)
                 .hasMessageStartingWith("FulcrumValve: affinityKey: ");
 
         final FulcrumValve sessions = runtimeValve();
-        sessions.setAffinitySessions("lots");
+        sessions.setProperty("affinitySessions", "lots");
         assertThatThrownBy(sessions::start).isInstanceOf(LifecycleException.class)
                 .hasMessage("FulcrumValve: affinitySessions: 'lots' is not a count (expected: an integer of at least 1)");
 
         final FulcrumValve upstream = runtimeValve();
-        upstream.setUpstreamIdleTimeout("never");
+        upstream.setProperty("upstreamIdleTimeout", "never");
         assertThatThrownBy(upstream::start).isInstanceOf(LifecycleException.class)
                 .hasMessageStartingWith("FulcrumValve: upstreamIdleTimeout: never (expected:");
         assertThat(dir.resolve("fulcrum-data")).doesNotExist();
@@ -214,7 +214,7 @@ class FulcrumValveTest {
     void refusesABadUpstreamAttributeWithAGivenRouter() {
         final FulcrumValve valve = valve(dir);
         valve.setRouter(request -> null);
-        valve.setUpstreamReadTimeout("later");
+        valve.setProperty("upstreamReadTimeout", "later");
 
         assertThatThrownBy(valve::start).isInstanceOf(LifecycleException.class)
                 .hasMessage("FulcrumValve: upstreamReadTimeout: later "
@@ -226,8 +226,8 @@ class FulcrumValveTest {
         final FulcrumValve valve = valve(dir);
         final Router router = request -> null;
         valve.setRouter(router);
-        valve.setUpstreamConnectTimeout("2s");
-        valve.setUpstreamMaxThreads("16");
+        valve.setProperty("upstreamConnectTimeout", "2s");
+        valve.setProperty("upstreamMaxThreads", "16");
 
         valve.start();
         assertThat(valve.fulcrum()).isNull();

@@ -24,10 +24,10 @@ final class TomcatValveNode implements NodeUnderTest {
         baseDir = Files.createTempDirectory("fulcrum-tomcat-node");
         tomcat = TomcatHost.loopback(baseDir);
         valve = new FulcrumValve();
-        valve.setDataDir(dataDir.resolve("fulcrum-data").toString());
-        valve.setApiBind("127.0.0.1");
-        valve.setApiPort("0");
-        valve.setApiToken(apiToken);
+        valve.setProperty("dataDir", dataDir.resolve("fulcrum-data").toString());
+        valve.setProperty("apiBind", "127.0.0.1");
+        valve.setProperty("apiPort", "0");
+        valve.setProperty("apiToken", apiToken);
         tomcat.getEngine().getPipeline().addValve(valve);
         final Context context = tomcat.addContext("", baseDir.toString());
         Tomcat.addServlet(context, "own", new TomcatHost.OwnApplication());

@@ -42,9 +42,9 @@ class ValveMetricsTest {
         origin = LoopbackOrigin.start("o1");
         tomcat = TomcatHost.loopback(base);
         valve = new FulcrumValve();
-        valve.setApiBind("127.0.0.1");
-        valve.setApiPort("0");
-        valve.setApiToken(TOKEN);
+        valve.setProperty("apiBind", "127.0.0.1");
+        valve.setProperty("apiPort", "0");
+        valve.setProperty("apiToken", TOKEN);
         tomcat.getEngine().getPipeline().addValve(valve);
         tomcat.start();
     }

@@ -7,7 +7,6 @@ import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.tomcat.FulcrumValve;
-import dev.fulcrum.upstream.UpstreamSettings;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -41,12 +40,10 @@ public final class TomcatFulcrum {
             System.exit(2);
         }
         final int port = Integer.parseInt(args[0]);
-        // The upstream client as the valve builds its own (UpstreamSettings#selectorCallbacks): callbacks on its
-        // selectors, one per CPU.
-        final FulcrumSettings.Builder builder = FulcrumSettings.parse(Arrays.asList(args).subList(1, args.length),
-                Map.of()).toBuilder();
-        UpstreamSettings.selectorCallbacks().forEach(builder::upstream);
-        final FulcrumSettings settings = builder.build();
+        // The upstream client as the valve builds its own (FulcrumSettings.Builder#selectorCallbacks): callbacks on
+        // its selectors, one per CPU.
+        final FulcrumSettings settings = FulcrumSettings.parse(Arrays.asList(args).subList(1, args.length),
+                Map.of()).toBuilder().selectorCallbacks().build();
         final Fulcrum fulcrum = new Fulcrum(settings).start();
 
         final Path base = Files.createTempDirectory("fulcrum-bench-tomcat");

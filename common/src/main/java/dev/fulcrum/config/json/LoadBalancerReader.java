@@ -12,8 +12,8 @@ import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
 import dev.fulcrum.config.SessionAffinityAttributes;
-import dev.fulcrum.routing.rules.Condition;
-import dev.fulcrum.routing.rules.ConditionException;
+import dev.fulcrum.rules.Condition;
+import dev.fulcrum.rules.ConditionException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

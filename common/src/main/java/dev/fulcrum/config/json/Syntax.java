@@ -30,7 +30,7 @@ final class Syntax {
     static final int DESCRIPTION_MAX = 1024;
     static final int RULE_NAME_MAX = 200;
     // The rules language compiler's own cap, so a stored condition always fits what the router compiles.
-    static final int CONDITION_MAX = dev.fulcrum.routing.rules.Condition.MAX_LENGTH;
+    static final int CONDITION_MAX = dev.fulcrum.rules.Condition.MAX_LENGTH;
     static final int CONTENT_TYPE_MAX = 32;
     static final int LOCATION_MAX = 2048;
     static final int MESSAGE_BODY_MAX = 1024;

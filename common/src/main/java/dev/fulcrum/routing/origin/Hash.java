@@ -1,5 +1,7 @@
 package dev.fulcrum.routing.origin;
 
+import dev.fulcrum.request.Hashing;
+
 /**
  * {@code hash}: weighted rendezvous (highest-random-weight) hashing of the client address (spec §4.4).
  *

@@ -1,5 +1,7 @@
 package dev.fulcrum.routing.origin;
 
+import dev.fulcrum.request.Hashing;
+
 /**
  * Picks one origin inside a pool (spec §4.4). Policies never read health: the candidates are already usable.
  * Implementations are stateless and thread-safe.

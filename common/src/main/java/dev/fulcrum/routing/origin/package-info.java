@@ -1,5 +1,6 @@
 /**
  * Origin steering policies inside a pool (spec §4.4): {@link dev.fulcrum.routing.origin.OriginSteering} and one
- * small final class per policy, plus the stable hashing they share with load shedding. Non-null everywhere.
+ * small final class per policy; the stable hashing they share with load shedding and affinity is
+ * {@link dev.fulcrum.request.Hashing}. Non-null everywhere.
  */
 package dev.fulcrum.routing.origin;

@@ -1,5 +1,7 @@
 package dev.fulcrum.routing.origin;
 
+import dev.fulcrum.request.Hashing;
+
 /** Origins with settable attributes, for testing origin policies without a router. */
 final class FakeOrigins implements OriginCandidates {
 

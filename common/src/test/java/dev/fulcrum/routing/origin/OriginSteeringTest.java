@@ -1,5 +1,6 @@
 package dev.fulcrum.routing.origin;
 
+import dev.fulcrum.request.Hashing;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -52,11 +52,7 @@ class TomcatValveIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps(Path tomcatHome) throws Exception {
-        final Path catalina = Tomcats.fresh(tomcatHome, "tomcat-valve");
-        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
-        // apiPort 0: the valve's API listener binds any free port and the valve logs it.
-        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
-                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"/>\n"
+        final Path catalina = withValve(tomcatHome, "tomcat-valve", "", "\n"
                 + "      <Host name=\"" + BARE_HOST + "\" appBase=\"bare-apps\" autoDeploy=\"false\"><Alias>"
                 + BARE_SOCKETS + "</Alias></Host>");
         Files.createDirectories(catalina.resolve("bare-apps"));
@@ -88,5 +84,35 @@ class TomcatValveIT {
 
         assertThat(tomcat.stop()).isIn(0, 143);
         assertThat(Tomcats.errors(tomcat.log())).isEmpty();
+    }
+
+    /**
+     * The valve's attributes reach it through Tomcat's {@code setProperty} fallback in every supported Tomcat: an
+     * unknown one still gets Tomcat's warning, a bad value stops the start naming the attribute.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fulcrum.it.Tomcats#distributions")
+    void anUnknownAttributeIsReportedAndABadValueStopsTheStartNamingTheAttribute(Path tomcatHome) throws Exception {
+        final Path catalina = withValve(tomcatHome, "tomcat-valve-attributes",
+                " colour=\"blue\" upstreamConnectTimeout=\"5\"", "");
+
+        tomcat = Tomcats.run(catalina, Map.of());
+        final String log = tomcat.awaitLog("FulcrumValve: upstreamConnectTimeout: 5 has no unit (expected: a positive "
+                + "duration such as 19s, 500ms or 15m; units: ms, s, m, h)");
+        assertThat(log).contains("failed to set property [colour] to [blue]");
+        assertThat(log).doesNotContain("failed to set property [apiPort]").doesNotContain("Fulcrum started");
+    }
+
+    /**
+     * A fresh Tomcat with the valve jar in {@code lib/} and the README's {@code <Valve/>} line, plus
+     * {@code attributes}, as the Engine's first child, then {@code more} of the Engine. apiPort 0: the valve's API
+     * listener binds any free port and the valve logs it.
+     */
+    private static Path withValve(Path tomcatHome, String name, String attributes, String more) throws Exception {
+        final Path catalina = Tomcats.fresh(tomcatHome, name);
+        Files.copy(Distribution.valveJar(), catalina.resolve("lib").resolve(Distribution.valveJar().getFileName()));
+        Tomcats.editServerXml(catalina, "<Valve className=\"dev.fulcrum.tomcat.FulcrumValve\" apiBind=\"127.0.0.1\""
+                + " apiPort=\"0\" apiToken=\"" + TOKEN + "\"" + attributes + "/>" + more);
+        return catalina;
     }
 }

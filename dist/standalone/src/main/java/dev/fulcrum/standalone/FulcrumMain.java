@@ -332,8 +332,10 @@ public final class FulcrumMain {
     static String usage() {
         return "Usage: java -jar fulcrum-standalone.jar [options]\n\n"
                 + "Cloudflare-style load balancer with a Cloudflare-compatible REST API (/client/v4).\n\n"
-                + "Options (each may also be set by the environment variable shown):\n"
+                + "Options (each may also be set by the environment variable shown). Durations need a unit (ms, s, m "
+                + "or h: 19s);\nsizes are bytes, alone or with KiB, MiB or GiB; switches take true/false, yes/no, "
+                + "on/off or 1/0.\n"
                 + FulcrumSettings.optionsHelp()
-                + "  --help                 show this text\n";
+                + "  --help" + " ".repeat(25) + "show this text\n";
     }
 }

@@ -106,6 +106,23 @@ class FulcrumMainTest {
     }
 
     @Test
+    void aDurationWithoutAUnitIsAUsageErrorNamingTheOptionOrVariable() {
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of("--upstream-connect-timeout", "5"), Map.of(), System.out))
+                .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_USAGE))
+                .hasMessage("--upstream-connect-timeout: 5 has no unit (expected: a positive duration such as 19s, "
+                        + "500ms or 15m; units: ms, s, m, h)");
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of(), Map.of("FULCRUM_UPSTREAM_IDLE_TIMEOUT", "900"),
+                System.out)).hasMessageStartingWith("FULCRUM_UPSTREAM_IDLE_TIMEOUT: 900 has no unit");
+    }
+
+    @Test
+    void theUsageListsTheListeningOptionsWithTheirDefaultsAndVariables() {
+        assertThat(FulcrumMain.usage()).contains("--port PORT", "(default 8080)", "env FULCRUM_PORT", "--bind HOST",
+                "(default 0.0.0.0)", "--upstream-connect-timeout DURATION", "(default 19s)", "--access-log ");
+    }
+
+    @Test
     void dataDirThatIsAFileIsAStartError() throws Exception {
         final Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         assertThatThrownBy(() -> FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--data-dir",

@@ -1,8 +1,0 @@
-package dev.fulcrum.routing.rules;
-
-/** An operator with its compiled right-hand side, applied to one present value of the left-hand type. */
-@FunctionalInterface
-interface ValueTest {
-
-    boolean test(Object value);
-}

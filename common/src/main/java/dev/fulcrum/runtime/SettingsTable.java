@@ -1,0 +1,375 @@
+package dev.fulcrum.runtime;
+
+import dev.fulcrum.affinity.AffinityKey;
+import dev.fulcrum.affinity.SessionStore;
+import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.routing.TrustedProxies;
+import dev.fulcrum.upstream.UpstreamSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import static dev.fulcrum.runtime.Setting.Spelling.absent;
+import static dev.fulcrum.runtime.Setting.Spelling.refused;
+
+/**
+ * Every setting of a Fulcrum runtime, one {@link Setting} row each, with its spelling in every host. The hosts are
+ * loops over this table: the standalone's command line and environment ({@code FulcrumSettings#parse}), the Jetty
+ * module's properties ({@code FulcrumLifeCycle}, wired by {@code etc/fulcrum.xml}), the valve's attributes
+ * ({@code FulcrumValve#setProperty}) and the WAR's context parameters ({@code FulcrumContextListener}). Text is read
+ * by the row's {@link SettingType}, in one place for all of them.
+ *
+ * <p><b>To add a setting:</b>
+ * <ol>
+ *   <li>add a row here: {@code public static final Setting<T> X = Setting.builder("x-y", SettingType.T)} with its
+ *       default (or a note on what applies without one), its help sentence, its Jetty property
+ *       ({@code fulcrum.x.y}) and valve attribute ({@code xY}), or {@code absent(why)} for a host that cannot offer
+ *       it, naming what the host has instead; then list it in {@link #ALL}. The standalone's {@code --x-y},
+ *       {@code FULCRUM_X_Y} and the WAR's {@code fulcrum.x-y} follow from the name;</li>
+ *   <li>read it where it is used: {@code settings.get(SettingsTable.X)} on the built {@link FulcrumSettings};
+ *       a check that spans several settings goes in {@code FulcrumSettings.Builder#build}, naming them as the host
+ *       spells them;</li>
+ *   <li>let the tests tell you which documentation to bring along: README's settings table
+ *       ({@code SettingsReadmeTest} prints the new one), the Jetty module's {@code [ini-template]} and its line in
+ *       {@code etc/fulcrum.xml}, and the valve's Javadoc attribute table are each checked against this table.</li>
+ * </ol>
+ * A new kind of value gets its parser in {@link SettingType}, or {@link SettingType#of} for a domain type.
+ */
+public final class SettingsTable {
+
+    private static final String BY_FULCRUM = "sized by Fulcrum for its non-blocking proxy: one selector per CPU";
+    private static final String WAR_CONNECTORS = "the container's own connectors serve the load balancers and the API";
+
+    private SettingsTable() {
+    }
+
+    /** The admin API token: RFC 6750 characters, at least {@value BearerAuth#MIN_TOKEN_LENGTH} of them. */
+    private static final SettingType<String> TOKEN = SettingType.<String>of("token", "TOKEN", text -> {
+        final String token = text.strip();
+        if (!BearerAuth.isUsable(token)) {
+            throw new IllegalArgumentException("not a usable API token (expected: at least "
+                    + BearerAuth.MIN_TOKEN_LENGTH + " characters of A-Z a-z 0-9 - . _ ~ + / with optional "
+                    + "trailing =)");
+        }
+        return token;
+    }, Function.identity()).asSecret();
+
+    /** A session affinity key as base64; refused without echoing it. */
+    private static final SettingType<String> BASE64_KEY = SettingType.<String>of("base64 key", "BASE64", text -> {
+        AffinityKey.fromBase64(text);
+        return text.strip();
+    }, Function.identity()).asSecret();
+
+    /** Addresses and CIDR ranges, separated by commas or spaces. */
+    private static final SettingType<TrustedProxies> ADDRESS_RANGES = SettingType.of("address ranges", "CIDRS",
+            TrustedProxies::parse, TrustedProxies::toString);
+
+    // ---- listening: the standalone's two ports; the API's own listener in the Jetty module and the valve
+
+    public static final Setting<Integer> PORT = Setting.builder("port", SettingType.PORT)
+            .defaultValue(FulcrumSettings.DEFAULT_PROXY_PORT)
+            .help("proxy (load balancer) port, 0 = any free port")
+            .jetty(absent("Jetty's own connectors serve the load balancers (module http: jetty.http.port)"))
+            .valve(absent("Tomcat's own Connector serves the load balancers (<Connector port>)"))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<String> BIND = Setting.builder("bind", SettingType.HOST)
+            .defaultValue(FulcrumSettings.DEFAULT_PROXY_BIND)
+            .help("address the proxy listens on")
+            .jetty(absent("Jetty's own connectors serve the load balancers (module http: jetty.http.host)"))
+            .valve(absent("Tomcat's own Connector serves the load balancers (<Connector address>)"))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<Integer> API_PORT = Setting.builder("api-port", SettingType.PORT)
+            .defaultValue(FulcrumSettings.DEFAULT_API_PORT)
+            .help("REST API port, 0 = any free port (logged)")
+            .jetty("fulcrum.api.port")
+            .valve("apiPort")
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<String> API_BIND = Setting.builder("api-bind", SettingType.HOST)
+            .defaultValue(FulcrumSettings.DEFAULT_API_BIND)
+            .help("address the REST API listens on; keep it on loopback or a management network")
+            .jetty("fulcrum.api.host")
+            .valve("apiBind")
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    // ---- what the node keeps
+
+    public static final Setting<Path> DATA_DIR = Setting.builder("data-dir", SettingType.PATH)
+            .defaultValue(FulcrumSettings.DEFAULT_DATA_DIR)
+            .valueName("DIR")
+            .help("where the configuration and the API token's hash are stored")
+            .jetty("fulcrum.data.dir")
+            .valve("dataDir")
+            .build();
+
+    public static final Setting<String> API_TOKEN = Setting.builder("api-token", TOKEN)
+            .defaultNote("the stored one; the first start generates one and shows it once")
+            .help("admin API token (" + BearerAuth.MIN_TOKEN_LENGTH + "+ characters of A-Z a-z 0-9 - . _ ~ + /); "
+                    + "replaces the stored one")
+            .jetty("fulcrum.api.token")
+            .valve("apiToken")
+            .build();
+
+    public static final Setting<String> AFFINITY_KEY = Setting.builder("affinity-key", BASE64_KEY)
+            .defaultNote(AffinityKey.FILE_NAME + " in the data directory, created on the first start")
+            .help("key signing session affinity cookies (base64 of " + AffinityKey.MIN_BYTES + "+ random bytes); "
+                    + "give every node the same one")
+            .jetty("fulcrum.affinity.key")
+            .valve("affinityKey")
+            .build();
+
+    public static final Setting<Integer> AFFINITY_SESSIONS = Setting.builder("affinity-sessions", SettingType.COUNT)
+            .defaultValue(SessionStore.DEFAULT_MAX_SESSIONS)
+            .help("header affinity sessions kept by this node; beyond it the least recently used go first")
+            .jetty("fulcrum.affinity.sessions")
+            .valve("affinitySessions")
+            .build();
+
+    public static final Setting<Path> ORIGIN_CA = Setting.builder("origin-ca", SettingType.PATH)
+            .defaultNote("the JVM's trust store")
+            .valueName("FILE")
+            .help("PEM file of the CA certificates trusted for https origins, by traffic and health probes alike; "
+                    + "replaces the JVM's default trust store for origins")
+            .jetty("fulcrum.originCa")
+            .valve("originCa")
+            .build();
+
+    // ---- where the node is (checked as a whole by RoutingSettings)
+
+    public static final Setting<String> POP = Setting.builder("pop", SettingType.TEXT)
+            .defaultNote("none")
+            .valueName("CODE")
+            .help("this node's PoP code for geo steering (pop_pools) and CF-Ray, e.g. LAX")
+            .jetty("fulcrum.node.pop")
+            .valve("pop")
+            .build();
+
+    public static final Setting<String> COUNTRY = Setting.builder("country", SettingType.TEXT)
+            .defaultNote("none")
+            .valueName("CC")
+            .help("this node's ISO-3166 country for geo steering (country_pools), e.g. US")
+            .jetty("fulcrum.node.country")
+            .valve("country")
+            .build();
+
+    public static final Setting<String> REGION = Setting.builder("region", SettingType.TEXT)
+            .defaultNote("the country's region")
+            .valueName("REGION")
+            .help("this node's region code, e.g. WNAM")
+            .jetty("fulcrum.node.region")
+            .valve("region")
+            .build();
+
+    public static final Setting<String> LATITUDE = Setting.builder("latitude", SettingType.TEXT)
+            .defaultNote("none")
+            .valueName("DEG")
+            .help("this node's latitude in degrees, for proximity steering (with the longitude)")
+            .jetty("fulcrum.node.latitude")
+            .valve("latitude")
+            .build();
+
+    public static final Setting<String> LONGITUDE = Setting.builder("longitude", SettingType.TEXT)
+            .defaultNote("none")
+            .valueName("DEG")
+            .help("this node's longitude in degrees, for proximity steering (with the latitude)")
+            .jetty("fulcrum.node.longitude")
+            .valve("longitude")
+            .build();
+
+    public static final Setting<String> CLIENT_COUNTRY_HEADER = Setting.builder("client-country-header",
+                    SettingType.TEXT)
+            .defaultNote("off")
+            .valueName("NAME")
+            .help("a request header trusted to carry the client's country for geo steering, e.g. CF-IPCountry")
+            .jetty("fulcrum.node.clientCountryHeader")
+            .valve("clientCountryHeader")
+            .build();
+
+    /** The location rows by the keys {@link RoutingSettings#from} reads. */
+    static final Map<String, Setting<String>> LOCATION = Map.of(RoutingSettings.POP_KEY, POP,
+            RoutingSettings.COUNTRY_KEY, COUNTRY, RoutingSettings.REGION_KEY, REGION,
+            RoutingSettings.LATITUDE_KEY, LATITUDE, RoutingSettings.LONGITUDE_KEY, LONGITUDE,
+            RoutingSettings.CLIENT_COUNTRY_HEADER_KEY, CLIENT_COUNTRY_HEADER);
+
+    // ---- who the client is
+
+    public static final Setting<TrustedProxies> TRUSTED_PROXIES = Setting.builder("trusted-proxies", ADDRESS_RANGES)
+            .defaultValue(TrustedProxies.NONE)
+            .defaultNote("none: the connecting peer is the client")
+            .help("proxies in front (addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8) whose "
+                    + "X-Forwarded-For names the client: the rightmost address not in the list")
+            .jetty("fulcrum.trustedProxies")
+            .valve(absent("Tomcat's RemoteIpValve, declared before the valve in the Engine, gives the client"))
+            .war(refused("the container's own forwarded-header support gives the client's address (Tomcat: a "
+                    + "RemoteIpValve in the Engine; Jetty: the http-forwarded module)"))
+            .build();
+
+    // ---- what a client may send, and how slowly
+
+    public static final Setting<Boolean> UNDERSCORES_IN_HEADERS = Setting.builder("underscores-in-headers",
+                    SettingType.SWITCH)
+            .defaultValue(false)
+            .help("forward client headers whose name contains '_' to origins; by default they are dropped, as nginx "
+                    + "does, since an origin reading '_' as '-' would see a Transfer_Encoding the proxy never checked")
+            .jetty("fulcrum.underscoresInHeaders")
+            .valve("underscoresInHeaders")
+            .build();
+
+    public static final Setting<Duration> HEADER_TIMEOUT = Setting.builder("header-timeout",
+                    SettingType.DURATION_OR_OFF)
+            .defaultValue(FulcrumSettings.DEFAULT_HEADER_TIMEOUT)
+            .help("proxy listener: the most a request's head (request line and headers) may take from its first "
+                    + "byte, then the connection is closed (nginx's client_header_timeout); 0 = none")
+            .jetty("fulcrum.headerTimeout")
+            .valve(absent("Tomcat's own Connector serves the load balancers: its connectionTimeout bounds each "
+                    + "read, maxHttpHeaderSize the head"))
+            .war(absent(WAR_CONNECTORS + ", with the container's own timeouts"))
+            .build();
+
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_CLIENT = Setting.builder("max-connections-per-client",
+                    SettingType.LIMIT)
+            .defaultValue(0)
+            .help("proxy listener: open connections allowed per client address, more are closed as they open; 0 = no "
+                    + "cap (behind another proxy every client has the proxy's address)")
+            .jetty("fulcrum.maxConnectionsPerClient")
+            .valve(absent("Tomcat's own Connector serves the load balancers: its maxConnections caps all clients "
+                    + "together"))
+            .war(absent(WAR_CONNECTORS + ", with the container's own limits"))
+            .build();
+
+    public static final Setting<Duration> DRAIN = Setting.builder("drain", SettingType.DURATION_OR_OFF)
+            .defaultValue(FulcrumSettings.DEFAULT_DRAIN)
+            .help("after SIGTERM: the proxy port stops accepting and, for at most this long, requests on open "
+                    + "connections are still answered, with Connection: close; ends once no connection is left")
+            .jetty(absent("Jetty's graceful stop: jetty.server.stopTimeout"))
+            .valve(absent("Tomcat's graceful stop: the Service's gracefulStopAwaitMillis, with bindOnInit=\"false\" "
+                    + "on the Connector"))
+            .war(absent("the container's own graceful stop"))
+            .build();
+
+    // ---- the upstream client
+
+    public static final Setting<Duration> UPSTREAM_CONNECT_TIMEOUT = Setting.builder("upstream-connect-timeout",
+                    SettingType.DURATION)
+            .defaultValue(UpstreamSettings.DEFAULTS.connectTimeout())
+            .help("origin connect timeout, then 522")
+            .jetty("fulcrum.upstream.connectTimeout")
+            .valve("upstreamConnectTimeout")
+            .build();
+
+    public static final Setting<Duration> UPSTREAM_READ_TIMEOUT = Setting.builder("upstream-read-timeout",
+                    SettingType.DURATION)
+            .defaultValue(UpstreamSettings.DEFAULTS.readTimeout())
+            .help("time to the origin's first response byte (and any later silence), then 524")
+            .jetty("fulcrum.upstream.readTimeout")
+            .valve("upstreamReadTimeout")
+            .build();
+
+    public static final Setting<Duration> UPSTREAM_IDLE_TIMEOUT = Setting.builder("upstream-idle-timeout",
+                    SettingType.DURATION)
+            .defaultValue(UpstreamSettings.DEFAULTS.idleTimeout())
+            .help("how long an idle origin connection is kept for reuse")
+            .jetty("fulcrum.upstream.idleTimeout")
+            .valve("upstreamIdleTimeout")
+            .build();
+
+    public static final Setting<Integer> UPSTREAM_MAX_CONNECTIONS = Setting.builder("upstream-max-connections",
+                    SettingType.COUNT)
+            .defaultValue(UpstreamSettings.DEFAULTS.maxConnectionsPerOrigin())
+            .help("open connections per origin")
+            .jetty("fulcrum.upstream.maxConnectionsPerOrigin")
+            .valve("upstreamMaxConnectionsPerOrigin")
+            .build();
+
+    public static final Setting<Integer> UPSTREAM_MAX_QUEUED = Setting.builder("upstream-max-queued",
+                    SettingType.COUNT)
+            .defaultValue(UpstreamSettings.DEFAULTS.maxQueuedPerOrigin())
+            .help("requests waiting for a connection per origin before new ones are refused")
+            .jetty("fulcrum.upstream.maxQueuedPerOrigin")
+            .valve("upstreamMaxQueuedPerOrigin")
+            .build();
+
+    public static final Setting<Integer> UPSTREAM_REPLAY_BUFFER = Setting.builder("upstream-replay-buffer",
+                    SettingType.SIZE)
+            .defaultValue(UpstreamSettings.DEFAULTS.replayBufferBytes())
+            .help("request bodies up to this size are buffered so that failover can send them again")
+            .jetty("fulcrum.upstream.replayBufferBytes")
+            .valve("upstreamReplayBufferBytes")
+            .build();
+
+    public static final Setting<Integer> UPSTREAM_SELECTORS = Setting.builder("upstream-selectors", SettingType.COUNT)
+            .defaultNote("one per CPU")
+            .help("selector threads of the upstream client, which also parse the origins' responses")
+            .standalone(absent(BY_FULCRUM))
+            .jetty(absent(BY_FULCRUM))
+            .valve("upstreamSelectors")
+            .war(absent(BY_FULCRUM))
+            .build();
+
+    public static final Setting<Integer> UPSTREAM_MAX_THREADS = Setting.builder("upstream-max-threads",
+                    SettingType.COUNT)
+            .defaultValue(UpstreamSettings.DEFAULTS.maxThreads())
+            .help("threads of the upstream client, at least its selectors plus 4")
+            .standalone(absent(BY_FULCRUM))
+            .jetty(absent(BY_FULCRUM))
+            .valve("upstreamMaxThreads")
+            .war(absent(BY_FULCRUM))
+            .build();
+
+    // ---- what the node tells
+
+    public static final Setting<Boolean> METRICS_PUBLIC = Setting.builder("metrics-public", SettingType.SWITCH)
+            .defaultValue(false)
+            .help("serve the Prometheus scrape (/metrics, next to the API) without the API token")
+            .jetty("fulcrum.metrics.public")
+            .valve("metricsPublic")
+            .build();
+
+    public static final Setting<Boolean> METRICS_JMX = Setting.builder("metrics-jmx", SettingType.SWITCH)
+            .defaultValue(false)
+            .help("also publish the meters as MBeans (domain fulcrum) in the platform MBean server")
+            .jetty("fulcrum.metrics.jmx")
+            .valve("metricsJmx")
+            .build();
+
+    public static final Setting<Boolean> ACCESS_LOG = Setting.builder("access-log", SettingType.SWITCH)
+            .defaultValue(false)
+            .help("log one line per forwarded attempt at INFO on logger " + FulcrumSettings.ACCESS_LOGGER)
+            .jetty("fulcrum.accessLog")
+            .valve("accessLog")
+            .build();
+
+    /** Every row, in the order of {@code --help} and the documentation. */
+    public static final List<Setting<?>> ALL = List.of(PORT, BIND, API_PORT, API_BIND, DATA_DIR, API_TOKEN,
+            AFFINITY_KEY, AFFINITY_SESSIONS, ORIGIN_CA, POP, COUNTRY, REGION, LATITUDE, LONGITUDE,
+            CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UNDERSCORES_IN_HEADERS, HEADER_TIMEOUT,
+            MAX_CONNECTIONS_PER_CLIENT, DRAIN, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
+            UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,
+            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, METRICS_PUBLIC, METRICS_JMX, ACCESS_LOG);
+
+    /** The row {@code host} spells {@code name}, if it offers one. */
+    public static Optional<Setting<?>> find(SettingHost host, String name) {
+        return ALL.stream().filter(s -> name.equals(s.nameIn(host))).findFirst();
+    }
+
+    /** The row named {@code name} (the standalone option without its dashes), offered by any host or not. */
+    public static Optional<Setting<?>> named(String name) {
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The rows {@code host} offers, in table order. */
+    public static List<Setting<?>> offeredBy(SettingHost host) {
+        return ALL.stream().filter(s -> s.offeredBy(host)).toList();
+    }
+}
