@@ -117,6 +117,9 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## true also publishes the meters as MBeans (domain fulcrum), next to Jetty's own (module jmx).
 # fulcrum.metrics.jmx=false
 
+## true bounds the meters by pools, not origins (no origin tag, in-flight per pool, one connection row set).
+# fulcrum.metrics.poolsOnly=false
+
 ## true logs one line per forwarded attempt at INFO on logger dev.fulcrum.access.
 # fulcrum.accessLog=false
 # end::documentation[]

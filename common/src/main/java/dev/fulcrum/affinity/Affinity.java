@@ -24,8 +24,6 @@ public interface Affinity {
     int HEADER_TTL_DEFAULT = 1_800;
     int HEADER_TTL_MIN = 30;
     int HEADER_TTL_MAX = 3_600;
-    /** Longest {@code drain_duration} in seconds (spec §5.3). */
-    int DRAIN_MAX = 86_400;
 
     /**
      * This request's session, or null when the request can have none ({@code header} affinity without the

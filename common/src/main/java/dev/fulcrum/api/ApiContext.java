@@ -1,5 +1,6 @@
 package dev.fulcrum.api;
 
+import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.store.ConfigStore;
 
@@ -7,8 +8,22 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** What every resource needs: the store, the JSON mapping and the clock for {@code created_on}/{@code modified_on}. */
-record ApiContext(ConfigStore store, ConfigJson json, Clock clock) {
+/**
+ * What every resource needs: the store, the JSON mapping, the clock for {@code created_on}/{@code modified_on}, and
+ * the index of the store's snapshots ({@link ConfigIndex}).
+ */
+record ApiContext(ConfigStore store, ConfigJson json, Clock clock, ConfigIndex.Live indexes) {
+
+    /** The index of {@code snapshot} (inside a mutation: the store's latest, indexed when it was committed). */
+    ConfigIndex index(ConfigSnapshot snapshot) {
+        return indexes.at(snapshot);
+    }
+
+    /** The latest indexed snapshot's index: readers take the snapshot from it ({@link ConfigIndex#config()}). */
+    ConfigIndex index() {
+        return indexes.latest();
+    }
+
 
     /** Now, at the precision timestamps are written with, so a stored value reads back unchanged. */
     Instant now() {

@@ -21,12 +21,18 @@ final class ApiCredentials {
         this.globalKey = new GlobalKeyAuth(bearer);
     }
 
-    /** Accepts the request or throws the {@link ApiError} of the scheme that decided (403/10000 without any). */
-    void check(ApiRequest request) {
+    /**
+     * Accepts the request or throws the {@link ApiError} of the scheme that decided (403/10000 without any).
+     *
+     * @return the credential that was accepted, as the configuration log names it: {@code token <token id>}, or
+     *         {@code X-Auth-Email <email>} (never the token itself)
+     */
+    String check(ApiRequest request) {
         if (!request.headers("Authorization").isEmpty() || !GlobalKeyAuth.isPresent(request)) {
             bearer.check(request);
-        } else {
-            globalKey.check(request);
+            return "token " + bearer.tokenId();
         }
+        globalKey.check(request);
+        return "X-Auth-Email " + request.header("X-Auth-Email").strip() + " (key: token " + bearer.tokenId() + ")";
     }
 }

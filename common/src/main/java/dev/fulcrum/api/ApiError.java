@@ -75,9 +75,13 @@ public final class ApiError extends RuntimeException {
         return new ApiError(400, items, Map.of());
     }
 
-    /** 400 / 1003: a name that must be unique is taken. */
-    public static ApiError notUnique() {
-        return new ApiError(400, new Item(1003, "value not unique"));
+    /**
+     * 400 / 1003: a name that must be unique is taken, e.g. {@code name: 'www.example.com' (expected: a name no other
+     * load balancer has): value not unique}; the message ends as Cloudflare's does.
+     */
+    public static ApiError notUnique(String field, String value, String expected) {
+        return new ApiError(400, new Item(1003, field + ": '" + Paging.clip(value) + "' (expected: " + expected
+                + "): value not unique"));
     }
 
     /** 412 / 1005: deleting an object that others still reference. */

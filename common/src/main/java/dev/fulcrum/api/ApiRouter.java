@@ -6,11 +6,12 @@ import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.store.ConfigStore;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Cloudflare-compatible REST API (spec §7), independent of any servlet container: one {@link ApiRequest} in,
@@ -30,7 +31,7 @@ public final class ApiRouter {
     /** Largest accepted request body; configuration objects are far smaller. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
 
     private final ApiCredentials credentials;
     private final Routes routes = new Routes();
@@ -42,9 +43,22 @@ public final class ApiRouter {
 
     /** @param health the running health monitor behind pool health and previews; null leaves those routes out */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health) {
+        this(store, auth, clock, health, null);
+    }
+
+    /**
+     * @param health the running health monitor behind pool health and previews; null leaves those routes out
+     * @param node   what the node reports about itself ({@code fulcrum/status}, {@code fulcrum/traffic}); null leaves
+     *               those routes out
+     */
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, NodeReport node) {
         this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
-        final ApiContext ctx = new ApiContext(Objects.requireNonNull(store, "store"), new ConfigJson(),
-                Objects.requireNonNull(clock, "clock"));
+        final ConfigJson json = new ConfigJson();
+        final ConfigIndex.Live indexes = new ConfigIndex.Live();
+        Objects.requireNonNull(store, "store").addChangeListener(indexes::update);
+        // Every resource writes through the change log, so each committed write is logged once, by whoever made it.
+        final ApiContext ctx = new ApiContext(new ConfigChangeLog(store, json), json,
+                Objects.requireNonNull(clock, "clock"), indexes);
         new TokenResource(auth).register(routes);
         new AccountResource(ctx).register(routes);
         new ZoneResource(ctx).register(routes);
@@ -55,6 +69,9 @@ public final class ApiRouter {
         new RegionResource(ctx).register(routes);
         if (health != null) {
             new HealthResource(ctx, health).register(routes);
+        }
+        if (node != null) {
+            new NodeResource(node).register(routes);
         }
         // Last: it mirrors the account-scoped pool, monitor and preview routes registered above.
         new UserLevelRoutes(ctx.store()).register(routes);
@@ -69,7 +86,7 @@ public final class ApiRouter {
             final ApiError error = ApiError.of(e);
             return respond(error.status(), error.headers(), Envelope.failure(error));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "API call " + request.method() + ' ' + request.path() + " failed", e);
+            LOG.error("API call " + request.method() + ' ' + request.path() + " failed", e);
             final ApiError error = ApiError.internal();
             return respond(error.status(), error.headers(), Envelope.failure(error));
         }
@@ -81,13 +98,13 @@ public final class ApiRouter {
             throw ApiError.noRoute(path);
         }
         final String relative = path.length() == PREFIX.length() ? "/" : path.substring(PREFIX.length());
-        credentials.check(request);
+        final String credential = credentials.check(request);
         if (request.body().length > MAX_BODY_BYTES) {
             throw ApiError.bodyTooLarge(MAX_BODY_BYTES);
         }
         final Map<String, String> params = new HashMap<>();
         final Routes.Handler handler = routes.find(request.method(), relative, params);
-        return handler.handle(new Call(request, relative, params));
+        return ConfigChangeLog.as(credential, () -> handler.handle(new Call(request, relative, params)));
     }
 
     /**

@@ -148,7 +148,7 @@ final class HealthResource {
         final ConfigSnapshot s = ctx.store().current();
         final Account account = Lookups.account(s, call);
         final Monitor monitor = Lookups.monitor(s, account, call);
-        final List<Pool> pools = References.poolsUsing(s, monitor.id()).stream()
+        final List<Pool> pools = References.poolsUsing(ctx.index(s), monitor.id()).stream()
                 .filter(p -> p.accountId().equals(account.id())).toList();
         return start(candidate(call, account), pools);
     }
@@ -187,11 +187,17 @@ final class HealthResource {
         return Envelope.success(result);
     }
 
-    /** {@code [{"<address>":{healthy, rtt, failure_reason, response_code}}]}, each field only when known. */
+    /**
+     * {@code [{"<address>":{name, port, healthy, rtt, failure_reason, response_code}}]}, the last three only when
+     * known. Cloudflare keys each entry by address alone; [G] the origin's {@code name} and {@code port} inside it tell
+     * apart two origins of one pool that share an address on different ports (they are listed in pool order).
+     */
     private static ArrayNode origins(List<OriginStatus> origins) {
         final ArrayNode array = NODES.arrayNode();
         for (final OriginStatus origin : origins) {
             final ObjectNode status = array.addObject().putObject(origin.address());
+            status.put("name", origin.name());
+            status.put("port", origin.port());
             status.put("healthy", origin.healthy());
             if (origin.rtt() != null) {
                 status.put("rtt", origin.rtt());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.ConfigError;
 import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.ConfigEdit;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
@@ -33,14 +35,8 @@ final class LoadBalancerResource {
     }
 
     void register(Routes routes) {
-        final String collection = "zones/{zone_id}/load_balancers";
-        final String item = collection + "/{lb_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
+        routes.collection("zones/{zone_id}/load_balancers", "lb_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
     }
 
     private ObjectNode list(Call call) {
@@ -65,10 +61,10 @@ final class LoadBalancerResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final LoadBalancer lb = ctx.json().readLoadBalancer(body, new ConfigJson.Meta(id, zone.id(), now, now));
-        final ConfigSnapshot committed = ctx.store().update(s -> {
-            check(s, Lookups.zone(s, call), lb);
-            return Snapshots.withLoadBalancer(s, lb);
-        });
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
+            check(ctx.index(s), Lookups.zone(s, call), lb);
+            return ConfigEdit.putting(lb);
+        }).next();
         return written(committed, call, id);
     }
 
@@ -78,14 +74,14 @@ final class LoadBalancerResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("lb_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Zone z = Lookups.zone(s, call);
             final LoadBalancer old = Lookups.loadBalancer(s, z, call);
             final LoadBalancer lb = ctx.json().readLoadBalancer(body,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
-            check(s, z, lb);
-            return Snapshots.withLoadBalancer(s, lb);
-        });
+            check(ctx.index(s), z, lb);
+            return ConfigEdit.putting(lb);
+        }).next();
         return written(committed, call, id);
     }
 
@@ -95,23 +91,23 @@ final class LoadBalancerResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("lb_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Zone z = Lookups.zone(s, call);
             final LoadBalancer old = Lookups.loadBalancer(s, z, call);
             final ObjectNode merged = ctx.json().mergeLoadBalancer(old, z.name(), body);
             final LoadBalancer lb = ctx.json().readLoadBalancer(merged,
                     new ConfigJson.Meta(id, z.id(), old.createdOn(), now));
-            check(s, z, lb);
-            return Snapshots.withLoadBalancer(s, lb);
-        });
+            check(ctx.index(s), z, lb);
+            return ConfigEdit.putting(lb);
+        }).next();
         return written(committed, call, id);
     }
 
     private ObjectNode delete(Call call) {
         final String id = call.param("lb_id");
-        ctx.store().update(s -> {
+        ctx.store().commit(s -> {
             Lookups.loadBalancer(s, Lookups.zone(s, call), call);
-            return Snapshots.withoutLoadBalancer(s, id);
+            return ConfigEdit.deleting(ConfigKind.LOAD_BALANCER, id);
         });
         return Envelope.deleted(id);
     }
@@ -121,8 +117,9 @@ final class LoadBalancerResource {
         return Envelope.success(ctx.json().write(lb, committed.zones().get(lb.zoneId()).name()));
     }
 
-    /** The checks that need the whole configuration: 1002 for the name and pool references, then 1003. */
-    static void check(ConfigSnapshot s, Zone zone, LoadBalancer lb) {
+    /** The checks that need the rest of the configuration: 1002 for the name and pool references, then 1003. */
+    static void check(ConfigIndex index, Zone zone, LoadBalancer lb) {
+        final ConfigSnapshot s = index.config();
         final List<ConfigError> errors = new ArrayList<>();
         final String name = lb.name().toLowerCase(Locale.ROOT);
         if (!name.equals(zone.name()) && !name.endsWith('.' + zone.name())) {
@@ -140,10 +137,9 @@ final class LoadBalancerResource {
             throw new ConfigException(errors);
         }
         // Names are unique across all zones, not only this one: the router finds a load balancer by Host alone.
-        final boolean taken = s.loadBalancers().values().stream()
-                .anyMatch(other -> !other.id().equals(lb.id()) && other.name().equalsIgnoreCase(lb.name()));
+        final boolean taken = index.loadBalancersNamed(lb.name()).stream().anyMatch(id -> !id.equals(lb.id()));
         if (taken) {
-            throw ApiError.notUnique();
+            throw ApiError.notUnique("name", lb.name(), "a name no other load balancer has, in any zone");
         }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigEdit;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Monitor;
@@ -26,14 +28,8 @@ final class MonitorResource {
     }
 
     void register(Routes routes) {
-        final String collection = "accounts/{account_id}/load_balancers/monitors";
-        final String item = collection + "/{monitor_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
+        final String item = routes.collection("accounts/{account_id}/load_balancers/monitors", "monitor_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
         routes.add("GET", item + "/references", this::references);
     }
 
@@ -58,10 +54,10 @@ final class MonitorResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final Monitor monitor = ctx.json().readMonitor(body, new ConfigJson.Meta(id, account.id(), now, now));
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             Lookups.account(s, call);
-            return Snapshots.withMonitor(s, monitor);
-        });
+            return ConfigEdit.putting(monitor);
+        }).next();
         return Envelope.success(ctx.json().write(committed.monitors().get(id)));
     }
 
@@ -71,12 +67,12 @@ final class MonitorResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("monitor_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Monitor old = Lookups.monitor(s, account, call);
-            return Snapshots.withMonitor(s, ctx.json().readMonitor(body,
+            return ConfigEdit.putting(ctx.json().readMonitor(body,
                     new ConfigJson.Meta(id, account.id(), old.createdOn(), now)));
-        });
+        }).next();
         return Envelope.success(ctx.json().write(committed.monitors().get(id)));
     }
 
@@ -86,38 +82,32 @@ final class MonitorResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("monitor_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Monitor old = Lookups.monitor(s, account, call);
             final ObjectNode merged = ctx.json().merge(ctx.json().write(old), body);
-            return Snapshots.withMonitor(s, ctx.json().readMonitor(merged,
+            return ConfigEdit.putting(ctx.json().readMonitor(merged,
                     new ConfigJson.Meta(id, account.id(), old.createdOn(), now)));
-        });
+        }).next();
         return Envelope.success(ctx.json().write(committed.monitors().get(id)));
     }
 
     private ObjectNode delete(Call call) {
-        final String id = call.param("monitor_id");
-        ctx.store().update(s -> {
-            Lookups.monitor(s, Lookups.account(s, call), call);
-            if (!References.poolsUsing(s, id).isEmpty()) {
-                throw ApiError.referenced();
-            }
-            return Snapshots.withoutMonitor(s, id);
-        });
-        return Envelope.deleted(id);
+        return Deletion.unlessReferenced(ctx, call, "monitor_id", ConfigKind.MONITOR, Lookups::monitor,
+                ConfigIndex::poolsUsing);
     }
 
     private ObjectNode references(Call call) {
-        final ConfigSnapshot s = ctx.store().current();
+        final ConfigIndex index = ctx.index();
+        final ConfigSnapshot s = index.config();
         final Monitor monitor = Lookups.monitor(s, Lookups.account(s, call), call);
-        return Envelope.success(references(s, monitor));
+        return Envelope.success(references(index, monitor));
     }
 
     /** The pools using the monitor (referrers); a monitor references nothing itself. */
-    static ArrayNode references(ConfigSnapshot s, Monitor monitor) {
+    static ArrayNode references(ConfigIndex index, Monitor monitor) {
         final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
-        for (Pool pool : References.poolsUsing(s, monitor.id())) {
+        for (Pool pool : References.poolsUsing(index, monitor.id())) {
             refs.add(References.reference(References.REFERRER, "pool", pool.id(), pool.name()));
         }
         return refs;

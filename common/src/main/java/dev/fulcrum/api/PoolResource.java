@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigError;
 import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.ConfigEdit;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
@@ -37,14 +39,9 @@ final class PoolResource {
 
     void register(Routes routes) {
         final String collection = "accounts/{account_id}/load_balancers/pools";
-        final String item = collection + "/{pool_id}";
-        routes.add("GET", collection, this::list);
-        routes.add("POST", collection, this::create);
+        final String item = routes.collection(collection, "pool_id",
+                new Routes.Collection(this::list, this::create, this::get, this::replace, this::patch, this::delete));
         routes.add("PATCH", collection, this::bulkPatch);
-        routes.add("GET", item, this::get);
-        routes.add("PUT", item, this::replace);
-        routes.add("PATCH", item, this::patch);
-        routes.add("DELETE", item, this::delete);
         routes.add("GET", item + "/references", this::references);
     }
 
@@ -70,10 +67,10 @@ final class PoolResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final Pool pool = ctx.json().readPool(body, new ConfigJson.Meta(id, account.id(), now, now), null);
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             check(s, Lookups.account(s, call), pool);
-            return Snapshots.withPools(s, List.of(pool));
-        });
+            return ConfigEdit.putting(pool);
+        }).next();
         return Envelope.success(ctx.json().write(committed.pools().get(id)));
     }
 
@@ -83,14 +80,14 @@ final class PoolResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("pool_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Pool old = Lookups.pool(s, account, call);
             final Pool pool = ctx.json().readPool(body,
                     new ConfigJson.Meta(id, account.id(), old.createdOn(), now), old);
             check(s, account, pool);
-            return Snapshots.withPools(s, List.of(pool));
-        });
+            return ConfigEdit.putting(pool);
+        }).next();
         return Envelope.success(ctx.json().write(committed.pools().get(id)));
     }
 
@@ -100,13 +97,13 @@ final class PoolResource {
         final ObjectNode body = call.objectBody();
         final Instant now = ctx.now();
         final String id = call.param("pool_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             final Pool old = Lookups.pool(s, account, call);
             final Pool pool = merged(old, body, now);
             check(s, account, pool);
-            return Snapshots.withPools(s, List.of(pool));
-        });
+            return ConfigEdit.putting(pool);
+        }).next();
         return Envelope.success(ctx.json().write(committed.pools().get(id)));
     }
 
@@ -132,10 +129,10 @@ final class PoolResource {
         }
         final Instant now = ctx.now();
         final String accountId = call.param("account_id");
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             final Account account = Lookups.account(s, call);
             if (!body.has(BULK_FIELD)) {
-                return s;
+                return new ConfigEdit();
             }
             final List<Pool> changed = new ArrayList<>();
             for (Pool old : s.pools().values()) {
@@ -143,8 +140,8 @@ final class PoolResource {
                     changed.add(merged(old, body, now));
                 }
             }
-            return changed.isEmpty() ? s : Snapshots.withPools(s, changed);
-        });
+            return new ConfigEdit().putAll(changed);
+        }).next();
         final List<Pool> result = committed.pools().values().stream()
                 .filter(p -> p.accountId().equals(accountId))
                 .sorted(Comparator.comparing(Pool::name).thenComparing(Pool::id)).toList();
@@ -152,27 +149,22 @@ final class PoolResource {
     }
 
     private ObjectNode delete(Call call) {
-        final String id = call.param("pool_id");
-        ctx.store().update(s -> {
-            Lookups.pool(s, Lookups.account(s, call), call);
-            if (!References.loadBalancersUsing(s, id).isEmpty()) {
-                throw ApiError.referenced();
-            }
-            return Snapshots.withoutPool(s, id);
-        });
-        return Envelope.deleted(id);
+        return Deletion.unlessReferenced(ctx, call, "pool_id", ConfigKind.POOL, Lookups::pool,
+                ConfigIndex::loadBalancersUsing);
     }
 
     private ObjectNode references(Call call) {
-        final ConfigSnapshot s = ctx.store().current();
+        final ConfigIndex index = ctx.index();
+        final ConfigSnapshot s = index.config();
         final Pool pool = Lookups.pool(s, Lookups.account(s, call), call);
-        return Envelope.success(references(s, pool));
+        return Envelope.success(references(index, pool));
     }
 
     /** Load balancers naming the pool (referrers), then the pool's monitor (referral). */
-    static ArrayNode references(ConfigSnapshot s, Pool pool) {
+    static ArrayNode references(ConfigIndex index, Pool pool) {
+        final ConfigSnapshot s = index.config();
         final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
-        for (LoadBalancer lb : References.loadBalancersUsing(s, pool.id())) {
+        for (LoadBalancer lb : References.loadBalancersUsing(index, pool.id())) {
             refs.add(References.reference(References.REFERRER, "load_balancer", lb.id(), lb.name()));
         }
         final Monitor monitor = pool.monitor() == null ? null : s.monitors().get(pool.monitor());

@@ -2,7 +2,6 @@ package dev.fulcrum.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
 import dev.fulcrum.config.Pool;
@@ -77,16 +76,14 @@ final class References {
         return uses;
     }
 
-    static boolean uses(LoadBalancer lb, String poolId) {
-        return poolUses(lb).stream().anyMatch(u -> u.poolId().equals(poolId));
+    /** The load balancers that name the pool, oldest first (through the index: no scan). */
+    static List<LoadBalancer> loadBalancersUsing(ConfigIndex index, String poolId) {
+        return ConfigIndex.objects(index.loadBalancersUsing(poolId), index.config().loadBalancers(), LB_ORDER);
     }
 
-    static List<LoadBalancer> loadBalancersUsing(ConfigSnapshot s, String poolId) {
-        return s.loadBalancers().values().stream().filter(lb -> uses(lb, poolId)).sorted(LB_ORDER).toList();
-    }
-
-    static List<Pool> poolsUsing(ConfigSnapshot s, String monitorId) {
-        return s.pools().values().stream().filter(p -> monitorId.equals(p.monitor())).sorted(POOL_ORDER).toList();
+    /** The pools that use the monitor, oldest first (through the index: no scan). */
+    static List<Pool> poolsUsing(ConfigIndex index, String monitorId) {
+        return ConfigIndex.objects(index.poolsUsing(monitorId), index.config().pools(), POOL_ORDER);
     }
 
     /** The distinct pools a load balancer names, in first-use order. */

@@ -24,6 +24,10 @@ final class Routes {
         ObjectNode handle(Call call);
     }
 
+    /** The handlers of a collection of stored objects: list and create it, then get, replace, patch, delete one. */
+    record Collection(Handler list, Handler create, Handler get, Handler replace, Handler patch, Handler delete) {
+    }
+
     private record Route(String[] segments, Map<String, Handler> handlers) {
     }
 
@@ -44,6 +48,24 @@ final class Routes {
         handlers.put(method, handler);
         routes.add(new Route(segments, handlers));
         return this;
+    }
+
+    /**
+     * Registers a collection the way Cloudflare lays one out: {@code GET} (list) and {@code POST} (create) on
+     * {@code collection}; {@code GET}, {@code PUT} (replace), {@code PATCH} and {@code DELETE} on
+     * {@code collection/{idParam}}.
+     *
+     * @return the item's pattern, for routes a resource adds below one item
+     */
+    String collection(String collection, String idParam, Collection handlers) {
+        final String item = collection + "/{" + idParam + '}';
+        add("GET", collection, handlers.list());
+        add("POST", collection, handlers.create());
+        add("GET", item, handlers.get());
+        add("PUT", item, handlers.replace());
+        add("PATCH", item, handlers.patch());
+        add("DELETE", item, handlers.delete());
+        return item;
     }
 
     /**

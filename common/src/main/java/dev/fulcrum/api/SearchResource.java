@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * {@code GET /accounts/{a}/load_balancers/search} (spec §7.1): the account's load balancers, pools and monitors whose
@@ -32,11 +33,17 @@ import java.util.Locale;
  */
 final class SearchResource {
 
-    private record Found(String type, String id, String name, ArrayNode references) {
+    /** One match; its references are computed only if it lands on the page asked for. */
+    private record Found(String type, String id, String name, String lowerName,
+                         Function<ConfigIndex, ArrayNode> references) {
+        Found(String type, String id, String name, Function<ConfigIndex, ArrayNode> references) {
+            // Lowered once: the sort and the filter would otherwise lower each name many times.
+            this(type, id, name, name.toLowerCase(Locale.ROOT), references);
+        }
     }
 
     private static final Comparator<Found> ORDER = Comparator.comparing(Found::type)
-            .thenComparing(f -> f.name().toLowerCase(Locale.ROOT)).thenComparing(Found::id);
+            .thenComparing(Found::lowerName).thenComparing(Found::id);
 
     private final ApiContext ctx;
 
@@ -49,7 +56,8 @@ final class SearchResource {
     }
 
     private ObjectNode search(Call call) {
-        final ConfigSnapshot s = ctx.store().current();
+        final ConfigIndex index = ctx.index();
+        final ConfigSnapshot s = index.config();
         final Account account = Lookups.account(s, call);
         final Paging paging = Paging.of(call, 25, 1000);
         final String rawQuery = param(call, "query");
@@ -60,23 +68,23 @@ final class SearchResource {
         for (LoadBalancer lb : s.loadBalancers().values()) {
             final Zone zone = s.zones().get(lb.zoneId());
             if (zone != null && zone.accountId().equals(account.id())) {
-                found.add(new Found("load_balancer", lb.id(), lb.name(), lbReferences(s, lb)));
+                found.add(new Found("load_balancer", lb.id(), lb.name(), i -> lbReferences(s, lb)));
             }
         }
         for (Pool pool : s.pools().values()) {
             if (pool.accountId().equals(account.id())) {
-                found.add(new Found("pool", pool.id(), pool.name(), PoolResource.references(s, pool)));
+                found.add(new Found("pool", pool.id(), pool.name(), i -> PoolResource.references(i, pool)));
             }
         }
         for (Monitor monitor : s.monitors().values()) {
             if (monitor.accountId().equals(account.id())) {
                 found.add(new Found("monitor", monitor.id(), monitor.description(),
-                        MonitorResource.references(s, monitor)));
+                        i -> MonitorResource.references(i, monitor)));
             }
         }
         final List<Found> matching = found.stream()
                 .filter(f -> query.isEmpty() || f.id().contains(query)
-                        || f.name().toLowerCase(Locale.ROOT).contains(query))
+                        || f.lowerName().contains(query))
                 .sorted(ORDER).toList();
         final List<Found> page = paging.slice(matching);
 
@@ -92,7 +100,7 @@ final class SearchResource {
             node.put("resource_id", f.id());
             node.put("resource_name", f.name());
             final ArrayNode refs = node.putArray("references");
-            f.references().forEach(ref -> {
+            f.references().apply(index).forEach(ref -> {
                 if (direction.equals("*") || direction.equals(ref.get("reference_type").asText())) {
                     refs.add(ref);
                 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Zone;
@@ -63,24 +64,24 @@ final class ZoneResource {
         final String id = Ids.newId();
         final Instant now = ctx.now();
         final Zone zone = new Zone(id, name, accountId, now, now);
-        final ConfigSnapshot committed = ctx.store().update(s -> {
+        final ConfigSnapshot committed = ctx.store().commit(s -> {
             if (!s.accounts().containsKey(accountId)) {
                 throw ApiError.validation("account.id: '" + Paging.clip(accountId)
                         + "' (expected: the id of an existing account)");
             }
-            if (s.zones().values().stream().anyMatch(z -> z.name().equals(name))) {
-                throw ApiError.notUnique();
+            if (!ctx.index(s).zonesNamed(name).isEmpty()) {
+                throw ApiError.notUnique("name", name, "a zone name not taken yet");
             }
-            return Snapshots.withZone(s, zone);
-        });
+            return ConfigEdit.putting(zone);
+        }).next();
         return Envelope.success(write(zone, committed.accounts().get(accountId)));
     }
 
     private ObjectNode delete(Call call) {
         final String id = call.param("zone_id");
-        ctx.store().update(s -> {
+        ctx.store().commit(s -> {
             Lookups.zone(s, call);
-            return Snapshots.withoutZone(s, id);
+            return Snapshots.withoutZone(ctx.index(s), id);
         });
         return Envelope.deleted(id);
     }

@@ -2,6 +2,8 @@ package dev.fulcrum.health;
 
 import dev.fulcrum.config.ConfigSnapshot;
 
+import java.util.Set;
+
 /** Observes checks, transitions and publishes (for metrics); the default does nothing. Must be quick and safe. */
 interface CheckRecorder {
 
@@ -9,8 +11,12 @@ interface CheckRecorder {
 
     void transitioned(OriginState to);
 
-    /** After every published snapshot and every configuration update, on the publishing thread. */
-    void published(ConfigSnapshot config, HealthSnapshot health);
+    /**
+     * After every published snapshot and every configuration update, on the publishing thread: {@code pools} are
+     * the ids of the pools whose results or configuration changed since the last call (all others are as they
+     * were then).
+     */
+    void published(ConfigSnapshot config, HealthSnapshot health, Set<String> pools);
 
     /** Records nothing. */
     enum None implements CheckRecorder {
@@ -25,7 +31,7 @@ interface CheckRecorder {
         }
 
         @Override
-        public void published(ConfigSnapshot config, HealthSnapshot health) {
+        public void published(ConfigSnapshot config, HealthSnapshot health, Set<String> pools) {
         }
     }
 }

@@ -6,16 +6,16 @@ import dev.fulcrum.config.Pool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #CHECKS} {type, result, reason}: finished checks; {@code reason} is Cloudflare's text</li>
  *   <li>{@value #TRANSITIONS} {to}: origin state transitions</li>
  *   <li>{@value #POOL_ORIGINS} {pool, pool_id, state}: enabled origins of monitored pools by state
- *       ({@code healthy}, {@code unhealthy}, {@code unknown}), refreshed on every publish and configuration update</li>
+ *       ({@code healthy}, {@code unhealthy}, {@code unknown}); each publish and configuration update refreshes
+ *       the rows of the pools it changed, and only those</li>
  *   <li>{@value #PROBES_IN_FLIGHT}: probe attempts running now</li>
  *   <li>{@value #CHECK_RTT} {type}: round-trip time of passing checks (failed ones have none: their reason is
  *       the measure)</li>
@@ -49,8 +50,7 @@ public final class HealthMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder(PROBES_IN_FLIGHT, monitor, HealthMonitor::probesInFlight)
                 .description("Health probe attempts in flight").register(registry);
-        final MultiGauge poolOrigins = MultiGauge.builder(POOL_ORIGINS)
-                .description("Enabled origins of monitored pools, by health state").register(registry);
+        final PoolOriginRows poolOrigins = new PoolOriginRows(registry);
         monitor.recorder(new CheckRecorder() {
             @Override
             public void checked(ProbeTarget target, ProbeResult result) {
@@ -72,34 +72,86 @@ public final class HealthMetrics implements MeterBinder {
             }
 
             @Override
-            public void published(ConfigSnapshot config, HealthSnapshot health) {
-                poolOrigins.register(rows(config, health), true);
+            public void published(ConfigSnapshot config, HealthSnapshot health, Set<String> pools) {
+                for (final String poolId : pools) {
+                    poolOrigins.update(poolId, config.pools().get(poolId), health);
+                }
             }
         });
     }
 
-    private static List<MultiGauge.Row<?>> rows(ConfigSnapshot config, HealthSnapshot health) {
-        final List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (final Pool pool : config.pools().values()) {
-            if (!pool.enabled() || pool.monitor() == null) {
-                continue;
+    /**
+     * The {@value #POOL_ORIGINS} rows, three per monitored enabled pool, each a gauge reading the pool's counts:
+     * a publish touches only the pools it names (re-registering every row of every pool on each publish cost
+     * in proportion to the configuration). Serialised by the monitor's publishing thread.
+     */
+    private static final class PoolOriginRows {
+
+        private static final OriginState[] STATES = OriginState.values();
+
+        private final MeterRegistry registry;
+        private final Map<String, Rows> byPool = new HashMap<>();
+
+        PoolOriginRows(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        void update(String poolId, Pool pool, HealthSnapshot health) {
+            final Rows old = byPool.get(poolId);
+            if (pool == null || !pool.enabled() || pool.monitor() == null) {
+                if (old != null) {
+                    old.remove(registry);
+                    byPool.remove(poolId);
+                }
+                return;
             }
-            final Map<OriginState, Integer> counts = new EnumMap<>(OriginState.class);
-            for (final OriginState state : OriginState.values()) {
-                counts.put(state, 0);
+            final Rows rows;
+            if (old != null && old.poolName.equals(pool.name())) {
+                rows = old;
+            } else {
+                if (old != null) {
+                    old.remove(registry);
+                }
+                rows = new Rows(registry, pool);
+                byPool.put(poolId, rows);
             }
+            rows.counts = counts(pool, health);
+        }
+
+        private static int[] counts(Pool pool, HealthSnapshot health) {
+            final int[] counts = new int[STATES.length];
             for (final Origin origin : pool.origins()) {
                 if (origin.enabled()) {
                     final OriginHealth result = health.origin(pool.id(),
                             HealthSnapshot.originKey(origin.address(), origin.port()));
                     final OriginState state = result == null ? OriginState.UNKNOWN
                             : result.healthy() ? OriginState.HEALTHY : OriginState.UNHEALTHY;
-                    counts.merge(state, 1, Integer::sum);
+                    counts[state.ordinal()]++;
                 }
             }
-            counts.forEach((state, count) -> rows.add(MultiGauge.Row.of(Tags.of("pool", pool.name(), "pool_id",
-                    pool.id(), "state", state.name().toLowerCase(Locale.ROOT)), count)));
+            return counts;
         }
-        return rows;
+
+        private static final class Rows {
+            final String poolName;
+            final List<Gauge> gauges = new ArrayList<>(STATES.length);
+            volatile int[] counts = new int[STATES.length];
+
+            Rows(MeterRegistry registry, Pool pool) {
+                this.poolName = pool.name();
+                for (final OriginState state : STATES) {
+                    gauges.add(Gauge.builder(POOL_ORIGINS, this, r -> r.counts[state.ordinal()])
+                            .description("Enabled origins of monitored pools, by health state")
+                            .tags(Tags.of("pool", pool.name(), "pool_id", pool.id(),
+                                    "state", state.name().toLowerCase(Locale.ROOT)))
+                            .strongReference(true)
+                            .register(registry));
+                }
+            }
+
+            void remove(MeterRegistry registry) {
+                gauges.forEach(registry::remove);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fulcrum.health;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Monitor;
 import dev.fulcrum.config.Origin;
@@ -7,6 +8,7 @@ import dev.fulcrum.config.Pool;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the health monitors of the committed configuration and publishes their verdicts as {@link HealthSnapshot}s
@@ -53,7 +58,7 @@ import java.util.function.Consumer;
  */
 public final class HealthMonitor implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     private static final double JITTER = 0.1;
     // Transitions wait this long for company: thousands of origins turning healthy at start-up become a few dozen
     // snapshots instead of thousands, each of which the router would rebuild from.
@@ -64,26 +69,25 @@ public final class HealthMonitor implements AutoCloseable {
     private final Probes probes;
     private final EventLog events;
     private final PreviewService previews;
-    private final List<Consumer<HealthSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<HealthChange>> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> dirtyPools = ConcurrentHashMap.newKeySet();
+    /** Pools whose meters' rows may differ since the last publish (configuration, not results). */
+    private final Set<String> relabelledPools = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean publishQueued = new AtomicBoolean();
     private final Object publishLock = new Object();
 
     // Control path, guarded by this.
-    private Map<PairKey, OriginCheck> checks = Map.of();
+    /** Monitor id → ids of the pools that name it, so that a monitor edit replans exactly its pools. */
+    private final Map<String, Set<String>> poolsByMonitor = new HashMap<>();
     private boolean started;
     private boolean closed;
 
-    // Read by the publisher and the API without locks; replaced whole by update().
+    // Read by the publisher and the API without locks; each pool's list is replaced whole by update().
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
-    private volatile Map<String, List<OriginCheck>> checksByPool = Map.of();
+    private final Map<String, List<OriginCheck>> checksByPool = new ConcurrentHashMap<>();
     private volatile HealthSnapshot snapshot = HealthSnapshot.EMPTY;
     private volatile boolean running;
     private volatile CheckRecorder recorder = CheckRecorder.None.INSTANCE;
-
-    /** A pool id and origin key: the identity of a checked pair in {@link HealthSnapshot}. */
-    private record PairKey(String poolId, String originKey) {
-    }
 
     private record Wanted(CheckPlan plan, OriginCheck.Labels labels) {
     }
@@ -124,90 +128,123 @@ public final class HealthMonitor implements AutoCloseable {
         running = true;
         final long period = settings.publishPeriod().toMillis();
         scheduler.scheduleWithFixedDelay(this::publishIfDirty, period, period, TimeUnit.MILLISECONDS);
-        for (final OriginCheck check : checks.values()) {
-            scheduleFirst(check);
+        for (final List<OriginCheck> pool : checksByPool.values()) {
+            pool.forEach(this::scheduleFirst);
         }
     }
 
     /**
      * Applies a committed configuration: starts checks for new pairs, stops removed ones, restarts changed ones
      * from their last verdict, and keeps unchanged ones with their state. Publishes the resulting snapshot before
-     * returning.
+     * returning. Compares the whole configuration with the last one (see {@link #update(ConfigChange)}).
      */
     public void update(ConfigSnapshot next) {
         Objects.requireNonNull(next, "config");
+        update(ConfigChange.between(config, next));
+    }
+
+    /**
+     * As {@link #update(ConfigSnapshot)}, visiting only what {@code change} names: its pools, and the pools that
+     * use its monitors. A change that does not start at the last configuration applied here is compared whole
+     * ({@link ConfigChange#since}).
+     */
+    public void update(ConfigChange change) {
+        Objects.requireNonNull(change, "change");
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("health monitor is closed");
             }
-            final Map<PairKey, Wanted> wanted = plan(next);
-            final Map<PairKey, OriginCheck> kept = new LinkedHashMap<>();
-            final Map<PairKey, OriginTracker> changed = new HashMap<>();
-            for (final Map.Entry<PairKey, OriginCheck> entry : checks.entrySet()) {
-                final Wanted want = wanted.get(entry.getKey());
-                final OriginCheck check = entry.getValue();
-                if (want != null && want.plan().equals(check.plan())) {
-                    check.relabel(want.labels());
-                    kept.put(entry.getKey(), check);
-                } else {
-                    check.stop();
-                    dirtyPools.add(check.poolId());
-                    if (want != null) {
-                        changed.put(entry.getKey(), check.tracker());
+            final ConfigChange c = change.since(config);
+            final ConfigSnapshot next = c.next();
+            final Set<String> replan = new TreeSet<>(c.pools());
+            for (final String poolId : c.pools()) {
+                final Pool before = c.previous().pools().get(poolId);
+                final Pool after = next.pools().get(poolId);
+                if (before != null && before.monitor() != null) {
+                    final Set<String> users = poolsByMonitor.get(before.monitor());
+                    if (users != null && users.remove(poolId) && users.isEmpty()) {
+                        poolsByMonitor.remove(before.monitor());
                     }
                 }
-            }
-            for (final Map.Entry<PairKey, Wanted> entry : wanted.entrySet()) {
-                if (kept.containsKey(entry.getKey())) {
-                    continue;
-                }
-                final PairKey key = entry.getKey();
-                final Wanted want = entry.getValue();
-                final OriginCheck check = new OriginCheck(key.poolId(), key.originKey(), want.plan(), want.labels(),
-                        changed.get(key));
-                if (want.plan().target().configError() != null) {
-                    LOG.log(System.Logger.Level.WARNING, "pool " + want.labels().poolName() + " (" + key.poolId()
-                            + ") origin " + key.originKey() + ": monitor cannot probe: "
-                            + want.plan().target().configError());
-                }
-                kept.put(key, check);
-                if (started) {
-                    scheduleFirst(check);
+                if (after != null && after.monitor() != null) {
+                    poolsByMonitor.computeIfAbsent(after.monitor(), k -> new HashSet<>()).add(poolId);
                 }
             }
-            final Map<String, List<OriginCheck>> byPool = new HashMap<>();
-            for (final OriginCheck check : kept.values()) {
-                byPool.computeIfAbsent(check.poolId(), id -> new ArrayList<>()).add(check);
+            for (final String monitorId : c.monitors()) {
+                replan.addAll(poolsByMonitor.getOrDefault(monitorId, Set.of()));
             }
-            byPool.replaceAll((id, list) -> List.copyOf(list));
-            checks = kept;
-            checksByPool = Map.copyOf(byPool);
+            for (final String poolId : replan) {
+                replan(poolId, next);
+            }
+            relabelledPools.addAll(replan);
             config = next;
         }
         publish(true);
     }
 
-    private static Map<PairKey, Wanted> plan(ConfigSnapshot config) {
-        final Map<PairKey, Wanted> wanted = new LinkedHashMap<>();
-        for (final Pool pool : config.pools().values()) {
-            if (!pool.enabled() || pool.monitor() == null) {
-                continue;
-            }
-            final Monitor monitor = config.monitors().get(pool.monitor());
-            if (monitor == null) {
-                LOG.log(System.Logger.Level.WARNING, "pool " + pool.name() + " (" + pool.id()
-                        + ") names monitor " + pool.monitor() + ", which does not exist: not checked");
-                continue;
-            }
-            for (final Origin origin : pool.origins()) {
-                if (!origin.enabled()) {
-                    continue;
+    /** Brings one pool's checks in line with {@code config}; called with the lock held. */
+    private void replan(String poolId, ConfigSnapshot config) {
+        final Map<String, Wanted> wanted = plan(config.pools().get(poolId), config);
+        final List<OriginCheck> kept = new ArrayList<>();
+        final Map<String, OriginTracker> changed = new HashMap<>();
+        final Set<String> keptKeys = new HashSet<>();
+        for (final OriginCheck check : checksByPool.getOrDefault(poolId, List.of())) {
+            final Wanted want = wanted.get(check.originKey());
+            if (want != null && want.plan().equals(check.plan())) {
+                check.relabel(want.labels());
+                kept.add(check);
+                keptKeys.add(check.originKey());
+            } else {
+                check.stop();
+                dirtyPools.add(poolId);
+                if (want != null) {
+                    changed.put(check.originKey(), check.tracker());
                 }
-                final String originKey = HealthSnapshot.originKey(origin.address(), origin.port());
-                wanted.putIfAbsent(new PairKey(pool.id(), originKey), new Wanted(
-                        CheckPlan.of(monitor, pool.id(), origin),
-                        new OriginCheck.Labels(pool.name(), origin.name(), origin.address(), origin.port())));
             }
+        }
+        for (final Map.Entry<String, Wanted> entry : wanted.entrySet()) {
+            if (keptKeys.contains(entry.getKey())) {
+                continue;
+            }
+            final Wanted want = entry.getValue();
+            final OriginCheck check = new OriginCheck(poolId, entry.getKey(), want.plan(), want.labels(),
+                    changed.get(entry.getKey()));
+            if (want.plan().target().configError() != null) {
+                LOG.warn("pool " + want.labels().poolName() + " (" + poolId
+                        + ") origin " + entry.getKey() + ": monitor cannot probe: "
+                        + want.plan().target().configError());
+            }
+            kept.add(check);
+            if (started) {
+                scheduleFirst(check);
+            }
+        }
+        if (kept.isEmpty()) {
+            checksByPool.remove(poolId);
+        } else {
+            checksByPool.put(poolId, List.copyOf(kept));
+        }
+    }
+
+    /** The pairs {@code pool} should have checked, by origin key (none for an absent, disabled or unmonitored pool). */
+    private static Map<String, Wanted> plan(Pool pool, ConfigSnapshot config) {
+        final Map<String, Wanted> wanted = new LinkedHashMap<>();
+        if (pool == null || !pool.enabled() || pool.monitor() == null) {
+            return wanted;
+        }
+        final Monitor monitor = config.monitors().get(pool.monitor());
+        if (monitor == null) {
+            LOG.warn("pool " + pool.name() + " (" + pool.id()
+                    + ") names monitor " + pool.monitor() + ", which does not exist: not checked");
+            return wanted;
+        }
+        for (final Origin origin : pool.origins()) {
+            if (!origin.enabled()) {
+                continue;
+            }
+            final String originKey = HealthSnapshot.originKey(origin.address(), origin.port());
+            wanted.putIfAbsent(originKey, new Wanted(CheckPlan.of(monitor, pool.id(), origin),
+                    new OriginCheck.Labels(pool.name(), origin.name(), origin.address(), origin.port())));
         }
         return wanted;
     }
@@ -223,14 +260,31 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public void addListener(Consumer<HealthSnapshot> listener) {
         Objects.requireNonNull(listener, "listener");
+        addChangeListener(new SnapshotListener(listener));
+    }
+
+    /**
+     * Registers {@code listener} and calls it once with the change from no results to the current snapshot, then
+     * with every published change (the pools whose results differ), on the publishing thread, in order.
+     */
+    public void addChangeListener(Consumer<HealthChange> listener) {
+        Objects.requireNonNull(listener, "listener");
         synchronized (publishLock) {
             listeners.add(listener);
-            notify(listener, snapshot);
+            notify(listener, HealthChange.between(HealthSnapshot.EMPTY, snapshot));
         }
     }
 
     public void removeListener(Consumer<HealthSnapshot> listener) {
-        listeners.remove(listener);
+        listeners.remove(new SnapshotListener(listener));
+    }
+
+    /** A snapshot listener as a change listener; equal for the same listener, so it can be removed. */
+    private record SnapshotListener(Consumer<HealthSnapshot> listener) implements Consumer<HealthChange> {
+        @Override
+        public void accept(HealthChange change) {
+            listener.accept(change.next());
+        }
     }
 
     /** This node's view of a pool of the current configuration (spec §7.1 pool health), or empty if unknown. */
@@ -263,8 +317,13 @@ public final class HealthMonitor implements AutoCloseable {
         return probes.hasInsecureClient();
     }
 
+    /** Sets the recorder; its first publish covers every pool, since it saw none of the earlier ones. */
     void recorder(CheckRecorder newRecorder) {
         recorder = newRecorder;
+        relabelledPools.addAll(config.pools().keySet());
+        if (!relabelledPools.isEmpty()) {
+            publish(true);
+        }
     }
 
     /** Stops every check, the scheduler and the probe clients. Idempotent. */
@@ -276,10 +335,10 @@ public final class HealthMonitor implements AutoCloseable {
             }
             closed = true;
             running = false;
-            for (final OriginCheck check : checks.values()) {
-                check.stop();
+            for (final List<OriginCheck> pool : checksByPool.values()) {
+                pool.forEach(OriginCheck::stop);
             }
-            checks = Map.of();
+            checksByPool.clear();
         }
         scheduler.shutdownNow();
         probes.close();
@@ -328,8 +387,11 @@ public final class HealthMonitor implements AutoCloseable {
                     labels.originName(), labels.address(), labels.port(), change.from(), change.to(),
                     result.reason().text(), result.responseCode());
             events.add(event);
-            LOG.log(change.to() == OriginState.HEALTHY ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    event.describe());
+            if (change.to() == OriginState.HEALTHY) {
+                LOG.info(event.describe());
+            } else {
+                LOG.warn(event.describe());
+            }
         }
         if (change.healthChanged()) {
             dirtyPools.add(check.poolId());
@@ -361,45 +423,45 @@ public final class HealthMonitor implements AutoCloseable {
     private void publish(boolean configChanged) {
         try {
             synchronized (publishLock) {
-                final Map<String, List<OriginCheck>> byPool = checksByPool;
-                final Map<String, Map<String, OriginHealth>> pools = new HashMap<>(snapshot.pools());
+                final Map<String, Map<String, OriginHealth>> replaced = new HashMap<>();
                 for (final Iterator<String> it = dirtyPools.iterator(); it.hasNext(); ) {
                     final String poolId = it.next();
                     it.remove();
                     final Map<String, OriginHealth> origins = new HashMap<>();
-                    for (final OriginCheck check : byPool.getOrDefault(poolId, List.of())) {
+                    for (final OriginCheck check : checksByPool.getOrDefault(poolId, List.of())) {
                         final OriginHealth health = check.tracker().health();
                         if (health != null && !check.stopped()) {
                             origins.put(check.originKey(), health);
                         }
                     }
-                    if (origins.isEmpty()) {
-                        pools.remove(poolId);
-                    } else {
-                        pools.put(poolId, Map.copyOf(origins));
-                    }
+                    replaced.put(poolId, origins.isEmpty() ? null : Map.copyOf(origins));
                 }
-                final HealthSnapshot next = new HealthSnapshot(pools);
-                if (!next.equals(snapshot)) {
-                    snapshot = next;
-                    for (final Consumer<HealthSnapshot> listener : listeners) {
-                        notify(listener, next);
+                final HealthChange change = snapshot.replace(replaced);
+                final Set<String> touched = new HashSet<>(change.pools());
+                for (final Iterator<String> it = relabelledPools.iterator(); it.hasNext(); ) {
+                    touched.add(it.next());
+                    it.remove();
+                }
+                if (!change.isEmpty()) {
+                    snapshot = change.next();
+                    for (final Consumer<HealthChange> listener : listeners) {
+                        notify(listener, change);
                     }
                 } else if (!configChanged) {
                     return;
                 }
-                recorder.published(config, snapshot);
+                recorder.published(config, snapshot, touched);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "publishing health failed", e);
+            LOG.error("publishing health failed", e);
         }
     }
 
-    private static void notify(Consumer<HealthSnapshot> listener, HealthSnapshot health) {
+    private static void notify(Consumer<HealthChange> listener, HealthChange change) {
         try {
-            listener.accept(health);
+            listener.accept(change);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "health listener " + listener + " failed", e);
+            LOG.error("health listener " + listener + " failed", e);
         }
     }
 }

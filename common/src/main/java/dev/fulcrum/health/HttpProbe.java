@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The http/https probe (spec §3.1) on a dedicated Jetty {@link HttpClient}.
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
 final class HttpProbe implements Probe {
 
     static final int BODY_LIMIT = 10 * 1024;
-    private static final System.Logger LOG = System.getLogger(HttpProbe.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HttpProbe.class);
 
     private final HttpClient verifying;
     /** Made on first use: most configurations have no {@code allow_insecure} monitor (see {@link Probes}). */
@@ -140,8 +142,9 @@ final class HttpProbe implements Probe {
             if (outcome.isFailed()) {
                 final FailureReason timeout = connected ? FailureReason.HTTP_TIMEOUT : FailureReason.TCP_TIMEOUT;
                 final int status = outcome.getResponse() == null ? 0 : outcome.getResponse().getStatus();
-                LOG.log(System.Logger.Level.DEBUG, () -> "probe of " + target.address() + ':' + target.port()
-                        + " failed", outcome.getFailure());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("probe of " + target.address() + ':' + target.port() + " failed", outcome.getFailure());
+                }
                 result.complete(ProbeResult.fail(Failures.classify(outcome.getFailure(), timeout), status));
             } else {
                 result.complete(verdictOnBody(outcome.getResponse().getStatus()));

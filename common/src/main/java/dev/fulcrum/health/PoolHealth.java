@@ -30,7 +30,19 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
                 origins.add(OriginStatus.of(origin.name(), origin.address(), origin.port(), result));
             }
         }
-        return new PoolHealth(pool.id(), pool.name(), popName, state(pool, health), usable(pool, health), origins);
+        final List<OriginHealth> folded = origins(pool, health);
+        return new PoolHealth(pool.id(), pool.name(), popName, state(pool, folded), healthyEnough(pool, folded),
+                origins);
+    }
+
+    /** Every configured origin of {@code pool} as routing sees it ({@link OriginHealth#of}), in order. */
+    public static List<OriginHealth> origins(Pool pool, HealthSnapshot health) {
+        final List<OriginHealth> out = new ArrayList<>(pool.origins().size());
+        for (final Origin origin : pool.origins()) {
+            out.add(OriginHealth.of(pool, origin, pool.monitor() == null ? null
+                    : health.origin(pool.id(), HealthSnapshot.originKey(origin.address(), origin.port()))));
+        }
+        return out;
     }
 
     /**
@@ -38,22 +50,24 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
      * for a disabled pool, or while no enabled origin has a verdict.
      */
     public static PoolState state(Pool pool, HealthSnapshot health) {
+        return state(pool, origins(pool, health));
+    }
+
+    private static PoolState state(Pool pool, List<OriginHealth> origins) {
         if (!pool.enabled() || pool.monitor() == null) {
             return PoolState.UNKNOWN;
         }
         int enabled = 0;
         int known = 0;
         int healthy = 0;
-        for (final Origin origin : pool.origins()) {
-            if (!origin.enabled()) {
+        for (final OriginHealth origin : origins) {
+            if (origin.has(UnusableReason.DISABLED)) {
                 continue;
             }
             enabled++;
-            final OriginHealth result = health.origin(pool.id(),
-                    HealthSnapshot.originKey(origin.address(), origin.port()));
-            if (result != null) {
+            if (!origin.has(UnusableReason.NO_RESULT_YET)) {
                 known++;
-                if (result.healthy()) {
+                if (origin.healthy()) {
                     healthy++;
                 }
             }
@@ -69,13 +83,27 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
 
     /** Enabled and (no monitor, or at least {@code minimum_origins} enabled origins healthy). */
     public static boolean usable(Pool pool, HealthSnapshot health) {
+        return healthyEnough(pool, origins(pool, health));
+    }
+
+    /**
+     * The one definition of a pool usable by health (spec §2.3), over its origins as {@link #origins} folds them:
+     * enabled, and either unmonitored or with at least {@code minimum_origins} (at least one) enabled origins
+     * healthy. The router adds that steering needs an origin it can pick ({@link OriginHealth#usable()}).
+     */
+    public static boolean healthyEnough(Pool pool, List<OriginHealth> origins) {
         if (!pool.enabled()) {
             return false;
         }
         if (pool.monitor() == null) {
             return true;
         }
-        final PoolState state = state(pool, health);
-        return state == PoolState.HEALTHY || state == PoolState.DEGRADED;
+        int healthy = 0;
+        for (final OriginHealth origin : origins) {
+            if (!origin.has(UnusableReason.DISABLED) && origin.healthy()) {
+                healthy++;
+            }
+        }
+        return healthy >= Math.max(1, pool.minimumOrigins());
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The probing machinery shared by the monitors and previews: one check = one attempt, retried immediately while it
@@ -194,7 +195,7 @@ final class Probes implements AutoCloseable {
         try {
             group.shutdownNow();
         } catch (IOException e) {
-            System.getLogger(Probes.class.getName()).log(System.Logger.Level.DEBUG, "stopping the channel group", e);
+            LoggerFactory.getLogger(Probes.class).debug("stopping the channel group", e);
         }
         blocking.shutdownNow();
     }
@@ -203,7 +204,7 @@ final class Probes implements AutoCloseable {
         try {
             component.stop();
         } catch (Exception e) {
-            System.getLogger(Probes.class.getName()).log(System.Logger.Level.DEBUG, "stopping " + component, e);
+            LoggerFactory.getLogger(Probes.class).debug("stopping " + component, e);
         }
     }
 

@@ -1,20 +1,23 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.ForwardHeaders;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The optional access log: one line per forwarded attempt, at INFO on the {@code System.Logger} named
- * {@value #LOGGER}, so it goes wherever the host sends platform logging: {@code java.util.logging} by default, SLF4J
- * (and so Jetty's or the application's backend) with a bridge such as {@code slf4j-jdk-platform-logging}. Off unless
+ * The optional access log: one line per forwarded attempt, at INFO on the SLF4J logger named {@value #LOGGER}, so it
+ * goes where the host's log goes, as every Fulcrum log line does (the standalone's console, Jetty's logging,
+ * Tomcat's JULI). Off unless
  * the runtime is started with the access log setting. It runs on the thread that reports the outcome, the upstream
  * client's selector in hosts with non-blocking callbacks: a handler that blocks (a full pipe on stderr) slows
  * every response there.
@@ -33,29 +36,58 @@ public final class AccessLog implements OutcomeListener {
     /** The logger name; configure its level and handler in the host's logging. */
     public static final String LOGGER = "dev.fulcrum.access";
 
-    private final System.Logger logger;
+    /** Where the lines go: a logger, or what a test captures them with. */
+    public interface Sink {
+
+        /** False when lines would be dropped: they are then not even formatted. */
+        boolean enabled();
+
+        void write(String line);
+
+        /** The SLF4J logger {@code logger} at INFO. */
+        static Sink of(Logger logger) {
+            return new Sink() {
+                @Override
+                public boolean enabled() {
+                    return logger.isInfoEnabled();
+                }
+
+                @Override
+                public void write(String line) {
+                    logger.info(line);
+                }
+            };
+        }
+    }
+
+    private final Sink sink;
     private volatile ConfigNames names = ConfigNames.EMPTY;
 
     public AccessLog() {
-        this(System.getLogger(LOGGER));
+        this(Sink.of(LoggerFactory.getLogger(LOGGER)));
     }
 
-    /** With a given logger (tests capture the lines with it). */
-    public AccessLog(System.Logger logger) {
-        this.logger = Objects.requireNonNull(logger, "logger");
+    /** With a given sink (tests capture the lines with it). */
+    public AccessLog(Sink sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
     }
 
-    /** Adopts a new configuration (for the names in the line). */
+    /** Adopts a new configuration (for the names in the line); costs nothing, the names are read when logged. */
     public void update(ConfigSnapshot config) {
         names = new ConfigNames(config);
     }
 
+    /** As {@link #update(ConfigSnapshot)} with the change's next snapshot. */
+    public void update(ConfigChange change) {
+        update(change.next());
+    }
+
     @Override
     public void completed(RouteDecision.Forward attempt, Outcome outcome, int status, long upstreamNanos) {
-        if (!logger.isLoggable(Level.INFO)) {
+        if (!sink.enabled()) {
             return;
         }
-        logger.log(Level.INFO, line(attempt, outcome, status, upstreamNanos));
+        sink.write(line(attempt, outcome, status, upstreamNanos));
     }
 
     String line(RouteDecision.Forward attempt, Outcome outcome, int status, long upstreamNanos) {

@@ -1,11 +1,11 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
-import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.upstream.UpstreamClient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.eclipse.jetty.client.AbstractConnectionPool;
@@ -15,12 +15,10 @@ import org.eclipse.jetty.client.HttpClient;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
@@ -33,14 +31,26 @@ import java.util.function.ToIntFunction;
  * per {@value #INDEX_MILLIS} ms) so that reading N rows costs O(destinations + N), not their product. Connections
  * opened outside the pool (a stale-connection retry's own connection) are not counted.
  *
+ * <p>Rows follow the configuration by reference count: each (pool, origin) holds its destination, a change adjusts
+ * the counts of the pools it names only, and a destination's rows are registered when its first holder appears and
+ * removed with its last. No change visits every origin.
+ *
  * <p>Thread safety: {@link #update} is serialised; values are read on the scraping thread.
  */
 final class ConnectionMetrics implements MeterBinder {
 
     private static final long INDEX_MILLIS = 1000;
+    private static final String[] STATES = {"open", "idle", "active"};
+    private static final List<ToIntFunction<AbstractConnectionPool>> COUNTS = List.of(
+            AbstractConnectionPool::getConnectionCount, AbstractConnectionPool::getIdleConnectionCount,
+            AbstractConnectionPool::getActiveConnectionCount);
 
     private final HttpClient client;
-    private MultiGauge connections;
+    /** Destination → how many configured (pool, origin) entries use it. */
+    private final Map<String, Integer> holders = new HashMap<>();
+    /** Destination → its three rows, while registered. */
+    private final Map<String, List<Gauge>> rows = new HashMap<>();
+    private MeterRegistry registry;
     private ConfigSnapshot config = ConfigSnapshot.EMPTY;
     /** Null until the first scrape. */
     private volatile Index index;
@@ -49,50 +59,95 @@ final class ConnectionMetrics implements MeterBinder {
     private record Index(Map<String, List<AbstractConnectionPool>> pools, long builtAt) {
     }
 
+    /** The destination value of the one set of rows kept with per-origin rows off. */
+    static final String ALL = "all";
+
+    private final boolean perOrigin;
+
     public ConnectionMetrics(UpstreamClient upstream) {
+        this(upstream, true);
+    }
+
+    /** @param perOrigin one set of rows per destination; false: one set for all destinations together */
+    public ConnectionMetrics(UpstreamClient upstream, boolean perOrigin) {
         this.client = Objects.requireNonNull(upstream, "upstream").httpClient();
+        this.perOrigin = perOrigin;
     }
 
     @Override
-    public synchronized void bindTo(MeterRegistry registry) {
-        connections = MultiGauge.builder(MetricNames.UPSTREAM_CONNECTIONS)
-                .description("Pooled upstream connections of a configured origin's destination, by state")
-                .register(registry);
-        refresh();
+    public synchronized void bindTo(MeterRegistry meterRegistry) {
+        this.registry = Objects.requireNonNull(meterRegistry, "registry");
+        holders.keySet().forEach(this::register);
     }
 
     /** Adopts a new configuration: one set of rows per distinct destination of its origins. */
     public synchronized void update(ConfigSnapshot next) {
-        config = Objects.requireNonNull(next, "config");
-        refresh();
+        update(ConfigChange.between(config, Objects.requireNonNull(next, "config")));
     }
 
-    private void refresh() {
-        if (connections == null) {
-            return;
-        }
-        final Set<String> destinations = new LinkedHashSet<>();
-        for (Pool pool : config.pools().values()) {
-            for (Origin origin : pool.origins()) {
-                destinations.add(destination(origin.address(), origin.port()));
+    /** Adopts a committed change: the destinations of the pools it names are counted again, no others. */
+    public synchronized void update(ConfigChange change) {
+        final ConfigChange c = change.since(config);
+        config = c.next();
+        for (String poolId : c.pools()) {
+            final Pool before = c.previous().pools().get(poolId);
+            final Pool after = c.next().pools().get(poolId);
+            if (after != null) {
+                after.origins().forEach(o -> hold(row(o.address(), o.port())));
+            }
+            if (before != null) {
+                before.origins().forEach(o -> release(row(o.address(), o.port())));
             }
         }
-        final List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (String destination : destinations) {
-            rows.add(row(destination, "open", AbstractConnectionPool::getConnectionCount));
-            rows.add(row(destination, "idle", AbstractConnectionPool::getIdleConnectionCount));
-            rows.add(row(destination, "active", AbstractConnectionPool::getActiveConnectionCount));
-        }
-        connections.register(rows, true);
     }
 
-    private MultiGauge.Row<?> row(String destination, String state, ToIntFunction<AbstractConnectionPool> count) {
-        return MultiGauge.Row.of(Tags.of(MetricNames.TAG_DESTINATION, destination, MetricNames.TAG_STATE, state),
-                this, m -> m.sum(destination, count));
+    private String row(String address, int port) {
+        return perOrigin ? destination(address, port) : ALL;
+    }
+
+    /** Destinations with rows (tests). */
+    synchronized int destinations() {
+        return rows.size();
+    }
+
+    private void hold(String destination) {
+        if (holders.merge(destination, 1, Integer::sum) == 1 && registry != null) {
+            register(destination);
+        }
+    }
+
+    private void release(String destination) {
+        final Integer left = holders.computeIfPresent(destination, (d, n) -> n == 1 ? null : n - 1);
+        if (left == null) {
+            final List<Gauge> gone = rows.remove(destination);
+            if (gone != null) {
+                gone.forEach(registry::remove);
+            }
+        }
+    }
+
+    private void register(String destination) {
+        final List<Gauge> gauges = new ArrayList<>(STATES.length);
+        for (int i = 0; i < STATES.length; i++) {
+            final ToIntFunction<AbstractConnectionPool> count = COUNTS.get(i);
+            gauges.add(Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.sum(destination, count))
+                    .description("Pooled upstream connections of a configured origin's destination, by state")
+                    .tags(Tags.of(MetricNames.TAG_DESTINATION, destination, MetricNames.TAG_STATE, STATES[i]))
+                    .strongReference(true).register(registry));
+        }
+        rows.put(destination, gauges);
     }
 
     private double sum(String destination, ToIntFunction<AbstractConnectionPool> count) {
         int total = 0;
+        if (ALL.equals(destination) && !perOrigin) {
+            for (List<AbstractConnectionPool> pools : index().pools().values()) {
+                for (AbstractConnectionPool pool : pools) {
+                    total += count.applyAsInt(pool);
+                }
+            }
+            return total;
+        }
         for (AbstractConnectionPool pool : index().pools().getOrDefault(destination, List.of())) {
             total += count.applyAsInt(pool);
         }

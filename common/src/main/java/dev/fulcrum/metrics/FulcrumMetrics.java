@@ -1,6 +1,7 @@
 package dev.fulcrum.metrics;
 
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.health.HealthMetrics;
 import dev.fulcrum.health.HealthMonitor;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * metrics.bindRouter(router);
  * metrics.bindUpstream(upstream);
  * metrics.bindHealth(healthMonitor);
- * store.addListener(metrics::update);                     // after the router's own listener
+ * store.addChangeListener(metrics::update);               // after the router's own listener
  * }</pre>
  * <p>JVM meters (memory, GC, threads, CPU, uptime) are bound too; they carry no Fulcrum tags.
  *
@@ -55,12 +56,15 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Where binders register: the Prometheus registry, or a composite of it and JMX when JMX is on. */
     private final MeterRegistry registry;
     private final JmxMeterRegistry jmx;
-    private final OriginMetrics origins = new OriginMetrics();
+    private final OriginMetrics origins;
+    /** False: per-origin series are kept per pool instead (see {@link #FulcrumMetrics(AccessLog, boolean, boolean, java.time.Clock)}). */
+    private final boolean perOrigin;
     private final LoadBalancerMetrics loadBalancers = new LoadBalancerMetrics();
     private final AccessLog accessLog;
     private final OutcomeListener outcomeListener;
-    private final List<Consumer<ConfigSnapshot>> configListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConfigChange>> configListeners = new CopyOnWriteArrayList<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final TrafficHistory traffic;
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
 
     /** Meters only, no access log, no JMX. */
@@ -80,7 +84,23 @@ public final class FulcrumMetrics implements AutoCloseable {
      *                  each recording then goes to two registries
      */
     public FulcrumMetrics(AccessLog accessLog, boolean jmx) {
+        this(accessLog, jmx, true, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param accessLog the access log to feed, or null for none
+     * @param jmx       also publish every meter over JMX (see above)
+     * @param perOrigin false bounds the cardinality by pools instead of origins ({@code --metrics-pools-only}):
+     *                  attempt meters lose their {@code origin} tag (one set per load balancer and pool), in-flight
+     *                  rows are per pool only, and the connection rows are one set for every destination together
+     *                  ({@code destination="all"}); at 10,000 pools of 3 origins that is about 10,000 in-flight and
+     *                  3 connection series instead of 40,000 and 90,000
+     * @param clock     stamps the traffic history's intervals
+     */
+    public FulcrumMetrics(AccessLog accessLog, boolean jmx, boolean perOrigin, java.time.Clock clock) {
         this.accessLog = accessLog;
+        this.perOrigin = perOrigin;
+        this.origins = new OriginMetrics(perOrigin);
         if (jmx) {
             this.jmx = new JmxMeterRegistry(new JmxConfig() {
                 @Override
@@ -102,6 +122,9 @@ public final class FulcrumMetrics implements AutoCloseable {
         loadBalancers.bindTo(registry);
         configListeners.add(origins::update);
         configListeners.add(loadBalancers::update);
+        traffic = new TrafficHistory(origins, loadBalancers, clock, TrafficHistory.DEFAULT_INTERVAL,
+                TrafficHistory.DEFAULT_SAMPLES);
+        configListeners.add(change -> traffic.update(change.next()));
         if (accessLog != null) {
             configListeners.add(accessLog::update);
         }
@@ -143,16 +166,16 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Binds the in-flight gauges to the counters of the router that was given {@link #outcomeListener()}. */
     public synchronized void bindRouter(SnapshotRouter router) {
-        final InFlightMetrics inFlight = new InFlightMetrics(router);
-        inFlight.update(config);
+        final InFlightMetrics inFlight = new InFlightMetrics(router, perOrigin);
+        inFlight.update(ConfigChange.initial(config));
         inFlight.bindTo(registry);
         configListeners.add(inFlight::update);
     }
 
     /** Binds the connection-pool gauges and counts the client's stale-connection retries. */
     public synchronized void bindUpstream(UpstreamClient upstream) {
-        final ConnectionMetrics connections = new ConnectionMetrics(upstream);
-        connections.update(config);
+        final ConnectionMetrics connections = new ConnectionMetrics(upstream, perOrigin);
+        connections.update(ConfigChange.initial(config));
         connections.bindTo(registry);
         configListeners.add(connections::update);
         upstream.onStaleConnectionRetry(origins::staleConnectionRetry);
@@ -165,9 +188,18 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Adopts a committed configuration: tags follow names, meters of removed objects are removed. */
     public synchronized void update(ConfigSnapshot next) {
-        config = Objects.requireNonNull(next, "config");
-        for (Consumer<ConfigSnapshot> listener : configListeners) {
-            listener.accept(next);
+        update(ConfigChange.between(config, Objects.requireNonNull(next, "config")));
+    }
+
+    /**
+     * Adopts a committed change: every binder updates the rows of the objects the change names, and only those
+     * (see {@link InFlightMetrics}, {@link ConnectionMetrics}, {@link OriginMetrics}).
+     */
+    public synchronized void update(ConfigChange change) {
+        final ConfigChange c = change.since(config);
+        config = c.next();
+        for (Consumer<ConfigChange> listener : configListeners) {
+            listener.accept(c);
         }
     }
 
@@ -180,6 +212,19 @@ public final class FulcrumMetrics implements AutoCloseable {
         return new MetricsEndpoint(prometheus, auth);
     }
 
+    /**
+     * The last minutes of traffic per load balancer, pool and origin (the dashboard's sparklines); sampled only after
+     * {@link #startTrafficHistory()}.
+     */
+    public TrafficHistory traffic() {
+        return traffic;
+    }
+
+    /** Starts reading the meters into {@link #traffic()} every {@link TrafficHistory#DEFAULT_INTERVAL}. */
+    public void startTrafficHistory() {
+        traffic.start();
+    }
+
     /** The current scrape, in Prometheus' text format. */
     public String scrape() {
         return prometheus.scrape(MetricsEndpoint.CONTENT_TYPE);
@@ -188,6 +233,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** Releases the GC listener and closes the registries (unregistering the MBeans). */
     @Override
     public void close() {
+        traffic.close();
         gc.close();
         registry.close();
         if (registry != prometheus) {

@@ -1,12 +1,12 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.AffinityRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,15 +47,20 @@ final class LoadBalancerMetrics implements AffinityRecorder, MeterBinder {
 
     /** Adopts a new configuration: counters of deleted or renamed load balancers are removed. */
     public void update(ConfigSnapshot config) {
+        update(ConfigChange.between(names.config(), config));
+    }
+
+    /** Adopts a committed change: only the counters of the load balancers it names are checked. */
+    public void update(ConfigChange change) {
         synchronized (lock) {
-            final ConfigNames next = new ConfigNames(config);
+            final ConfigChange c = change.since(names.config());
+            final ConfigNames next = new ConfigNames(c.next());
             names = next;
-            final Iterator<Map.Entry<String, LbCounters>> it = counters.entrySet().iterator();
-            while (it.hasNext()) {
-                final Map.Entry<String, LbCounters> e = it.next();
-                if (!e.getValue().lbName.equals(next.lbName(e.getKey()))) {
-                    e.getValue().remove();
-                    it.remove();
+            for (String lbId : c.loadBalancers()) {
+                final LbCounters counter = counters.get(lbId);
+                if (counter != null && !counter.lbName.equals(next.lbName(lbId))) {
+                    counter.remove();
+                    counters.remove(lbId);
                 }
             }
         }
@@ -89,6 +94,31 @@ final class LoadBalancerMetrics implements AffinityRecorder, MeterBinder {
         if (c != null) {
             c.affinity(result);
         }
+    }
+
+    /**
+     * Reads each load balancer's own answers so far (cumulative since its counters were created), for the traffic
+     * history: all of them, and those with a 5xx status (530 when nothing is usable, 508 on a loop).
+     */
+    void readAnswers(AnswerReader reader) {
+        for (Map.Entry<String, LbCounters> e : counters.entrySet()) {
+            long all = 0;
+            long status5xx = 0;
+            for (Map.Entry<Integer, Counter> fixed : e.getValue().fixed.entrySet()) {
+                final long n = (long) fixed.getValue().count();
+                all += n;
+                if (fixed.getKey() >= 500 && fixed.getKey() < 600) {
+                    status5xx += n;
+                }
+            }
+            reader.answers(e.getKey(), all, status5xx);
+        }
+    }
+
+    /** Receives one load balancer's cumulative own answers in {@link #readAnswers}. */
+    @FunctionalInterface
+    interface AnswerReader {
+        void answers(String lbId, long all, long status5xx);
     }
 
     private LbCounters counters(String lbId) {

@@ -6,13 +6,13 @@ import dev.fulcrum.api.ApiRequest;
 import dev.fulcrum.api.ApiResponse;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.api.Envelope;
+import dev.fulcrum.api.HttpAnswer;
 import dev.fulcrum.config.json.ConfigJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,25 +50,13 @@ public final class MetricsEndpoint {
         return auth == null;
     }
 
-    /** One answer: status, content type, extra headers and body (empty for HEAD). */
-    public record Answer(int status, String contentType, Map<String, String> headers, byte[] body) {
-
-        public Answer {
-            headers = Map.copyOf(headers);
-        }
-
-        public String bodyText() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
     /**
      * Answers one scrape.
      *
      * @param method        the HTTP method
      * @param authorization every {@code Authorization} header value sent (empty when none)
      */
-    public Answer handle(String method, List<String> authorization) {
+    public HttpAnswer handle(String method, List<String> authorization) {
         try {
             // Credentials first, as the REST API does: nothing is revealed to a caller without them.
             if (auth != null) {
@@ -78,10 +66,10 @@ public final class MetricsEndpoint {
                 throw ApiError.methodNotAllowed("GET, HEAD");
             }
         } catch (ApiError e) {
-            return new Answer(e.status(), ApiResponse.CONTENT_TYPE, e.headers(), envelope(e));
+            return new HttpAnswer(e.status(), ApiResponse.CONTENT_TYPE, e.headers(), envelope(e));
         }
         final byte[] body = "HEAD".equals(method) ? new byte[0] : scrape();
-        return new Answer(200, CONTENT_TYPE, Map.of(), body);
+        return new HttpAnswer(200, CONTENT_TYPE, Map.of(), body);
     }
 
     private byte[] scrape() {

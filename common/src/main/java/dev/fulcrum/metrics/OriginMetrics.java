@@ -1,5 +1,6 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OutcomeListener;
@@ -10,14 +11,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -34,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link ConfigNames#has}); an attempt for anything else (a request that started just before its load balancer was
  * deleted) is not counted, so a late report cannot bring back a removed meter.
  *
- * <p>Configuration changes ({@link #update}) remove every meter whose load balancer, pool or origin is gone or renamed.
+ * <p>Configuration changes ({@link #update}) remove every meter whose load balancer, pool or origin is gone or renamed,
+ * visiting only the meters of the load balancers and pools the change names.
  * Creation and removal are serialised on one lock; the recording path takes no lock.
  *
  * <p>Thread safety: safe for concurrent use. Bind once with {@link #bindTo}; until then nothing is recorded.
@@ -54,8 +60,21 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
     private final Object lock = new Object();
     /** lb id → pool id → origin name → meters; read without locking on every report. */
     private final Map<String, Map<String, Map<String, OriginMeters>>> meters = new ConcurrentHashMap<>();
+    /** Pool id → ids of the load balancers with meters for it, so that a pool change visits only its meters. */
+    private final Map<String, Set<String>> lbsByPool = new HashMap<>();
+    /** False: one meter set per (load balancer, pool), without the origin tag (the cardinality bound). */
+    private final boolean perOrigin;
     private volatile MeterRegistry registry;
     private volatile ConfigNames names = ConfigNames.EMPTY;
+
+    OriginMetrics() {
+        this(true);
+    }
+
+    /** @param perOrigin one meter set per origin; false: per (load balancer, pool) only, no {@code origin} tag */
+    OriginMetrics(boolean perOrigin) {
+        this.perOrigin = perOrigin;
+    }
 
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
@@ -64,22 +83,70 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
 
     /** Adopts a new configuration: meters of objects no longer in it (or renamed) are removed from the registry. */
     public void update(ConfigSnapshot config) {
+        update(ConfigChange.between(names.config(), config));
+    }
+
+    /**
+     * Adopts a committed change: the meters of the load balancers and pools it names are checked, and those of
+     * objects deleted or renamed are removed; no other meter is visited.
+     */
+    public void update(ConfigChange change) {
         synchronized (lock) {
-            final ConfigNames next = new ConfigNames(config);
+            final ConfigChange c = change.since(names.config());
+            final ConfigNames next = new ConfigNames(c.next());
             names = next;
-            for (Map.Entry<String, Map<String, Map<String, OriginMeters>>> lb : meters.entrySet()) {
-                for (Map.Entry<String, Map<String, OriginMeters>> pool : lb.getValue().entrySet()) {
-                    final Iterator<OriginMeters> it = pool.getValue().values().iterator();
-                    while (it.hasNext()) {
-                        final OriginMeters m = it.next();
-                        if (!m.stillNamed(next, lb.getKey(), pool.getKey())) {
-                            m.remove();
-                            it.remove();
-                        }
+            for (String lbId : c.loadBalancers()) {
+                final Map<String, Map<String, OriginMeters>> pools = meters.get(lbId);
+                if (pools != null) {
+                    for (String poolId : List.copyOf(pools.keySet())) {
+                        prune(next, lbId, poolId);
                     }
                 }
             }
+            for (String poolId : c.pools()) {
+                for (String lbId : List.copyOf(lbsByPool.getOrDefault(poolId, Set.of()))) {
+                    prune(next, lbId, poolId);
+                }
+            }
         }
+    }
+
+    /** Removes the meters of one (load balancer, pool) that {@code names} no longer holds; called under the lock. */
+    private void prune(ConfigNames names, String lbId, String poolId) {
+        final Map<String, Map<String, OriginMeters>> pools = meters.get(lbId);
+        final Map<String, OriginMeters> origins = pools == null ? null : pools.get(poolId);
+        if (origins == null) {
+            return;
+        }
+        final Iterator<OriginMeters> it = origins.values().iterator();
+        while (it.hasNext()) {
+            final OriginMeters m = it.next();
+            if (!m.stillNamed(names, lbId, poolId)) {
+                m.remove();
+                it.remove();
+            }
+        }
+        if (origins.isEmpty()) {
+            pools.remove(poolId);
+            final Set<String> users = lbsByPool.get(poolId);
+            if (users != null && users.remove(lbId) && users.isEmpty()) {
+                lbsByPool.remove(poolId);
+            }
+            if (pools.isEmpty()) {
+                meters.remove(lbId);
+            }
+        }
+    }
+
+    /** How many (load balancer, pool, origin) meter sets exist (tests). */
+    int meterSets() {
+        int n = 0;
+        for (Map<String, Map<String, OriginMeters>> pools : meters.values()) {
+            for (Map<String, OriginMeters> origins : pools.values()) {
+                n += origins.size();
+            }
+        }
+        return n;
     }
 
     @Override
@@ -105,18 +172,65 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
         }
     }
 
-    private OriginMeters meters(RouteDecision.Forward attempt) {
+    /**
+     * Reads every origin's meters as they stand (cumulative since each meter was created), for the traffic history.
+     * Off the request path: it runs on the sampler's thread and takes no lock the recording path takes.
+     */
+    void read(Reader reader) {
+        for (Map.Entry<String, Map<String, Map<String, OriginMeters>>> lb : meters.entrySet()) {
+            for (Map.Entry<String, Map<String, OriginMeters>> pool : lb.getValue().entrySet()) {
+                for (Map.Entry<String, OriginMeters> origin : pool.getValue().entrySet()) {
+                    reader.origin(lb.getKey(), pool.getKey(), origin.getKey(), origin.getValue().reading());
+                }
+            }
+        }
+    }
+
+    /** The bucket bounds of the latency histogram, in milliseconds, ascending. */
+    static double[] latencyBucketsMillis() {
+        final double[] millis = new double[LATENCY_BUCKETS.length];
+        for (int i = 0; i < millis.length; i++) {
+            millis[i] = LATENCY_BUCKETS[i].toNanos() / 1e6;
+        }
+        return millis;
+    }
+
+    /** Receives one origin's cumulative counts in {@link #read}. */
+    @FunctionalInterface
+    interface Reader {
+        void origin(String lbId, String poolId, String originName, Reading reading);
+    }
+
+    /**
+     * One origin's cumulative counts under one load balancer.
+     *
+     * @param attempts  every reported attempt
+     * @param failovers attempts that were a zero-downtime failover of an earlier one
+     * @param failed    attempts that failed at the connection or exchange (what Fulcrum answers with a 52x)
+     * @param status5xx attempts the origin answered with a 5xx
+     * @param latency   answered attempts at or under each of {@link #latencyBucketsMillis()} (cumulative, as
+     *                  Prometheus' {@code le} buckets), then the count of every answered attempt
+     */
+    record Reading(long attempts, long failovers, long failed, long status5xx, long[] latency) {
+    }
+
+        private OriginMeters meters(RouteDecision.Forward attempt) {
         final Map<String, Map<String, OriginMeters>> pools = meters.get(attempt.loadBalancerId());
         if (pools != null) {
             final Map<String, OriginMeters> origins = pools.get(attempt.poolId());
             if (origins != null) {
-                final OriginMeters m = origins.get(attempt.originName());
+                final OriginMeters m = origins.get(originKey(attempt));
                 if (m != null) {
                     return m;
                 }
             }
         }
-        return create(attempt.loadBalancerId(), attempt.poolId(), attempt.originName());
+        return create(attempt.loadBalancerId(), attempt.poolId(), originKey(attempt));
+    }
+
+    /** The origin part of a meter's key: its name, or "" (any origin) with per-origin meters off. */
+    private String originKey(RouteDecision.Forward attempt) {
+        return perOrigin ? attempt.originName() : "";
     }
 
     private OriginMeters create(String lbId, String poolId, String originName) {
@@ -129,6 +243,7 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
             if (!current.has(lbId, poolId, originName)) {
                 return null;
             }
+            lbsByPool.computeIfAbsent(poolId, k -> new HashSet<>()).add(lbId);
             return meters.computeIfAbsent(lbId, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(poolId, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(originName, k -> new OriginMeters(r, current.lbName(lbId),
@@ -169,8 +284,40 @@ final class OriginMetrics implements OutcomeListener, MeterBinder {
             this.lbName = lbName;
             this.poolName = poolName;
             this.originName = originName;
-            this.tags = Tags.of(MetricNames.TAG_LB, lbName, MetricNames.TAG_POOL, poolName,
-                    MetricNames.TAG_POOL_ID, poolId, MetricNames.TAG_ORIGIN, originName);
+            final Tags common = Tags.of(MetricNames.TAG_LB, lbName, MetricNames.TAG_POOL, poolName,
+                    MetricNames.TAG_POOL_ID, poolId);
+            this.tags = originName.isEmpty() ? common : common.and(MetricNames.TAG_ORIGIN, originName);
+        }
+
+        Reading reading() {
+            long attempts = 0;
+            long failed = 0;
+            long status5xx = 0;
+            for (int slot = 0; slot < requests.length(); slot++) {
+                final Counter c = requests.get(slot);
+                if (c == null) {
+                    continue;
+                }
+                final long n = (long) c.count();
+                attempts += n;
+                final Outcome outcome = OUTCOMES[slot / STATUS_CLASSES];
+                if (outcome == Outcome.CONNECT_FAILED || outcome == Outcome.EXCHANGE_FAILED) {
+                    failed += n;
+                } else if (outcome == Outcome.RESPONDED && slot % STATUS_CLASSES == 5) {
+                    status5xx += n;
+                }
+            }
+            final long[] latencyCounts = new long[LATENCY_BUCKETS.length + 1];
+            final Timer t = latency;
+            if (t != null) {
+                final CountAtBucket[] buckets = t.takeSnapshot().histogramCounts();
+                for (int i = 0; i < buckets.length && i < LATENCY_BUCKETS.length; i++) {
+                    latencyCounts[i] = (long) buckets[i].count();
+                }
+                latencyCounts[LATENCY_BUCKETS.length] = t.count();
+            }
+            final Counter f = failovers;
+            return new Reading(attempts, f == null ? 0 : (long) f.count(), failed, status5xx, latencyCounts);
         }
 
         boolean stillNamed(ConfigNames names, String lbId, String poolId) {

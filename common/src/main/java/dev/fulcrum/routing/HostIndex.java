@@ -4,16 +4,33 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Host → enabled load balancer, by exact case-insensitive name (spec §1), built once per snapshot. Lookups strip a
- * port and a trailing dot; the common case (a lower-case host without either) allocates nothing.
+ * Host → enabled load balancer, by exact case-insensitive name (spec §1). Lookups strip a port and a trailing dot;
+ * the common case (a lower-case host without either) allocates nothing. Persistent ({@link HashTrie}): the next
+ * snapshot's index is this one with the changed names put or removed.
  */
 final class HostIndex {
 
-    private final Map<String, LbPlan> byName;
+    static final HostIndex EMPTY = new HostIndex(HashTrie.empty());
+
+    private final HashTrie<LbPlan> byName;
+
+    private HostIndex(HashTrie<LbPlan> byName) {
+        this.byName = byName;
+    }
 
     /** @param byName keys already normalised with {@link #normalise} */
     HostIndex(Map<String, LbPlan> byName) {
-        this.byName = Map.copyOf(byName);
+        HashTrie<LbPlan> trie = HashTrie.empty();
+        for (Map.Entry<String, LbPlan> e : byName.entrySet()) {
+            trie = trie.plus(e.getKey(), e.getValue());
+        }
+        this.byName = trie;
+    }
+
+    /** This index with {@code name} (normalised) served by {@code plan}, or by nothing when it is null. */
+    HostIndex with(String name, LbPlan plan) {
+        final HashTrie<LbPlan> next = plan == null ? byName.minus(name) : byName.plus(name, plan);
+        return next == byName ? this : new HostIndex(next);
     }
 
     /** The load balancer for a Host value, or null. */

@@ -110,11 +110,8 @@ final class LbPlan {
             final SessionAffinityAttributes attributes = lb.sessionAffinityAttributes() == null
                     ? SessionAffinityAttributes.DEFAULT : lb.sessionAffinityAttributes();
             this.failoverMode = FailoverMode.of(attributes.zeroDowntimeFailover());
+            // In range by construction (SessionAffinityAttributes refuses anything else).
             final int drain = attributes.drainDuration();
-            if (drain < 0 || drain > Affinity.DRAIN_MAX) {
-                throw new IllegalArgumentException("session_affinity_attributes.drain_duration: " + drain
-                        + " (expected: 0-" + Affinity.DRAIN_MAX + ")");
-            }
             final LinkedHashSet<PoolPlan> used = new LinkedHashSet<>();
             for (PoolPlan plan : resolved) {
                 if (plan != null) {

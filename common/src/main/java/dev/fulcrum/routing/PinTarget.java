@@ -1,6 +1,7 @@
 package dev.fulcrum.routing;
 
 import dev.fulcrum.affinity.FailoverMode;
+import dev.fulcrum.health.OriginHealth;
 
 /**
  * One origin of one pool that a session of a load balancer may be pinned to, with what a pin to it means in this
@@ -47,9 +48,9 @@ final class PinTarget {
         this.pool = pool;
         this.origin = pool.allOrigins()[originIndex];
         this.pickIndex = pool.pickIndexOf(originIndex);
-        final byte health = pool.healthOf(originIndex);
+        final OriginHealth health = pool.healthOf(originIndex);
         if (pool.enabled && origin.enabled) {
-            state = pool.healthyEnough && health == PoolPlan.HEALTHY ? SERVE : UNHEALTHY;
+            state = pool.healthyEnough && health.healthy() ? SERVE : UNHEALTHY;
             drainUntilMillis = Long.MIN_VALUE;
             return;
         }
@@ -63,7 +64,7 @@ final class PinTarget {
         final boolean startKnown = disabledAt != Long.MAX_VALUE
                 && (pool.enabled || pool.disabledAtMillis != Long.MIN_VALUE)
                 && (origin.enabled || origin.disabledAtMillis != Long.MIN_VALUE);
-        if (drainMillis > 0 && startKnown && health != PoolPlan.DOWN) {
+        if (drainMillis > 0 && startKnown && !health.failed()) {
             state = DRAINING;
             drainUntilMillis = disabledAt + drainMillis;
         } else {

@@ -5,6 +5,7 @@ import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.health.OriginHealth;
+import dev.fulcrum.health.PoolHealth;
 import dev.fulcrum.request.Hashing;
 import dev.fulcrum.routing.origin.OriginSteering;
 import dev.fulcrum.routing.steering.GreatCircle;
@@ -21,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One pool as the router uses it in one snapshot: its health folded into "usable" once, the origins each stage may
  * pick from, and its load-shedding rule. Shared by every load balancer that lists the pool.
  *
- * <p>Usable (spec §2.3): enabled, and either unmonitored or with at least {@code minimum_origins} healthy enabled
- * origins, and with at least one pickable origin (healthy when monitored, enabled, weight &gt; 0). A monitored
- * origin with no result yet is not healthy. The last condition is ours [G]: a pool whose healthy origins all have
- * weight 0 could not take the request anyway, so steering moves on instead of failing.
+ * <p>Usable (spec §2.3): healthy enough by {@link PoolHealth#healthyEnough} (the pool health API's own definition:
+ * enabled, and either unmonitored or with at least {@code minimum_origins} healthy enabled origins), and with at
+ * least one origin that {@link OriginHealth#usable()} (no reason against it: healthy when monitored, enabled,
+ * weight &gt; 0). A monitored origin with no result yet is not healthy. The last condition is ours [G]: a pool whose
+ * healthy origins all have weight 0 could not take the request anyway, so steering moves on instead of failing.
  *
  * <p>As the fallback (spec §4.5) the pool's health is ignored: it must be enabled and have an enabled origin with
  * weight &gt; 0; among those the healthy ones are preferred when there are any.
@@ -67,17 +69,10 @@ final class PoolPlan {
     /** The pool's {@code disabled_at} in epoch ms, or {@link Long#MIN_VALUE} when enabled or unknown. */
     final long disabledAtMillis;
     private final OriginPlan[] all;
-    /** Per entry of {@link #all}: {@link #HEALTHY}, {@link #DOWN} or {@link #NO_RESULT}. */
-    private final byte[] health;
+    /** Per entry of {@link #all}: the monitor's verdict folded with the configuration ({@link OriginHealth#of}). */
+    private final OriginHealth[] health;
     /** Per entry of {@link #all}: its index in {@link #origins}, or -1. */
     private final int[] pickIndex;
-
-    /** Healthy by the monitor, or unmonitored. */
-    static final byte HEALTHY = 0;
-    /** The monitor's last result says unhealthy. */
-    static final byte DOWN = 1;
-    /** Monitored without a result (no result yet, or disabled and no longer probed). */
-    static final byte NO_RESULT = 2;
 
     PoolPlan(Pool pool, HealthSnapshot health, RoutingSettings settings, LoadRegistry loads,
              OriginConnections connections) {
@@ -94,43 +89,41 @@ final class PoolPlan {
                 : pool.disabledAt().toEpochMilli();
 
         final boolean monitored = pool.monitor() != null;
+        final List<OriginHealth> folded = PoolHealth.origins(pool, health);
         final List<OriginPlan> all = new ArrayList<>();
-        final List<Byte> healthOfAll = new ArrayList<>();
         final List<OriginPlan> pickable = new ArrayList<>();
         final List<OriginPlan> healthyWeighted = new ArrayList<>();
         final List<OriginPlan> enabledWeighted = new ArrayList<>();
-        int healthyCount = 0;
         double rttSum = 0;
         int rttCount = 0;
-        for (Origin origin : pool.origins()) {
+        for (int i = 0; i < pool.origins().size(); i++) {
+            final Origin origin = pool.origins().get(i);
             final String key = HealthSnapshot.originKey(origin.address(), origin.port());
             final OriginPlan plan = new OriginPlan(origin, loads.origin(id, key), connections);
             all.add(plan);
-            final OriginHealth result = monitored ? health.origin(id, key) : null;
-            healthOfAll.add(!monitored ? HEALTHY : result == null ? NO_RESULT : result.healthy() ? HEALTHY : DOWN);
             if (!origin.enabled()) {
                 continue;
             }
-            final boolean healthy = result != null && result.healthy();
-            if (healthy) {
-                healthyCount++;
-                if (!Double.isNaN(result.rttMillis()) && result.rttMillis() >= 0) {
-                    rttSum += result.rttMillis();
-                    rttCount++;
-                }
+            final OriginHealth result = folded.get(i);
+            // Healthy by a verdict: an unmonitored origin has none, so it neither adds an RTT nor is preferred
+            // as the fallback's healthy origin.
+            final boolean healthy = monitored && result.healthy();
+            if (healthy && !Double.isNaN(result.rttMillis()) && result.rttMillis() >= 0) {
+                rttSum += result.rttMillis();
+                rttCount++;
             }
             if (origin.weight() > 0) {
                 enabledWeighted.add(plan);
                 if (healthy) {
                     healthyWeighted.add(plan);
                 }
-                if (!monitored || healthy) {
-                    pickable.add(plan);
-                }
+            }
+            if (result.usable()) {
+                pickable.add(plan);
             }
         }
         this.all = all.toArray(new OriginPlan[0]);
-        this.healthyEnough = enabled && (!monitored || healthyCount >= Math.max(1, pool.minimumOrigins()));
+        this.healthyEnough = PoolHealth.healthyEnough(pool, folded);
         this.usable = healthyEnough && !pickable.isEmpty();
         this.origins = new OriginSet(usable ? pickable.toArray(new OriginPlan[0]) : new OriginPlan[0], connections);
         this.fallbackOrigins = new OriginSet(!enabled ? new OriginPlan[0]
@@ -157,10 +150,9 @@ final class PoolPlan {
             throw new IllegalArgumentException("load_shedding.session_policy: " + sessionPolicy + " (expected: hash)");
         }
 
-        this.health = new byte[this.all.length];
+        this.health = folded.toArray(new OriginHealth[0]);
         this.pickIndex = new int[this.all.length];
         for (int i = 0; i < this.all.length; i++) {
-            this.health[i] = healthOfAll.get(i);
             pickIndex[i] = -1;
             for (int j = 0; j < origins.size(); j++) {
                 if (origins.get(j) == this.all[i]) {
@@ -180,8 +172,8 @@ final class PoolPlan {
                 && Hashing.unit(Hashing.combine(sessionHash, sessionSeed)) < sessionShedFraction;
     }
 
-    /** What the monitor says about entry {@code i} of {@link #allOrigins()}. */
-    byte healthOf(int i) {
+    /** What the monitor and the configuration say about entry {@code i} of {@link #allOrigins()}. */
+    OriginHealth healthOf(int i) {
         return health[i];
     }
 

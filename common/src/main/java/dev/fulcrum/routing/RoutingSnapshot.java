@@ -2,19 +2,34 @@ package dev.fulcrum.routing;
 
 import dev.fulcrum.affinity.AffinityCookieCodec;
 import dev.fulcrum.affinity.SessionStore;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.IdMultimap;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Pool;
+import dev.fulcrum.health.HealthChange;
 import dev.fulcrum.health.HealthSnapshot;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything one routing decision reads, fixed at build time: configuration and health folded into per-pool and
  * per-load-balancer plans, plus references to the live counters.
+ *
+ * <p>Cost of a change: the next snapshot is made from this one and the difference ({@link ConfigChange},
+ * {@link HealthChange}): a pool plan is rebuilt when its pool or its results changed, a load-balancer plan when its
+ * load balancer changed or a pool plan it looked up was rebuilt (found through {@link #users}), and every map here
+ * is persistent, so the rest is shared. Nothing visits the whole configuration, so a write to one pool costs the
+ * same with 10 pools or 10,000.
  *
  * <p>Concurrency: immutable after construction and published through one volatile field of {@link SnapshotRouter};
  * a request reads that field once and sees one consistent view (STYLE point 4). The only mutable state reachable
@@ -22,86 +37,220 @@ import java.util.Set;
  * header affinity sessions ({@code affinity.SessionStore}, a concurrent map), all kept across rebuilds; plus each
  * {@link RulePlan}'s cache of plans for rules matching together, a copy-on-write map replaced atomically.
  *
- * <p>Failure: a configuration the router cannot use (unknown policy names) makes {@link #build} throw
- * IllegalArgumentException naming the object; the caller keeps the previous snapshot. Health never fails a build:
- * a missing result just makes a monitored origin unusable (spec §2.3).
+ * <p>Failure: a configuration the router cannot use (unknown policy names) makes {@link #update} throw
+ * IllegalArgumentException naming the object; the caller keeps the previous snapshot, and no counter is pruned.
+ * Health never fails a build: a missing result just makes a monitored origin unusable (spec §2.3).
  */
 final class RoutingSnapshot {
 
     static final RoutingSnapshot EMPTY = new RoutingSnapshot(ConfigSnapshot.EMPTY, HealthSnapshot.EMPTY,
-            new HostIndex(Map.of()), Map.of());
+            HostIndex.EMPTY, TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(),
+            new Built(0, 0));
 
     final ConfigSnapshot config;
     final HealthSnapshot health;
     final HostIndex hosts;
     final Map<String, PoolPlan> pools;
+    /** Load balancer id → its plan, for each enabled load balancer that serves its name. */
+    private final TreePMap<String, LbPlan> lbs;
+    /** Normalised name → ids of the enabled load balancers with that name (normally one); the smallest serves. */
+    private final TreePMap<String, TreePSet<String>> names;
+    /** Pool id → ids of the load balancers in {@link #lbs} whose plan looked it up (rules and pool sets too). */
+    private final TreePMap<String, TreePSet<String>> users;
+    /** What the update that made this snapshot built. */
+    private final Built built;
 
     private RoutingSnapshot(ConfigSnapshot config, HealthSnapshot health, HostIndex hosts,
-                            Map<String, PoolPlan> pools) {
+                            TreePMap<String, PoolPlan> pools, TreePMap<String, LbPlan> lbs,
+                            TreePMap<String, TreePSet<String>> names, TreePMap<String, TreePSet<String>> users,
+                            Built built) {
         this.config = config;
         this.health = health;
         this.hosts = hosts;
         this.pools = pools;
+        this.lbs = lbs;
+        this.names = names;
+        this.users = users;
+        this.built = built;
+    }
+
+    /** What the router builds plans with, fixed for its lifetime. */
+    record Builders(RoutingSettings settings, LoadRegistry loads, OriginConnections connections,
+                    AffinityCookieCodec codec, SessionStore sessions) {
+    }
+
+    /** How many pool and load-balancer plans the last {@link #update} built (tests show a change stays local). */
+    record Built(int pools, int loadBalancers) {
+    }
+
+    Built built() {
+        return built;
     }
 
     /**
-     * Builds the snapshot for {@code config} and {@code health}, reusing every pool and load-balancer plan of
-     * {@code previous} whose inputs did not change (plans are immutable, so sharing them is safe; the counters
-     * they reference are the same either way).
+     * The snapshot for {@code config.next()} and {@code health.next()}, both of which must start at this
+     * snapshot's inputs, reusing every plan whose inputs did not change (plans are immutable, so sharing them is
+     * safe; the counters they reference are the same either way). Counters of removed pools and origins are
+     * dropped once the new snapshot is complete.
      */
-    static RoutingSnapshot build(RoutingSnapshot previous, ConfigSnapshot config, HealthSnapshot health,
-                                 RoutingSettings settings, LoadRegistry loads, OriginConnections connections,
-                                 AffinityCookieCodec codec, SessionStore sessions) {
-        final Map<String, PoolPlan> pools = new HashMap<>();
-        // Counters are pruned only when the configuration changed: a health update cannot add or remove origins,
-        // and collecting 30,000 keys on every probe result would dominate the rebuild.
-        final boolean prune = config != previous.config;
-        final Set<String> originIds = prune ? new HashSet<>() : null;
-        for (Pool pool : config.pools().values()) {
-            final PoolPlan old = previous.pools.get(pool.id());
+    RoutingSnapshot update(ConfigChange config, HealthChange health, Builders b) {
+        if (config.previous() != this.config || health.previous() != this.health) {
+            throw new IllegalArgumentException("a change must start at the snapshot it is applied to");
+        }
+        final ConfigSnapshot cfg = config.next();
+        final HealthSnapshot hs = health.next();
+        if (cfg == this.config && hs == this.health) {
+            return this;
+        }
+
+        // Pools: those the configuration or the health results changed.
+        TreePMap<String, PoolPlan> nextPools = (TreePMap<String, PoolPlan>) pools;
+        final Set<String> rebuiltPools = new TreeSet<>();
+        final Set<String> poolIds = new TreeSet<>(config.pools());
+        poolIds.addAll(health.pools());
+        int poolsBuilt = 0;
+        for (String id : poolIds) {
+            final Pool pool = cfg.pools().get(id);
+            final PoolPlan old = nextPools.get(id);
+            if (pool == null) {
+                if (old != null) {
+                    nextPools = nextPools.minus(id);
+                    rebuiltPools.add(id);
+                }
+                continue;
+            }
+            if (old != null && old.builtFrom(pool, hs)) {
+                continue;
+            }
             final PoolPlan plan;
             try {
-                plan = old != null && old.builtFrom(pool, health) ? old
-                        : new PoolPlan(pool, health, settings, loads, connections);
+                plan = new PoolPlan(pool, hs, b.settings(), b.loads(), b.connections());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("pool " + pool.id() + " (" + pool.name() + "): "
                         + e.getMessage(), e);
             }
-            pools.put(pool.id(), plan);
-            if (prune) {
-                for (OriginPlan origin : plan.allOrigins()) {
-                    originIds.add(LoadRegistry.originId(pool.id(), origin.key));
+            poolsBuilt++;
+            nextPools = nextPools.plus(id, plan);
+            rebuiltPools.add(id);
+        }
+
+        // Names: the changed load balancers' old and new names, and the names of plans using a rebuilt pool.
+        TreePMap<String, TreePSet<String>> nextNames = names;
+        final Set<String> affected = new TreeSet<>();
+        for (String id : config.loadBalancers()) {
+            final String before = servingName(config.previous().loadBalancers().get(id));
+            final String after = servingName(cfg.loadBalancers().get(id));
+            if (before != null) {
+                affected.add(before);
+                if (!before.equals(after)) {
+                    nextNames = IdMultimap.without(nextNames, before, id);
                 }
             }
-        }
-        final Map<String, LbPlan> byName = new HashMap<>();
-        final Map<String, String> idByName = new HashMap<>();
-        for (LoadBalancer lb : config.loadBalancers().values()) {
-            if (!lb.enabled()) {
-                continue; // spec §4.1 step 1: a disabled load balancer does not serve
-            }
-            final String name = HostIndex.normalise(lb.name());
-            if (name == null) {
-                continue;
-            }
-            // Names are unique per zone; should two zones overlap, the smaller id wins so the choice is stable.
-            final String other = idByName.get(name);
-            if (other != null && other.compareTo(lb.id()) < 0) {
-                continue;
-            }
-            idByName.put(name, lb.id());
-            final LbPlan old = previous.hosts.find(name);
-            try {
-                byName.put(name, old != null && old.id.equals(lb.id()) && old.builtFrom(lb, pools) ? old
-                        : new LbPlan(lb, pools, settings, connections, codec, sessions));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
-                        + e.getMessage(), e);
+            if (after != null) {
+                affected.add(after);
+                nextNames = IdMultimap.with(nextNames, after, id);
             }
         }
-        if (prune) {
-            loads.retain(pools.keySet(), originIds);
+        for (String poolId : rebuiltPools) {
+            for (String lbId : users.getOrDefault(poolId, TreePSet.empty())) {
+                affected.add(HostIndex.normalise(lbs.get(lbId).name));
+            }
         }
-        return new RoutingSnapshot(config, health, new HostIndex(byName), Map.copyOf(pools));
+
+        // Per affected name: the plan that serves it now, reused when its inputs are the same.
+        final List<LbPlan> removed = new ArrayList<>();
+        final List<LbPlan> added = new ArrayList<>();
+        HostIndex nextHosts = hosts;
+        int lbsBuilt = 0;
+        for (String name : affected) {
+            final TreePSet<String> ids = nextNames.get(name);
+            final LbPlan current = hosts.find(name);
+            LbPlan next = null;
+            if (ids != null && !ids.isEmpty()) {
+                final LoadBalancer lb = cfg.loadBalancers().get(ids.first());
+                if (current != null && current.id.equals(lb.id()) && current.builtFrom(lb, nextPools)) {
+                    next = current;
+                } else {
+                    try {
+                        next = new LbPlan(lb, nextPools, b.settings(), b.connections(), b.codec(), b.sessions());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("load balancer " + lb.id() + " (" + lb.name() + "): "
+                                + e.getMessage(), e);
+                    }
+                    lbsBuilt++;
+                }
+            }
+            if (next != current) {
+                if (current != null) {
+                    removed.add(current);
+                }
+                if (next != null) {
+                    added.add(next);
+                }
+                nextHosts = nextHosts.with(name, next);
+            }
+        }
+        // Removals first: a load balancer renamed in this change leaves one name and takes another.
+        TreePMap<String, LbPlan> nextLbs = lbs;
+        TreePMap<String, TreePSet<String>> nextUsers = users;
+        for (LbPlan plan : removed) {
+            if (nextLbs.get(plan.id) == plan) {
+                nextLbs = nextLbs.minus(plan.id);
+            }
+            for (String poolId : poolIdsOf(plan)) {
+                nextUsers = IdMultimap.without(nextUsers, poolId, plan.id);
+            }
+        }
+        for (LbPlan plan : added) {
+            nextLbs = nextLbs.plus(plan.id, plan);
+            for (String poolId : poolIdsOf(plan)) {
+                nextUsers = IdMultimap.with(nextUsers, poolId, plan.id);
+            }
+        }
+
+        // Counters are pruned only for pools whose configuration changed: health cannot add or remove origins.
+        for (String id : config.pools()) {
+            final PoolPlan plan = nextPools.get(id);
+            if (plan == null) {
+                b.loads().removePool(id);
+            } else {
+                final Set<String> keys = new HashSet<>();
+                for (OriginPlan origin : plan.allOrigins()) {
+                    keys.add(origin.key);
+                }
+                b.loads().retainOrigins(id, keys);
+            }
+        }
+        return new RoutingSnapshot(cfg, hs, nextHosts, nextPools, nextLbs, nextNames, nextUsers,
+                new Built(poolsBuilt, lbsBuilt));
+    }
+
+    /** The name an enabled load balancer serves (spec §4.1 step 1: a disabled one serves none), or null. */
+    private static String servingName(LoadBalancer lb) {
+        return lb == null || !lb.enabled() ? null : HostIndex.normalise(lb.name());
+    }
+
+    private static Set<String> poolIdsOf(LbPlan plan) {
+        final Set<String> ids = new LinkedHashSet<>();
+        plan.forEachPoolId(ids::add);
+        return ids;
+    }
+
+    @Override
+    public String toString() {
+        return "RoutingSnapshot[revision " + config.revision() + ", " + pools.size() + " pools, " + lbs.size()
+                + " load balancers]";
+    }
+
+    // For the invariants test: every serving plan's pools list it as a user, and nothing else does.
+    boolean usersConsistent() {
+        final TreePMap<String, TreePSet<String>> expected = TreePMap.empty();
+        TreePMap<String, TreePSet<String>> built = expected;
+        for (LbPlan plan : lbs.values()) {
+            for (String poolId : poolIdsOf(plan)) {
+                built = IdMultimap.with(built, poolId, plan.id);
+            }
+        }
+        return Objects.equals(built, users);
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A load balancer's custom rules (spec §6, §4.1 step 3) as the router runs them: conditions compiled, the rules
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RulePlan {
 
     static final int MAX_COMBINATIONS = 64;
-    private static final System.Logger LOG = System.getLogger(RulePlan.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RulePlan.class);
 
     /** What the rules decided for one request: the plan to steer with, or a fixed answer. */
     static final class Result {
@@ -136,7 +138,7 @@ final class RulePlan {
             try {
                 condition = Condition.compile(rule.condition());
             } catch (ConditionException e) {
-                LOG.log(System.Logger.Level.WARNING, "load balancer " + lb.name() + ": rules[" + index + "] ("
+                LOG.warn("load balancer " + lb.name() + ": rules[" + index + "] ("
                         + rule.name() + ") never matches: its condition does not compile: " + e.getMessage());
                 continue;
             }
@@ -257,7 +259,7 @@ final class RulePlan {
         try {
             return new Result(factory.plan(Overrides.apply(config, merged), pools), null);
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "load balancer " + loadBalancerName + ": the overrides of rules "
+            LOG.warn("load balancer " + loadBalancerName + ": the overrides of rules "
                     + "matching together cannot combine (" + e.getMessage() + "); the last one applies alone");
             return alone[last];
         }

@@ -4,7 +4,9 @@ import dev.fulcrum.affinity.AffinityCookieCodec;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.affinity.Session;
 import dev.fulcrum.affinity.SessionStore;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.health.HealthChange;
 import dev.fulcrum.health.HealthSnapshot;
 import dev.fulcrum.request.Hashing;
 import dev.fulcrum.request.RequestView;
@@ -45,9 +47,10 @@ import java.util.Objects;
  * ({@code default_percent}) applies to new sessions, not to pinned ones.
  *
  * <p>Concurrency: {@link #route} takes no lock. It reads the volatile {@link #snapshot} once and touches only
- * immutable plans and atomic counters. {@link #update(ConfigSnapshot)} and {@link #update(HealthSnapshot)} are
- * serialised, rebuild the whole snapshot from the latest of both inputs and publish it with one volatile write;
- * a request already in progress finishes on the snapshot it started with. In-flight counters survive rebuilds
+ * immutable plans and atomic counters. The updates are serialised, make the next snapshot from the current one and
+ * the difference ({@link ConfigChange}, {@link HealthChange}: only the plans it touches are rebuilt, see
+ * {@link RoutingSnapshot}) and publish it with one volatile write; a request already in progress finishes on the
+ * snapshot it started with. In-flight counters survive rebuilds
  * (see {@link LoadRegistry}), and so do {@code header} affinity sessions ({@link SessionStore}, lock-free on the
  * request path). Load balancers with affinity read the clock once per request.
  *
@@ -70,6 +73,7 @@ public final class SnapshotRouter implements Router {
     /** Wall clock of the affinity stage: cookie expiry, drain, header session idle time. */
     private final Clock clock;
     private final LoadRegistry loads = new LoadRegistry();
+    private final RoutingSnapshot.Builders builders;
     private final Object updateLock = new Object();
 
     /** The one thing {@link #route} reads; replaced wholesale on every update. */
@@ -111,9 +115,13 @@ public final class SnapshotRouter implements Router {
         this.codec = new AffinityCookieCodec(affinity.key());
         this.sessions = new SessionStore(affinity.maxHeaderSessions());
         this.clock = affinity.clock();
+        this.builders = new RoutingSnapshot.Builders(settings, loads, connections, codec, sessions);
     }
 
-    /** Rebuilds the routing snapshot for a new configuration (health results are kept). */
+    /**
+     * Adopts a new configuration (health results are kept), comparing it whole with the current one: for callers
+     * that have only the snapshot. The store's listeners use {@link #update(ConfigChange)}.
+     */
     public void update(ConfigSnapshot config) {
         Objects.requireNonNull(config, "config");
         synchronized (updateLock) {
@@ -121,12 +129,19 @@ public final class SnapshotRouter implements Router {
             if (current.config == config) {
                 return;
             }
-            snapshot = RoutingSnapshot.build(current, config, current.health, settings, loads, connections,
-                    codec, sessions);
+            apply(ConfigChange.between(current.config, config), null);
         }
     }
 
-    /** Rebuilds the routing snapshot for new health results (configuration is kept). */
+    /** Adopts a committed change: only the plans it touches are rebuilt. */
+    public void update(ConfigChange change) {
+        Objects.requireNonNull(change, "change");
+        synchronized (updateLock) {
+            apply(change, null);
+        }
+    }
+
+    /** Adopts new health results (configuration is kept), comparing them whole with the current ones. */
     public void update(HealthSnapshot health) {
         Objects.requireNonNull(health, "health");
         synchronized (updateLock) {
@@ -134,9 +149,24 @@ public final class SnapshotRouter implements Router {
             if (current.health == health) {
                 return;
             }
-            snapshot = RoutingSnapshot.build(current, current.config, health, settings, loads, connections,
-                    codec, sessions);
+            apply(null, HealthChange.between(current.health, health));
         }
+    }
+
+    /** Adopts a health publication: only the pools whose results changed, and their users, are rebuilt. */
+    public void update(HealthChange change) {
+        Objects.requireNonNull(change, "change");
+        synchronized (updateLock) {
+            apply(null, change);
+        }
+    }
+
+    private void apply(ConfigChange config, HealthChange health) {
+        final RoutingSnapshot current = snapshot;
+        final ConfigChange c = config == null ? ConfigChange.none(current.config) : config.since(current.config);
+        final HealthChange h = health == null ? HealthChange.none(current.health)
+                : health.since(current.health);
+        snapshot = current.update(c, h, builders);
     }
 
     /**

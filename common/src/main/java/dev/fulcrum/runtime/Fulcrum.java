@@ -4,6 +4,7 @@ import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.health.HealthMonitor;
@@ -21,7 +22,11 @@ import dev.fulcrum.store.ConfigStore;
 import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +35,6 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -50,6 +54,8 @@ import java.util.function.Consumer;
  * while running.
  */
 public final class Fulcrum implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fulcrum.class);
 
     /** Name of the account created on the first start with an empty data directory. */
     public static final String FIRST_ACCOUNT_NAME = "Fulcrum";
@@ -89,12 +95,13 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Path dataDir = settings.dataDir().toAbsolutePath();
         createDataDir(dataDir);
+        checkWritable(dataDir);
         final KeyStore originTrust = originTrust();
         final ConfigStore store = openStore(dataDir);
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
-                settings.metricsJmx());
+                settings.metricsJmx(), !settings.metricsPoolsOnly(), clock);
         try {
             // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
             final String pop = settings.routing().pop();
@@ -109,18 +116,21 @@ public final class Fulcrum implements AutoCloseable {
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
                     metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
                     settings.affinitySessions()), metrics.affinityRecorder());
-            store.addListener(router::update);
+            store.addChangeListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
-            store.addListener(metrics::update);
+            store.addChangeListener(metrics::update);
             metrics.bindHealth(health);
-            health.addListener(router::update);
+            health.addChangeListener(router::update);
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
-            store.addListener(health::update);
+            store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health);
+            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
+                    store, metrics.traffic(), clock);
+            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report);
+            metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
             running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,
@@ -147,11 +157,28 @@ public final class Fulcrum implements AutoCloseable {
         final Running r = running;
         running = null;
         if (r != null) {
+            final long revision = r.store().current().revision();
             r.store().close();
             r.health().close();
             r.upstream().close();
             r.metrics().close();
+            LOG.info("Fulcrum stopped: store {} closed at revision {}", settings.dataDir().toAbsolutePath(),
+                    revision);
         }
+    }
+
+    /**
+     * Logs the start line the operator looks for, and returns it: version, this node's name, the store and its
+     * revision, and where the host serves ({@code listeners}, e.g. {@code "proxy http://0.0.0.0:8080, api
+     * http://127.0.0.1:8081/client/v4, dashboard http://127.0.0.1:8081/dashboard/"}). Hosts call it once they serve.
+     */
+    public String announce(String listeners) {
+        final Running r = require();
+        final String line = "Fulcrum " + Version.current() + " started: node " + r.health().settings().popName()
+                + ", store " + settings.dataDir().toAbsolutePath() + " (revision " + r.store().current().revision()
+                + "), " + listeners;
+        LOG.info(line);
+        return line;
     }
 
     @Override
@@ -253,8 +280,19 @@ public final class Fulcrum implements AutoCloseable {
             }
         } catch (FileAlreadyExistsException e) {
             throw new FulcrumStartException("data directory " + dataDir + " exists but is not a directory", e);
+        } catch (AccessDeniedException e) {
+            throw new FulcrumStartException("cannot create data directory " + dataDir + ": permission denied on "
+                    + e.getFile() + " (the user running Fulcrum may not write there)", e);
         } catch (IOException e) {
             throw new FulcrumStartException("cannot create data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    /** An existing data directory this process cannot write fails the start before anything is read from it. */
+    private static void checkWritable(Path dataDir) {
+        if (!Files.isWritable(dataDir) || !Files.isExecutable(dataDir)) {
+            throw new FulcrumStartException("data directory " + dataDir + ": permission denied (the user running "
+                    + "Fulcrum cannot write it: give it the directory, or choose another)");
         }
     }
 
@@ -289,6 +327,12 @@ public final class Fulcrum implements AutoCloseable {
             throw new FulcrumStartException("the configuration store cannot be loaded: " + e.getMessage()
                     + " (the file was left untouched: repair it, restore it from a backup or move it away)", e);
         } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof AccessDeniedException denied) {
+                    throw new FulcrumStartException("data directory " + dataDir + ": permission denied on "
+                            + denied.getFile() + " (the user running Fulcrum cannot read or write it)", e);
+                }
+            }
             // Already names the directory: another process holds it, or it cannot be read or written.
             throw new FulcrumStartException("cannot open the configuration store: " + e.getMessage(), e);
         }
@@ -300,12 +344,6 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Account account = new Account(Ids.newId(), FIRST_ACCOUNT_NAME,
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        store.update(s -> {
-            if (!s.accounts().isEmpty()) {
-                return s;
-            }
-            return new ConfigSnapshot(s.revision() + 1, Map.of(account.id(), account), s.zones(), s.monitors(),
-                    s.pools(), s.loadBalancers());
-        });
+        store.commit(s -> s.accounts().isEmpty() ? ConfigEdit.putting(account) : new ConfigEdit());
     }
 }

@@ -166,6 +166,11 @@ public final class FulcrumSettings {
         return get(SettingsTable.METRICS_JMX);
     }
 
+    /** True when the meters are bounded by pools instead of origins ({@code --metrics-pools-only}). */
+    public boolean metricsPoolsOnly() {
+        return get(SettingsTable.METRICS_POOLS_ONLY);
+    }
+
     /**
      * The session affinity key given explicitly (base64), or null when the runtime should use the data directory's
      * key file (see {@code AffinityKey#resolve}).
@@ -245,7 +250,8 @@ public final class FulcrumSettings {
                 + ", affinityKey=" + (affinityKey() == null ? "(stored)" : "(given)") + ", affinitySessions="
                 + affinitySessions() + ", trustedProxies=[" + trustedProxies() + "], originCa="
                 + (originCa == null ? "(JVM)" : originCa) + ", metricsPublic=" + metricsPublic() + ", accessLog="
-                + accessLog() + ", metricsJmx=" + metricsJmx() + ']';
+                + accessLog() + ", metricsJmx=" + metricsJmx() + ", metricsPoolsOnly=" + metricsPoolsOnly()
+                + ']';
     }
 
     /**
@@ -451,6 +457,11 @@ public final class FulcrumSettings {
         }
 
         /** Also publish the meters over JMX (default false). */
+        /** Bounds the meters by pools instead of origins (see {@code FulcrumMetrics}). */
+        public Builder metricsPoolsOnly(boolean enabled) {
+            return set(SettingsTable.METRICS_POOLS_ONLY, enabled);
+        }
+
         public Builder metricsJmx(boolean enabled) {
             return set(SettingsTable.METRICS_JMX, enabled);
         }

@@ -343,6 +343,15 @@ public final class SettingsTable {
             .valve("metricsJmx")
             .build();
 
+    public static final Setting<Boolean> METRICS_POOLS_ONLY = Setting.builder("metrics-pools-only",
+                    SettingType.SWITCH)
+            .defaultValue(false)
+            .help("bound the meters by pools, not origins: attempt meters without the origin tag, in-flight rows "
+                    + "per pool only, one set of upstream connection rows")
+            .jetty("fulcrum.metrics.poolsOnly")
+            .valve("metricsPoolsOnly")
+            .build();
+
     public static final Setting<Boolean> ACCESS_LOG = Setting.builder("access-log", SettingType.SWITCH)
             .defaultValue(false)
             .help("log one line per forwarded attempt at INFO on logger " + FulcrumSettings.ACCESS_LOGGER)
@@ -351,12 +360,24 @@ public final class SettingsTable {
             .build();
 
     /** Every row, in the order of {@code --help} and the documentation. */
+    // ---- the standalone's log
+
+    public static final Setting<Path> LOG_CONFIG = Setting.builder("log-config", SettingType.PATH)
+            .defaultNote("one line per record on stderr, INFO and up, Jetty's own at WARN")
+            .valueName("FILE")
+            .help("the standalone's log: a java.util.logging properties file")
+            .jetty(absent("Jetty's own logging modules (resources/jetty-logging.properties)"))
+            .valve(absent("Tomcat's JULI (conf/logging.properties)"))
+            .war(absent("the container's own logging (Tomcat: conf/logging.properties; Jetty: its logging modules)"))
+            .build();
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, API_PORT, API_BIND, DATA_DIR, API_TOKEN,
             AFFINITY_KEY, AFFINITY_SESSIONS, ORIGIN_CA, POP, COUNTRY, REGION, LATITUDE, LONGITUDE,
             CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UNDERSCORES_IN_HEADERS, HEADER_TIMEOUT,
             MAX_CONNECTIONS_PER_CLIENT, DRAIN, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,
-            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, METRICS_PUBLIC, METRICS_JMX, ACCESS_LOG);
+            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, METRICS_PUBLIC, METRICS_JMX, METRICS_POOLS_ONLY,
+            ACCESS_LOG, LOG_CONFIG);
 
     /** The row {@code host} spells {@code name}, if it offers one. */
     public static Optional<Setting<?>> find(SettingHost host, String name) {

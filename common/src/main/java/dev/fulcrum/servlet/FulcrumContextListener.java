@@ -48,6 +48,7 @@ public final class FulcrumContextListener implements ServletContextListener {
 
     private final Map<String, String> environment;
     private Fulcrum fulcrum;
+    private WebappLogging logging;
 
     public FulcrumContextListener() {
         this(System.getenv());
@@ -61,19 +62,28 @@ public final class FulcrumContextListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         final ServletContext context = event.getServletContext();
-        final FulcrumSettings settings = settings(context, environment, serverBase());
-        final Fulcrum started = new Fulcrum(settings).start();
-        final String token = started.generatedApiToken();
-        if (token != null) {
-            context.log("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
-                    + started.apiTokenFile() + "): " + token);
+        logging = WebappLogging.install();
+        final Fulcrum started;
+        try {
+            final FulcrumSettings settings = settings(context, environment, serverBase());
+            started = new Fulcrum(settings).start();
+            final String token = started.generatedApiToken();
+            if (token != null) {
+                context.log("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
+                        + started.apiTokenFile() + "): " + token);
+            }
+        } catch (RuntimeException e) {
+            logging.close();
+            logging = null;
+            throw e;
         }
         context.setAttribute(FULCRUM_ATTRIBUTE, started);
         context.setAttribute(ApiServlet.ROUTER_ATTRIBUTE, started.api());
         context.setAttribute(ROUTER_ATTRIBUTE, started.router());
         context.setAttribute(UPSTREAM_ATTRIBUTE, started.upstream());
         context.setAttribute(MetricsServlet.ENDPOINT_ATTRIBUTE, started.metricsEndpoint());
-        context.log("Fulcrum started: data " + settings.dataDir());
+        started.announce("proxy, api (" + context.getContextPath() + "/client/v4) and dashboard ("
+                + context.getContextPath() + "/dashboard/) on the server's connectors");
         fulcrum = started;
     }
 
@@ -87,6 +97,10 @@ public final class FulcrumContextListener implements ServletContextListener {
         if (fulcrum != null) {
             fulcrum.stop();
             fulcrum = null;
+        }
+        if (logging != null) {
+            logging.close();
+            logging = null;
         }
     }
 

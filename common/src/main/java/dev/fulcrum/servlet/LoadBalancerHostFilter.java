@@ -12,8 +12,9 @@ import java.io.IOException;
 
 /**
  * In the Fulcrum WAR, keeps the REST API's path from shadowing a load balancer: a request under
- * {@code /client/v4/} (or to {@code /metrics}) whose Host is a load balancer's is proxied like any other request to
- * that host, and only other hosts reach the API. Map it on those paths, in front of the API and metrics servlets.
+ * {@code /client/v4/} (or to {@code /metrics}, or under {@code /dashboard}) whose Host is a load balancer's is proxied
+ * like any other request to that host, and only other hosts reach the API. Map it on those paths, in front of the
+ * API, metrics and dashboard servlets.
  *
  * <p>Init parameter {@code proxy-servlet}: the name of the proxy servlet to hand such requests to (default
  * {@value #DEFAULT_PROXY_SERVLET}). The router comes from {@link FulcrumContextListener#ROUTER_ATTRIBUTE}.

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Collections;
 
 /**
@@ -36,16 +35,8 @@ public final class MetricsServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
-        final MetricsEndpoint.Answer answer = endpoint().handle(req.getMethod(),
-                Collections.list(req.getHeaders("Authorization")));
-        resp.setStatus(answer.status());
-        answer.headers().forEach(resp::setHeader);
-        resp.setHeader("Cache-Control", "no-store");
-        resp.setContentType(answer.contentType());
-        resp.setContentLength(answer.body().length);
-        try (OutputStream out = resp.getOutputStream()) {
-            out.write(answer.body());
-        }
+        ServletAnswers.write(endpoint().handle(req.getMethod(), Collections.list(req.getHeaders("Authorization"))),
+                resp);
     }
 
     private MetricsEndpoint endpoint() throws ServletException {

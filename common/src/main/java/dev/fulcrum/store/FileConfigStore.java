@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.ConfigChange;
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.json.ConfigJson;
 
@@ -16,13 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default {@link ConfigStore}: the configuration lives in one data directory as a full state file plus
@@ -34,14 +37,15 @@ import java.util.stream.Stream;
  * the directory).
  *
  * <p>Why a journal: a commit writes only the objects it changed, so a write costs one small append and one fsync
- * whatever the number of stored objects. When the journal grows past the size of the state file (and at least
+ * whatever the number of stored objects. The record is encoded from the commit's {@link ConfigChange}, and the next
+ * snapshot shares every unchanged object with the last one, so no step of a commit visits the whole configuration. When the journal grows past the size of the state file (and at least
  * {@value #DEFAULT_COMPACT_AFTER_BYTES} bytes) the writer folds it into a new state file and starts an empty
  * journal, so the rewrite cost is amortised over many writes. Replay skips journal records already in the state
  * file, so a crash between the two renames of a compaction is harmless.
  *
  * <p>Concurrency: writers are serialized by one lock; readers call {@link #current()}, a volatile read. Listeners
  * run on the writing thread, in commit order, after the commit is durable and while the write lock is held, so they
- * must be quick and must not call {@link #update}.
+ * must be quick and must not write ({@link ChangePublisher}).
  *
  * <p>Failure: a crash leaves the last acknowledged state, or the one being written if its append completed. An
  * unfinished last journal line is dropped at start and the journal is kept beside the store as
@@ -62,7 +66,7 @@ public final class FileConfigStore implements ConfigStore {
     static final String LOCK_FILE = "store.lock";
     static final long DEFAULT_COMPACT_AFTER_BYTES = 4L * 1024 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(FileConfigStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FileConfigStore.class);
     private static final ObjectMapper MAPPER = ConfigJson.mapper();
 
     private final Path directory;
@@ -71,11 +75,11 @@ public final class FileConfigStore implements ConfigStore {
     private final long compactAfterBytes;
     private final SnapshotCodec codec = new SnapshotCodec();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final List<Consumer<ConfigSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private volatile ConfigSnapshot current;
+    /** Set once by {@link #load}, before the store is handed out. */
+    private ChangePublisher publisher;
     // Guarded by writeLock.
     private Journal journal;
     private long stateBytes;
@@ -143,12 +147,35 @@ public final class FileConfigStore implements ConfigStore {
 
     @Override
     public ConfigSnapshot current() {
-        return current;
+        return publisher.current();
+    }
+
+    @Override
+    public ConfigChange commit(Function<ConfigSnapshot, ConfigEdit> mutation) {
+        Objects.requireNonNull(mutation, "mutation");
+        return write(before -> {
+            final ConfigEdit edit = Objects.requireNonNull(mutation.apply(before), "the mutation returned null");
+            final ConfigChange change = before.apply(edit, before.revision() + 1);
+            return change.isEmpty() ? ConfigChange.none(before) : change;
+        });
     }
 
     @Override
     public ConfigSnapshot update(UnaryOperator<ConfigSnapshot> mutation) {
         Objects.requireNonNull(mutation, "mutation");
+        return write(before -> {
+            final ConfigSnapshot proposed = mutation.apply(before);
+            if (proposed == before) {
+                return ConfigChange.none(before);
+            }
+            Objects.requireNonNull(proposed, "the mutation returned null");
+            // A new instance is a commit even when it holds the same objects, as it always was for this method.
+            return before.apply(ConfigEdit.between(before, proposed), before.revision() + 1);
+        }).next();
+    }
+
+    /** Commits the change {@code make} computes from the latest snapshot, unless it returns no new snapshot. */
+    private ConfigChange write(Function<ConfigSnapshot, ConfigChange> make) {
         writeLock.lock();
         try {
             if (closed) {
@@ -158,16 +185,13 @@ public final class FileConfigStore implements ConfigStore {
                 throw new IllegalStateException(directory + ": the store refuses writes after a disk failure; "
                         + "reopen it", broken);
             }
-            final ConfigSnapshot before = current;
-            final ConfigSnapshot proposed = mutation.apply(before);
-            if (proposed == before) {
-                return before;
+            final ConfigSnapshot before = publisher.current();
+            final ConfigChange change = make.apply(before);
+            if (change.next() == before) {
+                return change;
             }
-            Objects.requireNonNull(proposed, "the mutation returned null");
-            final ConfigSnapshot next = new ConfigSnapshot(before.revision() + 1, proposed.accounts(),
-                    proposed.zones(), proposed.monitors(), proposed.pools(), proposed.loadBalancers());
-            final ObjectNode record = codec.encodeChanges(before, next);
-            record.put("revision", next.revision());
+            final ObjectNode record = codec.encodeChange(change);
+            record.put("revision", change.next().revision());
             // Never commit what the next start could not load: read the changed objects back first.
             codec.verifyChanges(record);
             try {
@@ -178,24 +202,22 @@ public final class FileConfigStore implements ConfigStore {
             } catch (IOException e) {
                 throw new UncheckedIOException(journal.path() + ": commit failed: " + e.getMessage(), e);
             }
-            current = next;
             if (journal.size() > Math.max(compactAfterBytes, stateBytes)) {
-                compact(next);
+                compact(change.next());
             }
-            notifyListeners(next);
-            return next;
+            publisher.publish(change);
+            return change;
         } finally {
             writeLock.unlock();
         }
     }
 
     @Override
-    public void addListener(Consumer<ConfigSnapshot> listener) {
+    public void addChangeListener(Consumer<ConfigChange> listener) {
         Objects.requireNonNull(listener, "listener");
         writeLock.lock();
         try {
-            listeners.add(listener);
-            deliver(listener, current);
+            publisher.addListener(listener);
         } finally {
             writeLock.unlock();
         }
@@ -213,7 +235,7 @@ public final class FileConfigStore implements ConfigStore {
             try {
                 journal.close();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing " + journalFile + ": " + e.getMessage());
+                LOG.warn("closing " + journalFile + ": " + e.getMessage());
             }
             releaseLock();
         } finally {
@@ -235,7 +257,7 @@ public final class FileConfigStore implements ConfigStore {
     void compactNow() {
         writeLock.lock();
         try {
-            compact(current);
+            compact(publisher.current());
         } finally {
             writeLock.unlock();
         }
@@ -254,7 +276,7 @@ public final class FileConfigStore implements ConfigStore {
             haveState = true;
         }
         if (!Files.exists(journalFile)) {
-            current = objects.build(revision);
+            publisher = new ChangePublisher(objects.build(revision));
             if (!haveState) {
                 // A fresh store: the empty journal is the whole state.
                 stateBytes = 0;
@@ -278,14 +300,15 @@ public final class FileConfigStore implements ConfigStore {
             applyRecord(record, objects, lineNo);
             revision = recordRevision;
         }
-        current = objects.build(revision);
+        final ConfigSnapshot loaded = objects.build(revision);
+        publisher = new ChangePublisher(loaded);
         if (contents.tornTail()) {
             // Copy first, then fold into the state, then replace: a crash at any step repeats this recovery.
             final Path aside = directory.resolve(JOURNAL_FILE + ".torn-" + revision);
-            LOG.log(System.Logger.Level.WARNING, journalFile + ": dropping an unfinished last write (bytes after "
+            LOG.warn(journalFile + ": dropping an unfinished last write (bytes after "
                     + contents.validLength() + "); the journal is kept as " + aside);
             Files.copy(journalFile, aside, StandardCopyOption.REPLACE_EXISTING);
-            writeState(current);
+            writeState(loaded);
             journal = Journal.create(journalFile);
         } else {
             journal = Journal.open(journalFile, contents.validLength());
@@ -296,7 +319,7 @@ public final class FileConfigStore implements ConfigStore {
         try (Stream<Path> files = Files.list(directory)) {
             for (final Path p : (Iterable<Path>) files::iterator) {
                 if (p.getFileName().toString().endsWith(DurableFiles.TEMP_SUFFIX) && Files.isRegularFile(p)) {
-                    LOG.log(System.Logger.Level.INFO, "removing " + p + ", an unfinished write");
+                    LOG.info("removing " + p + ", an unfinished write");
                     Files.delete(p);
                 }
             }
@@ -370,7 +393,7 @@ public final class FileConfigStore implements ConfigStore {
         try {
             writeState(snapshot);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "compaction of " + directory + " failed; the journal stays in "
+            LOG.warn("compaction of " + directory + " failed; the journal stays in "
                     + "use: " + e);
             return;
         }
@@ -381,29 +404,13 @@ public final class FileConfigStore implements ConfigStore {
         } catch (IOException e) {
             // If the rename happened, appends to the old (unlinked) file would be lost: refuse writes instead.
             broken = e;
-            LOG.log(System.Logger.Level.ERROR, "starting a new journal in " + directory + " failed: " + e);
+            LOG.error("starting a new journal in " + directory + " failed: " + e);
             return;
         }
         try {
             old.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the old journal: " + e);
-        }
-    }
-
-    private void notifyListeners(ConfigSnapshot snapshot) {
-        for (final Consumer<ConfigSnapshot> listener : listeners) {
-            deliver(listener, snapshot);
-        }
-    }
-
-    private static void deliver(Consumer<ConfigSnapshot> listener, ConfigSnapshot snapshot) {
-        try {
-            listener.accept(snapshot);
-        } catch (RuntimeException e) {
-            // The commit is durable already; one faulty listener must not hide it from the others.
-            LOG.log(System.Logger.Level.WARNING, "config listener " + listener + " failed on revision "
-                    + snapshot.revision(), e);
+            LOG.warn("closing the old journal: " + e);
         }
     }
 
@@ -411,7 +418,7 @@ public final class FileConfigStore implements ConfigStore {
         try {
             lock.release();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing " + LOCK_FILE + ": " + e.getMessage(), e);
+            LOG.warn("releasing " + LOCK_FILE + ": " + e.getMessage(), e);
         }
         closeQuietly(lockChannel);
     }

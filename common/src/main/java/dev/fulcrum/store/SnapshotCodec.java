@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
@@ -17,7 +19,6 @@ import dev.fulcrum.config.json.ConfigJson;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -28,11 +29,11 @@ import java.util.function.Function;
  */
 final class SnapshotCodec {
 
-    static final String ACCOUNTS = "accounts";
-    static final String ZONES = "zones";
-    static final String MONITORS = "monitors";
-    static final String POOLS = "pools";
-    static final String LOAD_BALANCERS = "load_balancers";
+    static final String ACCOUNTS = ConfigKind.ACCOUNT.storeName();
+    static final String ZONES = ConfigKind.ZONE.storeName();
+    static final String MONITORS = ConfigKind.MONITOR.storeName();
+    static final String POOLS = ConfigKind.POOL.storeName();
+    static final String LOAD_BALANCERS = ConfigKind.LOAD_BALANCER.storeName();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -81,59 +82,35 @@ final class SnapshotCodec {
     }
 
     /**
-     * The objects that differ between two snapshots: {@code put} holds added or replaced objects, {@code delete}
-     * the ids removed. Unchanged objects are recognised by identity first (the usual case), then by equality.
+     * What a commit changed, as a journal record: {@code put} holds the added or replaced objects as they are in
+     * the change's next snapshot, {@code delete} the ids removed, both grouped by kind. Visits only the changed ids.
      */
-    ObjectNode encodeChanges(ConfigSnapshot before, ConfigSnapshot after) {
+    ObjectNode encodeChange(ConfigChange change) {
+        final ConfigSnapshot next = change.next();
         final ObjectNode put = NODES.objectNode();
         final ObjectNode delete = NODES.objectNode();
-        changes(ACCOUNTS, before.accounts(), after.accounts(), this::account, Account::id, put, delete);
-        changes(ZONES, before.zones(), after.zones(), this::zone, Zone::id, put, delete);
-        changes(MONITORS, before.monitors(), after.monitors(), this::monitor, Monitor::id, put, delete);
-        changes(POOLS, before.pools(), after.pools(), this::pool, Pool::id, put, delete);
-        changes(LOAD_BALANCERS, before.loadBalancers(), after.loadBalancers(), lb -> loadBalancer(lb, after),
-                LoadBalancer::id, put, delete);
+        changes(ConfigKind.ACCOUNT, change, next.accounts(), this::account, put, delete);
+        changes(ConfigKind.ZONE, change, next.zones(), this::zone, put, delete);
+        changes(ConfigKind.MONITOR, change, next.monitors(), this::monitor, put, delete);
+        changes(ConfigKind.POOL, change, next.pools(), this::pool, put, delete);
         // An LB's zone_name is derived from its zone and ignored on restore, so a zone rename needs no LB rewrite.
+        changes(ConfigKind.LOAD_BALANCER, change, next.loadBalancers(), lb -> loadBalancer(lb, next), put, delete);
         final ObjectNode out = NODES.objectNode();
         out.set("put", put);
         out.set("delete", delete);
         return out;
     }
 
-    private static <T> void changes(String kind, Map<String, T> before, Map<String, T> after,
-                                    Function<T, ObjectNode> encode, Function<T, String> idOf, ObjectNode put,
-                                    ObjectNode delete) {
-        if (before == after) {
-            return;
-        }
-        ArrayNode puts = null;
-        int added = 0;
-        for (final Map.Entry<String, T> e : after.entrySet()) {
-            final T old = before.get(e.getKey());
-            if (old == null) {
-                added++;
-            }
-            if (old != e.getValue() && !Objects.equals(old, e.getValue())) {
-                if (!e.getKey().equals(idOf.apply(e.getValue()))) {
-                    throw new IllegalArgumentException(kind + ": key " + e.getKey() + " holds the object with id "
-                            + idOf.apply(e.getValue()));
-                }
-                if (puts == null) {
-                    puts = put.putArray(kind);
-                }
-                puts.add(encode.apply(e.getValue()));
-            }
-        }
-        if (before.size() + added == after.size()) {
-            return; // every old key is still present: nothing was deleted, no need to scan
-        }
-        ArrayNode deletes = null;
-        for (final String id : before.keySet()) {
-            if (!after.containsKey(id)) {
-                if (deletes == null) {
-                    deletes = delete.putArray(kind);
-                }
-                deletes.add(id);
+    private static <T> void changes(ConfigKind kind, ConfigChange change, Map<String, T> after,
+                                    Function<T, ObjectNode> encode, ObjectNode put, ObjectNode delete) {
+        for (final String id : change.ids(kind)) {
+            final T object = after.get(id);
+            if (object != null) {
+                (put.has(kind.storeName()) ? (ArrayNode) put.get(kind.storeName()) : put.putArray(kind.storeName()))
+                        .add(encode.apply(object));
+            } else {
+                (delete.has(kind.storeName()) ? (ArrayNode) delete.get(kind.storeName())
+                        : delete.putArray(kind.storeName())).add(id);
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The upstream client's origin name lookups, each answer kept for at most {@link #TTL} (spec §2.1: "Resolved FQDNs
@@ -93,7 +94,7 @@ final class OriginDnsCache implements SocketAddressResolver {
     private static void warnAboutTheJvmCache() {
         final int seconds = jvmCacheSeconds();
         if (seconds > TTL.toSeconds()) {
-            System.getLogger(OriginDnsCache.class.getName()).log(System.Logger.Level.WARNING, () ->
+            LoggerFactory.getLogger(OriginDnsCache.class).warn(
                     "origin host names resolve through the JVM's DNS cache, which keeps answers for "
                             + (seconds == Integer.MAX_VALUE ? "ever" : seconds + " s")
                             + ": set networkaddress.cache.ttl=5 (java.security) or -Dsun.net.inetaddr.ttl=5 for the "

@@ -104,11 +104,15 @@ class HealthApiTest {
         final JsonNode pop = result.get("pop_health").get("Fulcrum");
         assertThat(pop.get("healthy").asBoolean()).isTrue();
         final JsonNode up = status(pop.get("origins"), 0);
+        assertThat(up.get("name").asText()).isEqualTo("good");
+        assertThat(up.get("port").asInt()).isEqualTo(port(good));
         assertThat(up.get("healthy").asBoolean()).isTrue();
         assertThat(up.get("rtt").asText()).matches("\\d+\\.\\dms");
         assertThat(up.get("failure_reason").asText()).isEqualTo("No failures");
         assertThat(up.get("response_code").asInt()).isEqualTo(200);
         final JsonNode down = status(pop.get("origins"), 1);
+        assertThat(down.get("name").asText()).isEqualTo("bad");
+        assertThat(down.get("port").asInt()).isEqualTo(port(bad));
         assertThat(down.get("healthy").asBoolean()).isFalse();
         assertThat(down.get("failure_reason").asText()).isEqualTo("Response code mismatch error");
         assertThat(down.get("response_code").asInt()).isEqualTo(503);

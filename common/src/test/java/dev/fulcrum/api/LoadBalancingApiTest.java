@@ -323,9 +323,11 @@ class LoadBalancingApiTest {
         assertThat(createLb("www.example.com", p1, p1).status()).isEqualTo(200);
 
         final ApiServer.Reply duplicate = createLb("WWW.example.com", p1, p1);
-        assertFailure(duplicate, 400, 1003, "value not unique");
+        assertFailure(duplicate, 400, 1003, "name: 'WWW.example.com' (expected: a name no other load balancer has, "
+                + "in any zone): value not unique");
         final String other = createLb("api.example.com", p1, p1).result().get("id").asText();
-        assertFailure(api.patch(lbs + "/" + other, "{\"name\":\"www.example.com\"}"), 400, 1003, "value not unique");
+        assertFailure(api.patch(lbs + "/" + other, "{\"name\":\"www.example.com\"}"), 400, 1003,
+                "name: 'www.example.com' (expected: a name no other load balancer has, in any zone): value not unique");
         assertThat(api.get(lbs).result()).hasSize(3);
     }
 

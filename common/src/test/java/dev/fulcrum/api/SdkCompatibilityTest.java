@@ -191,7 +191,7 @@ class SdkCompatibilityTest {
     @Test
     void accountListHonoursDirection() {
         final Account second = new Account(Ids.newId(), "Second", Instant.now().plusSeconds(1));
-        api.fulcrum().store().update(s -> Snapshots.withAccount(s, second));
+        api.fulcrum().store().commit(s -> dev.fulcrum.config.ConfigEdit.putting(second));
 
         assertThat(ids(api.get("/accounts").result())).containsExactly(account, second.id());
         assertThat(ids(api.get("/accounts?direction=asc").result())).containsExactly(account, second.id());

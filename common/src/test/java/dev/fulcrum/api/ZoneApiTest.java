@@ -83,7 +83,8 @@ class ZoneApiTest {
         assertThat(api.post("/zones", "{\"name\":\"example.com\",\"account\":{\"id\":\"" + "c".repeat(32) + "\"}}")
                 .errorMessage()).startsWith("account.id:");
         assertThat(create("example.com").status()).isEqualTo(200);
-        assertFailure(create("EXAMPLE.com"), 400, 1003, "value not unique");
+        assertFailure(create("EXAMPLE.com"), 400, 1003,
+                "name: 'example.com' (expected: a zone name not taken yet): value not unique");
         assertThat(api.get("/zones").result()).hasSize(1);
     }
 

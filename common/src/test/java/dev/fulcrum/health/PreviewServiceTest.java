@@ -79,8 +79,8 @@ class PreviewServiceTest {
         assertThat(done.pools().get(1).healthy()).as("2 needed, 1 passed").isFalse();
         assertThat(good.requests.get()).isEqualTo(2);
         assertThat(bad.requests.get()).isEqualTo(2);
-        // Once means once.
-        await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        // Once means once: no request follows while the origins are watched for 1.5 s.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(() -> good.requests.get() == 2);
         assertThat(good.requests.get()).isEqualTo(2);
     }
 

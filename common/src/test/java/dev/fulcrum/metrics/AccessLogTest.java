@@ -17,10 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
-import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static dev.fulcrum.testing.Fixtures.config;
 import static dev.fulcrum.testing.Fixtures.lb;
@@ -134,35 +132,20 @@ class AccessLogTest {
         assertThat(AccessLog.value("a\nb")).isEqualTo("\"a\\u000ab\"");
     }
 
-    /** A System.Logger that keeps INFO lines. */
-    private static final class Capture implements System.Logger {
+    /** A sink that keeps the lines. */
+    private static final class Capture implements AccessLog.Sink {
 
         final List<String> lines = new CopyOnWriteArrayList<>();
         volatile boolean loggable = true;
 
         @Override
-        public String getName() {
-            return AccessLog.LOGGER;
+        public boolean enabled() {
+            return loggable;
         }
 
         @Override
-        public boolean isLoggable(Level level) {
-            return loggable && level.getSeverity() >= Level.INFO.getSeverity();
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg);
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(format);
-        }
-
-        @Override
-        public void log(Level level, Supplier<String> msgSupplier) {
-            lines.add(msgSupplier.get());
+        public void write(String line) {
+            lines.add(line);
         }
     }
 }

@@ -1,7 +1,11 @@
 package dev.fulcrum.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigChange;
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigException;
+import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Origin;
@@ -431,5 +435,44 @@ class FileConfigStoreTest {
         assertThatThrownBy(() -> store.update(s -> new ConfigSnapshot(0, Map.of(), Map.of(), Map.of(),
                 Map.of(Ids.newId(), misfiled), Map.of()))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds the object with id " + misfiled.id());
+    }
+
+    @Test
+    void commitJournalsOnlyTheEditAndTellsListenersWhatChanged() throws IOException {
+        final FileConfigStore store = open();
+        store.update(StoreFixtures::everyKind);
+        final List<ConfigChange> changes = new CopyOnWriteArrayList<>();
+        store.addChangeListener(changes::add);
+        assertThat(changes).hasSize(1);
+        assertThat(changes.get(0).previous()).isEqualTo(ConfigSnapshot.EMPTY);
+        assertThat(changes.get(0).pools()).hasSize(2);
+
+        final Pool added = pool(Ids.newId(), "added");
+        final String removed = "9290f38c5d07c2e2f4df57b1f61d4196";
+        final ConfigChange change = store.commit(s -> new ConfigEdit().put(added).delete(ConfigKind.POOL, removed));
+
+        assertThat(change.next()).isSameAs(store.current());
+        assertThat(change.next().revision()).isEqualTo(2);
+        assertThat(change.pools()).containsExactlyInAnyOrder(added.id(), removed);
+        assertThat(change.loadBalancers()).isEmpty();
+        assertThat(changes).hasSize(2);
+        assertThat(changes.get(1)).isSameAs(change);
+        final JsonNode record = Journal.read(dir.resolve("journal.log")).records().get(1);
+        assertThat(record.get("put").get("pools")).hasSize(1);
+        assertThat(record.get("put").size()).isOne();
+        assertThat(record.get("delete").get("pools").get(0).asText()).isEqualTo(removed);
+
+        assertThat(reopen(store).current().pools()).containsKey(added.id()).doesNotContainKey(removed);
+    }
+
+    @Test
+    void anEditThatChangesNothingCommitsNothing() throws IOException {
+        final FileConfigStore store = open();
+        final ConfigSnapshot before = store.update(StoreFixtures::everyKind);
+        final long size = Files.size(dir.resolve("journal.log"));
+        final ConfigChange none = store.commit(s -> ConfigEdit.putting(s.pools().values().iterator().next()));
+        assertThat(none.isEmpty()).isTrue();
+        assertThat(none.next()).isSameAs(before);
+        assertThat(Files.size(dir.resolve("journal.log"))).isEqualTo(size);
     }
 }

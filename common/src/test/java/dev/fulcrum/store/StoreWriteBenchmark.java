@@ -1,5 +1,6 @@
 package dev.fulcrum.store;
 
+import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Pool;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Measures {@link FileConfigStore#update} latency, as the API sees it, for "add one pool" with 100 and with 10,000
+ * Measures {@link FileConfigStore#commit} latency, as the API sees it, for "add one pool" with 100 and with 10,000
  * objects already stored. Not a test (surefire does not pick up {@code *Benchmark}); run it with:
  *
  * <pre>
@@ -22,8 +23,8 @@ import java.util.stream.Stream;
  *     -Dexec.mainClass=dev.fulcrum.store.StoreWriteBenchmark [-Dexec.args="&lt;data dir parent&gt;"]
  * </pre>
  *
- * Each timed call includes the mutation (copying the pools map), encoding, the fsync'd journal append and any
- * compaction it triggers. Numbers depend on the disk's fsync latency above all.
+ * Each timed call includes the mutation (an edit applied to the persistent snapshot), encoding, the fsync'd journal
+ * append and any compaction it triggers. Numbers depend on the disk's fsync latency above all.
  */
 public final class StoreWriteBenchmark {
 
@@ -52,13 +53,13 @@ public final class StoreWriteBenchmark {
             }
             final long stateBytes = Files.size(dir.resolve("state.json"));
             final int objects = store.current().pools().size();
-            // The caller's share: building the next snapshot (two copies of the pools map), without the store.
+            // The caller's share: applying the edit to the persistent snapshot, without the store.
             final long[] mutation = new long[MEASURED];
             for (int i = 0; i < MEASURED; i++) {
                 final Pool pool = StoreFixtures.pool(Ids.newId(), "mutation-" + i);
                 final ConfigSnapshot base = store.current();
                 final long start = System.nanoTime();
-                final ConfigSnapshot next = StoreFixtures.withPool(base, pool);
+                final ConfigSnapshot next = base.apply(ConfigEdit.putting(pool), base.revision() + 1).next();
                 mutation[i] = System.nanoTime() - start;
                 if (next.pools().size() != objects + 1) {
                     throw new AssertionError("mutation lost a pool");
@@ -69,7 +70,7 @@ public final class StoreWriteBenchmark {
             for (int i = 0; i < MEASURED; i++) {
                 final Pool pool = StoreFixtures.pool(Ids.newId(), "bench-" + i);
                 final long start = System.nanoTime();
-                store.update(s -> StoreFixtures.withPool(s, pool));
+                store.commit(s -> ConfigEdit.putting(pool));
                 nanos[i] = System.nanoTime() - start;
             }
             final long compactions = store.compactions() - compactionsBefore;
@@ -83,7 +84,7 @@ public final class StoreWriteBenchmark {
             Arrays.sort(rewrite);
             Arrays.sort(mutation);
             System.out.printf("%,d stored objects (%,d after warm-up; state file %,d bytes):%n"
-                            + "  update, add one pool: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms; "
+                            + "  commit, add one pool: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms; "
                             + "compactions during the run: %d%n"
                             + "  of which the caller's mutation alone: p50=%.2f ms p99=%.2f ms%n"
                             + "  full state rewrite (one compaction) at the end: n=%d p50=%.1f ms max=%.1f ms%n",
@@ -112,7 +113,7 @@ public final class StoreWriteBenchmark {
 
     private static void addOnePool(FileConfigStore store) {
         final Pool pool = StoreFixtures.pool(Ids.newId(), "warm");
-        store.update(s -> StoreFixtures.withPool(s, pool));
+        store.commit(s -> ConfigEdit.putting(pool));
     }
 
     private static long pct(long[] sorted, int percentile) {

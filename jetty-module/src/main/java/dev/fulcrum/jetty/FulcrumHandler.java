@@ -1,17 +1,20 @@
 package dev.fulcrum.jetty;
 
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -25,8 +28,8 @@ import java.util.Set;
  * Puts Fulcrum in front of a Jetty server's own handlers ({@code Server.insertHandler}, see {@code etc/fulcrum.xml})
  * and sends each request one of three ways:
  * <ol>
- *   <li>arrived on the API connector: Fulcrum's REST API and the Prometheus scrape at {@code /metrics}, whatever the
- *       host (and nothing else is served there);</li>
+ *   <li>arrived on the API connector: Fulcrum's REST API, the Prometheus scrape at {@code /metrics} and the
+ *       dashboard at {@code /dashboard/}, whatever the host (and nothing else is served there);</li>
  *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyHandler}, which forwards it;</li>
  *   <li>anything else: the next handler, i.e. the server's own contexts, untouched.</li>
  * </ol>
@@ -87,6 +90,7 @@ public final class FulcrumHandler extends Handler.Wrapper {
         apiContext.setErrorHandler(apiErrors);
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
+        apiContext.addServlet(new ServletHolder("fulcrum-dashboard", new DashboardServlet()), Dashboard.PATH + "/*");
         guardConnectors(fulcrum.settings());
         addManaged(proxyHandler);
         addManaged(apiContext);
@@ -94,6 +98,7 @@ public final class FulcrumHandler extends Handler.Wrapper {
         proxy = proxyHandler;
         api = apiContext;
         super.doStart();
+        fulcrum.announce(listeners());
     }
 
     @Override
@@ -124,6 +129,20 @@ public final class FulcrumHandler extends Handler.Wrapper {
                 guarded.add(connector);
             }
         }
+    }
+
+    /**
+     * Where the API connector listens: Jetty opens its connectors before it starts handlers, so the port is known
+     * here even when configured as 0.
+     */
+    private String listeners() {
+        if (apiConnector instanceof NetworkConnector network) {
+            final String host = network.getHost() == null ? "0.0.0.0" : network.getHost();
+            final String base = "http://" + host + ':' + network.getLocalPort();
+            return "api " + base + ApiRouter.PREFIX + ", dashboard " + base + Dashboard.PATH + "/ (connector "
+                    + apiConnector.getName() + ")";
+        }
+        return "api and dashboard on connector " + apiConnector.getName();
     }
 
     private ServletContextHandler context(String name, Servlet servlet, String... mappings) {

@@ -83,7 +83,6 @@ public final class FulcrumLifeCycle extends AbstractLifeCycle {
             LOG.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in {}): {}",
                     started.apiTokenFile(), token);
         }
-        LOG.info("Fulcrum started: data {}", built.dataDir().toAbsolutePath());
         fulcrum = started;
     }
 

@@ -2,8 +2,10 @@ package dev.fulcrum.tomcat;
 
 import dev.fulcrum.api.ApiResponse;
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -31,7 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * The valve's REST API listener: Tomcat's own HTTP connector in a small server of its own, serving only the API
- * ({@code /client/v4}) and the Prometheus scrape ({@code /metrics}), every other path the API's JSON 404.
+ * ({@code /client/v4}), the Prometheus scrape ({@code /metrics}) and the dashboard ({@code /dashboard/}), every
+ * other path the API's JSON 404.
  *
  * <p>Why a server of its own rather than a connector of the host's: a connector of the host's Service would reach
  * every Host and webapp of its Engine, and the API would be one more thing the operator's server.xml has to know
@@ -52,20 +55,24 @@ final class ApiListener implements AutoCloseable {
 
     private final StandardServer server;
     private final Connector connector;
+    private final StandardHost host;
     private final Path base;
 
-    private ApiListener(StandardServer server, Connector connector, Path base) {
+    private ApiListener(StandardServer server, Connector connector, StandardHost host, Path base) {
         this.server = server;
         this.connector = connector;
+        this.host = host;
         this.base = base;
     }
 
     /**
-     * Binds {@code bind:port} (0: any free port) and serves {@code api} and {@code metrics}.
+     * Binds {@code bind:port} (0: any free port) and starts listening, without serving yet, so that a host can hold
+     * its port before it creates anything else: until {@link #serve}, every request is answered the API's JSON 404.
+     * {@link #close()} releases the port.
      *
      * @throws UncheckedIOException naming the address when it cannot be bound
      */
-    static ApiListener start(ApiRouter api, MetricsEndpoint metrics, String bind, int port) {
+    static ApiListener bind(String bind, int port) {
         final Path base;
         try {
             base = Files.createTempDirectory(NAME);
@@ -106,22 +113,7 @@ final class ApiListener implements AutoCloseable {
         host.getPipeline().addValve(new EnvelopeErrorReport());
         engine.addChild(host);
 
-        final StandardContext context = new StandardContext();
-        context.setName("");
-        context.setPath("");
-        context.addLifecycleListener(new Tomcat.FixContextListener());
-        // Nothing is loaded by the context's class loader (the servlets are given as objects): no leak to look for
-        // on stop, and no warning that the JVM's modules hide what such a search would read.
-        context.setClearReferencesThreadLocals(false);
-        context.setClearReferencesRmiTargets(false);
-        host.addChild(context);
-        Tomcat.addServlet(context, "fulcrum-api", new ApiServlet(api));
-        context.addServletMappingDecoded(ApiRouter.PREFIX + "/*", "fulcrum-api");
-        context.addServletMappingDecoded("/", "fulcrum-api");
-        Tomcat.addServlet(context, "fulcrum-metrics", new MetricsServlet(metrics));
-        context.addServletMappingDecoded(MetricsEndpoint.PATH, "fulcrum-metrics");
-
-        final ApiListener listener = new ApiListener(server, connector, base);
+        final ApiListener listener = new ApiListener(server, connector, host, base);
         try {
             server.start();
         } catch (LifecycleException e) {
@@ -135,6 +127,37 @@ final class ApiListener implements AutoCloseable {
                     new IOException("the connector did not start"));
         }
         return listener;
+    }
+
+    /**
+     * Starts serving {@code api} under {@code /client/v4} (and, as the API's own 404, every other path),
+     * {@code metrics} at {@code /metrics} and the dashboard under {@code /dashboard/}. Call once.
+     *
+     * @return this
+     */
+    ApiListener serve(ApiRouter api, MetricsEndpoint metrics) {
+        final StandardContext context = new StandardContext();
+        context.setName("");
+        context.setPath("");
+        context.addLifecycleListener(new Tomcat.FixContextListener());
+        // Nothing is loaded by the context's class loader (the servlets are given as objects): no leak to look for
+        // on stop, and no warning that the JVM's modules hide what such a search would read.
+        context.setClearReferencesThreadLocals(false);
+        context.setClearReferencesRmiTargets(false);
+        Tomcat.addServlet(context, "fulcrum-api", new ApiServlet(api));
+        context.addServletMappingDecoded(ApiRouter.PREFIX + "/*", "fulcrum-api");
+        context.addServletMappingDecoded("/", "fulcrum-api");
+        Tomcat.addServlet(context, "fulcrum-metrics", new MetricsServlet(metrics));
+        context.addServletMappingDecoded(MetricsEndpoint.PATH, "fulcrum-metrics");
+        Tomcat.addServlet(context, "fulcrum-dashboard", new DashboardServlet());
+        context.addServletMappingDecoded(Dashboard.PATH + "/*", "fulcrum-dashboard");
+        host.addChild(context); // the host is started: so is the context, at once
+        return this;
+    }
+
+    /** {@link #bind} and {@link #serve} at once. */
+    static ApiListener start(ApiRouter api, MetricsEndpoint metrics, String bind, int port) {
+        return bind(bind, port).serve(api, metrics);
     }
 
     /** The port actually bound. */

@@ -1,5 +1,6 @@
 package dev.fulcrum.tomcat;
 
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.runtime.Fulcrum;
@@ -83,6 +84,7 @@ import java.util.Map;
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>
+ *   <tr><td>metricsPoolsOnly</td><td>false</td><td>true bounds the meters by pools instead of origins</td></tr>
  *   <tr><td>accessLog</td><td>false</td><td>true logs one line per forwarded attempt on logger
  *       {@code dev.fulcrum.access}</td></tr>
  * </table>
@@ -198,26 +200,28 @@ public final class FulcrumValve extends ValveBase {
 
     private void startRuntime() throws LifecycleException {
         final FulcrumSettings settings = settings();
+        // The API's port first: a start that cannot have it creates nothing (no data directory, no token).
+        final ApiListener bound;
+        try {
+            bound = ApiListener.bind(settings.apiBind(), settings.apiPort());
+        } catch (UncheckedIOException e) {
+            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
+        }
         final Fulcrum started;
         try {
             started = new Fulcrum(settings).start();
         } catch (RuntimeException e) {
+            bound.close();
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
-        try {
-            apiServer = ApiListener.start(started.api(), started.metricsEndpoint(), settings.apiBind(),
-                    settings.apiPort());
-        } catch (UncheckedIOException e) {
-            started.stop();
-            throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
-        }
+        apiServer = bound.serve(started.api(), started.metricsEndpoint());
         final String token = started.generatedApiToken();
         if (token != null) {
             containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
                     + started.apiTokenFile() + "): " + token);
         }
-        containerLog.info("Fulcrum started: data " + settings.dataDir() + ", API http://" + settings.apiBind() + ':'
-                + apiServer.port() + "/client/v4");
+        final String api = "http://" + settings.apiBind() + ':' + apiServer.port();
+        started.announce("api " + api + "/client/v4, dashboard " + api + Dashboard.PATH + "/");
         fulcrum = started;
         activeRouter = started.router();
         forwarder = new TomcatForwarder(started.upstream());

@@ -34,7 +34,6 @@ final class LoadBalancerReader {
     static final int HEADER_TTL_DEFAULT = 1800;
     static final int HEADER_TTL_MIN = 30;
     static final int HEADER_TTL_MAX = 3600;
-    static final int DRAIN_MAX = 86400;
     static final int DEFAULT_TTL = 30;
 
     private LoadBalancerReader() {
@@ -256,7 +255,7 @@ final class LoadBalancerReader {
         final String secure = o.choice("secure", "Auto", Syntax.SECURE);
         int drain = 0;
         if (allowDrain) {
-            drain = o.integer("drain_duration", 0, 0, DRAIN_MAX);
+            drain = o.integer("drain_duration", 0, 0, SessionAffinityAttributes.MAX_DRAIN_SECONDS);
         } else if (o.has("drain_duration")) {
             o.refuse(o.path("drain_duration"), o.raw("drain_duration"), "absent: drain_duration cannot be "
                     + "overridden by a rule");

@@ -124,11 +124,12 @@ final class PoolReader {
                 o.refuse(o.path("address"), o.raw("address"), "unique (address, port, virtual_network_id) within "
                         + "the pool; same as origins[" + first + "]");
             }
-            // Names identify origins in health, metrics, affinity pins and disabled_at bookkeeping.
-            final Integer named = names.putIfAbsent(origin.name(), i);
-            if (named != null && !restore) {
-                o.refuse(o.path("name"), o.raw("name"), "a name unique within the pool; same as origins[" + named
-                        + "]");
+            // [G] Names identify an origin in pool health, metrics, the access log and the dashboard. A store written
+            // before this rule may hold repeats: it still loads.
+            final Integer sameName = names.putIfAbsent(origin.name(), i);
+            if (sameName != null && !restore) {
+                o.refuse(o.path("name"), o.raw("name"), "an origin name not used by another origin of the pool; "
+                        + "same as origins[" + sameName + "]");
             }
             out.add(origin);
         }

@@ -1,5 +1,8 @@
 package dev.fulcrum.routing.origin;
 
+import dev.fulcrum.routing.choice.WeightedChoice;
+import dev.fulcrum.routing.choice.WeightedChoice.Scorer;
+
 /**
  * {@code least_outstanding_requests}: weighted random with effective weight = weight ÷ (1 + in-flight requests), so
  * an origin with more pending work is chosen proportionally less (spec §4.4). Proportional rather than "always the
@@ -9,14 +12,14 @@ final class LeastOutstanding implements OriginSteering {
 
     static final LeastOutstanding INSTANCE = new LeastOutstanding();
 
-    private static final Weighted.Scorer BY_LOAD = (c, i) -> c.weight(i) / (1.0 + c.outstanding(i));
+    private static final Scorer<OriginCandidates> BY_LOAD = (c, i) -> c.weight(i) / (1.0 + c.outstanding(i));
 
     private LeastOutstanding() {
     }
 
     @Override
     public int pick(OriginCandidates candidates, long clientHash, int excluded) {
-        return Weighted.choose(candidates, excluded, BY_LOAD);
+        return WeightedChoice.among(candidates, candidates.size(), excluded, BY_LOAD);
     }
 
     @Override

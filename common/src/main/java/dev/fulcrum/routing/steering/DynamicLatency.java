@@ -9,22 +9,14 @@ final class DynamicLatency implements PoolSteering {
 
     static final DynamicLatency INSTANCE = new DynamicLatency();
 
+    private static final Lowest.Measure BY_RTT = PoolCandidates::rttMillis;
+
     private DynamicLatency() {
     }
 
     @Override
     public int choose(PoolCandidates candidates, long usable) {
-        int best = -1;
-        double bestRtt = Double.POSITIVE_INFINITY;
-        for (long bits = usable; bits != 0; bits &= bits - 1) {
-            final int i = Long.numberOfTrailingZeros(bits);
-            final double rtt = candidates.rttMillis(i);
-            if (rtt < bestRtt) { // false for NaN: unknown never beats known
-                bestRtt = rtt;
-                best = i;
-            }
-        }
-        return best >= 0 ? best : Failover.first(usable);
+        return Lowest.choose(candidates, usable, BY_RTT);
     }
 
     @Override

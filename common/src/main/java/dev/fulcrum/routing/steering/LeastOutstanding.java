@@ -1,5 +1,8 @@
 package dev.fulcrum.routing.steering;
 
+import dev.fulcrum.routing.choice.WeightedChoice;
+import dev.fulcrum.routing.choice.WeightedChoice.Scorer;
+
 /**
  * {@code least_outstanding_requests}: weighted random with effective weight = pool weight ÷ (1 + in-flight
  * requests), so a pool with more pending work is chosen proportionally less (spec §4.2). Proportional, not "the
@@ -9,14 +12,14 @@ final class LeastOutstanding implements PoolSteering {
 
     static final LeastOutstanding INSTANCE = new LeastOutstanding();
 
-    private static final Weighted.Scorer BY_LOAD = (c, i) -> c.weight(i) / (1.0 + c.outstanding(i));
+    private static final Scorer<PoolCandidates> BY_LOAD = (c, i) -> c.weight(i) / (1.0 + c.outstanding(i));
 
     private LeastOutstanding() {
     }
 
     @Override
     public int choose(PoolCandidates candidates, long usable) {
-        return Weighted.choose(candidates, usable, BY_LOAD);
+        return WeightedChoice.amongUsable(candidates, usable, BY_LOAD);
     }
 
     @Override

@@ -8,22 +8,14 @@ final class Proximity implements PoolSteering {
 
     static final Proximity INSTANCE = new Proximity();
 
+    private static final Lowest.Measure BY_DISTANCE = PoolCandidates::distanceKm;
+
     private Proximity() {
     }
 
     @Override
     public int choose(PoolCandidates candidates, long usable) {
-        int best = -1;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (long bits = usable; bits != 0; bits &= bits - 1) {
-            final int i = Long.numberOfTrailingZeros(bits);
-            final double distance = candidates.distanceKm(i);
-            if (distance < bestDistance) { // false for NaN: unknown never beats known
-                bestDistance = distance;
-                best = i;
-            }
-        }
-        return best >= 0 ? best : Failover.first(usable);
+        return Lowest.choose(candidates, usable, BY_DISTANCE);
     }
 
     @Override

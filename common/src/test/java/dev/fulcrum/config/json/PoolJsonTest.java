@@ -182,6 +182,14 @@ class PoolJsonTest {
                         + "within the pool; same as origins[0]): validation failed");
     }
 
+    @Test
+    void originNamesAreUniqueWithinThePool() {
+        assertErrors(() -> withOrigins("[{'name':'web','address':'10.0.0.1','port':80},"
+                        + "{'name':'web','address':'10.0.0.1','port':81}]"),
+                "origins[1].name: \"web\" (expected: an origin name not used by another origin of the pool; same as "
+                        + "origins[0]): validation failed");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvFileSource(resources = "origin-refusals.csv", delimiter = '|', quoteCharacter = '\'')
     void refusesOriginFields(String origin, String path, String contains) {

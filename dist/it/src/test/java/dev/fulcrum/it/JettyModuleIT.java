@@ -1,7 +1,5 @@
 package dev.fulcrum.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -19,28 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --add-modules}, next to a static webapp of the server's own. Jetty's two runs: the first configures the
  * base (and exits), the second serves.
  */
-class JettyModuleIT {
+class JettyModuleIT extends ServerUnderTest {
 
     private static final Pattern TOKEN = Pattern.compile("Fulcrum generated an API token; .*: (\\S+)");
-
-    private Origin a;
-    private Origin b;
-    private ServerProcess jetty;
-
-    @BeforeEach
-    void origins() throws Exception {
-        a = new Origin("a");
-        b = new Origin("b");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (jetty != null) {
-            jetty.close();
-        }
-        a.close();
-        b.close();
-    }
 
     @Test
     void theModuleServesLoadBalancersInFrontOfTheServersOwnContexts() throws Exception {
@@ -59,25 +38,30 @@ class JettyModuleIT {
         Files.createDirectories(base.resolve("webapps/site"));
         Files.writeString(base.resolve("webapps/site/index.html"), "jetty's own site\n");
 
-        jetty = Jettys.run(base, Map.of());
-        final int port = Jettys.awaitStarted(jetty);
-        final String log = jetty.log();
+        server = Jettys.run(base, Map.of());
+        final int port = Jettys.awaitStarted(server);
+        final String log = server.log();
         final Matcher token = TOKEN.matcher(log);
         assertThat(token.find()).as(log).isTrue();
         // The API's own connector, on the configured host (the pattern requires 127.0.0.1).
-        final int apiPort = jetty.loggedPort(Jettys.connectorStarted("fulcrum-api"));
+        final int apiPort = server.loggedPort(Jettys.connectorStarted("fulcrum-api"));
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", token.group(1));
         new LoadBalancingScenario(api, port, "/site/index.html", "/site/index.html",
                 new LoadBalancingScenario.Own(200, "jetty's own site")).run(a, b);
         WebSocketCheck.tunnels(api, port);
-        final LoadBalancingScenario server = new LoadBalancingScenario(api, port, "/", "/", null);
+        final LoadBalancingScenario probe = new LoadBalancingScenario(api, port, "/", "/", null);
         // The API is only on its own connector, and that connector serves nothing of the server's.
-        assertThat(server.get("127.0.0.1", "/client/v4/accounts").statusCode()).isEqualTo(404);
+        assertThat(probe.get("127.0.0.1", "/client/v4/accounts").statusCode()).isEqualTo(404);
         assertThat(new LoadBalancingScenario(api, apiPort, "/", "/", null).get("127.0.0.1", "/site/index.html")
                 .body()).doesNotContain("jetty's own site");
 
-        assertThat(jetty.stop()).isIn(0, 143);
-        assertThat(jetty.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+        LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
+
+        assertThat(server.stop()).isIn(0, 143);
+        assertThat(server.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+        LogLines.started(server.log(), LogLines.JETTY, "dfr\\.Fulcrum:[^:]+",
+                base.resolve("fulcrum-data").toAbsolutePath().toString());
+        LogLines.changedAndStopped(server.log(), LogLines.JETTY, "dfa\\.ConfigChangeLog:[^:]+", token.group(1));
     }
 }

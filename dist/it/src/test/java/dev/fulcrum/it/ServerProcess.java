@@ -1,5 +1,8 @@
 package dev.fulcrum.it;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
@@ -24,6 +28,7 @@ final class ServerProcess implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final String name;
     private final Process process;
@@ -68,19 +73,25 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private MatchResult await(Pattern pattern, String what) throws Exception {
-        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            final String current = log();
-            final Matcher match = pattern.matcher(current);
-            if (match.find()) {
-                return match.toMatchResult();
-            }
-            if (!process.isAlive()) {
-                fail("%s exited with %d before logging '%s':%n%s", name, process.exitValue(), what, current);
-            }
-            Thread.sleep(100);
+        try {
+            return Awaitility.await().atMost(START_TIMEOUT).pollInterval(POLL)
+                    .until(() -> logged(pattern, what), Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            return fail("%s did not log '%s' within %s:%n%s", name, what, START_TIMEOUT, log());
         }
-        return fail("%s did not log '%s' within %s:%n%s", name, what, START_TIMEOUT, log());
+    }
+
+    /** The first match in the log so far, or null; fails at once, with the log, when the process has exited. */
+    private MatchResult logged(Pattern pattern, String what) throws IOException {
+        final String current = log();
+        final Matcher match = pattern.matcher(current);
+        if (match.find()) {
+            return match.toMatchResult();
+        }
+        if (!process.isAlive()) {
+            fail("%s exited with %d before logging '%s':%n%s", name, process.exitValue(), what, current);
+        }
+        return null;
     }
 
     String log() throws IOException {

@@ -1,7 +1,5 @@
 package dev.fulcrum.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -13,31 +11,12 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** README "Standalone": {@code java -jar fulcrum-standalone-VERSION.jar}, its own proxy and API ports. */
-class StandaloneIT {
+class StandaloneIT extends ServerUnderTest {
 
     private static final String TOKEN = "standalone-it-token-0123456789";
     /** The ready line, naming the ports bound: proxy (group 1) and API (group 2), both on 127.0.0.1. */
     private static final Pattern READY = Pattern.compile(
             "Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
-
-    private Origin a;
-    private Origin b;
-    private ServerProcess server;
-
-    @BeforeEach
-    void origins() throws Exception {
-        a = new Origin("a");
-        b = new Origin("b");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        a.close();
-        b.close();
-    }
 
     /**
      * Starts the standalone as {@link #server} on port 0 for both listeners and waits until it is ready: it binds
@@ -73,9 +52,14 @@ class StandaloneIT {
         assertThat(new LoadBalancingScenario(api, port, "/", "/", null).get("127.0.0.1", "/client/v4/accounts")
                 .statusCode()).isEqualTo(404);
 
+        LogLines.dashboardServed("http://127.0.0.1:" + first.apiPort());
+
         // SIGTERM: the shutdown hook stops Jetty and closes the store; the JVM reports the signal (128 + 15).
         assertThat(server.stop()).isEqualTo(143);
         assertThat(server.log()).doesNotContain("Exception").doesNotContain("ERROR");
+        LogLines.started(server.log(), LogLines.ONE_LINE, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                dir.resolve("fulcrum-data").toAbsolutePath().toString());
+        LogLines.changedAndStopped(server.log(), LogLines.ONE_LINE, "dev\\.fulcrum\\.api\\.ConfigChangeLog", TOKEN);
 
         // What the API wrote survives the restart (each run on ports of its own).
         Api restarted = start(dir).api();

@@ -1,7 +1,5 @@
 package dev.fulcrum.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * line), one {@code <Valve/>} line in {@code server.xml}, the stock ROOT webapp still serving every other host, and
  * load balancers served on a Tomcat Host without any webapp too.
  */
-class TomcatValveIT {
+class TomcatValveIT extends ServerUnderTest {
 
     private static final String TOKEN = "valve-it-token-0123456789";
     /** A Tomcat Host with no webapp at all: Tomcat maps its requests to no Context. */
@@ -28,26 +26,7 @@ class TomcatValveIT {
 
     /** The valve's start line, naming the port its API listener bound (group 1), on 127.0.0.1 only. */
     private static final Pattern API_STARTED =
-            Pattern.compile("Fulcrum started: data .*, API http://127\\.0\\.0\\.1:(\\d+)/client/v4");
-
-    private Origin a;
-    private Origin b;
-    private ServerProcess tomcat;
-
-    @BeforeEach
-    void origins() throws Exception {
-        a = new Origin("a");
-        b = new Origin("b");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-        a.close();
-        b.close();
-    }
+            Pattern.compile("Fulcrum \\S+ started: node \\S+, store .*, api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
@@ -58,10 +37,12 @@ class TomcatValveIT {
         Files.createDirectories(catalina.resolve("bare-apps"));
         Files.writeString(catalina.resolve("webapps/ROOT/own.txt"), "tomcat's own ROOT\n");
 
-        tomcat = Tomcats.run(catalina, Map.of());
-        final int port = Tomcats.awaitStarted(tomcat);
-        assertThat(tomcat.log()).contains("Fulcrum started: data " + catalina.resolve("fulcrum-data"));
-        final int apiPort = tomcat.loggedPort(API_STARTED);
+        server = Tomcats.run(catalina, Map.of());
+        final int port = Tomcats.awaitStarted(server);
+        LogLines.started(server.log(), LogLines.JULI, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                catalina.resolve("fulcrum-data").toString());
+        final int apiPort = server.loggedPort(API_STARTED);
+        LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         new LoadBalancingScenario(api, port, "/own.txt", "/own.txt",
@@ -82,8 +63,9 @@ class TomcatValveIT {
         api.delete(bare);
         WebSocketCheck.tunnels(api, port, BARE_SOCKETS);
 
-        assertThat(tomcat.stop()).isIn(0, 143);
-        assertThat(Tomcats.errors(tomcat.log())).isEmpty();
+        assertThat(server.stop()).isIn(0, 143);
+        assertThat(Tomcats.errors(server.log())).isEmpty();
+        LogLines.changedAndStopped(server.log(), LogLines.JULI, "dev\\.fulcrum\\.api\\.ConfigChangeLog", TOKEN);
     }
 
     /**
@@ -96,8 +78,8 @@ class TomcatValveIT {
         final Path catalina = withValve(tomcatHome, "tomcat-valve-attributes",
                 " colour=\"blue\" upstreamConnectTimeout=\"5\"", "");
 
-        tomcat = Tomcats.run(catalina, Map.of());
-        final String log = tomcat.awaitLog("FulcrumValve: upstreamConnectTimeout: 5 has no unit (expected: a positive "
+        server = Tomcats.run(catalina, Map.of());
+        final String log = server.awaitLog("FulcrumValve: upstreamConnectTimeout: 5 has no unit (expected: a positive "
                 + "duration such as 19s, 500ms or 15m; units: ms, s, m, h)");
         assertThat(log).contains("failed to set property [colour] to [blue]");
         assertThat(log).doesNotContain("failed to set property [apiPort]").doesNotContain("Fulcrum started");

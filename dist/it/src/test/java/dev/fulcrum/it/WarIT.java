@@ -1,7 +1,5 @@
 package dev.fulcrum.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,28 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * static webapp of the server's own at /site. The WAR serves load balancers and the API in its context; other
  * contexts keep their paths; a host that is no load balancer's gets 404 in the WAR's context.
  */
-class WarIT {
+class WarIT extends ServerUnderTest {
 
     private static final String TOKEN = "war-it-token-0123456789";
-
-    private Origin a;
-    private Origin b;
-    private ServerProcess server;
-
-    @BeforeEach
-    void origins() throws Exception {
-        a = new Origin("a");
-        b = new Origin("b");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        a.close();
-        b.close();
-    }
 
     @Test
     void inJetty() throws Exception {
@@ -52,7 +31,9 @@ class WarIT {
         // Settings through the environment, as README shows for Jetty.
         server = Jettys.run(base, Map.of("FULCRUM_API_TOKEN", TOKEN));
         final int port = Jettys.awaitStarted(server);
-        assertThat(server.log()).contains("Fulcrum started: data " + base.resolve("fulcrum-data"));
+        LogLines.started(server.log(), LogLines.ONE_LINE, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                base.resolve("fulcrum-data").toString());
+        LogLines.dashboardServed("http://127.0.0.1:" + port);
 
         scenario(port);
         // Jetty 12.1's servlet-API upgrade never reads what the client sends: the WAR says so (README).
@@ -80,6 +61,9 @@ class WarIT {
         server = Tomcats.run(catalina, Map.of());
         final int port = Tomcats.awaitStarted(server);
         assertThat(catalina.resolve("lb-data/api-token.json")).exists();
+        LogLines.started(server.log(), LogLines.JULI, "dev\\.fulcrum\\.runtime\\.Fulcrum",
+                catalina.resolve("lb-data").toString());
+        LogLines.dashboardServed("http://127.0.0.1:" + port);
 
         scenario(port);
         WebSocketCheck.tunnels(new Api("http://127.0.0.1:" + port + "/client/v4", TOKEN), port);

@@ -1,11 +1,15 @@
 package dev.fulcrum.standalone;
 
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
+import dev.fulcrum.runtime.SettingsTable;
+import dev.fulcrum.runtime.Version;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.jetty.ApiErrorHandler;
 import dev.fulcrum.jetty.ClientGuards;
@@ -22,6 +26,9 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,6 +65,14 @@ public final class FulcrumMain {
      */
     static final int MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
+    static {
+        // Before LOG below starts java.util.logging, which picks its manager once. An operator's choice stays.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", StandaloneLogManager.class.getName());
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FulcrumMain.class);
     private static final String PROXY_CONNECTOR = "proxy";
     private static final String API_CONNECTOR = "api";
 
@@ -68,7 +83,7 @@ public final class FulcrumMain {
         keepDnsAnswersFiveSeconds();
         final Standalone standalone;
         try {
-            standalone = launch(Arrays.asList(args), System.getenv(), System.out);
+            standalone = launch(Arrays.asList(args), System.getenv(), System.out, true);
         } catch (LaunchException e) {
             System.err.println("fulcrum: " + e.getMessage());
             System.exit(e.exitCode());
@@ -77,7 +92,10 @@ public final class FulcrumMain {
         if (standalone == null) {
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "fulcrum-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            standalone.close();
+            StandaloneLogManager.stopped();
+        }, "fulcrum-shutdown"));
         standalone.join();
     }
 
@@ -100,8 +118,20 @@ public final class FulcrumMain {
      * @throws LaunchException with a one-line reason and the exit code to use
      */
     static Standalone launch(List<String> args, Map<String, String> env, PrintStream out) {
+        return launch(args, env, out, false);
+    }
+
+    /**
+     * @param configureLogging set the JVM's logging up from the settings (the process's own, so {@link #main} only;
+     *                         tests leave their JVM's logging as it is)
+     */
+    static Standalone launch(List<String> args, Map<String, String> env, PrintStream out, boolean configureLogging) {
         if (FulcrumSettings.wantsHelp(args)) {
             out.print(usage());
+            return null;
+        }
+        if (args.contains("--version")) {
+            out.println("Fulcrum " + Version.current());
             return null;
         }
         final FulcrumSettings settings;
@@ -110,19 +140,44 @@ public final class FulcrumMain {
         } catch (FulcrumSettings.InvalidSettingException e) {
             throw new LaunchException(e.getMessage(), EXIT_USAGE);
         }
+        if (configureLogging) {
+            StandaloneLogging.configure(settings.get(SettingsTable.LOG_CONFIG));
+        }
         return start(settings, out);
     }
 
-    /** Starts the runtime, prints the generated token (first start only), starts Jetty and prints the ready line. */
+    /**
+     * Binds both ports, then starts the runtime, starts Jetty and prints the generated token (first start only) and
+     * the ready line. The ports come first: a start that cannot have them (in use, not allowed) creates nothing, no
+     * data directory and no token, and prints only the reason.
+     */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
         // The standalone's only forwarder is the core proxy handler: its upstream client is tuned for it.
-        final Fulcrum fulcrum = new Fulcrum(FulcrumProxyHandler.tuneUpstream(settings.toBuilder()).build());
+        final FulcrumSettings tuned = FulcrumProxyHandler.tuneUpstream(settings.toBuilder()).build();
+        final Server server = server(tuned);
+        try {
+            for (Connector connector : server.getConnectors()) {
+                ((ServerConnector) connector).open();
+            }
+        } catch (Exception e) {
+            closeConnectors(server);
+            throw new LaunchException(bindFailure(settings, e), EXIT_START);
+        }
+        final Fulcrum fulcrum = new Fulcrum(tuned);
         try {
             fulcrum.start();
         } catch (FulcrumStartException e) {
+            closeConnectors(server);
             throw new LaunchException(e.getMessage(), EXIT_START);
         }
-        // Shown before Jetty starts: if a port is taken, the operator has still seen the token that is now stored.
+        try {
+            server.setHandler(handlers(server, fulcrum));
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            fulcrum.stop();
+            throw new LaunchException(bindFailure(settings, e), EXIT_START);
+        }
         final String token = fulcrum.generatedApiToken();
         if (token != null) {
             out.println("Generated an API token; it is shown only now (its SHA-256 is in " + fulcrum.apiTokenFile()
@@ -130,23 +185,25 @@ public final class FulcrumMain {
             out.println("  " + token);
             out.println("Use it as 'Authorization: Bearer <token>'; start with --api-token to replace it.");
         }
-        final Server server = server(fulcrum);
-        try {
-            server.start();
-        } catch (Exception e) {
-            stopQuietly(server);
-            fulcrum.stop();
-            throw new LaunchException(bindFailure(settings, e), EXIT_START);
-        }
         final Standalone standalone = new Standalone(fulcrum, server);
-        out.println("Fulcrum ready: proxy http://" + settings.proxyBind() + ':' + standalone.proxyPort()
-                + " api http://" + settings.apiBind() + ':' + standalone.apiPort() + ApiRouter.PREFIX);
+        final String api = "http://" + settings.apiBind() + ':' + standalone.apiPort();
+        final String proxy = "http://" + settings.proxyBind() + ':' + standalone.proxyPort();
+        fulcrum.announce("proxy " + proxy + ", api " + api + ApiRouter.PREFIX + ", dashboard " + api + Dashboard.PATH
+                + "/");
+        out.println("Fulcrum ready: proxy " + proxy + " api " + api + ApiRouter.PREFIX + " dashboard " + api
+                + Dashboard.PATH + "/");
         out.flush();
         return standalone;
     }
 
-    private static Server server(Fulcrum fulcrum) {
-        final FulcrumSettings settings = fulcrum.settings();
+    private static void closeConnectors(Server server) {
+        for (Connector connector : server.getConnectors()) {
+            ((ServerConnector) connector).close();
+        }
+    }
+
+    /** The server and its two connectors, not yet bound; {@link #handlers} are set once the runtime runs. */
+    private static Server server(FulcrumSettings settings) {
         final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
         threads.setName("fulcrum");
         final Server server = new Server(threads);
@@ -168,7 +225,15 @@ public final class FulcrumMain {
         api.setPort(settings.apiPort());
         server.addConnector(proxy);
         server.addConnector(api);
+        return server;
+    }
 
+    private static Handler handlers(Server server, Fulcrum fulcrum) {
+        final FulcrumSettings settings = fulcrum.settings();
+        final Connector proxy = Arrays.stream(server.getConnectors())
+                .filter(c -> PROXY_CONNECTOR.equals(c.getName())).findFirst().orElseThrow();
+        final Connector api = Arrays.stream(server.getConnectors())
+                .filter(c -> API_CONNECTOR.equals(c.getName())).findFirst().orElseThrow();
         // Whatever Jetty refuses on the API port (before the API or in its context) is answered in the envelope.
         final ApiErrorHandler apiErrors = new ApiErrorHandler(api, new ErrorHandler());
         server.setErrorHandler(apiErrors);
@@ -179,6 +244,7 @@ public final class FulcrumMain {
         apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
+        apiContext.addServlet(new ServletHolder("fulcrum-dashboard", new DashboardServlet()), Dashboard.PATH + "/*");
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 
@@ -188,8 +254,7 @@ public final class FulcrumMain {
         // load-balancer hosts and answers 404 to any other host.
         graceful.setHandler(new ByConnector(proxy, new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
                 settings.trustedProxies()), apiContext));
-        server.setHandler(graceful);
-        return server;
+        return graceful;
     }
 
     /**
@@ -302,6 +367,8 @@ public final class FulcrumMain {
          */
         @Override
         public void close() {
+            LOG.info("Fulcrum stopping: the proxy port stops accepting and drains for up to {} ms, then requests in "
+                    + "flight get up to {} ms", fulcrum.settings().drain().toMillis(), server.getStopTimeout());
             drain();
             try {
                 server.stop();
@@ -336,6 +403,7 @@ public final class FulcrumMain {
                 + "or h: 19s);\nsizes are bytes, alone or with KiB, MiB or GiB; switches take true/false, yes/no, "
                 + "on/off or 1/0.\n"
                 + FulcrumSettings.optionsHelp()
+                + "  --version" + " ".repeat(22) + "print the version and exit\n"
                 + "  --help" + " ".repeat(25) + "show this text\n";
     }
 }

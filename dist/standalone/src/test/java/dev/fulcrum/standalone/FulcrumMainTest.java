@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FulcrumMainTest {
 
     private static final Pattern READY =
-            Pattern.compile("Fulcrum ready: proxy http://([^:]+):(\\d+) api http://([^:]+):(\\d+)/client/v4");
+            Pattern.compile("Fulcrum ready: proxy http://([^:]+):(\\d+) api http://([^:]+):(\\d+)/client/v4"
+                    + " dashboard http://\\3:\\4/dashboard/");
     private static final String TOKEN = "dist-test-token-0123456789";
 
     @TempDir
@@ -170,6 +171,52 @@ class FulcrumMainTest {
                 dir.resolve("b").toString(), "--api-token", TOKEN), Map.of(), nullStream());
         assertThat(get("http://127.0.0.1:" + running.apiPort() + "/client/v4/accounts", TOKEN).statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aStartThatCannotHaveItsPortsCreatesAndPrintsNothing() throws Exception {
+        running = FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--bind", "127.0.0.1",
+                "--data-dir", dir.resolve("a").toString(), "--api-token", TOKEN), Map.of(), nullStream());
+        final String taken = Integer.toString(running.proxyPort());
+        final Path fresh = dir.resolve("fresh");
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        // No token given: a start that went on would generate one, store its hash and print it.
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of("--port", taken, "--bind", "127.0.0.1", "--api-port",
+                "0", "--data-dir", fresh.toString()), Map.of(), new PrintStream(printed, true, StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_START))
+                .hasMessageContaining(taken);
+        assertThat(fresh).doesNotExist();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aDataDirectoryItMayNotWriteIsPermissionDeniedNamingIt() throws Exception {
+        final Path locked = Files.createDirectories(dir.resolve("locked"));
+        locked.toFile().setWritable(false, false);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(locked),
+                    "this user (root?) writes any directory: nothing to deny");
+            assertThatThrownBy(() -> FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--data-dir",
+                    locked.toString(), "--api-token", TOKEN), Map.of(), nullStream()))
+                    .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_START))
+                    .hasMessage("data directory " + locked.toAbsolutePath() + ": permission denied (the user running "
+                            + "Fulcrum cannot write it: give it the directory, or choose another)");
+        } finally {
+            locked.toFile().setWritable(true, false);
+        }
+    }
+
+    @Test
+    void versionPrintsTheVersionAndStartsNothing() {
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertThat(FulcrumMain.launch(List.of("--version", "--data-dir", dir.resolve("v").toString()), Map.of(),
+                new PrintStream(printed, true, StandardCharsets.UTF_8))).isNull();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("Fulcrum " + dev.fulcrum.runtime.Version.current()
+                + System.lineSeparator());
+        assertThat(dir.resolve("v")).doesNotExist();
     }
 
     @Test

@@ -1,0 +1,169 @@
+package dev.fulcrum.api;
+
+import dev.fulcrum.config.ConfigChange;
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.IdMultimap;
+import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.Pool;
+import dev.fulcrum.config.Zone;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the API looks up by something other than an id, for one snapshot: who references whom ({@link References}:
+ * load balancers → pools, pools → monitor), load balancers by zone, and the names that must be unique (load
+ * balancers across all zones, case-insensitive; zones). Without it, a delete check, a uniqueness check or a search
+ * scanned every object.
+ *
+ * <p>Persistent: {@link #apply} makes the index of a change's next snapshot from this one by visiting the ids the
+ * change names only. Immutable; {@link Live} keeps the store's latest one.
+ */
+final class ConfigIndex {
+
+    static final ConfigIndex EMPTY = new ConfigIndex(ConfigSnapshot.EMPTY, TreePMap.empty(), TreePMap.empty(),
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
+
+    private final ConfigSnapshot config;
+    /** Pool id → ids of the load balancers that name it anywhere (References.poolIds). */
+    private final TreePMap<String, TreePSet<String>> lbsByPool;
+    /** Monitor id → ids of the pools that use it. */
+    private final TreePMap<String, TreePSet<String>> poolsByMonitor;
+    /** Zone id → ids of its load balancers. */
+    private final TreePMap<String, TreePSet<String>> lbsByZone;
+    /** Lower-case load balancer name → ids (one, unless a store was written by hand). */
+    private final TreePMap<String, TreePSet<String>> lbsByName;
+    /** Zone name → ids. */
+    private final TreePMap<String, TreePSet<String>> zonesByName;
+
+    private ConfigIndex(ConfigSnapshot config, TreePMap<String, TreePSet<String>> lbsByPool,
+                        TreePMap<String, TreePSet<String>> poolsByMonitor,
+                        TreePMap<String, TreePSet<String>> lbsByZone, TreePMap<String, TreePSet<String>> lbsByName,
+                        TreePMap<String, TreePSet<String>> zonesByName) {
+        this.config = config;
+        this.lbsByPool = lbsByPool;
+        this.poolsByMonitor = poolsByMonitor;
+        this.lbsByZone = lbsByZone;
+        this.lbsByName = lbsByName;
+        this.zonesByName = zonesByName;
+    }
+
+    /** The snapshot this index describes. */
+    ConfigSnapshot config() {
+        return config;
+    }
+
+    /** The index of {@code change.next()}; {@code change} must start at (or is compared whole with) this one's. */
+    ConfigIndex apply(ConfigChange change) {
+        final ConfigChange c = change.since(config);
+        TreePMap<String, TreePSet<String>> byPool = lbsByPool;
+        TreePMap<String, TreePSet<String>> byMonitor = poolsByMonitor;
+        TreePMap<String, TreePSet<String>> byZone = lbsByZone;
+        TreePMap<String, TreePSet<String>> byLbName = lbsByName;
+        TreePMap<String, TreePSet<String>> byZoneName = zonesByName;
+        for (String id : c.loadBalancers()) {
+            final LoadBalancer before = c.previous().loadBalancers().get(id);
+            final LoadBalancer after = c.next().loadBalancers().get(id);
+            if (before != null) {
+                for (String poolId : References.poolIds(before)) {
+                    byPool = IdMultimap.without(byPool, poolId, id);
+                }
+                byZone = IdMultimap.without(byZone, before.zoneId(), id);
+                byLbName = IdMultimap.without(byLbName, lower(before.name()), id);
+            }
+            if (after != null) {
+                for (String poolId : References.poolIds(after)) {
+                    byPool = IdMultimap.with(byPool, poolId, id);
+                }
+                byZone = IdMultimap.with(byZone, after.zoneId(), id);
+                byLbName = IdMultimap.with(byLbName, lower(after.name()), id);
+            }
+        }
+        for (String id : c.pools()) {
+            final Pool before = c.previous().pools().get(id);
+            final Pool after = c.next().pools().get(id);
+            if (before != null && before.monitor() != null) {
+                byMonitor = IdMultimap.without(byMonitor, before.monitor(), id);
+            }
+            if (after != null && after.monitor() != null) {
+                byMonitor = IdMultimap.with(byMonitor, after.monitor(), id);
+            }
+        }
+        for (String id : c.zones()) {
+            final Zone before = c.previous().zones().get(id);
+            final Zone after = c.next().zones().get(id);
+            if (before != null) {
+                byZoneName = IdMultimap.without(byZoneName, before.name(), id);
+            }
+            if (after != null) {
+                byZoneName = IdMultimap.with(byZoneName, after.name(), id);
+            }
+        }
+        return new ConfigIndex(c.next(), byPool, byMonitor, byZone, byLbName, byZoneName);
+    }
+
+    /** Ids of the load balancers that name the pool, in id order. */
+    Set<String> loadBalancersUsing(String poolId) {
+        return lbsByPool.getOrDefault(poolId, TreePSet.empty());
+    }
+
+    /** Ids of the pools that use the monitor, in id order. */
+    Set<String> poolsUsing(String monitorId) {
+        return poolsByMonitor.getOrDefault(monitorId, TreePSet.empty());
+    }
+
+    /** Ids of the zone's load balancers, in id order. */
+    Set<String> loadBalancersIn(String zoneId) {
+        return lbsByZone.getOrDefault(zoneId, TreePSet.empty());
+    }
+
+    /** Ids of the load balancers named {@code name}, case-insensitively. */
+    Set<String> loadBalancersNamed(String name) {
+        return lbsByName.getOrDefault(lower(name), TreePSet.empty());
+    }
+
+    /** Ids of the zones named {@code name} (zone names are stored lower case). */
+    Set<String> zonesNamed(String name) {
+        return zonesByName.getOrDefault(name, TreePSet.empty());
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The index of the store's latest snapshot, kept by a change listener. A reader asks for the index of the
+     * snapshot it holds ({@link #at}): a mutation runs on the store's latest snapshot, whose index the listener
+     * made when it was committed; a reader that raced with a commit gets one made by comparison (rare, and
+     * never stored).
+     */
+    static final class Live {
+
+        private volatile ConfigIndex latest = EMPTY;
+
+        void update(ConfigChange change) {
+            latest = latest.apply(change);
+        }
+
+        /** The latest index (and with it, through {@link ConfigIndex#config()}, the snapshot to read). */
+        ConfigIndex latest() {
+            return latest;
+        }
+
+        ConfigIndex at(ConfigSnapshot snapshot) {
+            final ConfigIndex index = latest;
+            return index.config == snapshot ? index
+                    : index.apply(ConfigChange.between(index.config, Objects.requireNonNull(snapshot, "snapshot")));
+        }
+    }
+
+    /** Sorted objects for ids (skipping any not in the snapshot). */
+    static <T> java.util.List<T> objects(Collection<String> ids, java.util.Map<String, T> byId,
+                                         java.util.Comparator<? super T> order) {
+        return ids.stream().map(byId::get).filter(Objects::nonNull).sorted(order).toList();
+    }
+}

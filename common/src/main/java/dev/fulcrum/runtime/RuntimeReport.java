@@ -1,0 +1,66 @@
+package dev.fulcrum.runtime;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.api.NodeReport;
+import dev.fulcrum.config.json.ConfigJson;
+import dev.fulcrum.metrics.TrafficHistory;
+import dev.fulcrum.routing.RoutingSettings;
+import dev.fulcrum.store.ConfigStore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The running node's answers to {@code fulcrum/status} and {@code fulcrum/traffic}. {@code node.name} is the name
+ * pool health reports this node under ({@code pop_health}), so the dashboard can match the two.
+ */
+final class RuntimeReport implements NodeReport {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final String nodeName;
+    private final RoutingSettings location;
+    private final Path dataDir;
+    private final ConfigStore store;
+    private final TrafficHistory traffic;
+    private final Clock clock;
+    private final Instant startedOn;
+
+    RuntimeReport(String nodeName, RoutingSettings location, Path dataDir, ConfigStore store, TrafficHistory traffic,
+                  Clock clock) {
+        this.nodeName = nodeName;
+        this.location = location;
+        this.dataDir = dataDir;
+        this.store = store;
+        this.traffic = traffic;
+        this.clock = clock;
+        this.startedOn = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    @Override
+    public ObjectNode status() {
+        final ObjectNode result = NODES.objectNode();
+        result.put("version", Version.current());
+        final ObjectNode node = result.putObject("node");
+        node.put("name", nodeName);
+        node.put("pop", location.pop());
+        node.put("country", location.country());
+        node.put("region", location.region());
+        result.put("started_on", ConfigJson.timestamp(startedOn));
+        result.put("uptime_seconds", Math.max(0, Duration.between(startedOn, clock.instant()).toSeconds()));
+        final ObjectNode storeNode = result.putObject("store");
+        storeNode.put("type", "file");
+        storeNode.put("data_dir", dataDir.toString());
+        storeNode.put("revision", store.current().revision());
+        return result;
+    }
+
+    @Override
+    public ObjectNode traffic() {
+        return traffic.toJson();
+    }
+}
