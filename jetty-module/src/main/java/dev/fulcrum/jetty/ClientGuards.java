@@ -13,6 +13,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,13 +63,35 @@ public final class ClientGuards {
      * @return whether the guards were put on
      */
     public static boolean apply(Connector connector, Duration headerTimeout, int maxConnectionsPerClient) {
+        return !apply(List.of(connector), headerTimeout, maxConnectionsPerClient).isEmpty();
+    }
+
+    /**
+     * Puts one set of guards on the HTTP/1.1 factories of {@code connectors}, as {@link #apply(Connector, Duration,
+     * int)} does for one: a client's connections count toward one cap whichever of them they opened on.
+     *
+     * @return the connectors the guards were put on
+     */
+    public static List<Connector> apply(Collection<? extends Connector> connectors, Duration headerTimeout,
+                                        int maxConnectionsPerClient) {
         Objects.requireNonNull(headerTimeout, "headerTimeout");
         if (headerTimeout.isNegative() || maxConnectionsPerClient < 0) {
             throw new IllegalArgumentException("headerTimeout and maxConnectionsPerClient must not be negative");
         }
         if (headerTimeout.isZero() && maxConnectionsPerClient == 0) {
-            return false;
+            return List.of();
         }
+        final ClientGuards guards = new ClientGuards(headerTimeout, maxConnectionsPerClient);
+        final List<Connector> guarded = new ArrayList<>();
+        for (Connector connector : connectors) {
+            if (guard(connector, guards)) {
+                guarded.add(connector);
+            }
+        }
+        return guarded;
+    }
+
+    private static boolean guard(Connector connector, ClientGuards guards) {
         if (!(connector instanceof ServerConnector server)) {
             return false;
         }
@@ -78,8 +103,7 @@ public final class ClientGuards {
             }
             return false;
         }
-        final HttpConnectionFactory plain = (HttpConnectionFactory) factory;
-        server.addConnectionFactory(new Factory(plain, new ClientGuards(headerTimeout, maxConnectionsPerClient)));
+        server.addConnectionFactory(new Factory((HttpConnectionFactory) factory, guards));
         return true;
     }
 

@@ -45,6 +45,20 @@ final class CoreRequestView implements RequestView {
         return host(request);
     }
 
+    /** The Host header (HTTP/1.1), else the URI's authority, where Jetty puts HTTP/2's {@code :authority}. */
+    @Override
+    public String authority() {
+        final String header = request.getHeaders().get(HttpHeader.HOST);
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        final HttpURI uri = request.getHttpURI();
+        if (uri.getHost() == null) {
+            return host();
+        }
+        return uri.getPort() > 0 ? uri.getHost() + ':' + uri.getPort() : uri.getHost();
+    }
+
     @Override
     public String method() {
         return request.getMethod();

@@ -19,8 +19,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -123,12 +125,10 @@ public final class FulcrumHandler extends Handler.Wrapper {
      * connector's life.
      */
     private void guardConnectors(FulcrumSettings settings) {
-        for (Connector connector : getServer().getConnectors()) {
-            if (connector != apiConnector && !connector.isStarted() && !guarded.contains(connector)
-                    && ClientGuards.apply(connector, settings.headerTimeout(), settings.maxConnectionsPerClient())) {
-                guarded.add(connector);
-            }
-        }
+        // One set of guards for all of them: a client's connections count toward one cap, whichever port.
+        final List<Connector> unguarded = Arrays.stream(getServer().getConnectors())
+                .filter(c -> c != apiConnector && !c.isStarted() && !guarded.contains(c)).toList();
+        guarded.addAll(ClientGuards.apply(unguarded, settings.headerTimeout(), settings.maxConnectionsPerClient()));
     }
 
     /**

@@ -33,6 +33,7 @@ class ClientGuardsTest {
     private final List<Socket> sockets = new ArrayList<>();
     private Server server;
     private ServerConnector connector;
+    private ServerConnector second;
 
     @AfterEach
     void stop() throws Exception {
@@ -43,13 +44,20 @@ class ClientGuardsTest {
     }
 
     private void start(Duration headerTimeout, int maxPerClient) throws Exception {
+        start(headerTimeout, maxPerClient, false);
+    }
+
+    /** With {@code twoPorts}, a {@link #second} connector, guarded together with the first. */
+    private void start(Duration headerTimeout, int maxPerClient, boolean twoPorts) throws Exception {
         server = new Server();
-        connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        connector.setIdleTimeout(30_000);
-        server.addConnector(connector);
-        assertThat(ClientGuards.apply(connector, headerTimeout, maxPerClient)).isTrue();
+        connector = connector(server);
+        if (twoPorts) {
+            second = connector(server);
+            assertThat(ClientGuards.apply(List.of(connector, second), headerTimeout, maxPerClient))
+                    .containsExactly(connector, second);
+        } else {
+            assertThat(ClientGuards.apply(connector, headerTimeout, maxPerClient)).isTrue();
+        }
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -60,8 +68,21 @@ class ClientGuardsTest {
         server.start();
     }
 
+    private static ServerConnector connector(Server server) {
+        final ServerConnector c = new ServerConnector(server, 1, 1);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        c.setIdleTimeout(30_000);
+        server.addConnector(c);
+        return c;
+    }
+
     private Socket connect() throws IOException {
-        final Socket socket = new Socket(InetAddress.getLoopbackAddress(), connector.getLocalPort());
+        return connect(connector);
+    }
+
+    private Socket connect(ServerConnector to) throws IOException {
+        final Socket socket = new Socket(InetAddress.getLoopbackAddress(), to.getLocalPort());
         socket.setSoTimeout(10_000);
         sockets.add(socket);
         return socket;
@@ -146,6 +167,23 @@ class ClientGuardsTest {
             }
         });
         assertThat(exchange(second)).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void connectorsGuardedTogetherShareOneCapPerClient() throws Exception {
+        start(Duration.ZERO, 1, true);
+        final Socket onFirst = connect(connector);
+        assertThat(exchange(onFirst)).startsWith("HTTP/1.1 200");
+        // The client's one allowed connection is open on the other port.
+        assertThat(closedByServer(connect(second))).isTrue();
+        onFirst.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            try {
+                return exchange(connect(second)).startsWith("HTTP/1.1 200");
+            } catch (IOException refused) {
+                return false;
+            }
+        });
     }
 
     @Test

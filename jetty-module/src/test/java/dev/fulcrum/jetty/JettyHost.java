@@ -6,6 +6,7 @@ import dev.fulcrum.testing.HostUnderTest;
 import dev.fulcrum.upstream.UpstreamClient;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -63,7 +64,9 @@ final class JettyHost implements HostUnderTest {
         if (forwardedCustomizer) {
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        // HTTP/1.1, and h2c for the contracts' h2 variants (as the standalone's plain port and Jetty's http2c module).
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http),
+                new HTTP2CServerConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
