@@ -2,14 +2,11 @@ package dev.fulcrum.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,38 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Subclasses supply the host ({@link #newNode()}).
  */
-public abstract class HostileInputContract extends HostContract {
+public abstract class HostileInputContract extends NodeContract {
 
-    protected static final String TOKEN = "hostile-input-token-0123456789";
-    protected static final String LB_HOST = "www.example.test";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dataDir;
-
-    protected NodeUnderTest node;
-    private LoopbackOrigin origin;
-    private ApiCalls api;
     private String account;
 
-    /** A fresh, unstarted node of the host under test. */
-    protected abstract NodeUnderTest newNode();
-
     @BeforeEach
-    void startNode() throws Exception {
-        origin = startOrigin("o1");
-        node = newNode();
-        node.start(dataDir, TOKEN);
-        api = new ApiCalls("http://127.0.0.1:" + node.apiPort() + "/client/v4", TOKEN);
-        api.createLoadBalancer(LB_HOST, "127.0.0.1", origin.port());
+    void findTheAccount() throws Exception {
         account = JSON.readTree(api.send("GET", "/accounts", null).body()).get("result").get(0).get("id").asText();
-    }
-
-    @AfterEach
-    void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

@@ -1,13 +1,9 @@
 package dev.fulcrum.testing;
 
 import org.eclipse.jetty.http.HttpField;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,38 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never a header name with an underscore, and the client never a 5xx other than 501; a CONNECT never reaches the
  * origin at all.
  */
-public abstract class SmugglingContract extends HostContract {
+public abstract class SmugglingContract extends NodeContract {
 
-    protected static final String TOKEN = "smuggling-test-token-0123456789";
-    protected static final String LB_HOST = "www.example.test";
     private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: " + LB_HOST + "\r\n\r\n";
     private static final String FOLLOW_UP = "GET /follow-up HTTP/1.1\r\nHost: " + LB_HOST
             + "\r\nConnection: close\r\n\r\n";
-
-    @TempDir
-    Path dataDir;
-
-    protected NodeUnderTest node;
-    private LoopbackOrigin origin;
-
-    /** A fresh, unstarted node of the host under test. */
-    protected abstract NodeUnderTest newNode();
-
-    @BeforeEach
-    void startNode() throws Exception {
-        origin = startOrigin("o1");
-        node = newNode();
-        node.start(dataDir, TOKEN);
-        new ApiCalls("http://127.0.0.1:" + node.apiPort() + "/client/v4", TOKEN)
-                .createLoadBalancer(LB_HOST, "127.0.0.1", origin.port());
-    }
-
-    @AfterEach
-    void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     /** Each request names its trick; its bytes end with the ordinary follow-up request. */
     private static Map<String, String> attacks() {

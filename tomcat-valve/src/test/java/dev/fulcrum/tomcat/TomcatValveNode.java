@@ -1,13 +1,12 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.testing.NodeUnderTest;
+import dev.fulcrum.testing.TempTrees;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * An embedded Tomcat with the valve declared as server.xml would declare it (first valve of the Engine, owning a
@@ -51,10 +50,6 @@ final class TomcatValveNode implements NodeUnderTest {
             tomcat.stop();
             tomcat.destroy();
         }
-        if (baseDir != null) {
-            try (Stream<Path> files = Files.walk(baseDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempTrees.delete(baseDir);
     }
 }

@@ -1,6 +1,7 @@
 package dev.fulcrum.war;
 
 import dev.fulcrum.testing.NodeUnderTest;
+import dev.fulcrum.testing.TempTrees;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -8,8 +9,6 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The WAR's own {@code web.xml} (src/main/webapp) deployed as the ROOT web application of an embedded Tomcat, its
@@ -66,10 +65,6 @@ final class WarNode implements NodeUnderTest {
             tomcat.stop();
             tomcat.destroy();
         }
-        if (baseDir != null) {
-            try (Stream<Path> files = Files.walk(baseDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempTrees.delete(baseDir);
     }
 }
