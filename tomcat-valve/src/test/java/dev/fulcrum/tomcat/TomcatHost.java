@@ -74,6 +74,15 @@ final class TomcatHost implements HostUnderTest {
         return tomcat;
     }
 
+    /** Stops and destroys {@code tomcat} (if started) and removes its base directory (if made). */
+    static void stop(Tomcat tomcat, Path baseDir) throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        TempTrees.delete(baseDir);
+    }
+
     @Override
     public void start(Router router, UpstreamClient upstream) throws Exception {
         baseDir = Files.createTempDirectory("fulcrum-tomcat");
@@ -117,11 +126,7 @@ final class TomcatHost implements HostUnderTest {
 
     @Override
     public void close() throws Exception {
-        if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
-        }
-        TempTrees.delete(baseDir);
+        stop(tomcat, baseDir);
     }
 
     /** The next valve after Fulcrum's: counts every request Fulcrum passed down the pipeline. */

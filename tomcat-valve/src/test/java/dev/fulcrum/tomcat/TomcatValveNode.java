@@ -1,7 +1,6 @@
 package dev.fulcrum.tomcat;
 
 import dev.fulcrum.testing.NodeUnderTest;
-import dev.fulcrum.testing.TempTrees;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 
@@ -46,10 +45,6 @@ final class TomcatValveNode implements NodeUnderTest {
 
     @Override
     public void close() throws Exception {
-        if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
-        }
-        TempTrees.delete(baseDir);
+        TomcatHost.stop(tomcat, baseDir);
     }
 }
