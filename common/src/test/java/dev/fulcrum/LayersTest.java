@@ -17,8 +17,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * own layer's, as long as no cycle forms); every package must be placed in a layer, so a new one gets a place here
  * before it gets code. The order is the real import graph laid flat: the leaves (the rules language, dialling an
  * origin, the request view), the configuration model, the control state built on it (store, health), the data path
- * (affinity, routing, upstream), the edges that read both (the REST API, metrics), the dashboard's page (served beside the API), the runtime that wires them, and
- * the servlet adapters the hosts and the WAR share.
+ * (affinity, routing, upstream, and the forwarding loop over them), the edges that read both (the REST API,
+ * metrics), the dashboard's page (served beside the API), the runtime that wires them, and the servlet adapters the
+ * hosts and the WAR share.
  */
 @AnalyzeClasses(packages = "dev.fulcrum", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
@@ -38,6 +39,7 @@ class LayersTest {
             new Layer("affinity", "dev.fulcrum.affinity.."),
             new Layer("routing", "dev.fulcrum.routing.."),
             new Layer("upstream", "dev.fulcrum.upstream.."),
+            new Layer("forwarding", "dev.fulcrum.forwarding.."),
             new Layer("api", "dev.fulcrum.api.."),
             new Layer("metrics", "dev.fulcrum.metrics.."),
             new Layer("dashboard", "dev.fulcrum.dashboard.."),

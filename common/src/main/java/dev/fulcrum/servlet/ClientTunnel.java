@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The client half of a WebSocket tunnel: the container's upgraded connection ({@link WebConnection}), pumped to and
  * from an {@link TunnelConnection} with the servlet API's non-blocking listeners, so an open WebSocket holds no thread.
  *
- * <p>The container instantiates it ({@code HttpServletRequest.upgrade}); {@link WebSocketForwarding} then gives it
+ * <p>The container instantiates it ({@code HttpServletRequest.upgrade}); {@link BlockingServletClient} then gives it
  * its origin half with {@link #connect} before the container calls {@link #init}.
  *
  * <p>Servlet hand-off rule: after {@code isReady()} returned false only the container calls back. Origin bytes are
@@ -73,14 +73,7 @@ public final class ClientTunnel implements HttpUpgradeHandler, TunnelPeer {
     @Override
     public void write(ByteBuffer bytes, Callback done) {
         try {
-            if (bytes.hasArray()) {
-                out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            } else {
-                final byte[] copy = new byte[bytes.remaining()];
-                bytes.duplicate().get(copy);
-                out.write(copy);
-            }
-            bytes.position(bytes.limit());
+            ServletClient.write(out, bytes);
             if (out.isReady()) {
                 out.flush();
             }

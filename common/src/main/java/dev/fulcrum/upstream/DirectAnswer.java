@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 public record DirectAnswer(int status, String contentType, byte[] body, RouteDecision decision) {
 
     private static final byte[] NOT_FOUND = "not found".getBytes(StandardCharsets.UTF_8);
+    private static final int NOT_SENT = 502;
 
     /** The router's own answer. */
     public static DirectAnswer of(RouteDecision.Respond respond) {
@@ -28,6 +29,15 @@ public record DirectAnswer(int status, String contentType, byte[] body, RouteDec
     public static DirectAnswer failure(UpstreamFailure failure, RouteDecision decision) {
         return new DirectAnswer(failure.status(), UpstreamErrors.CONTENT_TYPE,
                 UpstreamErrors.body(failure).getBytes(StandardCharsets.UTF_8), decision);
+    }
+
+    /**
+     * The 502 for a forward that could not even be sent (the upstream client refused to build the request, or the
+     * client connection could not be switched to a tunnel): Fulcrum's own failure, not the origin's, in the same form.
+     */
+    public static DirectAnswer notSent(RouteDecision decision) {
+        return new DirectAnswer(NOT_SENT, UpstreamErrors.CONTENT_TYPE,
+                ("error code: " + NOT_SENT).getBytes(StandardCharsets.UTF_8), decision);
     }
 
     /** The answer for a request whose host no load balancer serves, where nothing else will answer it. */

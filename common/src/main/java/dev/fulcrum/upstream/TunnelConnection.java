@@ -53,6 +53,17 @@ public final class TunnelConnection extends AbstractConnection implements Connec
         endPoint.setIdleTimeout(idleTimeout);
     }
 
+    /**
+     * The client's end for a Jetty host: a connection for the client's {@code endPoint}, with the origin end's idle
+     * timeout, joined to {@code origin} once the host installed it (after writing the 101 answer).
+     */
+    public static TunnelConnection clientEnd(EndPoint endPoint, Executor executor, TunnelConnection origin) {
+        final TunnelConnection client = new TunnelConnection(endPoint, executor,
+                origin.getEndPoint().getIdleTimeout());
+        client.attachOnOpen(origin);
+        return client;
+    }
+
     @Override
     public void onUpgradeTo(ByteBuffer prefilled) {
         if (prefilled != null && prefilled.hasRemaining()) {

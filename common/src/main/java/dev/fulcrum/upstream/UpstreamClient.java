@@ -5,7 +5,6 @@ import dev.fulcrum.net.ConnectToResolver;
 import dev.fulcrum.net.OriginTls;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
@@ -49,9 +48,6 @@ import java.util.function.Consumer;
  * Thread safety: safe to share.
  */
 public final class UpstreamClient implements AutoCloseable {
-
-    // Bodies carry the client's Content-Type header (or none); the content object must not invent one.
-    private static final String NO_CONTENT_TYPE = null;
 
     private static final String HTTPS = "https";
 
@@ -132,7 +128,7 @@ public final class UpstreamClient implements AutoCloseable {
             throw new IllegalStateException("cannot start the upstream client: " + e, e);
         }
         // Transparent hop: pass encodings through and leave 401/407/3xx/100 handling to the client. The upgrade
-        // handler stays: it acts only on a 101 to a request that asked for an upgrade (UpgradeHandshake).
+        // handler stays: it acts only on a 101 to a request that asked for an upgrade (a WebSocket handshake).
         client.getContentDecoderFactories().clear();
         client.getProtocolHandlers().clear();
         client.getProtocolHandlers().put(new UpgradeProtocolHandler());
@@ -238,25 +234,6 @@ public final class UpstreamClient implements AutoCloseable {
         } catch (RuntimeException e) {
             request.abort(e);
         }
-    }
-
-    /**
-     * Sends the current attempt of an exchange ({@link ProxyExchange#forward()}): with its buffered body (the same
-     * bytes on every attempt) or else {@code streamedBody}, and on a fresh connection when the exchange asks for one.
-     * Marks the attempt's start for the reported latency.
-     *
-     * @param streamedBody the once-only body of a {@link RequestBody#STREAMED} request, else null
-     */
-    public void send(ProxyExchange exchange, Request request, Request.Content streamedBody,
-                     Response.CompleteListener listener) {
-        final byte[] buffered = exchange.bufferedBody();
-        if (buffered != null) {
-            request.body(new BytesRequestContent(NO_CONTENT_TYPE, buffered));
-        } else if (streamedBody != null) {
-            request.body(streamedBody);
-        }
-        exchange.begin();
-        send(exchange.forward(), request, exchange.freshConnection(), listener);
     }
 
     private static void sendOn(Connection connection, Request request, Response.CompleteListener listener) {

@@ -22,11 +22,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Turns what the upstream client threw into Cloudflare's 52x answers, or 530/1016 for an origin name that does not
- * resolve (spec §8.3), and tells a stale pooled connection apart from a real origin failure.
+ * resolve (spec §8.3), and tells a stale pooled connection apart from a real origin failure. The forwarding loop
+ * decides by it what follows a failed attempt.
  *
  * <p>Thread safety: stateless.
  */
-final class UpstreamErrors {
+public final class UpstreamErrors {
 
     /** Content type of every failure body. */
     public static final String CONTENT_TYPE = "text/plain;charset=utf-8";

@@ -48,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Meters after real proxied requests: the real router, the real upstream client and {@code ProxyExchange} (retries,
- * failover), loopback origins, and the metrics wired the way the runtime wires them.
+ * Meters after real proxied requests: the real router, the real upstream client and the forwarding loop
+ * (retries, failover), loopback origins, and the metrics wired the way the runtime wires them.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsEndToEndTest {

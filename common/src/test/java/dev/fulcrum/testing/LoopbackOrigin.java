@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -45,8 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Query parameters steer one answer: {@code delay=<ms>} waits before answering, {@code size=<bytes>} answers
  * that many bytes, {@code hop=1} adds hop-by-hop and X-Accel-* response headers, {@code status=<code>} changes the
- * status. {@link #closeReusedAfter} makes it drop a kept-alive connection that is reused after an idle gap without
- * answering, as an origin closing an idle connection at the very moment it is reused.
+ * status, {@code cut=<bytes>} sends only that many bytes of the declared answer, waits for {@link #releaseCuts()}
+ * and drops the connection (an origin failing mid-answer). {@link #closeReusedAfter} makes it drop a kept-alive
+ * connection that is reused after an idle gap without answering, as an origin closing an idle connection at the very
+ * moment it is reused.
  *
  * <p>For health monitors it answers {@value #HEALTH_PATH} apart from ordinary requests (not recorded, only counted
  * by {@link #healthChecks()}) with a status, body and delay the test switches, and checks can be held until
@@ -98,6 +101,7 @@ public final class LoopbackOrigin implements AutoCloseable {
     private volatile String healthBody = HEALTHY_BODY;
     private volatile Duration healthDelay = Duration.ZERO;
     private volatile CountDownLatch healthHold = new CountDownLatch(0);
+    private final CountDownLatch cuts = new CountDownLatch(1);
 
     /** How long a connection may stay silent while a request is being answered (the tests' delays are shorter). */
     private static final Duration ACTIVE_REQUEST_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -211,6 +215,12 @@ public final class LoopbackOrigin implements AutoCloseable {
         return this;
     }
 
+    /** Lets answers sent with {@code cut=<bytes>} drop their connections (at the latest 30 s after they began). */
+    public LoopbackOrigin releaseCuts() {
+        cuts.countDown();
+        return this;
+    }
+
     /** Health checks that arrived so far, answered or still held. */
     public int healthChecks() {
         return healthChecks.get();
@@ -271,6 +281,7 @@ public final class LoopbackOrigin implements AutoCloseable {
     public void close() throws Exception {
         closed.countDown();
         healthHold.countDown();
+        cuts.countDown();
         server.stop();
     }
 
@@ -330,6 +341,17 @@ public final class LoopbackOrigin implements AutoCloseable {
             }
             out.put(HttpHeader.CONTENT_TYPE, "text/plain");
             out.put(HttpHeader.CONTENT_LENGTH, answer.length);
+            final long cut = number(params, "cut", -1);
+            if (cut >= 0) {
+                try (Blocker.Callback written = Blocker.callback()) {
+                    response.write(false, ByteBuffer.wrap(answer, 0, (int) cut), written);
+                    written.block();
+                }
+                cuts.await(30, TimeUnit.SECONDS);
+                request.getConnectionMetaData().getConnection().getEndPoint().close();
+                callback.failed(new IOException("cut off mid-answer on purpose"));
+                return true;
+            }
             response.write(true, ByteBuffer.wrap(answer), Callback.from(() -> {
                 lastAnswerNanos.put(connectionId, System.nanoTime());
                 callback.succeeded();

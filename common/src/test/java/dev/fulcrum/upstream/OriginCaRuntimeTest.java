@@ -5,6 +5,7 @@ import dev.fulcrum.testing.LoopbackOrigin;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.FulcrumStartException;
+import dev.fulcrum.testing.OriginTarget;
 import dev.fulcrum.testing.SelfSignedCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpHeader;

@@ -5,6 +5,7 @@ import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.UpstreamFailure;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.OriginTarget;
 import dev.fulcrum.testing.SelfSignedCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterEach;

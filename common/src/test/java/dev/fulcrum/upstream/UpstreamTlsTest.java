@@ -3,6 +3,7 @@ package dev.fulcrum.upstream;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.UpstreamFailure;
 import dev.fulcrum.testing.LoopbackOrigin;
+import dev.fulcrum.testing.OriginTarget;
 import dev.fulcrum.testing.SelfSignedCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpHeader;

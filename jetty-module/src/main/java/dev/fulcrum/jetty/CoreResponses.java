@@ -1,6 +1,5 @@
 package dev.fulcrum.jetty;
 
-import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.upstream.ClientResponseHeaders;
 import dev.fulcrum.upstream.DirectAnswer;
 import org.eclipse.jetty.http.HttpField;
@@ -13,18 +12,12 @@ import java.nio.ByteBuffer;
 import java.util.ListIterator;
 
 /**
- * Common's answer rules ({@link ClientResponseHeaders}, {@link DirectAnswer}) applied to a Jetty core response, for
- * {@link FulcrumProxyHandler}. Thread safety: stateless.
+ * Common's answers ({@link DirectAnswer}) and header rules ({@link ClientResponseHeaders}) on a Jetty core response,
+ * for {@link FulcrumProxyHandler} and its {@link CoreClient}. Thread safety: stateless.
  */
 final class CoreResponses {
 
     private CoreResponses() {
-    }
-
-    /** Sets the origin's status and passes its headers on, then the decision's. */
-    static void copyHead(org.eclipse.jetty.client.Response upstream, RouteDecision decision, Response response) {
-        response.setStatus(upstream.getStatus());
-        ClientResponseHeaders.copy(upstream.getHeaders(), decision, new Headers(response.getHeaders()));
     }
 
     /** Writes a whole answer as the response, over anything set before; completes {@code callback} when written. */
@@ -48,7 +41,7 @@ final class CoreResponses {
      * a name with them, so the first origin value of such a name takes the place of Jetty's and no other field is
      * searched.
      */
-    private static final class Headers implements ClientResponseHeaders.Target {
+    static final class Headers implements ClientResponseHeaders.Target {
 
         private final HttpFields.Mutable headers;
         /**

@@ -3,7 +3,7 @@ package dev.fulcrum.jetty;
 import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
-import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ApiServlet;
@@ -35,6 +35,8 @@ import java.util.Set;
  *   <li>Host names one of Fulcrum's enabled load balancers: {@link FulcrumProxyHandler}, which forwards it;</li>
  *   <li>anything else: the next handler, i.e. the server's own contexts, untouched.</li>
  * </ol>
+ * The router is asked once per request: no decision means the server's own request, and a decision goes on to the
+ * proxy handler as it is.
  *
  * <p>The proxy is a Jetty core handler, called directly: no servlet context, no servlet layer on the data path
  * (BENCHMARKS.md, side-by-side benchmark). The API servlets run in an internal servlet context. Both are beans of
@@ -60,9 +62,8 @@ public final class FulcrumHandler extends Handler.Wrapper {
     /** Connectors already given {@link ClientGuards}, so a restart does not wrap them twice. */
     private final Set<Connector> guarded = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    /** Both set while started; the handle path reads them without locking. */
-    private volatile SnapshotRouter router;
-    private volatile Handler proxy;
+    /** Both set while started (the proxy last); the handle path reads them without locking. */
+    private volatile FulcrumProxyHandler proxy;
     private volatile Handler api;
 
     /**
@@ -96,9 +97,8 @@ public final class FulcrumHandler extends Handler.Wrapper {
         guardConnectors(fulcrum.settings());
         addManaged(proxyHandler);
         addManaged(apiContext);
-        router = fulcrum.router();
-        proxy = proxyHandler;
         api = apiContext;
+        proxy = proxyHandler; // last: the handle path takes a set proxy for a started handler
         super.doStart();
         fulcrum.announce(listeners());
     }
@@ -107,7 +107,6 @@ public final class FulcrumHandler extends Handler.Wrapper {
     protected void doStop() throws Exception {
         final Handler proxyHandler = proxy;
         final Handler apiContext = api;
-        router = null;
         proxy = null;
         api = null;
         if (getServer().getErrorHandler() instanceof ApiErrorHandler ours && ours.others() == replacedErrorHandler) {
@@ -170,17 +169,17 @@ public final class FulcrumHandler extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        final SnapshotRouter r = router;
-        if (r == null) {
+        final FulcrumProxyHandler p = proxy;
+        if (p == null) {
             return super.handle(request, response, callback);
         }
         if (request.getConnectionMetaData().getConnector() == apiConnector) {
             return api.handle(request, response, callback);
         }
-        if (r.serves(CoreRequestView.host(request))) {
-            return proxy.handle(request, response, callback);
-        }
-        return super.handle(request, response, callback);
+        // One routing call per request: the host lookup that tells ours from the server's own is the decision's.
+        final RouteDecision decision = p.route(request);
+        return decision == null ? super.handle(request, response, callback)
+                : p.handle(decision, request, response, callback);
     }
 
 }

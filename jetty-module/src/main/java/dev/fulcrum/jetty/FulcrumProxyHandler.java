@@ -1,13 +1,14 @@
 package dev.fulcrum.jetty;
 
+import dev.fulcrum.forwarding.Forwarding;
+import dev.fulcrum.forwarding.OriginSide;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.upstream.DirectAnswer;
-import dev.fulcrum.upstream.ProxyExchange;
-import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.UpstreamClient;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -19,34 +20,33 @@ import java.util.Objects;
 /**
  * Fulcrum's data plane as a Jetty core {@link Handler}, without the servlet layer: it answers every request it is
  * given by asking the router, and forwards through the runtime's shared {@link UpstreamClient}. It serves the
- * standalone's proxy connector and the Jetty module's load-balancer hosts; {@link FulcrumProxyServlet} does the
- * same job in any servlet container (the WAR), with the same rules from common (no rule of its own here):
+ * standalone's proxy connector and the Jetty module's load-balancer hosts; the WAR's proxy servlet does the
+ * same job in any servlet container, with the same rules from common (no rule of its own here):
  * <ul>
  *   <li>no decision (the host is no load balancer's): 404, never proxied; a {@link RouteDecision.Respond} is
  *       written as it is ({@link DirectAnswer});</li>
- *   <li>a {@link RouteDecision.Forward} becomes a {@link ProxyExchange} (stale-connection retry, zero-downtime
- *       failover, exactly one outcome) driven by a {@link CoreForwarding}, which applies common's header rules and
- *       answers failures with the 52x codes;</li>
- *   <li>a WebSocket handshake goes through {@link CoreWebSocket} and becomes a byte tunnel.</li>
+ *   <li>a {@link RouteDecision.Forward} goes to common's forwarding loop ({@link Forwarding}: stale-connection
+ *       retry, zero-downtime failover, the 52x answers, exactly one outcome) with a {@link CoreClient} as its client
+ *       side; a WebSocket handshake too, which then becomes a byte tunnel.</li>
  * </ul>
  *
  * <p><b>Why not Jetty's {@code org.eclipse.jetty.proxy.ProxyHandler}.</b> Its request path is one straight call
  * with no place for a second send (retry, failover) or for reading a body before the first send; it owns its
  * {@code HttpClient} as a managed bean (it would stop the runtime's shared client with the handler); and its header
  * filtering and {@code Via}/{@code Forwarded} headers are its own rules, not common's. What it does per exchange
- * (core request and response, {@code Content.Chunk} relayed with demand) is what {@link CoreForwarding} does.
+ * (core request and response, {@code Content.Chunk} relayed with demand) is what {@link CoreClient} does.
  *
  * <p><b>Why it is faster than the servlet.</b> No servlet request/response wrappers, no async servlet state machine
  * and its extra dispatches, headers passed on as Jetty fields instead of strings through the servlet API (see
  * BENCHMARKS.md, side-by-side benchmark).
  *
  * <p>Lifecycle: nothing of its own; the router and upstream client belong to the runtime and outlive it.
- * Thread safety: safe to share; per-request state lives in {@link CoreForwarding}.
+ * Thread safety: safe to share; per-request state lives in the loop and its {@link CoreClient}.
  */
 public final class FulcrumProxyHandler extends Handler.Abstract {
 
     private final Router router;
-    private final UpstreamClient upstream;
+    private final OriginSide origins;
     private final TrustedProxies trustedProxies;
 
     /**
@@ -69,36 +69,38 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
      */
     public FulcrumProxyHandler(Router router, UpstreamClient upstream, TrustedProxies trustedProxies) {
         this.router = Objects.requireNonNull(router, "router");
-        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.origins = OriginSide.over(Objects.requireNonNull(upstream, "upstream"));
         this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        final RouteDecision decision = router.route(new CoreRequestView(request, trustedProxies));
+        return handle(route(request), request, response, callback);
+    }
+
+    /** The router's decision for {@code request} (null: no load balancer's). */
+    RouteDecision route(Request request) {
+        return router.route(new CoreRequestView(request, trustedProxies));
+    }
+
+    /** Answers {@code request} by {@code decision}, taken already. */
+    boolean handle(RouteDecision decision, Request request, Response response, Callback callback) {
         if (!(decision instanceof RouteDecision.Forward forward)) {
             CoreResponses.write(response, callback, decision == null ? DirectAnswer.notFound()
                     : DirectAnswer.of((RouteDecision.Respond) decision));
-            return true;
-        }
-        if (CoreWebSocket.requested(request)) {
-            new CoreWebSocket(upstream, request, response, callback, forward).start();
-            return true;
-        }
-        final ProxyExchange exchange = new ProxyExchange(forward, request.getMethod(), requestBody(request));
-        try {
-            new CoreForwarding(upstream, request, response, callback, exchange).start();
-        } catch (RuntimeException e) {
-            // A decision was taken but never sent: its outcome is still owed. Jetty fails the callback (500).
-            exchange.cancelled();
-            throw e;
+        } else if (opensWebSocket(request)) {
+            Forwarding.upgrade(forward, new CoreClient(request, response, callback), origins, null);
+        } else {
+            Forwarding.forward(forward, new CoreClient(request, response, callback), origins);
         }
         return true;
     }
 
-    private RequestBody requestBody(Request request) {
-        return RequestBody.classify(request.getMethod(), request.getConnectionMetaData().getProtocol(),
-                request.getLength(), request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING),
-                upstream.settings().replayBufferBytes());
+    private static boolean opensWebSocket(Request request) {
+        final HttpFields headers = request.getHeaders();
+        final String upgrade = headers.get(HttpHeader.UPGRADE);
+        // Most requests ask for no upgrade: their Connection values are not even listed.
+        return upgrade != null && Forwarding.opensWebSocket(request.getMethod(),
+                request.getConnectionMetaData().getProtocol(), upgrade, headers.getValuesList(HttpHeader.CONNECTION));
     }
 }

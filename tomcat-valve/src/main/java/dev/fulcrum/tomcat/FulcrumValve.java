@@ -7,10 +7,9 @@ import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.SettingHost;
 import dev.fulcrum.runtime.SettingsTable;
+import dev.fulcrum.servlet.BlockingServletClient;
 import dev.fulcrum.servlet.ServletForwarding;
 import dev.fulcrum.servlet.ServletRequestView;
-import dev.fulcrum.servlet.WebSocketForwarding;
-import dev.fulcrum.upstream.ProxyExchange;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import jakarta.servlet.ServletException;
@@ -273,7 +272,7 @@ public final class FulcrumValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        if (request.getAttribute(ProxyExchange.ATTRIBUTE) != null) {
+        if (request.getAttribute(TomcatForwarder.FORWARDED) != null) {
             // Tomcat re-dispatching a request this valve already forwards (an async error dispatch): its exchange
             // answers it; it must neither be routed a second time nor reach a webapp.
             return;
@@ -293,7 +292,7 @@ public final class FulcrumValve extends ValveBase {
             getNext().invoke(request, response);
         } else if (decision instanceof RouteDecision.Respond respond) {
             ServletForwarding.writeRespond(response, respond);
-        } else if (WebSocketForwarding.isUpgrade(request)) {
+        } else if (BlockingServletClient.opensWebSocket(request)) {
             forwarder.openWebSocket(request, response, (RouteDecision.Forward) decision);
         } else {
             forwarder.forward(request, response, (RouteDecision.Forward) decision);

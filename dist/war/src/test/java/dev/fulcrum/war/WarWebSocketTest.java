@@ -1,13 +1,13 @@
-package dev.fulcrum.jetty;
+package dev.fulcrum.war;
 
 import dev.fulcrum.testing.HostUnderTest;
 import dev.fulcrum.testing.WebSocketContract;
 
 /** WebSockets through {@link FulcrumProxyServlet} on embedded Jetty (Jetty's upgrade from the servlet). */
-class JettyWebSocketTest extends WebSocketContract {
+class WarWebSocketTest extends WebSocketContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return JettyHost.servlet();
+        return ServletHost.jetty();
     }
 }

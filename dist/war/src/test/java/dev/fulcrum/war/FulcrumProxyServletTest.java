@@ -1,4 +1,4 @@
-package dev.fulcrum.jetty;
+package dev.fulcrum.war;
 
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.routing.Router;

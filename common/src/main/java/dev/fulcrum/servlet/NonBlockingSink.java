@@ -1,7 +1,8 @@
-package dev.fulcrum.tomcat;
+package dev.fulcrum.servlet;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,21 +21,25 @@ import java.util.function.Consumer;
  * ({@link #onWritePossible}) both drive the stream. A work-in-progress counter lets exactly one thread touch it at a
  * time; a thread that finds another at work only counts one more round for it, so neither waits and no write is
  * lost or doubled. After {@code isReady()} returned false only the container's next {@code onWritePossible} resumes.
+ * A failure (a write, or the container's {@code onError}) is handled in a round too: the pending write's callback is
+ * failed (its buffer released) and {@code failed} told once.
  */
-final class NonBlockingSink implements ResponseSink, WriteListener {
+final class NonBlockingSink implements WriteListener {
 
     private final ServletOutputStream out;
     private final Consumer<Throwable> failed;
     private final AtomicInteger rounds = new AtomicInteger();
     private volatile byte[] pending;
-    private volatile Runnable demand;
+    private volatile Callback demand;
     private volatile Runnable completion;
-    private volatile boolean written;
+    private volatile Throwable error;
     /**
      * {@code isReady()} returned true and nothing was written since: asking again would only cost a trip through
      * the connector (about 3 % of the valve's CPU per request). Touched only by the thread at work.
      */
     private boolean ready;
+    /** {@code failed} was told. Touched only by the thread at work. */
+    private boolean reported;
 
     /** @param failed told when writing to the client failed (the client went away) */
     NonBlockingSink(ServletOutputStream out, Consumer<Throwable> failed) {
@@ -47,23 +52,17 @@ final class NonBlockingSink implements ResponseSink, WriteListener {
         out.setWriteListener(this);
     }
 
-    @Override
-    public void write(byte[] bytes, Runnable demander) {
-        written = true;
+    /** Writes a chunk, then completes {@code written} (possibly later, on another thread) to ask for the next. */
+    void write(byte[] bytes, Callback written) {
         pending = bytes;
-        demand = demander;
+        demand = written;
         drain();
     }
 
-    @Override
-    public void finish(Runnable done) {
+    /** Runs {@code done} once everything written has been handed to the container. */
+    void finish(Runnable done) {
         completion = done;
         drain();
-    }
-
-    @Override
-    public boolean written() {
-        return written;
     }
 
     @Override
@@ -73,7 +72,8 @@ final class NonBlockingSink implements ResponseSink, WriteListener {
 
     @Override
     public void onError(Throwable failure) {
-        failed.accept(failure);
+        error = failure;
+        drain();
     }
 
     private void drain() {
@@ -89,6 +89,11 @@ final class NonBlockingSink implements ResponseSink, WriteListener {
 
     /** Writes what is pending, then hands on (the next demand, else the completion), while the stream is ready. */
     private void step() {
+        final Throwable failure = error;
+        if (failure != null) {
+            fail(failure);
+            return;
+        }
         try {
             if (!ready && !(ready = out.isReady())) {
                 return;
@@ -101,10 +106,10 @@ final class NonBlockingSink implements ResponseSink, WriteListener {
                     return;
                 }
             }
-            final Runnable next = demand;
+            final Callback next = demand;
             if (next != null) {
                 demand = null;
-                next.run(); // may deliver the next chunk at once: its write() adds a round to this loop
+                next.succeeded(); // may deliver the next chunk at once: its write() adds a round to this loop
                 return;
             }
             final Runnable done = completion;
@@ -113,7 +118,22 @@ final class NonBlockingSink implements ResponseSink, WriteListener {
                 done.run();
             }
         } catch (IOException | RuntimeException e) {
-            failed.accept(e);
+            error = e;
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable failure) {
+        final Callback written = demand;
+        pending = null;
+        demand = null;
+        completion = null;
+        if (written != null) {
+            written.failed(failure);
+        }
+        if (!reported) {
+            reported = true;
+            failed.accept(failure);
         }
     }
 }

@@ -1,6 +1,7 @@
-package dev.fulcrum.servlet;
+package dev.fulcrum.war;
 
 import dev.fulcrum.routing.SnapshotRouter;
+import dev.fulcrum.servlet.ServletRequestView;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;

@@ -1,9 +1,11 @@
-package dev.fulcrum.servlet;
+package dev.fulcrum.war;
 
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.MetricsServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -275,7 +277,7 @@ class FulcrumContextListenerTest {
                 .hasMessageContaining("not used by the WAR");
     }
 
-    /** Stands in for FulcrumProxyServlet (jetty-module): says which host it was given. */
+    /** Stands in for FulcrumProxyServlet: says which host it was given. */
     private static final class StandInProxy extends HttpServlet {
 
         private static final long serialVersionUID = 1L;

@@ -1,13 +1,13 @@
-package dev.fulcrum.jetty;
+package dev.fulcrum.war;
 
 import dev.fulcrum.testing.AffinityContract;
 import dev.fulcrum.testing.HostUnderTest;
 
 /** The session affinity contract on embedded Jetty with {@link FulcrumProxyServlet}. */
-class JettyAffinityTest extends AffinityContract {
+class WarAffinityTest extends AffinityContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return JettyHost.servlet();
+        return ServletHost.jetty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.fulcrum.servlet;
+package dev.fulcrum.war;
 
 import dev.fulcrum.runtime.OneLineFormatter;
 

@@ -1,13 +1,16 @@
-package dev.fulcrum.upstream;
+package dev.fulcrum.forwarding;
 
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.UpstreamFailure;
+import dev.fulcrum.upstream.RequestBody;
+import dev.fulcrum.upstream.UpstreamErrors;
 
 import java.util.Set;
 
 /**
- * One client request's way to its origins, shared by both wrappers so that they retry and report identically.
+ * The attempts of one client request and their outcomes: which attempt is current, what follows a failed one, and
+ * exactly one {@link Outcome} per {@link RouteDecision.Forward}. {@link Forwarding} is the loop built on it.
  *
  * <p>It allows at most two extra sends, each only while nothing has reached the client and the body can be sent
  * again ({@link RequestBody#replayable()}):
@@ -18,24 +21,20 @@ import java.util.Set;
  *   <li>one <b>zero-downtime failover</b> (spec §8.3) to the attempt returned by
  *       {@link RouteDecision.Forward#failover}, after a connection-class failure.</li>
  * </ul>
- * Every {@link RouteDecision.Forward} gets exactly one {@link Outcome}.
  *
- * <p>Concurrency: the container thread and the upstream client's threads touch it one after the other; methods
- * are synchronized so each sees the other's writes. The wrapper keeps it in a request attribute named
- * {@link #ATTRIBUTE}.
+ * <p>Concurrency: the attempt state is touched by one thread at a time, each handing over to the next through the
+ * container or the upstream client (body read → send → the attempt's callbacks → the resend); no lock is needed.
+ * Only {@link #clientGone()} comes from anywhere, at any time: it is volatile, and read where an attempt is decided.
  */
-public final class ProxyExchange {
+class Attempts {
 
-    /** The request attribute holding the exchange. */
-    public static final String ATTRIBUTE = ProxyExchange.class.getName();
-
-    /** What the wrapper does after a failed attempt. */
-    public enum Step {
+    /** What follows a failed attempt. */
+    enum Step {
         /** Send to the same {@link #forward()} again, on a fresh connection ({@link #freshConnection()}). */
         RETRY_FRESH_CONNECTION,
         /** Send to the new {@link #forward()}. */
         FAILOVER,
-        /** Answer the client with {@link #failure()} (or abort it when the response was already committed). */
+        /** Answer the client with {@link #failure()} (or abort it when the answer was already committed). */
         GIVE_UP
     }
 
@@ -48,70 +47,63 @@ public final class ProxyExchange {
     private boolean freshConnection;
     private boolean staleRetried;
     private boolean reported;
-    private boolean clientGone;
+    private volatile boolean clientGone;
     private long startNanos;
     private UpstreamFailure failure;
-    private byte[] bufferedBody;
 
-    public ProxyExchange(RouteDecision.Forward first, String method, RequestBody body) {
+    Attempts(RouteDecision.Forward first, String method, RequestBody body) {
         this.forward = first;
         this.method = method;
         this.body = body;
     }
 
     /** The attempt to send now. */
-    public synchronized RouteDecision.Forward forward() {
+    public final RouteDecision.Forward forward() {
         return forward;
     }
 
-    public RequestBody body() {
+    public final String method() {
+        return method;
+    }
+
+    final RequestBody body() {
         return body;
-    }
-
-    /** The fully read body of a {@link RequestBody#BUFFERED} request, kept for a second send; else null. */
-    public synchronized byte[] bufferedBody() {
-        return bufferedBody;
-    }
-
-    public synchronized void bufferedBody(byte[] body) {
-        this.bufferedBody = body;
     }
 
     /**
      * The client side failed (went away, or its body could not be read): the next {@link #failed} reports
      * {@link Outcome#CANCELLED} and gives up.
      */
-    public synchronized void clientGone() {
+    public final void clientGone() {
         clientGone = true;
     }
 
-    /** Whether the client side failed. */
-    public synchronized boolean isClientGone() {
+    final boolean isClientGone() {
         return clientGone;
     }
 
     /** Whether the current send must bypass the connection pool. */
-    public synchronized boolean freshConnection() {
+    public final boolean freshConnection() {
         return freshConnection;
     }
 
     /** The failure to answer with once {@link Step#GIVE_UP} was returned, else null. */
-    public synchronized UpstreamFailure failure() {
+    final UpstreamFailure failure() {
         return failure;
     }
 
     /** Marks the start of a send (for the reported latency). */
-    public synchronized void begin() {
+    final void begin() {
         startNanos = System.nanoTime();
     }
 
     /** The origin answered completely with this status. */
-    public synchronized void responded(int status) {
+    final void responded(int status) {
         report(Outcome.RESPONDED, status);
     }
 
-    /** The client went away (or the wrapper abandoned the request) before an answer. */
-    public synchronized void cancelled() {
+    /** The client went away, or the attempt could not be sent, before an answer. */
+    final void cancelled() {
         report(Outcome.CANCELLED, 0);
     }
 
@@ -122,7 +114,7 @@ public final class ProxyExchange {
      * @param responseStatus  the origin's status if its response had begun, else 0
      * @param clientCommitted whether anything was already sent to the client
      */
-    public synchronized Step failed(Throwable cause, int responseStatus, boolean clientCommitted) {
+    final Step failed(Throwable cause, int responseStatus, boolean clientCommitted) {
         final UpstreamFailure classified = UpstreamErrors.classify(cause);
         if (clientGone) {
             report(Outcome.CANCELLED, responseStatus);

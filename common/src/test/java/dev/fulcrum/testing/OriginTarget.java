@@ -1,4 +1,4 @@
-package dev.fulcrum.upstream;
+package dev.fulcrum.testing;
 
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision;
@@ -11,14 +11,14 @@ import java.util.Map;
  * Just enough of a decision to address an origin with a Host value. As it is, it reports nothing and never fails
  * over; tests that watch outcomes override {@link #complete} and {@link #failover}.
  */
-class OriginTarget implements RouteDecision.Forward {
+public class OriginTarget implements RouteDecision.Forward {
 
     private final String scheme;
     private final String address;
     private final int port;
     private final String hostHeader;
 
-    OriginTarget(String scheme, String address, int port, String hostHeader) {
+    public OriginTarget(String scheme, String address, int port, String hostHeader) {
         this.scheme = scheme;
         this.address = address;
         this.port = port;
@@ -26,7 +26,7 @@ class OriginTarget implements RouteDecision.Forward {
     }
 
     /** With the address as the Host value. */
-    OriginTarget(String scheme, String address, int port) {
+    public OriginTarget(String scheme, String address, int port) {
         this(scheme, address, port, address);
     }
 

@@ -1,4 +1,4 @@
-package dev.fulcrum.servlet;
+package dev.fulcrum.war;
 
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.runtime.Fulcrum;
@@ -6,6 +6,8 @@ import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.Setting;
 import dev.fulcrum.runtime.SettingHost;
 import dev.fulcrum.runtime.SettingsTable;
+import dev.fulcrum.servlet.ApiServlet;
+import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;

@@ -1,8 +1,12 @@
-package dev.fulcrum.upstream;
+package dev.fulcrum.forwarding;
 
 import dev.fulcrum.routing.Outcome;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.UpstreamFailure;
+import dev.fulcrum.testing.OriginTarget;
+import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.upstream.RequestBody;
+import dev.fulcrum.upstream.UpstreamErrors;
 import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
@@ -15,13 +19,13 @@ import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ProxyExchangeTest {
+class AttemptsTest {
 
     private final List<String> reports = new ArrayList<>();
 
     @Test
     void reportsOneOutcomeForASuccess() {
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "GET", RequestBody.NONE);
+        final Attempts exchange = new Attempts(new FakeForward("a", null), "GET", RequestBody.NONE);
         exchange.begin();
         exchange.responded(200);
         exchange.responded(200);
@@ -32,42 +36,42 @@ class ProxyExchangeTest {
 
     @Test
     void retriesAStalePooledConnectionOnceOnAFreshOneWithoutReporting() {
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "GET", RequestBody.NONE);
+        final Attempts exchange = new Attempts(new FakeForward("a", null), "GET", RequestBody.NONE);
 
         assertThat(exchange.failed(new EOFException("closed"), 0, false))
-                .isEqualTo(ProxyExchange.Step.RETRY_FRESH_CONNECTION);
+                .isEqualTo(Attempts.Step.RETRY_FRESH_CONNECTION);
         assertThat(exchange.freshConnection()).isTrue();
         assertThat(reports).isEmpty();
         // The fresh connection failing the same way is a real 520.
-        assertThat(exchange.failed(new EOFException("closed again"), 0, false)).isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(exchange.failed(new EOFException("closed again"), 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(exchange.failure()).isEqualTo(UpstreamFailure.UNKNOWN_ERROR);
         assertThat(reports).containsExactly("a EXCHANGE_FAILED 520");
     }
 
     @Test
     void neverRetriesAStaleConnectionForANonIdempotentMethod() {
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "POST", RequestBody.BUFFERED);
+        final Attempts exchange = new Attempts(new FakeForward("a", null), "POST", RequestBody.BUFFERED);
 
         assertThat(exchange.failed(new IOException("Connection reset by peer"), 0, false))
-                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+                .isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(reports).containsExactly("a EXCHANGE_FAILED 520");
     }
 
     @Test
     void neverRetriesOnceTheOriginAnswered() {
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", null), "GET", RequestBody.NONE);
+        final Attempts exchange = new Attempts(new FakeForward("a", null), "GET", RequestBody.NONE);
 
-        assertThat(exchange.failed(new EOFException("mid-body"), 200, false)).isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(exchange.failed(new EOFException("mid-body"), 200, false)).isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(reports).containsExactly("a EXCHANGE_FAILED 200");
     }
 
     @Test
     void failsOverAfterAConnectionFailureAndReportsBothAttempts() {
         final FakeForward second = new FakeForward("b", null);
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", second), "POST", RequestBody.BUFFERED);
+        final Attempts exchange = new Attempts(new FakeForward("a", second), "POST", RequestBody.BUFFERED);
 
         assertThat(exchange.failed(new ConnectException("Connection refused"), 0, false))
-                .isEqualTo(ProxyExchange.Step.FAILOVER);
+                .isEqualTo(Attempts.Step.FAILOVER);
         assertThat(exchange.forward()).isSameAs(second);
         exchange.responded(201);
 
@@ -77,13 +81,12 @@ class ProxyExchangeTest {
     @Test
     void anOriginNameThatDoesNotResolveIsSteeredAwayElseAnswered530With1016() {
         final FakeForward second = new FakeForward("b", null);
-        final ProxyExchange steered = new ProxyExchange(new FakeForward("a", second), "GET", RequestBody.NONE);
-        final UnknownHostException unresolved = new OriginNameUnresolved("origin.invalid",
-                new UnknownHostException("origin.invalid"));
+        final Attempts steered = new Attempts(new FakeForward("a", second), "GET", RequestBody.NONE);
+        final UnknownHostException unresolved = new UnknownHostException("origin.invalid");
 
-        assertThat(steered.failed(unresolved, 0, false)).isEqualTo(ProxyExchange.Step.FAILOVER);
+        assertThat(steered.failed(unresolved, 0, false)).isEqualTo(Attempts.Step.FAILOVER);
         assertThat(steered.forward()).isSameAs(second);
-        assertThat(steered.failed(unresolved, 0, false)).isEqualTo(ProxyExchange.Step.GIVE_UP);
+        assertThat(steered.failed(unresolved, 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
 
         assertThat(steered.failure()).isEqualTo(UpstreamFailure.ORIGIN_DNS_ERROR);
         assertThat(DirectAnswer.failure(steered.failure(), steered.forward()).status()).isEqualTo(530);
@@ -93,38 +96,38 @@ class ProxyExchangeTest {
 
     @Test
     void neverFailsOverAStreamedBodyOrACommittedResponse() {
-        final ProxyExchange streamed = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "POST",
+        final Attempts streamed = new Attempts(new FakeForward("a", new FakeForward("b", null)), "POST",
                 RequestBody.STREAMED);
         assertThat(streamed.failed(new ConnectException("Connection refused"), 0, false))
-                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+                .isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(streamed.failure()).isEqualTo(UpstreamFailure.CONNECTION_REFUSED);
 
-        final ProxyExchange committed = new ProxyExchange(new FakeForward("c", new FakeForward("d", null)), "GET",
+        final Attempts committed = new Attempts(new FakeForward("c", new FakeForward("d", null)), "GET",
                 RequestBody.NONE);
         assertThat(committed.failed(new ConnectException("Connection refused"), 0, true))
-                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+                .isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(reports).containsExactly("a CONNECT_FAILED 521", "c CONNECT_FAILED 521");
     }
 
     @Test
     void aReadTimeoutIsNotFailedOver() {
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "GET",
+        final Attempts exchange = new Attempts(new FakeForward("a", new FakeForward("b", null)), "GET",
                 RequestBody.NONE);
 
         assertThat(exchange.failed(new TimeoutException("Idle timeout"), 0, false))
-                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+                .isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(exchange.failure()).isEqualTo(UpstreamFailure.READ_TIMEOUT);
         assertThat(reports).containsExactly("a EXCHANGE_FAILED 524");
     }
 
     @Test
     void aClientThatWentAwayIsReportedCancelled() {
-        final ProxyExchange exchange = new ProxyExchange(new FakeForward("a", new FakeForward("b", null)), "GET",
+        final Attempts exchange = new Attempts(new FakeForward("a", new FakeForward("b", null)), "GET",
                 RequestBody.NONE);
         exchange.clientGone();
 
         assertThat(exchange.failed(new ConnectException("Connection refused"), 0, false))
-                .isEqualTo(ProxyExchange.Step.GIVE_UP);
+                .isEqualTo(Attempts.Step.GIVE_UP);
         assertThat(reports).containsExactly("a CANCELLED 0");
     }
 

@@ -1,13 +1,13 @@
-package dev.fulcrum.jetty;
+package dev.fulcrum.war;
 
 import dev.fulcrum.testing.HealthTrafficContract;
 import dev.fulcrum.testing.HostUnderTest;
 
 /** Real health monitors steering traffic through embedded Jetty with {@link FulcrumProxyServlet}. */
-class JettyHealthTrafficTest extends HealthTrafficContract {
+class WarHealthTrafficTest extends HealthTrafficContract {
 
     @Override
     protected HostUnderTest newHost() {
-        return JettyHost.servlet();
+        return ServletHost.jetty();
     }
 }
