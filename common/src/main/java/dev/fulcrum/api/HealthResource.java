@@ -14,6 +14,7 @@ import dev.fulcrum.health.HealthMonitor;
 import dev.fulcrum.health.OriginState;
 import dev.fulcrum.health.OriginStatus;
 import dev.fulcrum.health.PoolHealth;
+import dev.fulcrum.health.PopHealthSource;
 import dev.fulcrum.health.Preview;
 
 import java.time.Instant;
@@ -24,7 +25,8 @@ import java.util.List;
  * {@code GET /pools/{id}/health}, {@code POST /pools/{id}/preview}, {@code POST /monitors/{id}/preview} and
  * {@code GET /preview/{preview_id}}.
  *
- * <p>This node is the one PoP of {@code pop_health}. A pool without a monitor has no health data: its
+ * <p>{@code pop_health} has one entry per data center: this node alone, or every live node of a cluster
+ * ({@link PopHealthSource}), each named by its PoP or node name. A pool without a monitor has no health data: its
  * {@code pop_health} is empty. An origin without a verdict yet is listed as not healthy, without {@code rtt} or
  * {@code failure_reason}. A preview still running lists only the origins already checked.
  */
@@ -34,10 +36,17 @@ final class HealthResource {
 
     private final ApiContext ctx;
     private final HealthMonitor health;
+    private final PopHealthSource pops;
 
-    HealthResource(ApiContext ctx, HealthMonitor health) {
+    HealthResource(ApiContext ctx, HealthMonitor health, PopHealthSource pops) {
         this.ctx = ctx;
         this.health = health;
+        this.pops = pops == null ? PopHealthSource.local(health) : pops;
+    }
+
+    /** One view per data center: this node alone, or every live node of a cluster. */
+    private List<PoolHealth> pops(Pool pool) {
+        return pops.popHealth(pool);
     }
 
     void register(Routes routes) {
@@ -125,14 +134,15 @@ final class HealthResource {
     private ObjectNode poolHealth(Call call) {
         final ConfigSnapshot s = ctx.store().current();
         final Pool pool = Lookups.pool(s, Lookups.account(s, call), call);
-        final PoolHealth view = PoolHealth.of(pool, health.snapshot(), health.settings().popName());
         final ObjectNode result = NODES.objectNode();
         result.put("pool_id", pool.id());
         final ObjectNode pops = result.putObject("pop_health");
         if (pool.monitor() != null) {
-            final ObjectNode pop = pops.putObject(view.popName());
-            pop.put("healthy", view.healthy());
-            pop.set("origins", origins(view.origins()));
+            for (PoolHealth view : pops(pool)) {
+                final ObjectNode pop = pops.putObject(view.popName());
+                pop.put("healthy", view.healthy());
+                pop.set("origins", origins(view.origins()));
+            }
         }
         return Envelope.success(result);
     }

@@ -200,6 +200,38 @@ final class SnapshotCodec {
         }
     }
 
+    // ---- one object (a key of a distributed store) -------------------------------------------------------------
+
+    /** One object as its group in the state file holds it; a load balancer's zone name is read from {@code s}. */
+    ObjectNode encode(ConfigKind kind, Object object, ConfigSnapshot s) {
+        return switch (kind) {
+            case ACCOUNT -> account((Account) object);
+            case ZONE -> zone((Zone) object);
+            case MONITOR -> monitor((Monitor) object);
+            case POOL -> pool((Pool) object);
+            case LOAD_BALANCER -> loadBalancer((LoadBalancer) object, s);
+        };
+    }
+
+    /**
+     * One object of {@code kind}, validated as a start validates it.
+     *
+     * @throws StoreFormatError naming {@code where} and the reason
+     */
+    Object decode(ConfigKind kind, JsonNode node, String where) {
+        try {
+            return switch (kind) {
+                case ACCOUNT -> decodeAccount(node, where);
+                case ZONE -> decodeZone(node, where);
+                case MONITOR -> json.restoreMonitor(node);
+                case POOL -> json.restorePool(node);
+                case LOAD_BALANCER -> json.restoreLoadBalancer(node);
+            };
+        } catch (ConfigException e) {
+            throw new StoreFormatError(where + ": " + e.getMessage());
+        }
+    }
+
     // ---- per kind ----------------------------------------------------------------------------------------------
 
     private ObjectNode account(Account a) {

@@ -96,6 +96,7 @@ final class ConfigWriter {
             number(o, "longitude", p.longitude());
         }
         o.set("check_regions", p.checkRegions() == null ? NODES.nullNode() : strings(p.checkRegions()));
+        o.set("health_sources", p.healthSources() == null ? NODES.nullNode() : strings(p.healthSources()));
         o.put("notification_email", p.notificationEmail());
         o.set("notification_filter", p.notificationFilter() == null ? NODES.nullNode()
                 : notificationFilter(p.notificationFilter()));
