@@ -75,6 +75,7 @@ public final class ApiRouter {
         new LoadBalancerResource(ctx).register(routes);
         new PoolResource(ctx).register(routes);
         new MonitorResource(ctx).register(routes);
+        new MonitorGroupResource(ctx).register(routes);
         new SearchResource(ctx).register(routes);
         new RegionResource(ctx).register(routes);
         if (health != null) {

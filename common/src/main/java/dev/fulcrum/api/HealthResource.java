@@ -11,6 +11,8 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.health.HealthEvent;
 import dev.fulcrum.health.HealthMonitor;
+import dev.fulcrum.health.HealthSnapshot;
+import dev.fulcrum.health.MemberStatus;
 import dev.fulcrum.health.OriginState;
 import dev.fulcrum.health.OriginStatus;
 import dev.fulcrum.health.PoolHealth;
@@ -19,6 +21,7 @@ import dev.fulcrum.health.Preview;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Pool health and monitor previews (spec §7.1), answered from the running {@link HealthMonitor}:
@@ -137,11 +140,14 @@ final class HealthResource {
         final ObjectNode result = NODES.objectNode();
         result.put("pool_id", pool.id());
         final ObjectNode pops = result.putObject("pop_health");
-        if (pool.monitor() != null) {
+        if (pool.monitored()) {
+            // A monitor group's member detail is this node's own: only its PoP lists it.
+            final Map<String, List<MemberStatus>> members = health.memberResults(pool.id());
             for (PoolHealth view : pops(pool)) {
                 final ObjectNode pop = pops.putObject(view.popName());
                 pop.put("healthy", view.healthy());
-                pop.set("origins", origins(view.origins()));
+                pop.set("origins", origins(view.origins(),
+                        view.popName().equals(health.settings().popName()) ? members : Map.of()));
             }
         }
         return Envelope.success(result);
@@ -192,7 +198,7 @@ final class HealthResource {
             final ObjectNode node = result.putObject(pool.poolId());
             node.put("healthy", pool.healthy());
             node.set("origins", origins(pool.origins().stream()
-                    .filter(o -> o.state() != OriginState.UNKNOWN).toList()));
+                    .filter(o -> o.state() != OriginState.UNKNOWN).toList(), Map.of()));
         }
         return Envelope.success(result);
     }
@@ -200,25 +206,43 @@ final class HealthResource {
     /**
      * {@code [{"<address>":{name, port, healthy, rtt, failure_reason, response_code}}]}, the last three only when
      * known. Cloudflare keys each entry by address alone; [G] the origin's {@code name} and {@code port} inside it tell
-     * apart two origins of one pool that share an address on different ports (they are listed in pool order).
+     * apart two origins of one pool that share an address on different ports (they are listed in pool order). [G] An
+     * origin that a monitor group judges also lists each member's own result under {@code monitors}:
+     * {@code [{monitor_id, monitoring_only, must_be_healthy, healthy, rtt, failure_reason, response_code}]}.
      */
-    private static ArrayNode origins(List<OriginStatus> origins) {
+    private static ArrayNode origins(List<OriginStatus> origins, Map<String, List<MemberStatus>> members) {
         final ArrayNode array = NODES.arrayNode();
         for (final OriginStatus origin : origins) {
             final ObjectNode status = array.addObject().putObject(origin.address());
             status.put("name", origin.name());
             status.put("port", origin.port());
-            status.put("healthy", origin.healthy());
-            if (origin.rtt() != null) {
-                status.put("rtt", origin.rtt());
-            }
-            if (origin.failureReason() != null) {
-                status.put("failure_reason", origin.failureReason());
-            }
-            if (origin.responseCode() != 0) {
-                status.put("response_code", origin.responseCode());
+            result(status, origin);
+            final List<MemberStatus> results = members.get(HealthSnapshot.originKey(origin.address(), origin.port()));
+            if (results != null) {
+                final ArrayNode monitors = status.putArray("monitors");
+                for (final MemberStatus member : results) {
+                    final ObjectNode m = monitors.addObject();
+                    m.put("monitor_id", member.monitorId());
+                    m.put("monitoring_only", member.monitoringOnly());
+                    m.put("must_be_healthy", member.mustBeHealthy());
+                    result(m, member.result());
+                }
             }
         }
         return array;
+    }
+
+    /** {@code healthy}, then {@code rtt}, {@code failure_reason} and {@code response_code} when known. */
+    private static void result(ObjectNode node, OriginStatus result) {
+        node.put("healthy", result.healthy());
+        if (result.rtt() != null) {
+            node.put("rtt", result.rtt());
+        }
+        if (result.failureReason() != null) {
+            node.put("failure_reason", result.failureReason());
+        }
+        if (result.responseCode() != 0) {
+            node.put("response_code", result.responseCode());
+        }
     }
 }

@@ -332,7 +332,7 @@ public final class ClusterHealth implements PopHealthSource {
         final Map<String, Map<String, OriginHealth>> replaced = new HashMap<>();
         for (String id : pools) {
             final Pool pool = config.pools().get(id);
-            if (pool == null || pool.monitor() == null) {
+            if (pool == null || !pool.monitored()) {
                 replaced.put(id, null);
             } else {
                 replaced.put(id, ClusterVerdicts.forPool(pool, me, othersView));

@@ -7,7 +7,7 @@ import java.util.List;
  * An origin pool, account-scoped, spec §2.
  *
  * @param monitor            nullable monitor id; without one every enabled origin is usable
- * @param monitorGroup       nullable, stored only
+ * @param monitorGroup       nullable monitor group id; beside or instead of {@code monitor}
  * @param originSteering     {@code random}, {@code hash}, {@code least_outstanding_requests}, {@code least_connections}
  * @param loadShedding       nullable
  * @param latitude           nullable; set together with longitude
@@ -53,5 +53,10 @@ public record Pool(String id, String accountId, Instant createdOn, Instant modif
 
     public boolean hasCoordinates() {
         return latitude != null && longitude != null;
+    }
+
+    /** Health is considered: the pool names a monitor, a monitor group or both (else every origin is usable). */
+    public boolean monitored() {
+        return monitor != null || monitorGroup != null;
     }
 }

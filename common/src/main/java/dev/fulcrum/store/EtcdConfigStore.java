@@ -3,16 +3,11 @@ package dev.fulcrum.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
-import dev.fulcrum.config.LoadBalancer;
-import dev.fulcrum.config.Monitor;
-import dev.fulcrum.config.Pool;
-import dev.fulcrum.config.Zone;
 import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.etcd.EtcdClient;
 import dev.fulcrum.etcd.EtcdException;
@@ -426,8 +421,9 @@ public final class EtcdConfigStore implements ConfigStore {
     private Object decode(Parsed parsed, KeyValue kv) {
         try {
             final Object object = codec.decode(parsed.kind(), MAPPER.readTree(kv.value()), kv.key());
-            if (!parsed.id().equals(idOf(object))) {
-                throw new SnapshotCodec.StoreFormatError(kv.key() + ": holds the object with id " + idOf(object));
+            final String id = parsed.kind().idOf(object);
+            if (!parsed.id().equals(id)) {
+                throw new SnapshotCodec.StoreFormatError(kv.key() + ": holds the object with id " + id);
             }
             return object;
         } catch (IOException | SnapshotCodec.StoreFormatError e) {
@@ -436,19 +432,6 @@ public final class EtcdConfigStore implements ConfigStore {
                     + " is not a valid " + parsed.kind().storeName() + " object and is ignored: " + e.getMessage());
             return null;
         }
-    }
-
-    private static String idOf(Object object) {
-        if (object instanceof Account a) {
-            return a.id();
-        } else if (object instanceof Zone z) {
-            return z.id();
-        } else if (object instanceof Monitor m) {
-            return m.id();
-        } else if (object instanceof Pool p) {
-            return p.id();
-        }
-        return ((LoadBalancer) object).id();
     }
 
     private final class Keys implements PrefixWatch.Handler {

@@ -94,6 +94,24 @@ class EtcdConfigStoreTest {
     }
 
     @Test
+    void everyKindOfObjectIsOneKeyServedOnEveryNodeAndReadBackByANewOne() {
+        final ConfigSnapshot written;
+        try (EtcdStoreNode a = node("a"); EtcdStoreNode b = node("b")) {
+            written = a.store.commit(s -> ConfigEdit.between(s, StoreFixtures.everyKind(s))).next();
+            assertThat(written.monitorGroups()).hasSize(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.store.current().monitorGroups().size() == 1);
+            for (ConfigKind kind : ConfigKind.values()) {
+                assertThat(b.store.current().objects(kind)).as(kind.storeName()).isEqualTo(written.objects(kind));
+            }
+        }
+        try (EtcdStoreNode c = node("c")) {
+            for (ConfigKind kind : ConfigKind.values()) {
+                assertThat(c.store.current().objects(kind)).as(kind.storeName()).isEqualTo(written.objects(kind));
+            }
+        }
+    }
+
+    @Test
     void concurrentWritersOnThreeNodesLoseNothingAndKeepNamesUnique() throws Exception {
         final int perNode = 12;
         final List<EtcdStoreNode> nodes = List.of(node("a"), node("b"), node("c"));
