@@ -81,7 +81,8 @@ class ClusterIT {
         // Write on one node, serve on all: the Jetty and Tomcat nodes were given no token and accept the cluster's.
         standalone.api().createLoadBalancer("www.one.test", List.of(a));
         for (Node node : nodes) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> node.get("www.one.test").equals("origin a"));
+            await(node.name() + " serves www.one.test").atMost(Duration.ofSeconds(5))
+                    .until(() -> node.get("www.one.test").equals("origin a"));
         }
 
         // Concurrent writers on all three nodes: nothing lost, and one name taken once.
@@ -176,7 +177,8 @@ class ClusterIT {
         final List<Node> nodes = List.of(standalone, jetty, tomcat);
         final Api.LoadBalancer early = jetty.api().createLoadBalancer("www.early.test", List.of(a));
         for (Node node : nodes) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> node.get("www.early.test").equals("origin a"));
+            await(node.name() + " serves www.early.test").atMost(Duration.ofSeconds(5))
+                    .until(() -> node.get("www.early.test").equals("origin a"));
         }
 
         // Compaction during a watch: while the Tomcat node is cut off, changes are made and etcd forgets the history
@@ -211,7 +213,8 @@ class ClusterIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> created(writer.api().send("POST", "/zones/" + zone
                     + "/load_balancers", body)));
             for (Node node : nodes) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> node.get(host).equals("origin a"));
+                await(node.name() + " serves " + host).atMost(Duration.ofSeconds(5))
+                        .until(() -> node.get(host).equals("origin a"));
             }
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -105,11 +106,21 @@ final class Tomcats {
                 List.of("sh", catalina.resolve("bin/catalina.sh").toString(), "run"));
     }
 
-    /** Waits until Tomcat has started and returns the port its HTTP connector bound. */
+    /** Waits until Tomcat has started and returns the port its HTTP connector (not the valve's API) bound. */
     static int awaitStarted(ServerProcess tomcat) throws Exception {
         // Tomcat starts its connectors before it logs the start-up time.
         tomcat.awaitLog("Server startup in");
-        return tomcat.loggedPort(HTTP_CONNECTOR);
+        final String log = tomcat.log();
+        // The valve binds its API connector before the server's own connectors start, so its line comes first.
+        final Matcher api = VALVE_API_STARTED.matcher(log);
+        final String apiPort = api.find() ? api.group(1) : null;
+        final Matcher connector = HTTP_CONNECTOR.matcher(log);
+        while (connector.find()) {
+            if (!connector.group(1).equals(apiPort)) {
+                return Integer.parseInt(connector.group(1));
+            }
+        }
+        throw new AssertionError("Tomcat logged no HTTP connector besides the valve's API:\n" + log);
     }
 
     /** SEVERE lines and stack traces, which a clean start and stop never logs. */
