@@ -32,6 +32,7 @@ class LayersTest {
             new Layer("rules", "dev.fulcrum.rules.."),
             new Layer("net", "dev.fulcrum.net.."),
             new Layer("request", "dev.fulcrum.request.."),
+            new Layer("tls", "dev.fulcrum.tls.."),
             new Layer("config", "dev.fulcrum.config.."),
             new Layer("store", "dev.fulcrum.store.."),
             new Layer("health", "dev.fulcrum.health.."),

@@ -12,6 +12,17 @@ public interface RequestView {
     /** The Host header without port, as sent (the router compares case-insensitively). */
     String host();
 
+    /**
+     * The Host the client sent as it sent it (with a port, if any), which goes to the origin unless the origin
+     * overrides it: the {@code Host} header, else HTTP/2's {@code :authority} (which replaces it there; RFC 9113
+     * §8.3.1), else {@link #host()}. The default reads the header only; adapters of containers that keep
+     * {@code :authority} apart from the headers override it.
+     */
+    default String authority() {
+        final String sent = header("Host");
+        return sent != null ? sent : host();
+    }
+
     /** Upper-case method, e.g. {@code GET}. */
     String method();
 

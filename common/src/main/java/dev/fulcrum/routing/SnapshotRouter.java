@@ -349,8 +349,7 @@ public final class SnapshotRouter implements Router {
     }
 
     private static String clientHost(RequestView request) {
-        final String sentHost = request.header("Host");
-        return sentHost != null ? sentHost : request.host();
+        return request.authority();
     }
 
     private static List<Map.Entry<String, String>> requestHeaders(RequestView request, String clientAddress,

@@ -3,6 +3,7 @@ package dev.fulcrum.runtime;
 import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.TrustedProxies;
+import dev.fulcrum.tls.CertificateSource;
 import dev.fulcrum.upstream.UpstreamSettings;
 
 import java.nio.file.Path;
@@ -206,6 +207,36 @@ public final class FulcrumSettings {
         return routing;
     }
 
+    /** The HTTPS proxy port (0: any free port), or -1 when there is no TLS listener. */
+    public int tlsPort() {
+        final Integer port = get(SettingsTable.TLS_PORT);
+        return port == null ? -1 : port;
+    }
+
+    /** Whether a TLS listener is configured. */
+    public boolean tls() {
+        return get(SettingsTable.TLS_PORT) != null;
+    }
+
+    /**
+     * Where the TLS listener's certificates come from (files as given: relative to the working directory), or null
+     * without a TLS listener. Read when the listener starts, and again whenever the files change.
+     */
+    public CertificateSource tlsCertificates() {
+        return tls() ? CertificateSource.of(get(SettingsTable.TLS_CERT), get(SettingsTable.TLS_KEY),
+                get(SettingsTable.TLS_CERT_DIR), get(SettingsTable.TLS_PASSWORD)) : null;
+    }
+
+    /** Whether the plain HTTP port redirects to https rather than serving. */
+    public boolean redirectHttps() {
+        return get(SettingsTable.REDIRECT_HTTPS);
+    }
+
+    /** Whether the plain HTTP port also speaks HTTP/2 without TLS (h2c). */
+    public boolean h2c() {
+        return get(SettingsTable.H2C);
+    }
+
     /** Timeouts and limits of the shared upstream client. */
     public UpstreamSettings upstream() {
         return upstream;
@@ -223,7 +254,9 @@ public final class FulcrumSettings {
                 + apiBind() + ':' + apiPort() + ", apiToken=" + (apiToken() == null ? "(stored)" : "(given)")
                 + ", affinityKey=" + (affinityKey() == null ? "(stored)" : "(given)") + ", affinitySessions="
                 + affinitySessions() + ", trustedProxies=[" + trustedProxies() + "], originCa="
-                + (originCa == null ? "(JVM)" : originCa) + ", metricsPublic=" + metricsPublic() + ", accessLog="
+                + (originCa == null ? "(JVM)" : originCa) + ", tls=" + (tls() ? proxyBind() + ':' + tlsPort() + " "
+                + tlsCertificates() : "off") + ", redirectHttps=" + redirectHttps() + ", h2c=" + h2c()
+                + ", metricsPublic=" + metricsPublic() + ", accessLog="
                 + accessLog() + ", metricsJmx=" + metricsJmx() + ", metricsPoolsOnly=" + metricsPoolsOnly()
                 + ']';
     }
@@ -458,6 +491,7 @@ public final class FulcrumSettings {
                     }
                 }
             }
+            checkTls();
             return new FulcrumSettings(this, resolved, routing(), upstream());
         }
 
@@ -466,6 +500,33 @@ public final class FulcrumSettings {
         public <T> T get(Setting<T> setting) {
             final Object value = values.get(setting);
             return value != null ? (T) value : setting.defaultValue();
+        }
+
+        /** The TLS settings that only work together, named as the host spells them. */
+        private void checkTls() {
+            final boolean port = get(SettingsTable.TLS_PORT) != null;
+            final boolean certificates = get(SettingsTable.TLS_CERT) != null || get(SettingsTable.TLS_CERT_DIR) != null;
+            if (port && !certificates) {
+                throw new InvalidSettingException(name(SettingsTable.TLS_PORT) + ": needs a certificate (expected: "
+                        + name(SettingsTable.TLS_CERT) + " or " + name(SettingsTable.TLS_CERT_DIR) + ")");
+            }
+            if (!port && certificates) {
+                throw new InvalidSettingException(name(get(SettingsTable.TLS_CERT) != null ? SettingsTable.TLS_CERT
+                        : SettingsTable.TLS_CERT_DIR) + ": no TLS listener to use it (expected: "
+                        + name(SettingsTable.TLS_PORT) + " as well)");
+            }
+            if (get(SettingsTable.TLS_KEY) != null && get(SettingsTable.TLS_CERT) == null) {
+                throw new InvalidSettingException(name(SettingsTable.TLS_KEY) + ": a key without its certificate "
+                        + "(expected: " + name(SettingsTable.TLS_CERT) + " as well)");
+            }
+            if (get(SettingsTable.REDIRECT_HTTPS) && !port) {
+                throw new InvalidSettingException(name(SettingsTable.REDIRECT_HTTPS) + ": nowhere to redirect to "
+                        + "(expected: " + name(SettingsTable.TLS_PORT) + " as well)");
+            }
+        }
+
+        private String name(Setting<?> setting) {
+            return sourceOf(setting, host, sources);
         }
 
         private RoutingSettings routing() {

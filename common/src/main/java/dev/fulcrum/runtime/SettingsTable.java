@@ -103,6 +103,80 @@ public final class SettingsTable {
             .war(absent(WAR_CONNECTORS))
             .build();
 
+    // ---- TLS and HTTP/2 toward clients: the standalone's own listeners; the other hosts have their server's
+
+    private static final String JETTY_TLS = "Jetty's own modules: https and ssl (jetty.ssl.port, jetty.sslContext.*), "
+            + "http2, http2c";
+    private static final String TOMCAT_TLS = "Tomcat's own Connectors: SSLEnabled with an SSLHostConfig, and an "
+            + "UpgradeProtocol Http2Protocol";
+
+    public static final Setting<Integer> TLS_PORT = Setting.builder("tls-port", SettingType.PORT)
+            .defaultNote("none: no TLS listener")
+            .help("HTTPS (TLS) proxy port on the proxy's address, 0 = any free port; h2 and http/1.1 by ALPN; needs "
+                    + "--tls-cert or --tls-cert-dir")
+            .jetty(absent(JETTY_TLS))
+            .valve(absent(TOMCAT_TLS))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<Path> TLS_CERT = Setting.builder("tls-cert", SettingType.PATH)
+            .defaultNote("none")
+            .valueName("FILE")
+            .help("the TLS certificate: a PEM chain (the host's certificate first; its key in the same file or in "
+                    + "--tls-key) or a PKCS#12 file (.p12, .pfx); the default for clients whose name (SNI) no "
+                    + "certificate has. Reloaded when it changes")
+            .jetty(absent(JETTY_TLS))
+            .valve(absent(TOMCAT_TLS))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<Path> TLS_KEY = Setting.builder("tls-key", SettingType.PATH)
+            .defaultNote("the key in the --tls-cert file")
+            .valueName("FILE")
+            .help("the PEM private key of --tls-cert, when it is not in that file")
+            .jetty(absent(JETTY_TLS))
+            .valve(absent(TOMCAT_TLS))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<Path> TLS_CERT_DIR = Setting.builder("tls-cert-dir", SettingType.PATH)
+            .defaultNote("none")
+            .valueName("DIR")
+            .help("a directory of certificates, one per host name, chosen by the name the client asks for (SNI; "
+                    + "wildcards match): NAME.crt or NAME.pem with NAME.key, or NAME.p12. Reloaded when its files "
+                    + "change")
+            .jetty(absent(JETTY_TLS))
+            .valve(absent(TOMCAT_TLS))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<String> TLS_PASSWORD = Setting.builder("tls-password", SettingType.TEXT.asSecret())
+            .defaultNote("none")
+            .valueName("PASSWORD")
+            .help("the password of the PKCS#12 certificate files")
+            .jetty(absent(JETTY_TLS))
+            .valve(absent(TOMCAT_TLS))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
+    public static final Setting<Boolean> REDIRECT_HTTPS = Setting.builder("redirect-https", SettingType.SWITCH)
+            .defaultValue(false)
+            .help("answer requests on the plain HTTP port with a redirect to https (301 for GET and HEAD, 308 "
+                    + "otherwise; ACME challenges are served) instead of serving them; needs --tls-port")
+            .jetty(absent("the server's own means"))
+            .valve(absent("the server's own means"))
+            .war(absent("the container's own means"))
+            .build();
+
+    public static final Setting<Boolean> H2C = Setting.builder("h2c", SettingType.SWITCH)
+            .defaultValue(true)
+            .help("accept HTTP/2 without TLS on the plain HTTP port (prior knowledge, and Upgrade: h2c); false "
+                    + "serves HTTP/1.1 only there")
+            .jetty(absent("Jetty's own module http2c"))
+            .valve(absent("an UpgradeProtocol Http2Protocol in Tomcat's plain Connector"))
+            .war(absent(WAR_CONNECTORS))
+            .build();
+
     // ---- what the node keeps
 
     public static final Setting<Path> DATA_DIR = Setting.builder("data-dir", SettingType.PATH)
@@ -328,7 +402,8 @@ public final class SettingsTable {
             .war(absent("the container's own logging (Tomcat: conf/logging.properties; Jetty: its logging modules)"))
             .build();
 
-    public static final List<Setting<?>> ALL = List.of(PORT, BIND, API_PORT, API_BIND, DATA_DIR, API_TOKEN,
+    public static final List<Setting<?>> ALL = List.of(PORT, BIND, API_PORT, API_BIND, TLS_PORT, TLS_CERT, TLS_KEY,
+            TLS_CERT_DIR, TLS_PASSWORD, REDIRECT_HTTPS, H2C, DATA_DIR, API_TOKEN,
             AFFINITY_KEY, AFFINITY_SESSIONS, ORIGIN_CA, POP, COUNTRY, REGION, LATITUDE, LONGITUDE,
             CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,

@@ -38,6 +38,22 @@ public final class ServletRequestView implements RequestView {
         return host == null || host.isEmpty() ? request.getServerName() : RequestView.hostWithoutPort(host);
     }
 
+    /**
+     * The Host header, else (HTTP/2 without one) the server name and port the container took from
+     * {@code :authority}, the port left out when it is the scheme's default (the servlet API cannot tell whether
+     * one was sent).
+     */
+    @Override
+    public String authority() {
+        final String host = request.getHeader("Host");
+        if (host != null && !host.isEmpty()) {
+            return host;
+        }
+        final int port = request.getServerPort();
+        final boolean defaultPort = port <= 0 || port == ("https".equals(request.getScheme()) ? 443 : 80);
+        return defaultPort ? request.getServerName() : request.getServerName() + ':' + port;
+    }
+
     @Override
     public String method() {
         return request.getMethod();

@@ -1,19 +1,14 @@
 package dev.fulcrum.upstream;
 
-import java.io.ByteArrayInputStream;
+import dev.fulcrum.tls.Pem;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -42,7 +37,7 @@ public final class OriginCa {
         final String text;
         try {
             // Latin-1 maps every byte, so a binary file reaches the "no certificate" message instead of a decoding error.
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            text = Pem.text(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file", e);
         } catch (IOException e) {
@@ -64,32 +59,11 @@ public final class OriginCa {
 
     /** Each BEGIN/END block is parsed on its own, so an error names the block instead of the whole file. */
     private static List<X509Certificate> parse(Path file, String text) {
-        final CertificateFactory factory;
+        final List<X509Certificate> certificates;
         try {
-            factory = CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new IllegalStateException("the JVM has no X.509 certificate factory", e);
-        }
-        final List<X509Certificate> certificates = new ArrayList<>();
-        int from = text.indexOf(BEGIN);
-        while (from >= 0) {
-            final int end = text.indexOf(END, from);
-            if (end < 0) {
-                throw new IllegalArgumentException(file + ": certificate " + (certificates.size() + 1)
-                        + " has no " + END + " line");
-            }
-            final byte[] block = text.substring(from, end + END.length()).getBytes(StandardCharsets.US_ASCII);
-            try {
-                final Collection<? extends Certificate> parsed =
-                        factory.generateCertificates(new ByteArrayInputStream(block));
-                for (Certificate certificate : parsed) {
-                    certificates.add((X509Certificate) certificate);
-                }
-            } catch (CertificateException | ClassCastException e) {
-                throw new IllegalArgumentException(file + ": certificate " + (certificates.size() + 1)
-                        + " is not a valid X.509 certificate (" + e.getMessage() + ")", e);
-            }
-            from = text.indexOf(BEGIN, end);
+            certificates = Pem.certificates(Pem.blocks(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(file + ": no certificate in it (expected: one or more PEM blocks "

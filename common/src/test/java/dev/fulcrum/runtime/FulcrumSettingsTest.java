@@ -52,6 +52,31 @@ class FulcrumSettingsTest {
     }
 
     @Test
+    void tlsSettingsGoTogetherAndKeepThePasswordOutOfTheText() {
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--tls-port", "8443", "--tls-cert", "site.p12",
+                "--tls-password", "p12-secret", "--redirect-https"), Map.of("FULCRUM_H2C", "false"));
+        assertThat(s.tls()).isTrue();
+        assertThat(s.tlsPort()).isEqualTo(8443);
+        assertThat(s.redirectHttps()).isTrue();
+        assertThat(s.h2c()).isFalse();
+        assertThat(s.tlsCertificates()).isEqualTo(dev.fulcrum.tls.CertificateSource.of(Path.of("site.p12"), null,
+                null, "p12-secret"));
+        assertThat(s.toString()).contains("8443").doesNotContain("p12-secret");
+        final FulcrumSettings plain = FulcrumSettings.parse(List.of(), Map.of());
+        assertThat(plain.tls()).isFalse();
+        assertThat(plain.h2c()).isTrue();
+        assertThat(plain.tlsCertificates()).isNull();
+
+        assertRefused(List.of("--tls-port", "8443"), Map.of(), "--tls-port: needs a certificate (expected: "
+                + "--tls-cert");
+        assertRefused(List.of("--tls-cert-dir", "certs"), Map.of(), "--tls-cert-dir: no TLS listener to use it");
+        assertRefused(List.of("--tls-port", "1", "--tls-cert-dir", "certs", "--tls-key", "k.pem"), Map.of(),
+                "--tls-key: a key without its certificate");
+        assertRefused(List.of("--redirect-https"), Map.of(), "--redirect-https: nowhere to redirect to");
+        assertRefused(List.of("--h2c=maybe"), Map.of(), "--h2c: ");
+    }
+
+    @Test
     void refusedTokenIsNotEchoed() {
         assertThatThrownBy(() -> FulcrumSettings.parse(List.of("--api-token", "secret!"), Map.of()))
                 .hasMessageNotContaining("secret!");

@@ -90,9 +90,8 @@ public abstract class AffinityContract extends HostContract {
 
     /** GET / with this Cookie header (null = none) and extra headers as name/value pairs. */
     private ContentResponse get(String cookie, String... headerPairs) throws Exception {
-        return client.newRequest("127.0.0.1", host.port()).path("/")
+        return ClientProtocol.request(client, host.port(), LB_HOST).path("/")
                 .headers(h -> {
-                    h.put(HttpHeader.HOST, LB_HOST);
                     if (cookie != null) {
                         h.put(HttpHeader.COOKIE, cookie);
                     }
@@ -255,8 +254,8 @@ public abstract class AffinityContract extends HostContract {
         assertThat(cflb(get("__cflb=" + "A".repeat(64)))).isNotNull();
         assertThat(cflb(get("__cflb=not-a-token"))).isNotNull();
 
-        final ContentResponse fromOther = client.newRequest("127.0.0.1", host.port()).path("/")
-                .headers(h -> h.put(HttpHeader.HOST, "other.example.test")).send();
+        final ContentResponse fromOther = ClientProtocol.request(client, host.port(), "other.example.test").path("/")
+                .send();
         assertThat(cflb(get(returned(cflb(fromOther))))).as("another load balancer's cookie").isNotNull();
 
         assertThat(cflb(get(cookie))).as("still valid").isNull();

@@ -109,10 +109,17 @@ public abstract class DataPlaneContract extends HostContract {
     }
 
     private Request request(HttpClient with, String hostHeader, String pathAndQuery) {
-        return with.newRequest("127.0.0.1", host.port())
+        return ClientProtocol.request(with, host.port(), hostHeader)
                 .path(pathAndQuery)
-                .headers(h -> h.put(HttpHeader.HOST, hostHeader))
                 .timeout(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The Host the origin gets for a request to {@code host}: as the client sent it; over HTTP/2 that is the
+     * {@code :authority}, which has the port.
+     */
+    protected String sentHost(String host) {
+        return clientProtocol().http2() ? host + ':' + this.host.port() : host;
     }
 
     protected ContentResponse get(String hostHeader, String pathAndQuery) throws Exception {
@@ -309,7 +316,7 @@ public abstract class DataPlaneContract extends HostContract {
         assertThat(seen.header("Connection")).isNull();
         assertThat(seen.header("X-Custom")).isEqualTo("kept");
         assertThat(String.join(",", seen.headerValues("X-Multi")).replace(" ", "")).isEqualTo("one,two");
-        assertThat(seen.header("Host")).isEqualTo(LB_HOST);
+        assertThat(seen.header("Host")).isEqualTo(sentHost(LB_HOST));
         final String ray = seen.header("CF-Ray");
         assertThat(ray).matches("[0-9a-f]{16}-[A-Z0-9]+").isNotEqualTo("ffffffffffffffff-EVL");
         assertThat(seen.headerValues("CF-Ray")).hasSize(1);
@@ -410,7 +417,8 @@ public abstract class DataPlaneContract extends HostContract {
         final List<Rule> rules = List.of(
                 new Rule("moved", "http.request.uri.path eq \"/old\"", false, 0, true,
                         new FixedResponse(301, "text/plain", "https://new.example.test/", "moved"), null),
-                new Rule("beta", "ip.src in {127.0.0.0/8 ::1} and http.request.version eq \"HTTP/1.1\" and ("
+                new Rule("beta", "ip.src in {127.0.0.0/8 ::1} and http.request.version eq \""
+                        + (clientProtocol().http2() ? "HTTP/2" : "HTTP/1.1") + "\" and ("
                         + "any(http.request.headers[\"x-route\"][*] eq \"b\") or http.request.uri.args[\"pool\"][0] "
                         + "eq \"b\" or http.cookie contains \"beta=1\" or lower(http.request.method) eq \"put\")",
                         false, 1, false, null, toB));

@@ -2,6 +2,7 @@ package dev.fulcrum.testing;
 
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.upstream.UpstreamClient;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -38,7 +39,9 @@ public abstract class EmbeddedJetty implements HostUnderTest {
         if (forwardedCustomizer) {
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        // HTTP/1.1, and h2c for the contracts' h2 variants (as the standalone's plain port and Jetty's http2c module).
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http),
+                new HTTP2CServerConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

@@ -34,6 +34,14 @@ public abstract class HostContract {
     protected void configureClient(HttpClient c) {
     }
 
+    /**
+     * The protocol the test's clients speak to the container: HTTP/1.1, or HTTP/2 without TLS (h2c, by prior
+     * knowledge), which the container under test must then accept. A contract's h2 variant overrides it.
+     */
+    protected ClientProtocol clientProtocol() {
+        return ClientProtocol.HTTP_1_1;
+    }
+
     @BeforeEach
     void startTestClient() throws Exception {
         client = newClient(null);
@@ -58,7 +66,7 @@ public abstract class HostContract {
      * {@code bindAddress} (null: any local address). The caller stops it, unless it is {@link #client}.
      */
     protected HttpClient newClient(String bindAddress) throws Exception {
-        final HttpClient c = new HttpClient();
+        final HttpClient c = clientProtocol().newClient();
         c.setFollowRedirects(false);
         if (bindAddress != null) {
             c.setBindAddress(new InetSocketAddress(bindAddress, 0));

@@ -3,7 +3,6 @@ package dev.fulcrum.testing;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.http.HttpHeader;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,8 +55,7 @@ public final class Load {
             if (!permits.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("load stalled after " + i + " requests");
             }
-            final Request request = client.newRequest("127.0.0.1", port).path(path)
-                    .headers(h -> h.put(HttpHeader.HOST, host))
+            final Request request = ClientProtocol.request(client, port, host).path(path)
                     .timeout(30, TimeUnit.SECONDS);
             customizer.accept(request);
             request.send(new BufferingResponseListener() {

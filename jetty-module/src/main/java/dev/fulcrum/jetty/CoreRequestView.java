@@ -34,11 +34,29 @@ final class CoreRequestView implements RequestView {
     }
 
     /** The Host the router sees: the header without its port, else the request URI's host. */
-    @Override
-    public String host() {
+    static String host(Request request) {
         final String header = request.getHeaders().get(HttpHeader.HOST);
         return header == null || header.isEmpty() ? Request.getServerName(request)
                 : RequestView.hostWithoutPort(header);
+    }
+
+    @Override
+    public String host() {
+        return host(request);
+    }
+
+    /** The Host header (HTTP/1.1), else the URI's authority, where Jetty puts HTTP/2's {@code :authority}. */
+    @Override
+    public String authority() {
+        final String header = request.getHeaders().get(HttpHeader.HOST);
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        final HttpURI uri = request.getHttpURI();
+        if (uri.getHost() == null) {
+            return host();
+        }
+        return uri.getPort() > 0 ? uri.getHost() + ':' + uri.getPort() : uri.getHost();
     }
 
     @Override

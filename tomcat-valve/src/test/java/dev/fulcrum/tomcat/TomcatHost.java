@@ -14,6 +14,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.coyote.http2.Http2Protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,8 @@ final class TomcatHost implements HostUnderTest {
         final Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         final Connector connector = new Connector();
+        // HTTP/1.1, and h2c (prior knowledge and Upgrade) for the contracts' h2 variants: Tomcat's Http2Protocol.
+        connector.addUpgradeProtocol(new Http2Protocol());
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);

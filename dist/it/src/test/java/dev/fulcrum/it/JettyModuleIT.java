@@ -21,6 +21,39 @@ class JettyModuleIT extends ServerUnderTest {
 
     private static final Pattern TOKEN = Pattern.compile("Fulcrum generated an API token; .*: (\\S+)");
 
+    /**
+     * README "HTTP/2 and TLS", Jetty module: Jetty's own {@code https}, {@code http2} and {@code http2c} modules
+     * (with {@code ssl}) next to Fulcrum's; Fulcrum's handler serves whatever connector and protocol a request came
+     * by.
+     */
+    @Test
+    void theModuleServesHttp2AndTlsThroughJettysOwnModules() throws Exception {
+        final Path base = Distribution.workDir("jetty-base-h2");
+        Distribution.run(base, Map.of(), "tar", "-xzf", Distribution.jettyBundle().toString(), "-C", base.toString());
+        Jettys.addModules(base, "http,https,http2,http2c,ee10-deploy,fulcrum");
+        final var certificate = Http2Check.certificate(base);
+        Files.copy(certificate.keyStore(), base.resolve("etc/keystore.p12"));
+        Files.writeString(base.resolve("start.d/ssl.ini"), "server.sslContext.keyStorePassword="
+                + dev.fulcrum.testing.SelfSignedCertificate.PASSWORD + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(base.resolve("start.d/fulcrum.ini"), "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=0\n",
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        server = Jettys.run(base, Map.of(), "server.ssl.host=127.0.0.1", "server.ssl.port=0");
+        final int port = Jettys.awaitStarted(server);
+        final int tlsPort = server.loggedPort(Jettys.TLS_CONNECTOR);
+        final Matcher token = TOKEN.matcher(server.log());
+        assertThat(token.find()).as(server.log()).isTrue();
+        final Api api = new Api("http://127.0.0.1:" + server.loggedPort(Jettys.connectorStarted("fulcrum-api"))
+                + "/client/v4", token.group(1));
+
+        try (Origin h2 = new Origin("h2")) {
+            Http2Check.serves(api, h2, port, tlsPort, certificate);
+        }
+        assertThat(server.stop()).isIn(0, 143);
+        assertThat(server.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
+    }
+
     @Test
     void theModuleServesLoadBalancersInFrontOfTheServersOwnContexts() throws Exception {
         final Path base = Distribution.workDir("jetty-base");

@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  */
 final class Jettys {
 
-    /** Jetty's own HTTP connector (module http), which has no name of its own. */
-    private static final Pattern HTTP_CONNECTOR = connectorStarted("oejs.ServerConnector");
+    /** Jetty's own HTTP connector (module http), which has no name of its own: the one that speaks HTTP/1.1 first. */
+    private static final Pattern HTTP_CONNECTOR = connectorStarted("oejs.ServerConnector", "HTTP/1.1");
+    /** Jetty's own TLS connector (modules ssl, https, http2): the one that speaks SSL first. */
+    static final Pattern TLS_CONNECTOR = connectorStarted("oejs.ServerConnector", "SSL");
 
     private Jettys() {
     }
@@ -25,9 +27,11 @@ final class Jettys {
     }
 
     /** The second run: {@code java -jar start.jar} in {@code base}, the HTTP connector on 127.0.0.1 and port 0. */
-    static ServerProcess run(Path base, Map<String, String> env) throws Exception {
-        return ServerProcess.start("jetty", base, env, List.of(Distribution.java(), "-jar", startJar(),
+    static ServerProcess run(Path base, Map<String, String> env, String... properties) throws Exception {
+        final List<String> command = new java.util.ArrayList<>(List.of(Distribution.java(), "-jar", startJar(),
                 "jetty.http.host=127.0.0.1", "jetty.http.port=0"));
+        command.addAll(List.of(properties));
+        return ServerProcess.start("jetty", base, env, command);
     }
 
     /** Waits until the server has started and returns the port its HTTP connector bound. */
@@ -47,6 +51,12 @@ final class Jettys {
      * (not the configured 0), and matches only a connector on 127.0.0.1. Group 1 is the port.
      */
     static Pattern connectorStarted(String name) {
-        return Pattern.compile("Started " + Pattern.quote(name) + "@[0-9a-f]+\\{[^}]*\\}\\{127\\.0\\.0\\.1:(\\d+)\\}");
+        return connectorStarted(name, "");
+    }
+
+    /** As {@link #connectorStarted(String)}, for the connector whose protocols start with {@code firstProtocol}. */
+    static Pattern connectorStarted(String name, String firstProtocol) {
+        return Pattern.compile("Started " + Pattern.quote(name) + "@[0-9a-f]+\\{" + Pattern.quote(firstProtocol)
+                + "[^}]*\\}\\{127\\.0\\.0\\.1:(\\d+)\\}");
     }
 }

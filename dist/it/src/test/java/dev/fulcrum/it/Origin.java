@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 final class Origin implements AutoCloseable {
 
     /** One request as this origin received it. */
-    record Seen(String method, String path, String host, String forwardedFor) {
+    record Seen(String method, String path, String host, String forwardedFor, String forwardedProto) {
     }
 
     private final String name;
@@ -30,7 +30,8 @@ final class Origin implements AutoCloseable {
                 exchange.getRequestBody().readAllBytes();
                 seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                         exchange.getRequestHeaders().getFirst("Host"),
-                        exchange.getRequestHeaders().getFirst("X-Forwarded-For")));
+                        exchange.getRequestHeaders().getFirst("X-Forwarded-For"),
+                        exchange.getRequestHeaders().getFirst("X-Forwarded-Proto")));
                 final byte[] body = ("origin " + name).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain");
                 exchange.sendResponseHeaders(200, body.length);

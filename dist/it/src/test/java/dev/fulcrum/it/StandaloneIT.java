@@ -2,6 +2,7 @@ package dev.fulcrum.it;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,10 @@ class StandaloneIT extends ServerUnderTest {
     /** The ready line, naming the ports bound: proxy (group 1) and API (group 2), both on 127.0.0.1. */
     private static final Pattern READY = Pattern.compile(
             "Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
+
+    /** The ready line with a TLS listener: proxy (group 1), https (group 2) and API (group 3). */
+    private static final Pattern READY_TLS = Pattern.compile("Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) "
+            + "https://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     /**
      * Starts the standalone as {@link #server} on port 0 for both listeners and waits until it is ready: it binds
@@ -37,6 +42,27 @@ class StandaloneIT extends ServerUnderTest {
         Api api() {
             return new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);
         }
+    }
+
+    @Test
+    void servesHttp2OverTlsWithCertificatesFromADirectoryAndH2cOnThePlainPort() throws Exception {
+        final Path dir = Distribution.workDir("standalone-tls");
+        final Path certs = Files.createDirectories(dir.resolve("certs"));
+        final var certificate = Http2Check.certificate(dir);
+        certificate.writePem(certs.resolve(Http2Check.HOST + ".crt"), certs.resolve(Http2Check.HOST + ".key"));
+        server = ServerProcess.start("standalone", dir, Map.of("FULCRUM_API_TOKEN", TOKEN), List.of(
+                Distribution.java(), "-jar", Distribution.standaloneJar().toString(), "--bind", "127.0.0.1",
+                "--port", "0", "--api-port", "0", "--tls-port", "0", "--tls-cert-dir", certs.toString(),
+                "--data-dir", dir.resolve("fulcrum-data").toString()));
+        final MatchResult ready = server.awaitLog(READY_TLS);
+        final Api api = new Api("http://127.0.0.1:" + ready.group(3) + "/client/v4", TOKEN);
+
+        try (Origin h2 = new Origin("h2")) {
+            Http2Check.serves(api, h2, Integer.parseInt(ready.group(1)), Integer.parseInt(ready.group(2)),
+                    certificate);
+        }
+        assertThat(server.stop()).isEqualTo(143);
+        assertThat(server.log()).doesNotContain("Exception").doesNotContain("ERROR");
     }
 
     @Test

@@ -30,6 +30,28 @@ class TomcatValveIT extends ServerUnderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
+    void theValveServesHttp2ThroughTomcatsHttp2Protocol(Path tomcatHome) throws Exception {
+        final Path catalina = withValve(tomcatHome, "tomcat-valve-h2", "", "");
+        final var certificate = Http2Check.certificate(catalina.getParent());
+        final Path pem = catalina.resolve("conf/site.crt");
+        final Path key = catalina.resolve("conf/site.key");
+        certificate.writePem(pem, key);
+        Tomcats.enableHttp2(catalina, pem, key);
+
+        server = Tomcats.run(catalina, Map.of());
+        final int port = Tomcats.awaitStarted(server);
+        final int tlsPort = server.loggedPort(Tomcats.TLS_CONNECTOR);
+        final Api api = new Api("http://127.0.0.1:" + server.loggedPort(API_STARTED) + "/client/v4", TOKEN);
+
+        try (Origin h2 = new Origin("h2")) {
+            Http2Check.serves(api, h2, port, tlsPort, certificate);
+        }
+        assertThat(server.stop()).isIn(0, 143);
+        assertThat(Tomcats.errors(server.log())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesLoadBalancersAndPassesEveryOtherHostToTheWebapps(Path tomcatHome) throws Exception {
         final Path catalina = withValve(tomcatHome, "tomcat-valve", "", "\n"
                 + "      <Host name=\"" + BARE_HOST + "\" appBase=\"bare-apps\" autoDeploy=\"false\"><Alias>"

@@ -66,6 +66,31 @@ final class Tomcats {
         Files.writeString(serverXml, xml);
     }
 
+    /** The line Tomcat logs when the TLS connector (JSSE) starts; group 1 is the port it bound. */
+    static final Pattern TLS_CONNECTOR =
+            Pattern.compile("Starting ProtocolHandler \\[\"https-jsse-nio-127\\.0\\.0\\.1-auto-\\d+-(\\d+)\"\\]");
+
+    /**
+     * README "HTTP/2 and TLS", Tomcat: HTTP/2 through Tomcat's own {@code Http2Protocol} on the HTTP connector (h2c,
+     * after {@link #editServerXml}) and on a TLS connector added at 127.0.0.1, port 0, serving the PEM
+     * {@code certificate} and {@code key} (h2 by ALPN).
+     */
+    static void enableHttp2(Path catalina, Path certificate, Path key) throws Exception {
+        final Path serverXml = catalina.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml);
+        final String http = "<Connector port=\"0\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"";
+        final int at = xml.indexOf(http);
+        assertThat(at).as(serverXml.toString()).isNotNegative();
+        final int end = xml.indexOf("/>", at);
+        final String upgrade = "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/>";
+        xml = xml.substring(0, end) + ">" + upgrade + "</Connector>" + xml.substring(end + 2);
+        xml = replaceRequired(serverXml, xml, "<Engine name=\"Catalina\"", "<Connector port=\"0\" "
+                + "address=\"127.0.0.1\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\" SSLEnabled=\"true\">"
+                + upgrade + "<SSLHostConfig><Certificate certificateFile=\"" + certificate + "\" certificateKeyFile=\""
+                + key + "\" type=\"EC\"/></SSLHostConfig></Connector>\n    <Engine name=\"Catalina\"");
+        Files.writeString(serverXml, xml);
+    }
+
     /** {@code bin/catalina.sh run}: Tomcat in the foreground, on the Java running the tests. */
     static ServerProcess run(Path catalina, Map<String, String> env) throws Exception {
         final Map<String, String> all = new java.util.HashMap<>(env);

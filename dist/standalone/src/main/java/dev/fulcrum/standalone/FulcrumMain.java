@@ -12,6 +12,7 @@ import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
+import dev.fulcrum.tls.CertificateReloader;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
@@ -34,10 +35,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The standalone Fulcrum: {@code java -jar fulcrum-standalone.jar [options]}. One embedded Jetty with two connectors,
- * the proxy (load balancer) and the REST API, around one {@link Fulcrum} runtime with its file store.
+ * The standalone Fulcrum: {@code java -jar fulcrum-standalone.jar [options]}. One embedded Jetty with the proxy
+ * (load balancer) connectors ({@link ProxyListeners}: plain HTTP/1.1 and h2c, and HTTPS with h2 when a TLS port is
+ * set) and the REST API's, around one {@link Fulcrum} runtime with its file store.
  *
- * <p>Prints {@code Fulcrum ready: proxy http://HOST:PORT api http://HOST:PORT/client/v4} once both connectors serve,
+ * <p>Prints {@code Fulcrum ready: proxy http://HOST:PORT [https://HOST:PORT] api http://HOST:PORT/client/v4} once
+ * the connectors serve,
  * stops cleanly on SIGTERM/SIGINT, and answers a bad option or an unusable data directory with one line on stderr
  * and a non-zero exit code.
  */
@@ -66,7 +69,6 @@ public final class FulcrumMain {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FulcrumMain.class);
-    private static final String PROXY_CONNECTOR = "proxy";
     private static final String API_CONNECTOR = "api";
 
     private FulcrumMain() {
@@ -140,14 +142,26 @@ public final class FulcrumMain {
     }
 
     /**
-     * Binds both ports, then starts the runtime, starts Jetty and prints the generated token (first start only) and
-     * the ready line. The ports come first: a start that cannot have them (in use, not allowed) creates nothing, no
-     * data directory and no token, and prints only the reason.
+     * Reads the TLS certificates (a bad file stops here), binds every port, then starts the runtime, starts Jetty and
+     * the certificate reloader, and prints the generated token (first start only) and the ready line. The ports come
+     * first: a start that cannot have them (in use, not allowed) creates nothing, no data directory and no token, and
+     * prints only the reason.
      */
     static Standalone start(FulcrumSettings settings, PrintStream out) {
         // The standalone's only forwarder is the core proxy handler: its upstream client is tuned for it.
         final FulcrumSettings tuned = FulcrumProxyHandler.tuneUpstream(settings.toBuilder()).build();
-        final Server server = server(tuned);
+        final Server server = newServer(tuned);
+        final ProxyListeners listeners;
+        try {
+            listeners = ProxyListeners.addTo(server, tuned);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException("TLS certificates: " + e.getMessage(), EXIT_START);
+        }
+        final ServerConnector apiConnector = new ServerConnector(server);
+        apiConnector.setName(API_CONNECTOR);
+        apiConnector.setHost(tuned.apiBind());
+        apiConnector.setPort(tuned.apiPort());
+        server.addConnector(apiConnector);
         try {
             for (Connector connector : server.getConnectors()) {
                 ((ServerConnector) connector).open();
@@ -164,7 +178,7 @@ public final class FulcrumMain {
             throw new LaunchException(e.getMessage(), EXIT_START);
         }
         try {
-            server.setHandler(handlers(server, fulcrum));
+            server.setHandler(handlers(fulcrum, listeners));
             server.start();
         } catch (Exception e) {
             stopQuietly(server);
@@ -178,9 +192,11 @@ public final class FulcrumMain {
             out.println("  " + token);
             out.println("Use it as 'Authorization: Bearer <token>'; start with --api-token to replace it.");
         }
-        final Standalone standalone = new Standalone(fulcrum, server);
+        listeners.startReloading(CertificateReloader.DEFAULT_INTERVAL);
+        final Standalone standalone = new Standalone(fulcrum, server, listeners);
         final String api = "http://" + settings.apiBind() + ':' + standalone.apiPort();
-        final String proxy = "http://" + settings.proxyBind() + ':' + standalone.proxyPort();
+        final String proxy = "http://" + settings.proxyBind() + ':' + standalone.proxyPort()
+                + (listeners.tls() != null ? " https://" + settings.proxyBind() + ':' + standalone.proxyTlsPort() : "");
         fulcrum.announce("proxy " + proxy + ", api " + api + ApiRouter.PREFIX + ", dashboard " + api + Dashboard.PATH
                 + "/");
         out.println("Fulcrum ready: proxy " + proxy + " api " + api + ApiRouter.PREFIX + " dashboard " + api
@@ -195,30 +211,25 @@ public final class FulcrumMain {
         }
     }
 
-    /** The server and its two connectors, not yet bound; {@link #handlers} are set once the runtime runs. */
-    private static Server server(FulcrumSettings settings) {
-        final QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
+    /**
+     * Two threads more with a TLS listener (its acceptor and selector), so it takes nothing from the threads that
+     * carry requests.
+     */
+    static int maxThreads(FulcrumSettings settings) {
+        return MAX_THREADS + (settings.tls() ? 2 : 0);
+    }
+
+    /** The server without connectors; {@link ProxyListeners} and the API connector are added before binding. */
+    private static Server newServer(FulcrumSettings settings) {
+        final QueuedThreadPool threads = new QueuedThreadPool(maxThreads(settings));
         threads.setName("fulcrum");
         final Server server = new Server(threads);
         server.setStopTimeout(5_000);
-
-        final ServerConnector proxy = new ServerConnector(server);
-        proxy.setName(PROXY_CONNECTOR);
-        proxy.setHost(settings.proxyBind());
-        proxy.setPort(settings.proxyPort());
-        final ServerConnector api = new ServerConnector(server);
-        api.setName(API_CONNECTOR);
-        api.setHost(settings.apiBind());
-        api.setPort(settings.apiPort());
-        server.addConnector(proxy);
-        server.addConnector(api);
         return server;
     }
 
-    private static Handler handlers(Server server, Fulcrum fulcrum) {
+    private static Handler handlers(Fulcrum fulcrum, ProxyListeners listeners) {
         final FulcrumSettings settings = fulcrum.settings();
-        final Connector proxy = Arrays.stream(server.getConnectors())
-                .filter(c -> PROXY_CONNECTOR.equals(c.getName())).findFirst().orElseThrow();
         final ServletContextHandler apiContext = new ServletContextHandler("/");
         apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
         final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
@@ -229,42 +240,58 @@ public final class FulcrumMain {
         // Every other path on the API port gets the API's own JSON 404 rather than an HTML error page.
         apiContext.addServlet(apiServlet, "/");
 
+        // Every request to a proxy port, whatever its Host, goes to the core proxy handler, which forwards
+        // load-balancer hosts and answers 404 to any other host; with --redirect-https the plain port redirects.
+        final Handler proxy = new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
+                settings.trustedProxies());
+        final Handler plain = settings.redirectHttps()
+                ? new HttpsRedirectHandler(() -> listeners.tls().getLocalPort(), proxy) : proxy;
         // Graceful: on stop, connectors close first and requests in flight get up to the stop timeout to finish.
         final GracefulHandler graceful = new GracefulHandler();
-        // Every request to the proxy port, whatever its Host, goes to the core proxy handler, which forwards
-        // load-balancer hosts and answers 404 to any other host.
-        graceful.setHandler(new ByConnector(proxy, new FulcrumProxyHandler(fulcrum.router(), fulcrum.upstream(),
-                settings.trustedProxies()), apiContext));
+        graceful.setHandler(new ByConnector(listeners.plain(), plain, listeners.tls(), proxy, apiContext));
         return graceful;
     }
 
     /**
-     * Sends the proxy connector's requests straight to the proxy handler and every other request (the API
-     * connector's) to the API context. Told apart by connector identity rather than by a context's virtual hosts:
-     * the proxy path then has no context scope to enter per request.
+     * Sends each proxy connector's requests straight to its handler and every other request (the API connector's)
+     * to the API context. Told apart by connector identity rather than by a context's virtual hosts: the proxy path
+     * then has no context scope to enter per request.
      */
     private static final class ByConnector extends Handler.Wrapper {
 
-        private final Connector proxyConnector;
-        private final Handler proxy;
+        private final Connector plainConnector;
+        private final Handler plain;
+        private final Connector tlsConnector;
+        private final Handler tls;
 
-        ByConnector(Connector proxyConnector, Handler proxy, Handler api) {
+        ByConnector(Connector plainConnector, Handler plain, Connector tlsConnector, Handler tls, Handler api) {
             super(api);
-            this.proxyConnector = proxyConnector;
-            this.proxy = proxy;
-            addBean(proxy, true);
+            this.plainConnector = plainConnector;
+            this.plain = plain;
+            this.tlsConnector = tlsConnector;
+            this.tls = tls;
+            addBean(plain, true);
+            if (tls != plain) {
+                addBean(tls, true);
+            }
         }
 
         @Override
         public void setServer(Server server) {
             super.setServer(server);
-            proxy.setServer(server); // a bean, not the wrapped handler: Jetty does not pass the server on to it
+            // Beans, not the wrapped handler: Jetty does not pass the server on to them.
+            plain.setServer(server);
+            tls.setServer(server);
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (request.getConnectionMetaData().getConnector() == proxyConnector) {
-                return proxy.handle(request, response, callback);
+            final Connector connector = request.getConnectionMetaData().getConnector();
+            if (connector == plainConnector) {
+                return plain.handle(request, response, callback);
+            }
+            if (connector == tlsConnector) {
+                return tls.handle(request, response, callback);
             }
             return super.handle(request, response, callback);
         }
@@ -272,7 +299,8 @@ public final class FulcrumMain {
 
     private static String bindFailure(FulcrumSettings settings, Exception e) {
         final Throwable cause = e.getCause();
-        return "cannot start the HTTP server (proxy " + settings.proxyBind() + ':' + settings.proxyPort() + ", api "
+        return "cannot start the HTTP server (proxy " + settings.proxyBind() + ':' + settings.proxyPort()
+                + (settings.tls() ? ", https " + settings.proxyBind() + ':' + settings.tlsPort() : "") + ", api "
                 + settings.apiBind() + ':' + settings.apiPort() + "): " + e.getMessage()
                 + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
     }
@@ -306,10 +334,12 @@ public final class FulcrumMain {
 
         private final Fulcrum fulcrum;
         private final Server server;
+        private final ProxyListeners listeners;
 
-        Standalone(Fulcrum fulcrum, Server server) {
+        Standalone(Fulcrum fulcrum, Server server, ProxyListeners listeners) {
             this.fulcrum = fulcrum;
             this.server = server;
+            this.listeners = listeners;
         }
 
         Fulcrum fulcrum() {
@@ -317,7 +347,17 @@ public final class FulcrumMain {
         }
 
         int proxyPort() {
-            return connector(PROXY_CONNECTOR).getLocalPort();
+            return listeners.plain().getLocalPort();
+        }
+
+        /** The HTTPS port, or -1 without a TLS listener. */
+        int proxyTlsPort() {
+            return listeners.tls() == null ? -1 : listeners.tls().getLocalPort();
+        }
+
+        /** Loads changed certificate files now, as the poller would within its interval. */
+        boolean reloadCertificates() {
+            return listeners.reloadNow();
         }
 
         int apiPort() {
@@ -341,6 +381,7 @@ public final class FulcrumMain {
         @Override
         public void close() {
             LOG.info("Fulcrum stopping: the ports close, requests in flight get up to {} ms", server.getStopTimeout());
+            listeners.stopReloading();
             try {
                 server.stop();
             } catch (Exception e) {

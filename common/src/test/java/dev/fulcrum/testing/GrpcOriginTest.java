@@ -1,0 +1,101 @@
+package dev.fulcrum.testing;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The gRPC origin fixture answers grpc-java's own client directly, in the four call types and with a status. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GrpcOriginTest {
+
+    @Test
+    void answersEveryCallTypeAndFailsWithAStatus() throws Exception {
+        try (GrpcOrigin origin = GrpcOrigin.start("g")) {
+            final ManagedChannel channel = GrpcOrigin.channel(origin.port(), "grpc.example.test");
+            try {
+                assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "hi"))
+                        .isEqualTo("g:hi");
+
+                final List<String> counted = new ArrayList<>();
+                ClientCalls.blockingServerStreamingCall(channel, GrpcOrigin.COUNT, CallOptions.DEFAULT, "3")
+                        .forEachRemaining(counted::add);
+                assertThat(counted).containsExactly("g:1", "g:2", "g:3");
+
+                final CompletableFuture<String> joined = new CompletableFuture<>();
+                final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
+                        channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), single(joined));
+                join.onNext("a");
+                join.onNext("b");
+                join.onCompleted();
+                assertThat(joined.get(10, TimeUnit.SECONDS)).isEqualTo("g:a,b");
+
+                final LinkedBlockingQueue<String> chatted = new LinkedBlockingQueue<>();
+                final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
+                        channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), collecting(chatted));
+                chat.onNext("one");
+                assertThat(chatted.poll(10, TimeUnit.SECONDS)).isEqualTo("g:one");
+                chat.onNext("two");
+                assertThat(chatted.poll(10, TimeUnit.SECONDS)).isEqualTo("g:two");
+                chat.onCompleted();
+
+                assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT,
+                        "fail:no such thing")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                            assertThat(e.getStatus().getDescription()).isEqualTo("no such thing");
+                        });
+                assertThat(origin.calls()).isEqualTo(5);
+            } finally {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static StreamObserver<String> single(CompletableFuture<String> answer) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+                answer.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+
+    private static StreamObserver<String> collecting(LinkedBlockingQueue<String> answers) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+                answers.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+}
