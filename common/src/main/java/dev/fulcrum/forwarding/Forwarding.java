@@ -229,6 +229,10 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         final OriginRequestHeaders rules = OriginRequestHeaders.of(forward(), client.headerValues("Connection"));
         client.copyHeaders(rules, headers);
         rules.addDecisionHeaders(headers);
+        if (grpc) {
+            // This hop's own (TE is hop-by-hop): gRPC servers expect it from a peer that passes trailers, as we do.
+            headers.put(HttpHeader.TE, "trailers");
+        }
         if (upgrade) {
             // The hop-by-hop pair that asks for the switch is this hop's own.
             headers.put(HttpHeader.CONNECTION, "Upgrade").put(HttpHeader.UPGRADE, client.header("Upgrade"));

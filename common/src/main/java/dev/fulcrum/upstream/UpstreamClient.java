@@ -31,7 +31,8 @@ import java.util.function.Consumer;
 /**
  * The one upstream HTTP client of a runtime, shared by every wrapper it hosts: a Jetty {@link HttpClient} with a
  * keep-alive connection pool per origin (spec §8.2: connect 19 s, read 100 s, pooled idle 900 s by default), and
- * for https one per origin and TLS name.
+ * for https one per origin and TLS name. Requests speak HTTP/1.1 unless built for HTTP/2 (gRPC calls), which then
+ * have multiplexed pools of their own with the same timeouts ({@link OriginTransport}).
  *
  * <p>TLS ("Full (strict)"): the Host value the request carries is the SNI and the name the origin's certificate is
  * verified against, with the trust store of the settings (the JVM's by default); a handshake failure answers 525,
