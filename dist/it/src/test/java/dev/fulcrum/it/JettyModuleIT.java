@@ -33,13 +33,13 @@ class JettyModuleIT extends ServerUnderTest {
         Jettys.addModules(base, "http,https,http2,http2c,ee10-deploy,fulcrum");
         final var certificate = Http2Check.certificate(base);
         Files.copy(certificate.keyStore(), base.resolve("etc/keystore.p12"));
-        Files.writeString(base.resolve("start.d/ssl.ini"), "server.sslContext.keyStorePassword="
+        Files.writeString(base.resolve("start.d/ssl.ini"), "jetty.sslContext.keyStorePassword="
                 + dev.fulcrum.testing.SelfSignedCertificate.PASSWORD + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Files.writeString(base.resolve("start.d/fulcrum.ini"), "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=0\n",
                 StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
-        server = Jettys.run(base, Map.of(), "server.ssl.host=127.0.0.1", "server.ssl.port=0");
+        server = Jettys.run(base, Map.of(), "jetty.ssl.host=127.0.0.1", "jetty.ssl.port=0");
         final int port = Jettys.awaitStarted(server);
         final int tlsPort = server.loggedPort(Jettys.TLS_CONNECTOR);
         final Matcher token = TOKEN.matcher(server.log());
