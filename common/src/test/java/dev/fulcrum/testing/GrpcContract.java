@@ -128,7 +128,7 @@ public abstract class GrpcContract extends HostContract {
 
         final CompletableFuture<String> joined = new CompletableFuture<>();
         final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
-                channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), single(joined));
+                channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), GrpcOrigin.single(joined));
         final List<String> sent = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             sent.add("m" + i);
@@ -147,13 +147,13 @@ public abstract class GrpcContract extends HostContract {
 
         final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
         final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), collecting(answers));
+                channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), GrpcOrigin.collecting(answers));
         for (int i = 0; i < 20; i++) {
             chat.onNext("m" + i);
             assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("g:m" + i);
         }
         chat.onCompleted();
-        assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo(COMPLETED);
+        assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo(GrpcOrigin.COMPLETED);
     }
 
     @Test
@@ -215,7 +215,7 @@ public abstract class GrpcContract extends HostContract {
         // A streamed request body no attempt has read yet goes to the next origin whole.
         final CompletableFuture<String> joined = new CompletableFuture<>();
         final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
-                channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), single(joined));
+                channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), GrpcOrigin.single(joined));
         join.onNext("a");
         join.onNext("b");
         join.onCompleted();
@@ -238,7 +238,7 @@ public abstract class GrpcContract extends HostContract {
         for (int i = 0; i < 20; i++) {
             final CompletableFuture<String> answer = new CompletableFuture<>();
             ClientCalls.asyncUnaryCall(channel.newCall(GrpcOrigin.SAY, CallOptions.DEFAULT), "sleep:200",
-                    single(answer));
+                    GrpcOrigin.single(answer));
             calls.add(answer);
         }
         for (CompletableFuture<String> call : calls) {
@@ -251,45 +251,5 @@ public abstract class GrpcContract extends HostContract {
         assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "again"))
                 .isEqualTo("g:again");
         assertThat(connections.open("127.0.0.1", g.port())).as("the same connections, still open").isEqualTo(open);
-    }
-
-    private static final Object COMPLETED = new Object();
-
-    private static StreamObserver<String> single(CompletableFuture<String> answer) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answer.complete(null);
-            }
-        };
-    }
-
-    private static StreamObserver<String> collecting(LinkedBlockingQueue<Object> answers) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answers.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answers.add(COMPLETED);
-            }
-        };
     }
 }

@@ -18,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -198,6 +200,49 @@ public final class GrpcOrigin implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What {@link #collecting} adds once the answer completed. */
+    public static final Object COMPLETED = new Object();
+
+    /** A client's observer of one answer: completes {@code answer} with it (null: none), or with the call's error. */
+    public static StreamObserver<String> single(CompletableFuture<String> answer) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+                answer.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answer.complete(null);
+            }
+        };
+    }
+
+    /** A client's observer adding each answer to {@code answers}, then the error or {@link #COMPLETED}. */
+    public static StreamObserver<String> collecting(BlockingQueue<Object> answers) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+                answers.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answers.add(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answers.add(COMPLETED);
+            }
+        };
     }
 
     /** Stops at once, cutting every call in progress (an origin killed mid-stream). */

@@ -37,15 +37,15 @@ class GrpcOriginTest {
 
                 final CompletableFuture<String> joined = new CompletableFuture<>();
                 final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
-                        channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), single(joined));
+                        channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), GrpcOrigin.single(joined));
                 join.onNext("a");
                 join.onNext("b");
                 join.onCompleted();
                 assertThat(joined.get(10, TimeUnit.SECONDS)).isEqualTo("g:a,b");
 
-                final LinkedBlockingQueue<String> chatted = new LinkedBlockingQueue<>();
+                final LinkedBlockingQueue<Object> chatted = new LinkedBlockingQueue<>();
                 final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-                        channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), collecting(chatted));
+                        channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), GrpcOrigin.collecting(chatted));
                 chat.onNext("one");
                 assertThat(chatted.poll(10, TimeUnit.SECONDS)).isEqualTo("g:one");
                 chat.onNext("two");
@@ -62,40 +62,5 @@ class GrpcOriginTest {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static StreamObserver<String> single(CompletableFuture<String> answer) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
-    }
-
-    private static StreamObserver<String> collecting(LinkedBlockingQueue<String> answers) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 }
