@@ -217,27 +217,21 @@ public final class SnapshotRouter implements Router {
 
     @Override
     public RouteDecision route(RequestView request) {
-        final RouteDecision decision = decide(request);
+        // Stage: host, looked up once per request. Unknown or disabled: no decision, the wrapper must not proxy.
+        final LbPlan hostPlan = snapshot.hosts.find(request.host());
+        if (hostPlan == null) {
+            return null;
+        }
+        final RouteDecision decision = decide(request, hostPlan);
         if (decision instanceof Attempt attempt) {
             attempt.recordAffinity(affinityRecorder);
         } else if (decision instanceof RouteDecision.Respond respond) {
-            // Rare path: one more host lookup names the load balancer for the listener (metrics).
-            final LbPlan lb = snapshot.hosts.find(request.host());
-            if (lb != null) {
-                listener.answered(lb.id, respond);
-            }
+            listener.answered(hostPlan.id, respond);
         }
         return decision;
     }
 
-    private RouteDecision decide(RequestView request) {
-        final RoutingSnapshot s = snapshot;
-
-        // Stage: host. Unknown or disabled: no decision, the wrapper must not proxy.
-        final LbPlan hostPlan = s.hosts.find(request.host());
-        if (hostPlan == null) {
-            return null;
-        }
+    private RouteDecision decide(RequestView request, LbPlan hostPlan) {
         final String rayId = ForwardHeaders.newRayId(settings.colo());
         final String sentCdnLoop = request.header(ForwardHeaders.CDN_LOOP);
         if (ForwardHeaders.isLoop(sentCdnLoop)) {

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The client side of a request in servlet async mode, where no container thread waits for the origin: the body is
  * read with a {@code ReadListener} ({@link BufferedBodyReader} into memory, {@link StreamedBodyReader} into Jetty's
- * {@link AsyncRequestContent} as the origin side takes it), and the answer is written by a {@link NonBlockingSink}. The Tomcat valve (a request mapped to a webapp) and
- * the WAR's proxy servlet use it.
+ * {@link AsyncRequestContent} as the origin side takes it), and the answer is written by a {@link NonBlockingSink}.
+ * The Tomcat valve (a request mapped to a webapp) and the WAR's proxy servlet use it.
  *
  * <p>The client going away (an I/O error, a completion Fulcrum did not ask for, a failed write) is told to the loop,
  * which abandons the attempt in flight; the async request is then completed at once, which keeps the container from

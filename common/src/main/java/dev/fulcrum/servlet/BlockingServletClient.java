@@ -17,7 +17,6 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Collections;
 
 /**
@@ -93,7 +92,7 @@ public final class BlockingServletClient extends ServletClient {
         }
     }
 
-    // ---- body (read on this thread)
+    // ---- body (read on this thread; a streamed one by LoopedBodyReader)
 
     @Override
     public void readBody(int length) {
@@ -114,7 +113,7 @@ public final class BlockingServletClient extends ServletClient {
 
     @Override
     void stream(ServletInputStream in, AsyncRequestContent streamed) {
-        loop.execute(new LoopedBody(in, streamed)::read);
+        new LoopedBodyReader(in, streamed, loop).start();
     }
 
     // ---- answer (written on this thread)
@@ -161,38 +160,5 @@ public final class BlockingServletClient extends ServletClient {
         head(head);
         upgrade.upgrade(request, response, origin);
         loop.end();
-    }
-
-    /**
-     * The body read with blocking calls on this thread, one buffer at a time: the next read is posted to the loop
-     * once the origin side consumed the previous buffer.
-     */
-    private final class LoopedBody {
-
-        private final ServletInputStream in;
-        private final AsyncRequestContent streamed;
-        private final byte[] buffer = new byte[READ_BUFFER];
-
-        LoopedBody(ServletInputStream in, AsyncRequestContent streamed) {
-            this.in = in;
-            this.streamed = streamed;
-        }
-
-        void read() {
-            final int read;
-            try {
-                read = in.read(buffer);
-            } catch (IOException e) {
-                streamed.fail(e); // read as a failure chunk: the client's, not the origin's
-                return;
-            }
-            if (read < 0) {
-                streamed.close();
-                return;
-            }
-            // A failed write means the upstream side gave up and reports it: stop reading.
-            streamed.write(ByteBuffer.wrap(Arrays.copyOf(buffer, read)),
-                    Callback.from(() -> loop.execute(this::read), failure -> { }));
-        }
     }
 }

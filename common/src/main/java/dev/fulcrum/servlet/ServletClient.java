@@ -85,7 +85,7 @@ abstract class ServletClient implements ClientSide {
         container.copyHeaders(request, rules, headers);
     }
 
-    /** A streamed body: Jetty's {@link AsyncRequestContent}, which {@link #stream} fills as the origin side takes it. */
+    /** A streamed body: Jetty's {@link AsyncRequestContent}, filled by {@link #stream} as the origin side takes it. */
     @Override
     public Content.Source body() {
         final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);

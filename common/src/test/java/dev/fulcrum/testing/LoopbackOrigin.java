@@ -47,8 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Query parameters steer one answer: {@code delay=<ms>} waits before answering, {@code size=<bytes>} answers
  * that many bytes, {@code hop=1} adds hop-by-hop and X-Accel-* response headers, {@code status=<code>} changes the
  * status, {@code cut=<bytes>} sends only that many bytes of the declared answer, waits for {@link #releaseCuts()}
- * and drops the connection (an origin failing mid-answer). {@link #closeReusedAfter} makes it drop a kept-alive connection that is reused after an idle gap without
- * answering, as an origin closing an idle connection at the very moment it is reused.
+ * and drops the connection (an origin failing mid-answer). {@link #closeReusedAfter} makes it drop a kept-alive
+ * connection that is reused after an idle gap without answering, as an origin closing an idle connection at the very
+ * moment it is reused.
  *
  * <p>For health monitors it answers {@value #HEALTH_PATH} apart from ordinary requests (not recorded, only counted
  * by {@link #healthChecks()}) with a status, body and delay the test switches, and checks can be held until

@@ -34,15 +34,11 @@ final class CoreRequestView implements RequestView {
     }
 
     /** The Host the router sees: the header without its port, else the request URI's host. */
-    static String host(Request request) {
+    @Override
+    public String host() {
         final String header = request.getHeaders().get(HttpHeader.HOST);
         return header == null || header.isEmpty() ? Request.getServerName(request)
                 : RequestView.hostWithoutPort(header);
-    }
-
-    @Override
-    public String host() {
-        return host(request);
     }
 
     /** The Host header (HTTP/1.1), else the URI's authority, where Jetty puts HTTP/2's {@code :authority}. */
