@@ -13,7 +13,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +23,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.fulcrum.testing.Fixtures.config;
@@ -126,17 +124,12 @@ public abstract class GrpcContract extends HostContract {
         final GrpcOrigin g = startGrpcOrigin("g", 0);
         final ManagedChannel channel = startSingle(g);
 
-        final CompletableFuture<String> joined = new CompletableFuture<>();
-        final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
-                channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), GrpcOrigin.single(joined));
         final List<String> sent = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             sent.add("m" + i);
-            join.onNext("m" + i);
         }
-        join.onCompleted();
 
-        assertThat(joined.get(20, TimeUnit.SECONDS)).isEqualTo("g:" + String.join(",", sent));
+        assertThat(GrpcOrigin.join(channel, sent)).isEqualTo("g:" + String.join(",", sent));
     }
 
     /** Each answer arrives before the next message is sent: nothing waits for the whole of either body. */
@@ -145,15 +138,15 @@ public abstract class GrpcContract extends HostContract {
         final GrpcOrigin g = startGrpcOrigin("g", 0);
         final ManagedChannel channel = startSingle(g);
 
-        final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-        final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), GrpcOrigin.collecting(answers));
+        final List<String> sent = new ArrayList<>();
+        final List<Object> expected = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            chat.onNext("m" + i);
-            assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("g:m" + i);
+            sent.add("m" + i);
+            expected.add("g:m" + i);
         }
-        chat.onCompleted();
-        assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo(GrpcOrigin.COMPLETED);
+        expected.add(GrpcOrigin.COMPLETED);
+
+        assertThat(GrpcOrigin.chat(channel, sent)).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -213,13 +206,7 @@ public abstract class GrpcContract extends HostContract {
         assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "hi"))
                 .isEqualTo("g:hi");
         // A streamed request body no attempt has read yet goes to the next origin whole.
-        final CompletableFuture<String> joined = new CompletableFuture<>();
-        final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
-                channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), GrpcOrigin.single(joined));
-        join.onNext("a");
-        join.onNext("b");
-        join.onCompleted();
-        assertThat(joined.get(20, TimeUnit.SECONDS)).isEqualTo("g:a,b");
+        assertThat(GrpcOrigin.join(channel, List.of("a", "b"))).isEqualTo("g:a,b");
 
         assertThat(g.calls()).isEqualTo(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 4);

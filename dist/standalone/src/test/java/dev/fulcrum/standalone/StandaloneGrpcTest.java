@@ -9,7 +9,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.fulcrum.testing.LoopbackOrigin.refusedPort;
@@ -96,15 +94,8 @@ class StandaloneGrpcTest {
             for (ManagedChannel channel : List.of(tls, h2c)) {
                 assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "hi"))
                         .isEqualTo("g:hi");
-                final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-                final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-                        channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), GrpcOrigin.collecting(answers));
-                chat.onNext("one");
-                assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("g:one");
-                chat.onNext("two");
-                assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("g:two");
-                chat.onCompleted();
-                assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo(GrpcOrigin.COMPLETED);
+                assertThat(GrpcOrigin.chat(channel, List.of("one", "two")))
+                        .containsExactly("g:one", "g:two", GrpcOrigin.COMPLETED);
             }
             assertThat(origin.calls()).isEqualTo(4);
         }
