@@ -49,7 +49,8 @@ class GrpcOriginProbeTest {
         final ProbeResult result = check(monitor(Fixtures.id('m'), "http"), origin("g", "127.0.0.1", grpc.port()));
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.responseCode()).as("no HTTP/1.1 status came back").isZero();
+        // Netty answers 400 when it reads the request line before failing the HTTP/2 preface, else only a GOAWAY.
+        assertThat(result.responseCode()).as("an error or no HTTP/1.1 status at all").isIn(0, 400);
     }
 
     @Test
