@@ -102,6 +102,30 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## Request bodies up to this size are buffered so that failover can send them again (e.g. 65536 or 64KiB).
 # fulcrum.upstream.replayBufferBytes=65536
 
+## The etcd v3 members (http(s)://host:port, comma-separated) of the cluster this node joins: every node on the same
+## etcd and prefix serves the same load balancers. Unset = a single node, its configuration in the data directory.
+# fulcrum.etcd.endpoints=
+
+## The key prefix of the cluster's data in etcd; clusters sharing one etcd use different ones.
+# fulcrum.etcd.prefix=/fulcrum/
+
+## This node's name in the cluster and in pop_health, unique in the cluster (defaults to the PoP code, else the
+## host name).
+# fulcrum.node.name=
+
+## The etcd user and password to authenticate with (etcd with authentication on).
+# fulcrum.etcd.user=
+# fulcrum.etcd.password=
+
+## PEM files for https:// etcd endpoints (relative to $JETTY_BASE): the CA trusted for them, and a client
+## certificate with its unencrypted key for etcd's --client-cert-auth.
+# fulcrum.etcd.ca=
+# fulcrum.etcd.cert=
+# fulcrum.etcd.key=
+
+## How long this node's health results outlive it in the cluster (the TTL of its etcd lease).
+# fulcrum.etcd.leaseTtl=10s
+
 ## Prometheus scrape at /metrics on the API connector: true serves it without the API token.
 # fulcrum.metrics.public=false
 

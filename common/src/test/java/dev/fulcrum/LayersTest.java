@@ -16,10 +16,11 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package layers of common's main code, lowest first. A package may use only packages of lower layers (and its
  * own layer's, as long as no cycle forms); every package must be placed in a layer, so a new one gets a place here
  * before it gets code. The order is the real import graph laid flat: the leaves (the rules language, dialling an
- * origin, the request view), the configuration model, the control state built on it (store, health), the data path
- * (affinity, routing, upstream, and the forwarding loop over them), the edges that read both (the REST API,
- * metrics), the dashboard's page (served beside the API), the runtime that wires them, and the servlet adapters the
- * hosts and the WAR share.
+ * origin, the request view, TLS, and the etcd client, which reads its PEM files with TLS's reader), the
+ * configuration model, the control state built on it (store, health, the cluster's shared health and secrets), the
+ * data path (affinity, routing, upstream, and the forwarding loop over them), the edges that read both (the REST
+ * API, metrics), the dashboard's page (served beside the API), the runtime that wires them, and the servlet adapters
+ * the hosts and the WAR share.
  */
 @AnalyzeClasses(packages = "dev.fulcrum", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayersTest {
@@ -33,9 +34,11 @@ class LayersTest {
             new Layer("net", "dev.fulcrum.net.."),
             new Layer("request", "dev.fulcrum.request.."),
             new Layer("tls", "dev.fulcrum.tls.."),
+            new Layer("etcd", "dev.fulcrum.etcd.."),
             new Layer("config", "dev.fulcrum.config.."),
             new Layer("store", "dev.fulcrum.store.."),
             new Layer("health", "dev.fulcrum.health.."),
+            new Layer("cluster", "dev.fulcrum.cluster.."),
             new Layer("affinity", "dev.fulcrum.affinity.."),
             new Layer("routing", "dev.fulcrum.routing.."),
             new Layer("upstream", "dev.fulcrum.upstream.."),

@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * between nodes, so a shortened TTL takes effect at once), or wrongly signed; the signature is compared in constant
  * time. Cheap checks come first, so a stale or foreign cookie costs no HMAC.
  *
- * <p>Thread safety: immutable; each thread keeps its own HMAC state and buffers ({@link HmacSha256}), so decoding
+ * <p>Thread safety: safe (the key is one volatile reference, see {@link #rekey}); each thread keeps its own HMAC state and buffers ({@link HmacSha256}), so decoding
  * allocates only the returned {@link Pin}, and a new cookie only its Set-Cookie string.
  */
 public final class AffinityCookieCodec {
@@ -61,18 +61,33 @@ public final class AffinityCookieCodec {
     public record Pin(long poolHash, long originHash, long expiresEpochSecond, long sessionHash) {
     }
 
-    private final AffinityKey key;
-    private final ThreadLocal<Scratch> scratch;
+    /** A key with its per-thread HMAC states; replaced whole by {@link #rekey}. */
+    private record Keyed(AffinityKey key, ThreadLocal<Scratch> scratch) {
+    }
+
+    private volatile Keyed keyed;
 
     public AffinityCookieCodec(AffinityKey key) {
-        this.key = Objects.requireNonNull(key, "key");
-        this.scratch = ThreadLocal.withInitial(this::newScratch);
-        newScratch(); // fail here, not on the first request, should the platform lack SHA-256
+        this.keyed = keyed(key);
+    }
+
+    private static Keyed keyed(AffinityKey key) {
+        Objects.requireNonNull(key, "key");
+        newScratch(key); // fail here, not on the first request, should the platform lack SHA-256
+        return new Keyed(key, ThreadLocal.withInitial(() -> newScratch(key)));
     }
 
     /** The key this codec signs with. */
     public AffinityKey key() {
-        return key;
+        return keyed.key();
+    }
+
+    /**
+     * Signs and verifies with {@code key} from now on: a cluster whose shared key was replaced on another node.
+     * Cookies signed with the old key are then refused, and their sessions pinned anew.
+     */
+    public void rekey(AffinityKey key) {
+        keyed = keyed(key);
     }
 
     /** A signed token for a pin that expires at {@code expiresEpochSecond}. */
@@ -101,7 +116,7 @@ public final class AffinityCookieCodec {
         if (expiresEpochSecond < 0 || expiresEpochSecond > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("expiry " + expiresEpochSecond + " (expected: 0 to 2^32-1 epoch s)");
         }
-        final Scratch s = scratch.get();
+        final Scratch s = keyed.scratch().get();
         final byte[] t = s.token;
         t[0] = VERSION;
         putInt(t, 1, (int) expiresEpochSecond);
@@ -154,7 +169,7 @@ public final class AffinityCookieCodec {
         if (end - start != TOKEN_CHARS) {
             return null;
         }
-        final Scratch s = scratch.get();
+        final Scratch s = keyed.scratch().get();
         final byte[] t = s.token;
         for (int i = start, o = 0; i < end; i += 4, o += 3) {
             final int a = value(text.charAt(i));
@@ -212,7 +227,7 @@ public final class AffinityCookieCodec {
         s.mac.mac(s.token, 0, PAYLOAD_BYTES, s.digest);
     }
 
-    private Scratch newScratch() {
+    private static Scratch newScratch(AffinityKey key) {
         final byte[] secret = key.spec().getEncoded();
         try {
             return new Scratch(new HmacSha256(secret));

@@ -22,7 +22,7 @@ import java.util.Objects;
 
 /**
  * The secret that signs {@code __cflb} cookies (HMAC-SHA256). Nodes that share it honour each other's cookies
- * (ARCHITECTURE "Growth beyond one machine"); a node with a different key ignores them and pins anew.
+ * (ARCHITECTURE.md, "Cluster store"); a node with a different key ignores them and pins anew.
  *
  * <p>Where it comes from ({@link #resolve}): a key given in the settings (base64, e.g. {@code FULCRUM_AFFINITY_KEY})
  * wins; otherwise {@value #FILE_NAME} in the data directory, created on the first start with {@value #MIN_BYTES}

@@ -151,6 +151,14 @@ public final class ApiError extends RuntimeException {
         return new ApiError(413, new Item(10413, "Request body too large (limit: " + limitBytes + " bytes)"));
     }
 
+    /**
+     * 503 / 10503 [G]: the store that makes writes durable (a cluster's etcd) cannot be reached; {@code message}
+     * says so and whether anything may have changed. Reads keep answering from the last configuration.
+     */
+    public static ApiError storeUnavailable(String message) {
+        return new ApiError(503, new Item(10503, message));
+    }
+
     /** 500 / 10001 [G]: our fault, never the client's input; the cause is logged, not returned. */
     public static ApiError internal() {
         return new ApiError(500, new Item(10001, "Internal error"));

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.health.HealthMonitor;
+import dev.fulcrum.health.PopHealthSource;
 import dev.fulcrum.store.ConfigStore;
+import dev.fulcrum.store.StoreUnavailableException;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -52,6 +54,14 @@ public final class ApiRouter {
      *               those routes out
      */
     public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, NodeReport node) {
+        this(store, auth, clock, health, node, null);
+    }
+
+    /**
+     * @param pops where {@code pop_health} comes from: every live node of a cluster; null for this node alone
+     */
+    public ApiRouter(ConfigStore store, BearerAuth auth, Clock clock, HealthMonitor health, NodeReport node,
+                     PopHealthSource pops) {
         this.credentials = new ApiCredentials(Objects.requireNonNull(auth, "auth"));
         final ConfigJson json = new ConfigJson();
         final ConfigIndex.Live indexes = new ConfigIndex.Live();
@@ -65,10 +75,11 @@ public final class ApiRouter {
         new LoadBalancerResource(ctx).register(routes);
         new PoolResource(ctx).register(routes);
         new MonitorResource(ctx).register(routes);
+        new MonitorGroupResource(ctx).register(routes);
         new SearchResource(ctx).register(routes);
         new RegionResource(ctx).register(routes);
         if (health != null) {
-            new HealthResource(ctx, health).register(routes);
+            new HealthResource(ctx, health, pops).register(routes);
         }
         if (node != null) {
             new NodeResource(node).register(routes);
@@ -82,6 +93,11 @@ public final class ApiRouter {
             return respond(200, Map.of(), route(request));
         } catch (ApiError e) {
             return respond(e.status(), e.headers(), Envelope.failure(e));
+        } catch (StoreUnavailableException e) {
+            LOG.warn("API call " + request.method() + ' ' + request.path() + " refused: "
+                    + e.getMessage());
+            final ApiError error = ApiError.storeUnavailable(e.getMessage());
+            return respond(error.status(), error.headers(), Envelope.failure(error));
         } catch (ConfigException e) {
             final ApiError error = ApiError.of(e);
             return respond(error.status(), error.headers(), Envelope.failure(error));

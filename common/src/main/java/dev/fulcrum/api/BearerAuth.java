@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * <p>Only the hash is held: the plain token never stays in memory longer than one request. Hashes are compared
  * with {@link MessageDigest#isEqual}, which does not stop at the first differing byte.
  *
- * <p>Thread safety: immutable.
+ * <p>Thread safety: safe; the token in force is one volatile reference, replaced whole ({@link #replace}).
  */
 public final class BearerAuth {
 
@@ -28,26 +28,40 @@ public final class BearerAuth {
     private static final int MAX_TOKEN_LENGTH = 512;
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
 
-    private final String tokenId;
-    private final byte[] sha256;
+    /** The token in force; replaced whole, so a check never sees one token's id with another's hash. */
+    private record Credential(String tokenId, byte[] sha256) {
+    }
+
+    private volatile Credential credential;
 
     /**
      * @param tokenId 32 lowercase hex characters, reported by {@code /user/tokens/verify}
      * @param sha256  the SHA-256 of the token's UTF-8 bytes (32 bytes)
      */
     public BearerAuth(String tokenId, byte[] sha256) {
+        this.credential = credential(tokenId, sha256);
+    }
+
+    private static Credential credential(String tokenId, byte[] sha256) {
         if (tokenId == null || !ID.matcher(tokenId).matches()) {
             throw new IllegalArgumentException("token id must be 32 lowercase hex characters");
         }
         if (sha256 == null || sha256.length != 32) {
             throw new IllegalArgumentException("a SHA-256 hash has 32 bytes");
         }
-        this.tokenId = tokenId;
-        this.sha256 = sha256.clone();
+        return new Credential(tokenId, sha256.clone());
     }
 
     public String tokenId() {
-        return tokenId;
+        return credential.tokenId();
+    }
+
+    /**
+     * Puts another token in force at once, for every later request: a cluster whose token was rotated on another
+     * node (the checks in flight finish with the token they read).
+     */
+    public void replace(String tokenId, byte[] sha256) {
+        credential = credential(tokenId, sha256);
     }
 
     /** True when {@code token} has a token's form: RFC 6750 characters, 1–512 of them (see {@link #isUsable}). */
@@ -103,6 +117,6 @@ public final class BearerAuth {
 
     /** True when {@code token} is the admin token; compares hashes in constant time. */
     boolean matches(String token) {
-        return MessageDigest.isEqual(sha256, sha256(token));
+        return MessageDigest.isEqual(credential.sha256(), sha256(token));
     }
 }

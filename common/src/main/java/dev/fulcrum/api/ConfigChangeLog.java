@@ -7,6 +7,7 @@ import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Zone;
 import dev.fulcrum.config.json.ConfigJson;
@@ -121,6 +122,8 @@ final class ConfigChangeLog implements ConfigStore {
                 z -> ZoneResource.write(z, null));
         changes(lines, "monitor", change.monitors(), before.monitors(), after.monitors(),
                 ConfigChangeLog::monitorName, json::write);
+        changes(lines, "monitor group", change.monitorGroups(), before.monitorGroups(), after.monitorGroups(),
+                MonitorGroup::description, json::write);
         changes(lines, "pool", change.pools(), before.pools(), after.pools(), Pool::name, json::write);
         changes(lines, "load balancer", change.loadBalancers(), before.loadBalancers(), after.loadBalancers(),
                 LoadBalancer::name, lb -> json.write(lb, null));

@@ -4,6 +4,7 @@ import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.IdMultimap;
 import dev.fulcrum.config.LoadBalancer;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Zone;
 import org.pcollections.TreePMap;
@@ -16,7 +17,7 @@ import java.util.Set;
 
 /**
  * What the API looks up by something other than an id, for one snapshot: who references whom ({@link References}:
- * load balancers → pools, pools → monitor), load balancers by zone, and the names that must be unique (load
+ * load balancers → pools, pools → monitor and monitor group, monitor groups → monitors), load balancers by zone, and the names that must be unique (load
  * balancers across all zones, case-insensitive; zones). Without it, a delete check, a uniqueness check or a search
  * scanned every object.
  *
@@ -26,7 +27,7 @@ import java.util.Set;
 final class ConfigIndex {
 
     static final ConfigIndex EMPTY = new ConfigIndex(ConfigSnapshot.EMPTY, TreePMap.empty(), TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
 
     private final ConfigSnapshot config;
     /** Pool id → ids of the load balancers that name it anywhere (References.poolIds). */
@@ -39,17 +40,25 @@ final class ConfigIndex {
     private final TreePMap<String, TreePSet<String>> lbsByName;
     /** Zone name → ids. */
     private final TreePMap<String, TreePSet<String>> zonesByName;
+    /** Monitor group id → ids of the pools that use it. */
+    private final TreePMap<String, TreePSet<String>> poolsByGroup;
+    /** Monitor id → ids of the monitor groups that list it. */
+    private final TreePMap<String, TreePSet<String>> groupsByMonitor;
 
     private ConfigIndex(ConfigSnapshot config, TreePMap<String, TreePSet<String>> lbsByPool,
                         TreePMap<String, TreePSet<String>> poolsByMonitor,
                         TreePMap<String, TreePSet<String>> lbsByZone, TreePMap<String, TreePSet<String>> lbsByName,
-                        TreePMap<String, TreePSet<String>> zonesByName) {
+                        TreePMap<String, TreePSet<String>> zonesByName,
+                        TreePMap<String, TreePSet<String>> poolsByGroup,
+                        TreePMap<String, TreePSet<String>> groupsByMonitor) {
         this.config = config;
         this.lbsByPool = lbsByPool;
         this.poolsByMonitor = poolsByMonitor;
         this.lbsByZone = lbsByZone;
         this.lbsByName = lbsByName;
         this.zonesByName = zonesByName;
+        this.poolsByGroup = poolsByGroup;
+        this.groupsByMonitor = groupsByMonitor;
     }
 
     /** The snapshot this index describes. */
@@ -65,6 +74,8 @@ final class ConfigIndex {
         TreePMap<String, TreePSet<String>> byZone = lbsByZone;
         TreePMap<String, TreePSet<String>> byLbName = lbsByName;
         TreePMap<String, TreePSet<String>> byZoneName = zonesByName;
+        TreePMap<String, TreePSet<String>> byGroup = poolsByGroup;
+        TreePMap<String, TreePSet<String>> groupsByMon = groupsByMonitor;
         for (String id : c.loadBalancers()) {
             final LoadBalancer before = c.previous().loadBalancers().get(id);
             final LoadBalancer after = c.next().loadBalancers().get(id);
@@ -92,6 +103,26 @@ final class ConfigIndex {
             if (after != null && after.monitor() != null) {
                 byMonitor = IdMultimap.with(byMonitor, after.monitor(), id);
             }
+            if (before != null && before.monitorGroup() != null) {
+                byGroup = IdMultimap.without(byGroup, before.monitorGroup(), id);
+            }
+            if (after != null && after.monitorGroup() != null) {
+                byGroup = IdMultimap.with(byGroup, after.monitorGroup(), id);
+            }
+        }
+        for (String id : c.monitorGroups()) {
+            final MonitorGroup before = c.previous().monitorGroups().get(id);
+            final MonitorGroup after = c.next().monitorGroups().get(id);
+            if (before != null) {
+                for (MonitorGroup.Member m : before.members()) {
+                    groupsByMon = IdMultimap.without(groupsByMon, m.monitorId(), id);
+                }
+            }
+            if (after != null) {
+                for (MonitorGroup.Member m : after.members()) {
+                    groupsByMon = IdMultimap.with(groupsByMon, m.monitorId(), id);
+                }
+            }
         }
         for (String id : c.zones()) {
             final Zone before = c.previous().zones().get(id);
@@ -103,7 +134,7 @@ final class ConfigIndex {
                 byZoneName = IdMultimap.with(byZoneName, after.name(), id);
             }
         }
-        return new ConfigIndex(c.next(), byPool, byMonitor, byZone, byLbName, byZoneName);
+        return new ConfigIndex(c.next(), byPool, byMonitor, byZone, byLbName, byZoneName, byGroup, groupsByMon);
     }
 
     /** Ids of the load balancers that name the pool, in id order. */
@@ -114,6 +145,22 @@ final class ConfigIndex {
     /** Ids of the pools that use the monitor, in id order. */
     Set<String> poolsUsing(String monitorId) {
         return poolsByMonitor.getOrDefault(monitorId, TreePSet.empty());
+    }
+
+    /** Ids of the pools that use the monitor group, in id order. */
+    Set<String> poolsUsingGroup(String groupId) {
+        return poolsByGroup.getOrDefault(groupId, TreePSet.empty());
+    }
+
+    /** Ids of the monitor groups that list the monitor, in id order. */
+    Set<String> groupsUsing(String monitorId) {
+        return groupsByMonitor.getOrDefault(monitorId, TreePSet.empty());
+    }
+
+    /** Ids of everything that refers to the monitor: the pools that name it and the groups that list it. */
+    Set<String> monitorReferrers(String monitorId) {
+        return poolsByMonitor.getOrDefault(monitorId, TreePSet.empty())
+                .plusAll(groupsByMonitor.getOrDefault(monitorId, TreePSet.empty()));
     }
 
     /** Ids of the zone's load balancers, in id order. */

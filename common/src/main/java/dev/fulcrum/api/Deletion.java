@@ -10,8 +10,8 @@ import java.util.Collection;
 import java.util.function.BiFunction;
 
 /**
- * The DELETE of an account's object that others may refer to: a monitor that pools use, a pool that load balancers
- * name. The object must be where the path says (7003/7000 404), nothing may refer to it (1005/412), and both checks
+ * The DELETE of an account's object that others may refer to: a monitor that pools or monitor groups use, a monitor
+ * group that pools use, a pool that load balancers name. The object must be where the path says (7003/7000 404), nothing may refer to it (1005/412), and both checks
  * run inside the store commit that removes it, so no concurrent write can add a reference in between.
  */
 final class Deletion {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Cloudflare's response envelope (spec §7.2): {@code success}, {@code errors}, {@code messages}, {@code result} and,
@@ -36,6 +37,13 @@ public final class Envelope {
         final ObjectNode result = NODES.objectNode();
         result.put("id", id);
         return success(result);
+    }
+
+    /** A whole collection on one page: each item as {@code write} makes it, in the list's order. */
+    public static <T> ObjectNode singlePage(List<T> items, Function<T, ? extends JsonNode> write) {
+        final ArrayNode result = NODES.arrayNode(items.size());
+        items.forEach(item -> result.add(write.apply(item)));
+        return success(result, ResultInfo.singlePage(items.size()));
     }
 
     public static ObjectNode success(JsonNode result, ResultInfo info) {

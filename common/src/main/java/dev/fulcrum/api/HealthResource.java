@@ -11,20 +11,25 @@ import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
 import dev.fulcrum.health.HealthEvent;
 import dev.fulcrum.health.HealthMonitor;
+import dev.fulcrum.health.HealthSnapshot;
+import dev.fulcrum.health.MemberStatus;
 import dev.fulcrum.health.OriginState;
 import dev.fulcrum.health.OriginStatus;
 import dev.fulcrum.health.PoolHealth;
+import dev.fulcrum.health.PopHealthSource;
 import dev.fulcrum.health.Preview;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Pool health and monitor previews (spec §7.1), answered from the running {@link HealthMonitor}:
  * {@code GET /pools/{id}/health}, {@code POST /pools/{id}/preview}, {@code POST /monitors/{id}/preview} and
  * {@code GET /preview/{preview_id}}.
  *
- * <p>This node is the one PoP of {@code pop_health}. A pool without a monitor has no health data: its
+ * <p>{@code pop_health} has one entry per data center: this node alone, or every live node of a cluster
+ * ({@link PopHealthSource}), each named by its PoP or node name. A pool without a monitor has no health data: its
  * {@code pop_health} is empty. An origin without a verdict yet is listed as not healthy, without {@code rtt} or
  * {@code failure_reason}. A preview still running lists only the origins already checked.
  */
@@ -34,10 +39,17 @@ final class HealthResource {
 
     private final ApiContext ctx;
     private final HealthMonitor health;
+    private final PopHealthSource pops;
 
-    HealthResource(ApiContext ctx, HealthMonitor health) {
+    HealthResource(ApiContext ctx, HealthMonitor health, PopHealthSource pops) {
         this.ctx = ctx;
         this.health = health;
+        this.pops = pops == null ? PopHealthSource.local(health) : pops;
+    }
+
+    /** One view per data center: this node alone, or every live node of a cluster. */
+    private List<PoolHealth> pops(Pool pool) {
+        return pops.popHealth(pool);
     }
 
     void register(Routes routes) {
@@ -125,14 +137,18 @@ final class HealthResource {
     private ObjectNode poolHealth(Call call) {
         final ConfigSnapshot s = ctx.store().current();
         final Pool pool = Lookups.pool(s, Lookups.account(s, call), call);
-        final PoolHealth view = PoolHealth.of(pool, health.snapshot(), health.settings().popName());
         final ObjectNode result = NODES.objectNode();
         result.put("pool_id", pool.id());
         final ObjectNode pops = result.putObject("pop_health");
-        if (pool.monitor() != null) {
-            final ObjectNode pop = pops.putObject(view.popName());
-            pop.put("healthy", view.healthy());
-            pop.set("origins", origins(view.origins()));
+        if (pool.monitored()) {
+            // A monitor group's member detail is this node's own: only its PoP lists it.
+            final Map<String, List<MemberStatus>> members = health.memberResults(pool.id());
+            for (PoolHealth view : pops(pool)) {
+                final ObjectNode pop = pops.putObject(view.popName());
+                pop.put("healthy", view.healthy());
+                pop.set("origins", origins(view.origins(),
+                        view.popName().equals(health.settings().popName()) ? members : Map.of()));
+            }
         }
         return Envelope.success(result);
     }
@@ -182,7 +198,7 @@ final class HealthResource {
             final ObjectNode node = result.putObject(pool.poolId());
             node.put("healthy", pool.healthy());
             node.set("origins", origins(pool.origins().stream()
-                    .filter(o -> o.state() != OriginState.UNKNOWN).toList()));
+                    .filter(o -> o.state() != OriginState.UNKNOWN).toList(), Map.of()));
         }
         return Envelope.success(result);
     }
@@ -190,25 +206,43 @@ final class HealthResource {
     /**
      * {@code [{"<address>":{name, port, healthy, rtt, failure_reason, response_code}}]}, the last three only when
      * known. Cloudflare keys each entry by address alone; [G] the origin's {@code name} and {@code port} inside it tell
-     * apart two origins of one pool that share an address on different ports (they are listed in pool order).
+     * apart two origins of one pool that share an address on different ports (they are listed in pool order). [G] An
+     * origin that a monitor group judges also lists each member's own result under {@code monitors}:
+     * {@code [{monitor_id, monitoring_only, must_be_healthy, healthy, rtt, failure_reason, response_code}]}.
      */
-    private static ArrayNode origins(List<OriginStatus> origins) {
+    private static ArrayNode origins(List<OriginStatus> origins, Map<String, List<MemberStatus>> members) {
         final ArrayNode array = NODES.arrayNode();
         for (final OriginStatus origin : origins) {
             final ObjectNode status = array.addObject().putObject(origin.address());
             status.put("name", origin.name());
             status.put("port", origin.port());
-            status.put("healthy", origin.healthy());
-            if (origin.rtt() != null) {
-                status.put("rtt", origin.rtt());
-            }
-            if (origin.failureReason() != null) {
-                status.put("failure_reason", origin.failureReason());
-            }
-            if (origin.responseCode() != 0) {
-                status.put("response_code", origin.responseCode());
+            result(status, origin);
+            final List<MemberStatus> results = members.get(HealthSnapshot.originKey(origin.address(), origin.port()));
+            if (results != null) {
+                final ArrayNode monitors = status.putArray("monitors");
+                for (final MemberStatus member : results) {
+                    final ObjectNode m = monitors.addObject();
+                    m.put("monitor_id", member.monitorId());
+                    m.put("monitoring_only", member.monitoringOnly());
+                    m.put("must_be_healthy", member.mustBeHealthy());
+                    result(m, member.result());
+                }
             }
         }
         return array;
+    }
+
+    /** {@code healthy}, then {@code rtt}, {@code failure_reason} and {@code response_code} when known. */
+    private static void result(ObjectNode node, OriginStatus result) {
+        node.put("healthy", result.healthy());
+        if (result.rtt() != null) {
+            node.put("rtt", result.rtt());
+        }
+        if (result.failureReason() != null) {
+            node.put("failure_reason", result.failureReason());
+        }
+        if (result.responseCode() != 0) {
+            node.put("response_code", result.responseCode());
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Zone;
 
@@ -61,5 +62,14 @@ final class Lookups {
             throw call.notFound();
         }
         return monitor;
+    }
+
+    static MonitorGroup monitorGroup(ConfigSnapshot s, Account account, Call call) {
+        final String id = call.param("monitor_group_id");
+        final MonitorGroup group = Ids.isValid(id) ? s.monitorGroups().get(id) : null;
+        if (group == null || !group.accountId().equals(account.id())) {
+            throw call.notFound();
+        }
+        return group;
     }
 }

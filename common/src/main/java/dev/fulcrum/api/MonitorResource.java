@@ -9,15 +9,15 @@ import dev.fulcrum.config.ConfigKind;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
- * Monitors of an account (spec §3, §7.1): CRUD and {@code /monitors/{id}/references}. A monitor that a pool uses
- * cannot be deleted (1005/412).
+ * Monitors of an account (spec §3, §7.1): CRUD and {@code /monitors/{id}/references}. A monitor that a pool or a
+ * monitor group uses cannot be deleted (1005/412).
  */
 final class MonitorResource {
 
@@ -36,11 +36,9 @@ final class MonitorResource {
     private ObjectNode list(Call call) {
         final ConfigSnapshot s = ctx.store().current();
         final Account account = Lookups.account(s, call);
-        final List<Monitor> all = s.monitors().values().stream()
-                .filter(m -> m.accountId().equals(account.id())).sorted(References.MONITOR_ORDER).toList();
-        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
-        all.forEach(m -> result.add(ctx.json().write(m)));
-        return Envelope.success(result, Envelope.ResultInfo.singlePage(all.size()));
+        return Envelope.singlePage(s.monitors().values().stream()
+                .filter(m -> m.accountId().equals(account.id())).sorted(References.MONITOR_ORDER).toList(),
+                ctx.json()::write);
     }
 
     private ObjectNode get(Call call) {
@@ -94,7 +92,7 @@ final class MonitorResource {
 
     private ObjectNode delete(Call call) {
         return Deletion.unlessReferenced(ctx, call, "monitor_id", ConfigKind.MONITOR, Lookups::monitor,
-                ConfigIndex::poolsUsing);
+                ConfigIndex::monitorReferrers);
     }
 
     private ObjectNode references(Call call) {
@@ -104,11 +102,14 @@ final class MonitorResource {
         return Envelope.success(references(index, monitor));
     }
 
-    /** The pools using the monitor (referrers); a monitor references nothing itself. */
+    /** The pools and the monitor groups using the monitor (referrers); a monitor references nothing itself. */
     static ArrayNode references(ConfigIndex index, Monitor monitor) {
         final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
         for (Pool pool : References.poolsUsing(index, monitor.id())) {
             refs.add(References.reference(References.REFERRER, "pool", pool.id(), pool.name()));
+        }
+        for (MonitorGroup group : References.groupsUsing(index, monitor.id())) {
+            refs.add(References.reference(References.REFERRER, "monitor_group", group.id(), group.description()));
         }
         return refs;
     }

@@ -13,6 +13,7 @@ import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.json.ConfigJson;
 
@@ -24,8 +25,8 @@ import java.util.List;
 
 /**
  * Pools of an account (spec §2, §7.1): CRUD, the {@code ?monitor=} list filter, the bulk {@code PATCH /pools} of
- * {@code notification_email}, and {@code /pools/{id}/references}. A pool's monitor must exist in the same account
- * (1002); a pool that a load balancer names cannot be deleted (1005/412).
+ * {@code notification_email}, and {@code /pools/{id}/references}. A pool's monitor and monitor group must exist in
+ * the same account (1002); a pool that a load balancer names cannot be deleted (1005/412).
  */
 final class PoolResource {
 
@@ -160,7 +161,7 @@ final class PoolResource {
         return Envelope.success(references(index, pool));
     }
 
-    /** Load balancers naming the pool (referrers), then the pool's monitor (referral). */
+    /** Load balancers naming the pool (referrers), then the pool's monitor and monitor group (referrals). */
     static ArrayNode references(ConfigIndex index, Pool pool) {
         final ConfigSnapshot s = index.config();
         final ArrayNode refs = JsonNodeFactory.instance.arrayNode();
@@ -170,6 +171,10 @@ final class PoolResource {
         final Monitor monitor = pool.monitor() == null ? null : s.monitors().get(pool.monitor());
         if (monitor != null) {
             refs.add(References.reference(References.REFERRAL, "monitor", monitor.id(), monitor.description()));
+        }
+        final MonitorGroup group = pool.monitorGroup() == null ? null : s.monitorGroups().get(pool.monitorGroup());
+        if (group != null) {
+            refs.add(References.reference(References.REFERRAL, "monitor_group", group.id(), group.description()));
         }
         return refs;
     }
@@ -181,20 +186,14 @@ final class PoolResource {
     }
 
     private ObjectNode collection(List<Pool> pools) {
-        final ArrayNode result = JsonNodeFactory.instance.arrayNode();
-        pools.forEach(p -> result.add(ctx.json().write(p)));
-        return Envelope.success(result, Envelope.ResultInfo.singlePage(pools.size()));
+        return Envelope.singlePage(pools, ctx.json()::write);
     }
 
-    /** A pool's monitor must be a monitor of the pool's own account. */
+    /** A pool's monitor and monitor group must be ones of the pool's own account. */
     static void check(ConfigSnapshot s, Account account, Pool pool) {
-        if (pool.monitor() == null) {
-            return;
-        }
-        final Monitor monitor = s.monitors().get(pool.monitor());
-        if (monitor == null || !monitor.accountId().equals(account.id())) {
-            throw new ConfigException(new ConfigError("monitor", "monitor: '" + Paging.clip(pool.monitor())
-                    + "' (expected: the id of a monitor in this account)", 1002));
-        }
+        References.requireInAccount("monitor", pool.monitor(), s.monitors(), Monitor::accountId, account,
+                "a monitor");
+        References.requireInAccount("monitor_group", pool.monitorGroup(), s.monitorGroups(),
+                MonitorGroup::accountId, account, "a monitor group");
     }
 }

@@ -2,8 +2,12 @@ package dev.fulcrum.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigError;
+import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Rule;
 import dev.fulcrum.config.RuleOverrides;
@@ -13,9 +17,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * Who references whom: load balancers reference pools, pools reference monitors (spec §7.1 referential checks).
+ * Who references whom: load balancers reference pools, pools reference monitors and monitor groups, monitor groups
+ * reference monitors (spec §7.1 referential checks).
  *
  * <p>One definition serves every use: write-time existence checks, the 1005 refusal to delete a referenced object,
  * the {@code /references} endpoints and search. A load balancer references a pool through {@code default_pools},
@@ -40,6 +46,8 @@ final class References {
     static final Comparator<Pool> POOL_ORDER = Comparator.comparing(Pool::createdOn).thenComparing(Pool::id);
     static final Comparator<Monitor> MONITOR_ORDER =
             Comparator.comparing(Monitor::createdOn).thenComparing(Monitor::id);
+    static final Comparator<MonitorGroup> GROUP_ORDER =
+            Comparator.comparing(MonitorGroup::createdOn).thenComparing(MonitorGroup::id);
 
     private References() {
     }
@@ -86,9 +94,38 @@ final class References {
         return ConfigIndex.objects(index.poolsUsing(monitorId), index.config().pools(), POOL_ORDER);
     }
 
+    /** The pools that use the monitor group, oldest first (through the index: no scan). */
+    static List<Pool> poolsUsingGroup(ConfigIndex index, String groupId) {
+        return ConfigIndex.objects(index.poolsUsingGroup(groupId), index.config().pools(), POOL_ORDER);
+    }
+
+    /** The monitor groups that list the monitor, oldest first (through the index: no scan). */
+    static List<MonitorGroup> groupsUsing(ConfigIndex index, String monitorId) {
+        return ConfigIndex.objects(index.groupsUsing(monitorId), index.config().monitorGroups(), GROUP_ORDER);
+    }
+
     /** The distinct pools a load balancer names, in first-use order. */
     static List<String> poolIds(LoadBalancer lb) {
         return poolUses(lb).stream().map(PoolUse::poolId).distinct().toList();
+    }
+
+    /**
+     * A reference a write makes must name an object of the writer's own account, else 1002 naming the field:
+     * {@code monitor: '<id>' (expected: the id of a monitor in this account)}. A null id refers to nothing.
+     *
+     * @param owner the account id of a stored object
+     * @param what  the kind as a phrase, e.g. {@code "a monitor group"}
+     */
+    static <T> void requireInAccount(String path, String id, Map<String, T> objects, Function<T, String> owner,
+                                     Account account, String what) {
+        if (id == null) {
+            return;
+        }
+        final T object = objects.get(id);
+        if (object == null || !owner.apply(object).equals(account.id())) {
+            throw new ConfigException(new ConfigError(path, path + ": '" + Paging.clip(id)
+                    + "' (expected: the id of " + what + " in this account)", 1002));
+        }
     }
 
     /** One item of a {@code references} array (spec §7.1). */

@@ -98,6 +98,10 @@ public final class ConfigChange {
         return ids(ConfigKind.LOAD_BALANCER);
     }
 
+    public Set<String> monitorGroups() {
+        return ids(ConfigKind.MONITOR_GROUP);
+    }
+
     /** True when nothing changed (then {@link #next()} holds the same objects as {@link #previous()}). */
     public boolean isEmpty() {
         return ids.isEmpty();

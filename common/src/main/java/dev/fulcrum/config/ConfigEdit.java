@@ -26,7 +26,7 @@ public final class ConfigEdit {
     public ConfigEdit() {
     }
 
-    /** An edit that stores {@code object} (an Account, Zone, Monitor, Pool or LoadBalancer). */
+    /** An edit that stores {@code object} (an Account, Zone, Monitor, MonitorGroup, Pool or LoadBalancer). */
     public static ConfigEdit putting(Object object) {
         return new ConfigEdit().put(object);
     }
@@ -70,7 +70,7 @@ public final class ConfigEdit {
         return edit;
     }
 
-    /** Stores {@code object} (an Account, Zone, Monitor, Pool or LoadBalancer), replacing the one with its id. */
+    /** Stores {@code object} (an Account, Zone, Monitor, MonitorGroup, Pool or LoadBalancer), replacing the one with its id. */
     public ConfigEdit put(Object object) {
         Objects.requireNonNull(object, "object");
         final ConfigKind kind = ConfigKind.of(object);

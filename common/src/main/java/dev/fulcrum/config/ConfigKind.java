@@ -9,7 +9,8 @@ public enum ConfigKind {
     ZONE("zones"),
     MONITOR("monitors"),
     POOL("pools"),
-    LOAD_BALANCER("load_balancers");
+    LOAD_BALANCER("load_balancers"),
+    MONITOR_GROUP("monitor_groups");
 
     private final String storeName;
 
@@ -23,13 +24,14 @@ public enum ConfigKind {
     }
 
     /** The id of an object of this kind; throws ClassCastException for an object of another kind. */
-    String idOf(Object object) {
+    public String idOf(Object object) {
         return switch (this) {
             case ACCOUNT -> ((Account) object).id();
             case ZONE -> ((Zone) object).id();
             case MONITOR -> ((Monitor) object).id();
             case POOL -> ((Pool) object).id();
             case LOAD_BALANCER -> ((LoadBalancer) object).id();
+            case MONITOR_GROUP -> ((MonitorGroup) object).id();
         };
     }
 
@@ -45,6 +47,8 @@ public enum ConfigKind {
             return POOL;
         } else if (object instanceof LoadBalancer) {
             return LOAD_BALANCER;
+        } else if (object instanceof MonitorGroup) {
+            return MONITOR_GROUP;
         }
         throw new IllegalArgumentException("not a configuration object: " + object);
     }

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * One committed, immutable state of the whole configuration. Every map is keyed by object id (32 lowercase hex),
@@ -20,13 +21,20 @@ import java.util.TreeSet;
  */
 public record ConfigSnapshot(long revision, Map<String, Account> accounts, Map<String, Zone> zones,
                              Map<String, Monitor> monitors, Map<String, Pool> pools,
-                             Map<String, LoadBalancer> loadBalancers) {
+                             Map<String, LoadBalancer> loadBalancers, Map<String, MonitorGroup> monitorGroups) {
 
     /** The order of every map: ids in natural (String) order. */
     private static final Comparator<? super String> ID_ORDER = TreePMap.<String, Object>empty().comparator();
 
     public static final ConfigSnapshot EMPTY =
-            new ConfigSnapshot(0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+            new ConfigSnapshot(0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** A snapshot without monitor groups (the kinds of the first wave). */
+    public ConfigSnapshot(long revision, Map<String, Account> accounts, Map<String, Zone> zones,
+                          Map<String, Monitor> monitors, Map<String, Pool> pools,
+                          Map<String, LoadBalancer> loadBalancers) {
+        this(revision, accounts, zones, monitors, pools, loadBalancers, Map.of());
+    }
 
     public ConfigSnapshot {
         accounts = persistent(accounts);
@@ -34,6 +42,29 @@ public record ConfigSnapshot(long revision, Map<String, Account> accounts, Map<S
         monitors = persistent(monitors);
         pools = persistent(pools);
         loadBalancers = persistent(loadBalancers);
+        monitorGroups = persistent(monitorGroups);
+    }
+
+    /**
+     * A snapshot of the objects {@code objects} gives for each kind (keyed by id; null = none of that kind): how a
+     * store that handles every kind alike builds one.
+     *
+     * @throws ClassCastException when a map holds an object of another kind
+     */
+    @SuppressWarnings("unchecked")
+    public static ConfigSnapshot of(long revision, Function<ConfigKind, Map<String, ?>> objects) {
+        final Map<ConfigKind, Map<String, ?>> byKind = new EnumMap<>(ConfigKind.class);
+        for (ConfigKind kind : ConfigKind.values()) {
+            final Map<String, ?> map = objects.apply(kind);
+            final Map<String, ?> checked = map == null ? Map.of() : map;
+            checked.values().forEach(kind::idOf);
+            byKind.put(kind, checked);
+        }
+        return new ConfigSnapshot(revision, (Map<String, Account>) byKind.get(ConfigKind.ACCOUNT),
+                (Map<String, Zone>) byKind.get(ConfigKind.ZONE), (Map<String, Monitor>) byKind.get(ConfigKind.MONITOR),
+                (Map<String, Pool>) byKind.get(ConfigKind.POOL),
+                (Map<String, LoadBalancer>) byKind.get(ConfigKind.LOAD_BALANCER),
+                (Map<String, MonitorGroup>) byKind.get(ConfigKind.MONITOR_GROUP));
     }
 
     private static <V> TreePMap<String, V> persistent(Map<String, V> map) {
@@ -57,6 +88,7 @@ public record ConfigSnapshot(long revision, Map<String, Account> accounts, Map<S
             case MONITOR -> monitors;
             case POOL -> pools;
             case LOAD_BALANCER -> loadBalancers;
+            case MONITOR_GROUP -> monitorGroups;
         };
     }
 
@@ -73,7 +105,8 @@ public record ConfigSnapshot(long revision, Map<String, Account> accounts, Map<S
                 applyKind(ConfigKind.ZONE, tree(zones), edit, changed),
                 applyKind(ConfigKind.MONITOR, tree(monitors), edit, changed),
                 applyKind(ConfigKind.POOL, tree(pools), edit, changed),
-                applyKind(ConfigKind.LOAD_BALANCER, tree(loadBalancers), edit, changed));
+                applyKind(ConfigKind.LOAD_BALANCER, tree(loadBalancers), edit, changed),
+                applyKind(ConfigKind.MONITOR_GROUP, tree(monitorGroups), edit, changed));
         return new ConfigChange(this, next, changed);
     }
 

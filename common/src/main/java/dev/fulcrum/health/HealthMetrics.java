@@ -98,7 +98,7 @@ public final class HealthMetrics implements MeterBinder {
 
         void update(String poolId, Pool pool, HealthSnapshot health) {
             final Rows old = byPool.get(poolId);
-            if (pool == null || !pool.enabled() || pool.monitor() == null) {
+            if (pool == null || !pool.enabled() || !pool.monitored()) {
                 if (old != null) {
                     old.remove(registry);
                     byPool.remove(poolId);

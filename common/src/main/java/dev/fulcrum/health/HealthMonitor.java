@@ -2,7 +2,7 @@ package dev.fulcrum.health;
 
 import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
-import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
 
@@ -36,15 +36,17 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: construct, {@link #start()}, then {@link #update} with every committed {@link ConfigSnapshot}
  * (calling it before {@code start} is fine: the checks start with it), {@link #close()} at shutdown.
  *
- * <p>What is checked: every (monitor, pool, origin) where the pool is enabled and has a monitor and the origin is
- * enabled (spec §2: disabled pools and origins get no checks). One pair per pool id and origin key
- * {@code address:port}; the first origin wins if a pool lists the same key twice.
+ * <p>What is checked: every (monitor, pool, origin) where the pool is enabled and the origin is enabled (spec §2:
+ * disabled pools and origins get no checks), for the pool's monitor or each enabled member of its monitor group
+ * ({@link PoolMonitors}). One pair per pool id, origin key {@code address:port} and monitor; the first origin wins if
+ * a pool lists the same key twice. An origin's verdict is its one monitor's, or its group members' combined by
+ * {@link MemberQuorum}.
  *
  * <p>Concurrency: one small scheduler runs every timer and the publishing; probes are asynchronous I/O (see
  * {@link Probes}), so there is no thread per origin, and a {@link ProbeGate} bounds the attempts in flight. Each
  * pair re-arms its own timer when its check ends (interval ±10 % jitter, measured from the check's start), so a pair
  * never has two checks in flight. {@link #update} is serialised; a pair whose {@link CheckPlan} is unchanged keeps its
- * state and timer; a changed one is stopped, its late result dropped, and its replacement starts from its verdict
+ * state and timer (a new {@link MemberRole} only changes what its verdict counts for); a changed one is stopped, its late result dropped, and its replacement starts from its verdict
  * (see {@link OriginTracker#continuing}); a removed one is stopped and forgotten. Readers get an immutable
  * snapshot through a volatile field. Publishing: a state transition publishes within
  * {@value #TRANSITION_COALESCE_MILLIS} ms (one queued publish at a time, so bursts coalesce); other changes
@@ -79,17 +81,28 @@ public final class HealthMonitor implements AutoCloseable {
     // Control path, guarded by this.
     /** Monitor id → ids of the pools that name it, so that a monitor edit replans exactly its pools. */
     private final Map<String, Set<String>> poolsByMonitor = new HashMap<>();
+    /** Monitor group id → ids of the pools that name it. */
+    private final Map<String, Set<String>> poolsByGroup = new HashMap<>();
+    /** Monitor id → ids of the monitor groups that list it: a monitor edit also replans their pools. */
+    private final Map<String, Set<String>> groupsByMonitor = new HashMap<>();
     private boolean started;
     private boolean closed;
 
     // Read by the publisher and the API without locks; each pool's list is replaced whole by update().
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
-    private final Map<String, List<OriginCheck>> checksByPool = new ConcurrentHashMap<>();
+    private final Map<String, PoolChecks> checksByPool = new ConcurrentHashMap<>();
     private volatile HealthSnapshot snapshot = HealthSnapshot.EMPTY;
     private volatile boolean running;
     private volatile CheckRecorder recorder = CheckRecorder.None.INSTANCE;
 
-    private record Wanted(CheckPlan plan, OriginCheck.Labels labels) {
+    private record Wanted(String originKey, CheckPlan plan, OriginCheck.Labels labels, MemberRole role) {
+    }
+
+    /**
+     * A pool's checks, and the origins that get a verdict: those with a check, or every enabled origin when a
+     * monitor group decides (a group with no deciding member still judges them).
+     */
+    private record PoolChecks(boolean grouped, Map<String, OriginCheck.Labels> origins, List<OriginCheck> checks) {
     }
 
     public HealthMonitor() {
@@ -128,8 +141,8 @@ public final class HealthMonitor implements AutoCloseable {
         running = true;
         final long period = settings.publishPeriod().toMillis();
         scheduler.scheduleWithFixedDelay(this::publishIfDirty, period, period, TimeUnit.MILLISECONDS);
-        for (final List<OriginCheck> pool : checksByPool.values()) {
-            pool.forEach(this::scheduleFirst);
+        for (final PoolChecks pool : checksByPool.values()) {
+            pool.checks().forEach(this::scheduleFirst);
         }
     }
 
@@ -144,8 +157,8 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * As {@link #update(ConfigSnapshot)}, visiting only what {@code change} names: its pools, and the pools that
-     * use its monitors. A change that does not start at the last configuration applied here is compared whole
+     * As {@link #update(ConfigSnapshot)}, visiting only what {@code change} names: its pools, the pools that use its
+     * monitor groups, and the pools that use its monitors directly or through a group. A change that does not start at the last configuration applied here is compared whole
      * ({@link ConfigChange#since}).
      */
     public void update(ConfigChange change) {
@@ -160,45 +173,73 @@ public final class HealthMonitor implements AutoCloseable {
             for (final String poolId : c.pools()) {
                 final Pool before = c.previous().pools().get(poolId);
                 final Pool after = next.pools().get(poolId);
-                if (before != null && before.monitor() != null) {
-                    final Set<String> users = poolsByMonitor.get(before.monitor());
-                    if (users != null && users.remove(poolId) && users.isEmpty()) {
-                        poolsByMonitor.remove(before.monitor());
-                    }
+                move(poolsByMonitor, before == null ? null : before.monitor(),
+                        after == null ? null : after.monitor(), poolId);
+                move(poolsByGroup, before == null ? null : before.monitorGroup(),
+                        after == null ? null : after.monitorGroup(), poolId);
+            }
+            for (final String groupId : c.monitorGroups()) {
+                final MonitorGroup before = c.previous().monitorGroups().get(groupId);
+                final MonitorGroup after = next.monitorGroups().get(groupId);
+                for (final MonitorGroup.Member m : before == null ? List.<MonitorGroup.Member>of() : before.members()) {
+                    move(groupsByMonitor, m.monitorId(), null, groupId);
                 }
-                if (after != null && after.monitor() != null) {
-                    poolsByMonitor.computeIfAbsent(after.monitor(), k -> new HashSet<>()).add(poolId);
+                for (final MonitorGroup.Member m : after == null ? List.<MonitorGroup.Member>of() : after.members()) {
+                    move(groupsByMonitor, null, m.monitorId(), groupId);
                 }
+                replan.addAll(poolsByGroup.getOrDefault(groupId, Set.of()));
             }
             for (final String monitorId : c.monitors()) {
                 replan.addAll(poolsByMonitor.getOrDefault(monitorId, Set.of()));
+                for (final String groupId : groupsByMonitor.getOrDefault(monitorId, Set.of())) {
+                    replan.addAll(poolsByGroup.getOrDefault(groupId, Set.of()));
+                }
             }
             for (final String poolId : replan) {
                 replan(poolId, next);
             }
             relabelledPools.addAll(replan);
+            // A member's role or the set of judged origins may have changed: their verdicts are recomputed.
+            dirtyPools.addAll(replan);
             config = next;
         }
         publish(true);
     }
 
+    /** Moves {@code id} from the set under {@code from} to the one under {@code to} (null: none). */
+    private static void move(Map<String, Set<String>> index, String from, String to, String id) {
+        if (from != null) {
+            final Set<String> ids = index.get(from);
+            if (ids != null && ids.remove(id) && ids.isEmpty()) {
+                index.remove(from);
+            }
+        }
+        if (to != null) {
+            index.computeIfAbsent(to, k -> new HashSet<>()).add(id);
+        }
+    }
+
     /** Brings one pool's checks in line with {@code config}; called with the lock held. */
     private void replan(String poolId, ConfigSnapshot config) {
-        final Map<String, Wanted> wanted = plan(config.pools().get(poolId), config);
+        final Pool pool = config.pools().get(poolId);
+        final PoolMonitors monitors = PoolMonitors.of(pool, config);
+        final Map<String, OriginCheck.Labels> origins = new LinkedHashMap<>();
+        final Map<String, Wanted> wanted = plan(pool, monitors, origins);
+        final PoolChecks old = checksByPool.get(poolId);
         final List<OriginCheck> kept = new ArrayList<>();
         final Map<String, OriginTracker> changed = new HashMap<>();
         final Set<String> keptKeys = new HashSet<>();
-        for (final OriginCheck check : checksByPool.getOrDefault(poolId, List.of())) {
-            final Wanted want = wanted.get(check.originKey());
+        for (final OriginCheck check : old == null ? List.<OriginCheck>of() : old.checks()) {
+            final Wanted want = wanted.get(check.key());
             if (want != null && want.plan().equals(check.plan())) {
-                check.relabel(want.labels());
+                check.relabel(want.labels(), want.role());
                 kept.add(check);
-                keptKeys.add(check.originKey());
+                keptKeys.add(check.key());
             } else {
                 check.stop();
                 dirtyPools.add(poolId);
                 if (want != null) {
-                    changed.put(check.originKey(), check.tracker());
+                    changed.put(check.key(), check.tracker());
                 }
             }
         }
@@ -207,35 +248,39 @@ public final class HealthMonitor implements AutoCloseable {
                 continue;
             }
             final Wanted want = entry.getValue();
-            final OriginCheck check = new OriginCheck(poolId, entry.getKey(), want.plan(), want.labels(),
-                    changed.get(entry.getKey()));
+            final OriginCheck check = new OriginCheck(poolId, want.originKey(), want.plan(), want.labels(),
+                    want.role(), changed.get(entry.getKey()));
             if (want.plan().target().configError() != null) {
                 LOG.warn("pool " + want.labels().poolName() + " (" + poolId
-                        + ") origin " + entry.getKey() + ": monitor cannot probe: "
-                        + want.plan().target().configError());
+                        + ") origin " + want.originKey() + ": monitor " + want.role().monitorId()
+                        + " cannot probe: " + want.plan().target().configError());
             }
             kept.add(check);
             if (started) {
                 scheduleFirst(check);
             }
         }
-        if (kept.isEmpty()) {
+        if (!monitors.grouped()) {
+            // Without a group, an origin is judged by its one check: no check, no verdict.
+            final Set<String> checked = new HashSet<>();
+            kept.forEach(check -> checked.add(check.originKey()));
+            origins.keySet().retainAll(checked);
+        }
+        if (origins.isEmpty()) {
             checksByPool.remove(poolId);
         } else {
-            checksByPool.put(poolId, List.copyOf(kept));
+            checksByPool.put(poolId, new PoolChecks(monitors.grouped(), Map.copyOf(origins), List.copyOf(kept)));
         }
     }
 
-    /** The pairs {@code pool} should have checked, by origin key (none for an absent, disabled or unmonitored pool). */
-    private static Map<String, Wanted> plan(Pool pool, ConfigSnapshot config) {
+    /**
+     * The pairs {@code pool} should have checked, by {@link OriginCheck#key}, and into {@code origins} its enabled
+     * origins by key (none for an absent, disabled or unmonitored pool).
+     */
+    private static Map<String, Wanted> plan(Pool pool, PoolMonitors monitors,
+                                            Map<String, OriginCheck.Labels> origins) {
         final Map<String, Wanted> wanted = new LinkedHashMap<>();
-        if (pool == null || !pool.enabled() || pool.monitor() == null) {
-            return wanted;
-        }
-        final Monitor monitor = config.monitors().get(pool.monitor());
-        if (monitor == null) {
-            LOG.warn("pool " + pool.name() + " (" + pool.id()
-                    + ") names monitor " + pool.monitor() + ", which does not exist: not checked");
+        if (monitors.members().isEmpty() && !monitors.grouped()) {
             return wanted;
         }
         for (final Origin origin : pool.origins()) {
@@ -243,8 +288,15 @@ public final class HealthMonitor implements AutoCloseable {
                 continue;
             }
             final String originKey = HealthSnapshot.originKey(origin.address(), origin.port());
-            wanted.putIfAbsent(originKey, new Wanted(CheckPlan.of(monitor, pool.id(), origin),
-                    new OriginCheck.Labels(pool.name(), origin.name(), origin.address(), origin.port())));
+            final OriginCheck.Labels labels = new OriginCheck.Labels(pool.name(), origin.name(), origin.address(),
+                    origin.port());
+            if (origins.putIfAbsent(originKey, labels) != null) {
+                continue;
+            }
+            for (final PoolMonitors.Member member : monitors.members()) {
+                wanted.put(OriginCheck.key(originKey, member.role().monitorId()), new Wanted(originKey,
+                        CheckPlan.of(member.monitor(), pool.id(), origin), labels, member.role()));
+            }
         }
         return wanted;
     }
@@ -335,8 +387,8 @@ public final class HealthMonitor implements AutoCloseable {
             }
             closed = true;
             running = false;
-            for (final List<OriginCheck> pool : checksByPool.values()) {
-                pool.forEach(OriginCheck::stop);
+            for (final PoolChecks pool : checksByPool.values()) {
+                pool.checks().forEach(OriginCheck::stop);
             }
             checksByPool.clear();
         }
@@ -380,7 +432,13 @@ public final class HealthMonitor implements AutoCloseable {
     private void record(OriginCheck check, ProbeResult result) {
         final OriginTracker.Change change = check.tracker().record(result);
         recorder.checked(check.plan().target(), result);
-        if (change.isTransition()) {
+        final PoolChecks pool = checksByPool.get(check.poolId());
+        if (change.isTransition() && pool != null && pool.grouped()) {
+            // One member's view; the origin's own transitions are logged when the group's verdict is published.
+            recorder.transitioned(change.to());
+            LOG.debug("pool " + check.labels().poolName() + " origin " + check.originKey() + ": monitor "
+                    + check.role().monitorId() + " " + change.from() + " -> " + change.to());
+        } else if (change.isTransition()) {
             recorder.transitioned(change.to());
             final OriginCheck.Labels labels = check.labels();
             final HealthEvent event = new HealthEvent(settings.clock().instant(), check.poolId(), labels.poolName(),
@@ -427,14 +485,7 @@ public final class HealthMonitor implements AutoCloseable {
                 for (final Iterator<String> it = dirtyPools.iterator(); it.hasNext(); ) {
                     final String poolId = it.next();
                     it.remove();
-                    final Map<String, OriginHealth> origins = new HashMap<>();
-                    for (final OriginCheck check : checksByPool.getOrDefault(poolId, List.of())) {
-                        final OriginHealth health = check.tracker().health();
-                        if (health != null && !check.stopped()) {
-                            origins.put(check.originKey(), health);
-                        }
-                    }
-                    replaced.put(poolId, origins.isEmpty() ? null : Map.copyOf(origins));
+                    replaced.put(poolId, verdicts(poolId));
                 }
                 final HealthChange change = snapshot.replace(replaced);
                 final Set<String> touched = new HashSet<>(change.pools());
@@ -455,6 +506,75 @@ public final class HealthMonitor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("publishing health failed", e);
         }
+    }
+
+    /** The verdicts of a pool's origins by key, from its checks' trackers; null when there is none. */
+    private Map<String, OriginHealth> verdicts(String poolId) {
+        final PoolChecks pool = checksByPool.get(poolId);
+        if (pool == null) {
+            return null;
+        }
+        final Map<String, List<OriginCheck>> byOrigin = new HashMap<>();
+        for (final OriginCheck check : pool.checks()) {
+            if (!check.stopped()) {
+                byOrigin.computeIfAbsent(check.originKey(), k -> new ArrayList<>()).add(check);
+            }
+        }
+        final Map<String, OriginHealth> origins = new HashMap<>();
+        pool.origins().forEach((originKey, labels) -> {
+            final List<OriginCheck> checks = byOrigin.getOrDefault(originKey, List.of());
+            final OriginHealth verdict = pool.grouped() ? MemberQuorum.verdict(checks)
+                    : checks.isEmpty() ? null : checks.get(0).tracker().health();
+            if (verdict == null) {
+                return;
+            }
+            origins.put(originKey, verdict);
+            if (pool.grouped()) {
+                noteGroupTransition(poolId, originKey, labels, verdict);
+            }
+        });
+        return origins.isEmpty() ? null : Map.copyOf(origins);
+    }
+
+    /** Logs and records a monitor group's verdict on an origin when its state differs from the published one. */
+    private void noteGroupTransition(String poolId, String originKey, OriginCheck.Labels labels,
+                                     OriginHealth verdict) {
+        final OriginHealth before = snapshot.origin(poolId, originKey);
+        final OriginState from = before == null ? OriginState.UNKNOWN
+                : before.healthy() ? OriginState.HEALTHY : OriginState.UNHEALTHY;
+        final OriginState to = verdict.healthy() ? OriginState.HEALTHY : OriginState.UNHEALTHY;
+        if (from == to) {
+            return;
+        }
+        final HealthEvent event = new HealthEvent(settings.clock().instant(), poolId, labels.poolName(),
+                labels.originName(), labels.address(), labels.port(), from, to, verdict.failureReason(),
+                verdict.responseCode());
+        events.add(event);
+        if (to == OriginState.HEALTHY) {
+            LOG.info(event.describe());
+        } else {
+            LOG.warn(event.describe());
+        }
+    }
+
+    /**
+     * Each member's last result on each origin of a pool that a monitor group judges, by origin key, in member
+     * order; empty for any other pool (its one monitor's result is the origin's).
+     */
+    public Map<String, List<MemberStatus>> memberResults(String poolId) {
+        final PoolChecks pool = checksByPool.get(poolId);
+        if (pool == null || !pool.grouped()) {
+            return Map.of();
+        }
+        final Map<String, List<MemberStatus>> out = new LinkedHashMap<>();
+        for (final OriginCheck check : pool.checks()) {
+            final OriginCheck.Labels labels = check.labels();
+            final MemberRole role = check.role();
+            out.computeIfAbsent(check.originKey(), k -> new ArrayList<>()).add(new MemberStatus(role.monitorId(),
+                    role.monitoringOnly(), role.mustBeHealthy(), OriginStatus.of(labels.originName(),
+                            labels.address(), labels.port(), check.tracker().health())));
+        }
+        return out;
     }
 
     private static void notify(Consumer<HealthChange> listener, HealthChange change) {

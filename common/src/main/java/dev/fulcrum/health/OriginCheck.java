@@ -6,8 +6,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One scheduled (monitor, pool, origin) pair: its plan, state machine, display labels and next timer. At most one
- * check of a pair is in flight: the next one is scheduled only when the previous one finished.
+ * One scheduled (monitor, pool, origin) pair: its plan, state machine, display labels, what its verdict counts for
+ * in the pool ({@link MemberRole}) and next timer. At most one check of a pair is in flight: the next one is
+ * scheduled only when the previous one finished. Labels and role may change without resetting the pair.
  */
 final class OriginCheck {
 
@@ -20,15 +21,18 @@ final class OriginCheck {
     private final CheckPlan plan;
     private final OriginTracker tracker;
     private volatile Labels labels;
+    private volatile MemberRole role;
     private volatile boolean stopped;
     private ScheduledFuture<?> next;
 
     /** @param previous the tracker of the check this one replaces (its verdict carries over), or null */
-    OriginCheck(String poolId, String originKey, CheckPlan plan, Labels labels, OriginTracker previous) {
+    OriginCheck(String poolId, String originKey, CheckPlan plan, Labels labels, MemberRole role,
+                OriginTracker previous) {
         this.poolId = poolId;
         this.originKey = originKey;
         this.plan = plan;
         this.labels = labels;
+        this.role = role;
         this.tracker = previous == null ? new OriginTracker(plan.consecutiveUp(), plan.consecutiveDown())
                 : OriginTracker.continuing(plan.consecutiveUp(), plan.consecutiveDown(), previous);
     }
@@ -53,8 +57,22 @@ final class OriginCheck {
         return labels;
     }
 
-    void relabel(Labels newLabels) {
+    MemberRole role() {
+        return role;
+    }
+
+    /** The pair's key in its pool: origin and monitor. */
+    String key() {
+        return key(originKey, role.monitorId());
+    }
+
+    static String key(String originKey, String monitorId) {
+        return originKey + ' ' + monitorId;
+    }
+
+    void relabel(Labels newLabels, MemberRole newRole) {
         labels = newLabels;
+        role = newRole;
     }
 
     boolean stopped() {

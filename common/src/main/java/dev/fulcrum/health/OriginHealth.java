@@ -43,7 +43,7 @@ public record OriginHealth(Set<UnusableReason> reasons, double rttMillis, String
      */
     public static OriginHealth of(Pool pool, Origin origin, OriginHealth verdict) {
         final EnumSet<UnusableReason> reasons = EnumSet.noneOf(UnusableReason.class);
-        if (pool.monitor() != null) {
+        if (pool.monitored()) {
             if (verdict == null) {
                 reasons.add(UnusableReason.NO_RESULT_YET);
             } else {

@@ -25,8 +25,8 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
         final List<OriginStatus> origins = new ArrayList<>();
         for (final Origin origin : pool.origins()) {
             if (origin.enabled()) {
-                final OriginHealth result = pool.monitor() == null ? null
-                        : health.origin(pool.id(), HealthSnapshot.originKey(origin.address(), origin.port()));
+                final OriginHealth result = pool.monitored()
+                        ? health.origin(pool.id(), HealthSnapshot.originKey(origin.address(), origin.port())) : null;
                 origins.add(OriginStatus.of(origin.name(), origin.address(), origin.port(), result));
             }
         }
@@ -39,8 +39,8 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
     public static List<OriginHealth> origins(Pool pool, HealthSnapshot health) {
         final List<OriginHealth> out = new ArrayList<>(pool.origins().size());
         for (final Origin origin : pool.origins()) {
-            out.add(OriginHealth.of(pool, origin, pool.monitor() == null ? null
-                    : health.origin(pool.id(), HealthSnapshot.originKey(origin.address(), origin.port()))));
+            out.add(OriginHealth.of(pool, origin, pool.monitored()
+                    ? health.origin(pool.id(), HealthSnapshot.originKey(origin.address(), origin.port())) : null));
         }
         return out;
     }
@@ -54,7 +54,7 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
     }
 
     private static PoolState state(Pool pool, List<OriginHealth> origins) {
-        if (!pool.enabled() || pool.monitor() == null) {
+        if (!pool.enabled() || !pool.monitored()) {
             return PoolState.UNKNOWN;
         }
         int enabled = 0;
@@ -95,7 +95,7 @@ public record PoolHealth(String poolId, String poolName, String popName, PoolSta
         if (!pool.enabled()) {
             return false;
         }
-        if (pool.monitor() == null) {
+        if (!pool.monitored()) {
             return true;
         }
         int healthy = 0;

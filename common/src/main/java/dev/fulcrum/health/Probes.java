@@ -42,7 +42,14 @@ final class Probes implements AutoCloseable {
     private static final int HTTP_THREADS = 8;
     private static final int BLOCKING_THREADS = 4;
     private static final int BLOCKING_QUEUE = 10_000;
-    private static final Duration DESTINATION_IDLE = Duration.ofSeconds(30);
+    /**
+     * Longer than the longest monitor interval (3600 s), so the destination of an origin still checked is never
+     * dropped between two probes; only removed origins' destinations expire. Jetty's destination sweeper keeps them
+     * in a copy-on-write list that it visits every second: with 30 s, every check of a monitor slower than that made
+     * and later dropped a destination, and 30,000 origins cost seconds of CPU on the health scheduler each time
+     * their destinations expired together (BENCHMARKS.md, issue 16).
+     */
+    private static final Duration DESTINATION_IDLE = Duration.ofHours(2);
     private static final Duration DNS_TIMEOUT = Duration.ofSeconds(10);
 
     private final ProbeGate gate;

@@ -24,6 +24,11 @@ import io.micrometer.jmx.JmxMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +57,10 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** JMX domain of the meters when {@code --metrics-jmx} is on. */
     public static final String JMX_DOMAIN = "fulcrum";
 
-    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The configuration-sized gauge families, written from cached row text (see {@link GaugeRows}). */
+    private final GaugeRows rows = new GaugeRows();
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            rows.prometheusRegistry(), Clock.SYSTEM);
     /** Where binders register: the Prometheus registry, or a composite of it and JMX when JMX is on. */
     private final MeterRegistry registry;
     private final JmxMeterRegistry jmx;
@@ -101,6 +109,7 @@ public final class FulcrumMetrics implements AutoCloseable {
         this.accessLog = accessLog;
         this.perOrigin = perOrigin;
         this.origins = new OriginMetrics(perOrigin);
+        rows.follow(prometheus);
         if (jmx) {
             this.jmx = new JmxMeterRegistry(new JmxConfig() {
                 @Override
@@ -209,7 +218,7 @@ public final class FulcrumMetrics implements AutoCloseable {
      * @param auth the API's credential check, or null to serve it without credentials ({@code --metrics-public})
      */
     public MetricsEndpoint endpoint(BearerAuth auth) {
-        return new MetricsEndpoint(prometheus, auth);
+        return new MetricsEndpoint(this::scrapeTo, auth);
     }
 
     /**
@@ -227,7 +236,19 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** The current scrape, in Prometheus' text format. */
     public String scrape() {
-        return prometheus.scrape(MetricsEndpoint.CONTENT_TYPE);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            scrapeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Micrometer's exposition of every meter but the configuration-sized gauge families, then those families. */
+    private void scrapeTo(OutputStream out) throws IOException {
+        prometheus.scrape(out, MetricsEndpoint.CONTENT_TYPE);
+        rows.writeTo(out);
     }
 
     /** Releases the GC listener and closes the registries (unregistering the MBeans). */

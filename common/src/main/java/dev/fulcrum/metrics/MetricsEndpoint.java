@@ -9,10 +9,10 @@ import dev.fulcrum.api.BearerAuth;
 import dev.fulcrum.api.Envelope;
 import dev.fulcrum.api.HttpAnswer;
 import dev.fulcrum.config.json.ConfigJson;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +35,21 @@ public final class MetricsEndpoint {
     /** Prometheus' text exposition format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final PrometheusMeterRegistry registry;
+    private final Scrape scrape;
     private final BearerAuth auth;
 
+    /** Writes one scrape in {@link #CONTENT_TYPE}. */
+    @FunctionalInterface
+    public interface Scrape {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /**
-     * @param auth the API's credential check, or null for a public endpoint
+     * @param scrape writes the registry's exposition ({@code FulcrumMetrics} gives its own)
+     * @param auth   the API's credential check, or null for a public endpoint
      */
-    public MetricsEndpoint(PrometheusMeterRegistry registry, BearerAuth auth) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+    public MetricsEndpoint(Scrape scrape, BearerAuth auth) {
+        this.scrape = Objects.requireNonNull(scrape, "scrape");
         this.auth = auth;
     }
 
@@ -90,7 +97,7 @@ public final class MetricsEndpoint {
     private byte[] scrape() {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
-            registry.scrape(out, CONTENT_TYPE);
+            scrape.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

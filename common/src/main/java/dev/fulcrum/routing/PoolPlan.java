@@ -78,7 +78,7 @@ final class PoolPlan {
              OriginConnections connections) {
         this.id = pool.id();
         this.source = pool;
-        this.healthSource = pool.monitor() == null ? null : health.pools().get(pool.id());
+        this.healthSource = pool.monitored() ? health.pools().get(pool.id()) : null;
         this.enabled = pool.enabled();
         this.originSteering = OriginSteering.of(pool.originSteering());
         this.inFlight = loads.pool(id);
@@ -88,7 +88,7 @@ final class PoolPlan {
         this.disabledAtMillis = pool.enabled() || pool.disabledAt() == null ? Long.MIN_VALUE
                 : pool.disabledAt().toEpochMilli();
 
-        final boolean monitored = pool.monitor() != null;
+        final boolean monitored = pool.monitored();
         final List<OriginHealth> folded = PoolHealth.origins(pool, health);
         final List<OriginPlan> all = new ArrayList<>();
         final List<OriginPlan> pickable = new ArrayList<>();
@@ -202,7 +202,7 @@ final class PoolPlan {
         if (source != pool && !source.equals(pool)) {
             return false;
         }
-        if (pool.monitor() == null) {
+        if (!pool.monitored()) {
             return true;
         }
         final Map<String, OriginHealth> now = health.pools().get(pool.id());

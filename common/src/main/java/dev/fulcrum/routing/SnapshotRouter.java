@@ -1,6 +1,7 @@
 package dev.fulcrum.routing;
 
 import dev.fulcrum.affinity.AffinityCookieCodec;
+import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.affinity.Session;
 import dev.fulcrum.affinity.SessionStore;
@@ -184,6 +185,19 @@ public final class SnapshotRouter implements Router {
 
     public RoutingSettings settings() {
         return settings;
+    }
+
+    /**
+     * Signs and checks {@code __cflb} cookies with {@code key} from the next request on (a cluster's shared key
+     * replaced on another node); the plans need no rebuild, they share this router's codec.
+     */
+    public void affinityKey(AffinityKey key) {
+        codec.rekey(key);
+    }
+
+    /** The fingerprint of the key cookies are signed with now (see {@link AffinityKey#fingerprint()}). */
+    public String affinityKeyFingerprint() {
+        return codec.key().fingerprint();
     }
 
     public AffinitySettings affinitySettings() {

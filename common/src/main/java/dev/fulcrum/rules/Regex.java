@@ -23,6 +23,8 @@ final class Regex {
 
     /** Character reads one search may make before it is abandoned (about a millisecond of work). */
     static final int MAX_STEPS = 1_000_000;
+    /** Deepest nesting of groups accepted: Rust's regex parser refuses deeper by default (its nest limit). */
+    static final int MAX_NESTING = 250;
     private static final String RUST = "Rust regex syntax without backreferences, look-around, atomic groups or "
             + "possessive quantifiers";
 
@@ -40,8 +42,9 @@ final class Regex {
             throw new ConditionException(position, "invalid regular expression " + Wildcard.quote(regex) + ": "
                     + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""), RUST);
         } catch (StackOverflowError e) {
-            // Java's regex compiler recurses once per nested group; a few thousand nested groups exhaust it.
-            throw new ConditionException(position, "a regular expression nested too deeply", RUST);
+            // Java's regex compiler recurses per nested construct; the nesting limit keeps groups well away from
+            // this, and this keeps any other deep construct from taking the thread down.
+            throw nestedTooDeeply(position);
         }
     }
 
@@ -59,6 +62,7 @@ final class Regex {
         final StringBuilder out = new StringBuilder(regex.length());
         final int n = regex.length();
         int classDepth = 0;
+        int groupDepth = 0;
         int i = 0;
         if (regex.startsWith(".*") && (n == 2 || "*+?{".indexOf(regex.charAt(2)) < 0)) {
             i = 2;
@@ -105,6 +109,12 @@ final class Regex {
                 }
                 continue;
             }
+            if (c == '(' && ++groupDepth > MAX_NESTING) {
+                throw nestedTooDeeply(position);
+            }
+            if (c == ')') {
+                groupDepth--;
+            }
             if (c == '(' && i + 1 < n && regex.charAt(i + 1) == '?') {
                 i = group(regex, i, out, position);
                 continue;
@@ -125,6 +135,11 @@ final class Regex {
             }
         }
         return out.toString();
+    }
+
+    private static ConditionException nestedTooDeeply(int position) {
+        return new ConditionException(position, "a regular expression nested too deeply (more than " + MAX_NESTING
+                + " groups)", RUST);
     }
 
     /** Handles {@code (?…}: named groups, non-capturing groups and flags; returns the index after what it copied. */

@@ -67,7 +67,8 @@ final class ApiTokenFile {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private record Stored(String id, String sha256) {
+    /** What the file holds: the token's id and the hex SHA-256 of the token. */
+    record Stored(String id, String sha256) {
 
         BearerAuth auth() {
             return new BearerAuth(id, HexFormat.of().parseHex(sha256));
@@ -106,23 +107,39 @@ final class ApiTokenFile {
         final ObjectNode node = MAPPER.createObjectNode();
         node.put("id", stored.id());
         node.put("sha256", stored.sha256());
-        final Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
         try {
-            Files.deleteIfExists(tmp);
-            if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } else {
-                Files.createFile(tmp);
-            }
-            Files.write(tmp, (node.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            writeOwnerOnly(file, node.toString() + "\n");
         } catch (IOException e) {
             throw new FulcrumStartException("cannot write API token file " + file + ": " + e, e);
         }
         return stored;
+    }
+
+    /** The stored token of {@code dataDir}, or null when there is none or it cannot be read. */
+    static Stored stored(Path dataDir) {
+        final Path file = dataDir.resolve(FILE_NAME);
+        return Files.exists(file) ? readQuietly(file) : null;
+    }
+
+    /** Stores {@code stored} as the data directory's token (a cluster's token, kept for a start without etcd). */
+    static void save(Path dataDir, Stored stored) {
+        write(dataDir.resolve(FILE_NAME), stored);
+    }
+
+    /** Replaces {@code file} with {@code text}, readable by the owner only, through a temporary file and a rename. */
+    static void writeOwnerOnly(Path file, String text) throws IOException {
+        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else {
+            Files.createFile(tmp);
+        }
+        Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.fulcrum.runtime;
 import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.AffinitySettings;
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.cluster.ClusterNode;
+import dev.fulcrum.cluster.ClusterSettings;
 import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
@@ -19,6 +21,7 @@ import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.OriginCa;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.store.ConfigStore;
+import dev.fulcrum.store.StoreUnavailableException;
 import dev.fulcrum.store.CorruptStoreException;
 import dev.fulcrum.store.FileConfigStore;
 
@@ -67,7 +70,7 @@ public final class Fulcrum implements AutoCloseable {
     /** Everything that exists only while running; replaced as a whole so readers never see half of it. */
     private record Running(ConfigStore store, HealthMonitor health, SnapshotRouter router, UpstreamClient upstream,
                            ApiRouter api, FulcrumMetrics metrics, MetricsEndpoint metricsEndpoint,
-                           String generatedToken) {
+                           String generatedToken, ClusterNode cluster) {
     }
 
     private volatile Running running;
@@ -97,47 +100,66 @@ public final class Fulcrum implements AutoCloseable {
         createDataDir(dataDir);
         checkWritable(dataDir);
         final KeyStore originTrust = originTrust();
-        final ConfigStore store = openStore(dataDir);
+        // A cluster node's store is etcd's (its local copy while etcd is down); a single node's, its data directory.
+        final ClusterJoin.Joined cluster = settings.cluster() == null ? null
+                : ClusterJoin.join(settings, dataDir, clock);
+        final ConfigStore store = cluster != null ? cluster.node().store() : openStore(dataDir);
         HealthMonitor health = null;
         UpstreamClient upstream = null;
         final FulcrumMetrics metrics = new FulcrumMetrics(settings.accessLog() ? new AccessLog() : null,
                 settings.metricsJmx(), !settings.metricsPoolsOnly(), clock);
         try {
-            // The pool health API names this node's PoP, as Cloudflare names the data centre that probed.
-            final String pop = settings.routing().pop();
+            // The pool health API names this node's PoP (a cluster node: its node name), as Cloudflare names the
+            // data centre that probed.
+            final String pop = cluster != null ? settings.cluster().nodeName() : settings.routing().pop();
             health = new HealthMonitor(HealthSettings.defaults().withTime(Ticker.system(), clock)
                     .withPopName(pop != null ? pop : HealthSettings.defaults().popName())
                     .withTrustStore(originTrust));
             ensureFirstAccount(store);
-            final ApiTokenFile.Loaded token = ApiTokenFile.load(dataDir, settings.apiToken());
+            final ApiTokenFile.Loaded token = cluster != null
+                    ? new ApiTokenFile.Loaded(cluster.auth(), cluster.generatedToken())
+                    : ApiTokenFile.load(dataDir, settings.apiToken());
             // The router sees every committed snapshot and every health verdict; it reads neither store nor monitor
             // on the request path, only the snapshot it rebuilt from them.
             // Affinity cookies expire and drain by the same clock that stamps disabled_at.
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
-                    metrics.outcomeListener(), new AffinitySettings(affinityKey(dataDir), clock,
-                    settings.affinitySessions()), metrics.affinityRecorder());
+                    metrics.outcomeListener(), new AffinitySettings(cluster != null ? cluster.affinityKey()
+                    : affinityKey(dataDir), clock, settings.affinitySessions()), metrics.affinityRecorder());
             store.addChangeListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
             store.addChangeListener(metrics::update);
             metrics.bindHealth(health);
-            health.addChangeListener(router::update);
+            if (cluster != null) {
+                // The router steers on the cluster's verdicts (health_sources, check_regions), built from this
+                // node's and the other live nodes' probes; this node's own go to the cluster too.
+                cluster.node().health().addChangeListener(router::update);
+                health.addChangeListener(cluster.node()::localHealth);
+                ClusterJoin.follow(cluster, router, dataDir);
+            } else {
+                health.addChangeListener(router::update);
+            }
             // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
             health.start();
             store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
             final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
-                    store, metrics.traffic(), clock);
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report);
+                    store, cluster == null ? null : cluster.node(), metrics.traffic(), clock);
+            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report,
+                    cluster != null ? cluster.node().health() : null);
             metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
             running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,
-                    token.generatedToken());
+                    token.generatedToken(), cluster == null ? null : cluster.node());
             return this;
         } catch (RuntimeException e) {
-            store.close();
+            if (cluster != null) {
+                cluster.node().close();
+            } else {
+                store.close();
+            }
             if (health != null) {
                 health.close();
             }
@@ -158,12 +180,16 @@ public final class Fulcrum implements AutoCloseable {
         running = null;
         if (r != null) {
             final long revision = r.store().current().revision();
-            r.store().close();
+            if (r.cluster() != null) {
+                // Leaves the cluster first: the lease is revoked, so the other nodes drop this one's health at once.
+                r.cluster().close();
+            } else {
+                r.store().close();
+            }
             r.health().close();
             r.upstream().close();
             r.metrics().close();
-            LOG.info("Fulcrum stopped: store {} closed at revision {}", settings.dataDir().toAbsolutePath(),
-                    revision);
+            LOG.info("Fulcrum stopped: store {} closed at revision {}", storeName(), revision);
         }
     }
 
@@ -175,10 +201,17 @@ public final class Fulcrum implements AutoCloseable {
     public String announce(String listeners) {
         final Running r = require();
         final String line = "Fulcrum " + Version.current() + " started: node " + r.health().settings().popName()
-                + ", store " + settings.dataDir().toAbsolutePath() + " (revision " + r.store().current().revision()
+                + ", store " + storeName() + " (revision " + r.store().current().revision()
                 + "), " + listeners;
         LOG.info(line);
         return line;
+    }
+
+    /** The store as the start and stop lines name it: the data directory, or the cluster's etcd and prefix. */
+    private String storeName() {
+        final ClusterSettings cluster = settings.cluster();
+        return cluster == null ? settings.dataDir().toAbsolutePath().toString()
+                : "etcd " + cluster.etcd().endpoints() + " " + cluster.prefix();
     }
 
     @Override
@@ -224,6 +257,11 @@ public final class Fulcrum implements AutoCloseable {
 
     public ConfigStore store() {
         return require().store();
+    }
+
+    /** This node's membership of a cluster; null for a single node on its file store. */
+    public ClusterNode cluster() {
+        return require().cluster();
     }
 
     /** The health monitors of the committed configuration; subscribe with {@link HealthMonitor#addListener}. */
@@ -344,6 +382,12 @@ public final class Fulcrum implements AutoCloseable {
         }
         final Account account = new Account(Ids.newId(), FIRST_ACCOUNT_NAME,
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
-        store.commit(s -> s.accounts().isEmpty() ? ConfigEdit.putting(account) : new ConfigEdit());
+        try {
+            store.commit(s -> s.accounts().isEmpty() ? ConfigEdit.putting(account) : new ConfigEdit());
+        } catch (StoreUnavailableException e) {
+            // A cluster node started from its local copy while etcd is down: the first node that reaches etcd
+            // creates the account.
+            LoggerFactory.getLogger(Fulcrum.class).warn("the first account is not created yet: " + e.getMessage());
+        }
     }
 }

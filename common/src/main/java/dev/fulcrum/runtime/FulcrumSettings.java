@@ -1,11 +1,14 @@
 package dev.fulcrum.runtime;
 
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.cluster.ClusterSettings;
+import dev.fulcrum.etcd.EtcdSettings;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.tls.CertificateSource;
 import dev.fulcrum.upstream.UpstreamSettings;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,9 +59,11 @@ public final class FulcrumSettings {
     private final boolean selectorCallbacks;
     private final RoutingSettings routing;
     private final UpstreamSettings upstream;
+    /** Null for a single node on its file store. */
+    private final ClusterSettings cluster;
 
     private FulcrumSettings(Builder b, Map<Setting<?>, Object> values, RoutingSettings routing,
-                            UpstreamSettings upstream) {
+                            UpstreamSettings upstream, ClusterSettings cluster) {
         this.host = b.host;
         this.values = Map.copyOf(values);
         this.sources = Map.copyOf(b.sources);
@@ -66,6 +71,7 @@ public final class FulcrumSettings {
         this.selectorCallbacks = b.selectorCallbacks;
         this.routing = routing;
         this.upstream = upstream;
+        this.cluster = cluster;
     }
 
     public static Builder builder() {
@@ -242,6 +248,15 @@ public final class FulcrumSettings {
         return upstream;
     }
 
+    /**
+     * How this node joins a cluster on etcd (ARCHITECTURE.md, "Cluster store"): from the {@code etcd-*} and
+     * {@code node-name} rows, or as an embedder set it ({@link Builder#cluster}); null without etcd endpoints, for
+     * a single node whose configuration lives in its data directory.
+     */
+    public ClusterSettings cluster() {
+        return cluster;
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -258,7 +273,8 @@ public final class FulcrumSettings {
                 + tlsCertificates() : "off") + ", redirectHttps=" + redirectHttps() + ", h2c=" + h2c()
                 + ", metricsPublic=" + metricsPublic() + ", accessLog="
                 + accessLog() + ", metricsJmx=" + metricsJmx() + ", metricsPoolsOnly=" + metricsPoolsOnly()
-                + ']';
+                + (cluster == null ? "" : ", cluster=" + cluster.etcd() + " prefix " + cluster.prefix() + " node "
+                        + cluster.nodeName()) + ']';
     }
 
     /**
@@ -271,6 +287,7 @@ public final class FulcrumSettings {
         private SettingHost host;
         private Path baseDirectory;
         private boolean selectorCallbacks;
+        private ClusterSettings cluster;
         private final Map<Setting<?>, Object> values = new HashMap<>();
         private final Map<Setting<?>, String> sources = new HashMap<>();
 
@@ -281,6 +298,7 @@ public final class FulcrumSettings {
             this.host = s.host;
             this.baseDirectory = s.baseDirectory;
             this.selectorCallbacks = s.selectorCallbacks;
+            this.cluster = s.cluster == null || s.get(SettingsTable.ETCD_ENDPOINTS) != null ? null : s.cluster;
             this.values.putAll(s.values);
             this.sources.putAll(s.sources);
         }
@@ -453,6 +471,15 @@ public final class FulcrumSettings {
             return set(SettingsTable.ORIGIN_CA, file);
         }
 
+        /**
+         * Joins the cluster {@code settings} describe, whatever the {@code etcd-*} rows say (for embedders and tests
+         * that need timings the rows do not offer); null goes back to the rows.
+         */
+        public Builder cluster(ClusterSettings settings) {
+            this.cluster = settings;
+            return this;
+        }
+
         /** Serve {@code /metrics} without the API token (default false). */
         public Builder metricsPublic(boolean open) {
             return set(SettingsTable.METRICS_PUBLIC, open);
@@ -492,7 +519,9 @@ public final class FulcrumSettings {
                 }
             }
             checkTls();
-            return new FulcrumSettings(this, resolved, routing(), upstream());
+            final RoutingSettings routing = routing();
+            return new FulcrumSettings(this, resolved, routing, upstream(), cluster != null ? cluster
+                    : cluster(resolved, routing));
         }
 
         /** The value so far (as given, relative paths not yet resolved), else the default; nothing is checked. */
@@ -552,6 +581,64 @@ public final class FulcrumSettings {
                 return String.join("/", names) + message.substring(colon);
             }
             return "node location: " + message;
+        }
+
+        /** The cluster the {@code etcd-*} rows describe, or null without endpoints; checks what goes together. */
+        private ClusterSettings cluster(Map<Setting<?>, Object> resolved, RoutingSettings routing) {
+            final List<URI> endpoints = get(SettingsTable.ETCD_ENDPOINTS);
+            final List<Setting<?>> needEndpoints = List.of(SettingsTable.NODE_NAME, SettingsTable.ETCD_USER,
+                    SettingsTable.ETCD_PASSWORD, SettingsTable.ETCD_CA, SettingsTable.ETCD_CERT,
+                    SettingsTable.ETCD_KEY);
+            if (endpoints == null) {
+                for (Setting<?> setting : needEndpoints) {
+                    if (values.containsKey(setting)) {
+                        throw new InvalidSettingException(sourceOf(setting, host, sources) + ": given without "
+                                + fullName(SettingsTable.ETCD_ENDPOINTS, host) + " (expected: the etcd endpoints of "
+                                + "the cluster this node joins)");
+                    }
+                }
+                return null;
+            }
+            pair(SettingsTable.ETCD_USER, SettingsTable.ETCD_PASSWORD);
+            pair(SettingsTable.ETCD_CERT, SettingsTable.ETCD_KEY);
+            final boolean https = endpoints.get(0).getScheme().equals("https");
+            for (Setting<?> setting : List.of(SettingsTable.ETCD_CA, SettingsTable.ETCD_CERT)) {
+                if (!https && values.containsKey(setting)) {
+                    throw new InvalidSettingException(sourceOf(setting, host, sources) + ": a TLS file for "
+                            + fullName(SettingsTable.ETCD_ENDPOINTS, host) + " that are not https:// (expected: "
+                            + "https:// endpoints)");
+                }
+            }
+            final EtcdSettings etcd;
+            try {
+                etcd = EtcdSettings.of(endpoints)
+                        .withAuthentication(get(SettingsTable.ETCD_USER), get(SettingsTable.ETCD_PASSWORD))
+                        .withTls((Path) resolved.get(SettingsTable.ETCD_CA), (Path) resolved.get(SettingsTable.ETCD_CERT),
+                                (Path) resolved.get(SettingsTable.ETCD_KEY));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(sourceOf(SettingsTable.ETCD_ENDPOINTS, host, sources) + ": "
+                        + e.getMessage());
+            }
+            final String node = get(SettingsTable.NODE_NAME);
+            try {
+                return new ClusterSettings(etcd, get(SettingsTable.ETCD_PREFIX), node != null ? node
+                        : ClusterSettings.defaultNodeName(routing.pop()), get(SettingsTable.ETCD_LEASE_TTL),
+                        ClusterSettings.DEFAULT_FIRST_READ, ClusterSettings.DEFAULT_WRITE_TIMEOUT);
+            } catch (IllegalArgumentException e) {
+                final Setting<?> at = e.getMessage().startsWith("lease") ? SettingsTable.ETCD_LEASE_TTL
+                        : SettingsTable.NODE_NAME;
+                throw new InvalidSettingException(sourceOf(at, host, sources) + ": " + e.getMessage());
+            }
+        }
+
+        /** Two settings given together or not at all. */
+        private void pair(Setting<?> a, Setting<?> b) {
+            if (values.containsKey(a) != values.containsKey(b)) {
+                final Setting<?> given = values.containsKey(a) ? a : b;
+                final Setting<?> missing = given == a ? b : a;
+                throw new InvalidSettingException(sourceOf(given, host, sources) + ": given without "
+                        + fullName(missing, host) + " (expected: both, or neither)");
+            }
         }
 
         private UpstreamSettings upstream() {

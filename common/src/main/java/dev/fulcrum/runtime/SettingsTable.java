@@ -3,10 +3,13 @@ package dev.fulcrum.runtime;
 import dev.fulcrum.affinity.AffinityKey;
 import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.api.BearerAuth;
+import dev.fulcrum.cluster.ClusterSettings;
+import dev.fulcrum.etcd.EtcdSettings;
 import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.TrustedProxies;
 import dev.fulcrum.upstream.UpstreamSettings;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -358,6 +361,90 @@ public final class SettingsTable {
             .war(absent(BY_FULCRUM))
             .build();
 
+    // ---- the cluster (ARCHITECTURE.md, "Cluster store"; README, "Cluster")
+
+    /** etcd member URLs, comma-separated. */
+    private static final SettingType<List<URI>> ENDPOINTS = SettingType.of("etcd endpoints", "URL[,URL…]",
+            EtcdSettings::parseEndpoints, list -> String.join(",", list.stream().map(URI::toString).toList()));
+
+    /** A key prefix: starts and ends with a slash. */
+    private static final SettingType<String> PREFIX = SettingType.of("etcd prefix", "PREFIX",
+            text -> ClusterSettings.checkPrefix(text.strip()), Function.identity());
+
+    private static final SettingType<String> NODE = SettingType.of("node name", "NAME",
+            text -> ClusterSettings.checkNodeName(text.strip()), Function.identity());
+
+    private static final SettingType<String> PASSWORD = SettingType.<String>of("password", "PASSWORD",
+            text -> text, Function.identity()).asSecret();
+
+    public static final Setting<List<URI>> ETCD_ENDPOINTS = Setting.builder("etcd-endpoints", ENDPOINTS)
+            .defaultNote("none: the configuration stays in the data directory")
+            .help("etcd v3 members (http(s)://host:port, comma-separated) of the cluster this node joins: every "
+                    + "node on the same etcd and prefix serves the same load balancers")
+            .jetty("fulcrum.etcd.endpoints")
+            .valve("etcdEndpoints")
+            .build();
+
+    public static final Setting<String> ETCD_PREFIX = Setting.builder("etcd-prefix", PREFIX)
+            .defaultValue(ClusterSettings.DEFAULT_PREFIX)
+            .help("the key prefix of the cluster's data in etcd; clusters sharing one etcd use different ones")
+            .jetty("fulcrum.etcd.prefix")
+            .valve("etcdPrefix")
+            .build();
+
+    public static final Setting<String> NODE_NAME = Setting.builder("node-name", NODE)
+            .defaultNote("the node's PoP code, else the host name")
+            .help("this node's name in the cluster and in pop_health; unique in the cluster")
+            .jetty("fulcrum.node.name")
+            .valve("nodeName")
+            .build();
+
+    public static final Setting<String> ETCD_USER = Setting.builder("etcd-user", SettingType.TEXT)
+            .defaultNote("none: etcd without authentication")
+            .valueName("USER")
+            .help("etcd user to authenticate as (with the password)")
+            .jetty("fulcrum.etcd.user")
+            .valve("etcdUser")
+            .build();
+
+    public static final Setting<String> ETCD_PASSWORD = Setting.builder("etcd-password", PASSWORD)
+            .defaultNote("none")
+            .help("that etcd user's password (prefer the environment variable to the command line)")
+            .jetty("fulcrum.etcd.password")
+            .valve("etcdPassword")
+            .build();
+
+    public static final Setting<Path> ETCD_CA = Setting.builder("etcd-ca", SettingType.PATH)
+            .defaultNote("the JVM's trust store")
+            .valueName("FILE")
+            .help("PEM file of the CA certificates trusted for https:// etcd endpoints")
+            .jetty("fulcrum.etcd.ca")
+            .valve("etcdCa")
+            .build();
+
+    public static final Setting<Path> ETCD_CERT = Setting.builder("etcd-cert", SettingType.PATH)
+            .defaultNote("none")
+            .valueName("FILE")
+            .help("PEM client certificate for etcd's --client-cert-auth (with the key)")
+            .jetty("fulcrum.etcd.cert")
+            .valve("etcdCert")
+            .build();
+
+    public static final Setting<Path> ETCD_KEY = Setting.builder("etcd-key", SettingType.PATH)
+            .defaultNote("none")
+            .valueName("FILE")
+            .help("PEM private key of that certificate (PKCS#8, or traditional RSA or EC), unencrypted")
+            .jetty("fulcrum.etcd.key")
+            .valve("etcdKey")
+            .build();
+
+    public static final Setting<Duration> ETCD_LEASE_TTL = Setting.builder("etcd-lease-ttl", SettingType.DURATION)
+            .defaultValue(ClusterSettings.DEFAULT_LEASE_TTL)
+            .help("how long this node's health results outlive it in the cluster (the TTL of its etcd lease)")
+            .jetty("fulcrum.etcd.leaseTtl")
+            .valve("etcdLeaseTtl")
+            .build();
+
     // ---- what the node tells
 
     public static final Setting<Boolean> METRICS_PUBLIC = Setting.builder("metrics-public", SettingType.SWITCH)
@@ -407,8 +494,9 @@ public final class SettingsTable {
             AFFINITY_KEY, AFFINITY_SESSIONS, ORIGIN_CA, POP, COUNTRY, REGION, LATITUDE, LONGITUDE,
             CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,
-            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, METRICS_PUBLIC, METRICS_JMX, METRICS_POOLS_ONLY,
-            ACCESS_LOG, LOG_CONFIG);
+            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, ETCD_ENDPOINTS, ETCD_PREFIX, NODE_NAME, ETCD_USER,
+            ETCD_PASSWORD, ETCD_CA, ETCD_CERT, ETCD_KEY, ETCD_LEASE_TTL, METRICS_PUBLIC, METRICS_JMX,
+            METRICS_POOLS_ONLY, ACCESS_LOG, LOG_CONFIG);
 
     /** The row {@code host} spells {@code name}, if it offers one. */
     public static Optional<Setting<?>> find(SettingHost host, String name) {

@@ -12,15 +12,15 @@ import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Zone;
 import dev.fulcrum.config.json.ConfigJson;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The persisted form of the configuration: each object as the API writes it plus its owner id
@@ -29,36 +29,26 @@ import java.util.function.Function;
  */
 final class SnapshotCodec {
 
-    static final String ACCOUNTS = ConfigKind.ACCOUNT.storeName();
-    static final String ZONES = ConfigKind.ZONE.storeName();
-    static final String MONITORS = ConfigKind.MONITOR.storeName();
-    static final String POOLS = ConfigKind.POOL.storeName();
-    static final String LOAD_BALANCERS = ConfigKind.LOAD_BALANCER.storeName();
-
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ConfigJson json = new ConfigJson();
 
     /** Mutable maps, by kind, used while a snapshot is being rebuilt from disk. */
     static final class Builder {
-        final Map<String, Account> accounts = new HashMap<>();
-        final Map<String, Zone> zones = new HashMap<>();
-        final Map<String, Monitor> monitors = new HashMap<>();
-        final Map<String, Pool> pools = new HashMap<>();
-        final Map<String, LoadBalancer> loadBalancers = new HashMap<>();
+        private final Map<ConfigKind, Map<String, Object>> objects = new EnumMap<>(ConfigKind.class);
 
-        static Builder of(ConfigSnapshot s) {
-            final Builder b = new Builder();
-            b.accounts.putAll(s.accounts());
-            b.zones.putAll(s.zones());
-            b.monitors.putAll(s.monitors());
-            b.pools.putAll(s.pools());
-            b.loadBalancers.putAll(s.loadBalancers());
-            return b;
+        Builder() {
+            for (ConfigKind kind : ConfigKind.values()) {
+                objects.put(kind, new HashMap<>());
+            }
+        }
+
+        Map<String, Object> of(ConfigKind kind) {
+            return objects.get(kind);
         }
 
         ConfigSnapshot build(long revision) {
-            return new ConfigSnapshot(revision, accounts, zones, monitors, pools, loadBalancers);
+            return ConfigSnapshot.of(revision, objects::get);
         }
     }
 
@@ -67,52 +57,42 @@ final class SnapshotCodec {
     /** Every object of the snapshot, grouped by kind, ordered by id so the file is stable. */
     ObjectNode encodeAll(ConfigSnapshot s) {
         final ObjectNode out = NODES.objectNode();
-        out.set(ACCOUNTS, encodeEach(s.accounts(), this::account));
-        out.set(ZONES, encodeEach(s.zones(), this::zone));
-        out.set(MONITORS, encodeEach(s.monitors(), this::monitor));
-        out.set(POOLS, encodeEach(s.pools(), this::pool));
-        out.set(LOAD_BALANCERS, encodeEach(s.loadBalancers(), lb -> loadBalancer(lb, s)));
-        return out;
-    }
-
-    private static <T> ArrayNode encodeEach(Map<String, T> objects, Function<T, ObjectNode> encode) {
-        final ArrayNode out = NODES.arrayNode(objects.size());
-        objects.keySet().stream().sorted().forEach(id -> out.add(encode.apply(objects.get(id))));
+        for (ConfigKind kind : ConfigKind.values()) {
+            final Map<String, ?> objects = s.objects(kind);
+            final ArrayNode list = NODES.arrayNode(objects.size());
+            // The maps iterate in id order.
+            objects.values().forEach(object -> list.add(encode(kind, object, s)));
+            out.set(kind.storeName(), list);
+        }
         return out;
     }
 
     /**
      * What a commit changed, as a journal record: {@code put} holds the added or replaced objects as they are in
      * the change's next snapshot, {@code delete} the ids removed, both grouped by kind. Visits only the changed ids.
+     * An LB's zone_name is derived from its zone and ignored on restore, so a zone rename needs no LB rewrite.
      */
     ObjectNode encodeChange(ConfigChange change) {
         final ConfigSnapshot next = change.next();
         final ObjectNode put = NODES.objectNode();
         final ObjectNode delete = NODES.objectNode();
-        changes(ConfigKind.ACCOUNT, change, next.accounts(), this::account, put, delete);
-        changes(ConfigKind.ZONE, change, next.zones(), this::zone, put, delete);
-        changes(ConfigKind.MONITOR, change, next.monitors(), this::monitor, put, delete);
-        changes(ConfigKind.POOL, change, next.pools(), this::pool, put, delete);
-        // An LB's zone_name is derived from its zone and ignored on restore, so a zone rename needs no LB rewrite.
-        changes(ConfigKind.LOAD_BALANCER, change, next.loadBalancers(), lb -> loadBalancer(lb, next), put, delete);
+        for (ConfigKind kind : ConfigKind.values()) {
+            final Map<String, ?> after = next.objects(kind);
+            for (final String id : change.ids(kind)) {
+                final Object object = after.get(id);
+                if (object != null) {
+                    (put.has(kind.storeName()) ? (ArrayNode) put.get(kind.storeName())
+                            : put.putArray(kind.storeName())).add(encode(kind, object, next));
+                } else {
+                    (delete.has(kind.storeName()) ? (ArrayNode) delete.get(kind.storeName())
+                            : delete.putArray(kind.storeName())).add(id);
+                }
+            }
+        }
         final ObjectNode out = NODES.objectNode();
         out.set("put", put);
         out.set("delete", delete);
         return out;
-    }
-
-    private static <T> void changes(ConfigKind kind, ConfigChange change, Map<String, T> after,
-                                    Function<T, ObjectNode> encode, ObjectNode put, ObjectNode delete) {
-        for (final String id : change.ids(kind)) {
-            final T object = after.get(id);
-            if (object != null) {
-                (put.has(kind.storeName()) ? (ArrayNode) put.get(kind.storeName()) : put.putArray(kind.storeName()))
-                        .add(encode.apply(object));
-            } else {
-                (delete.has(kind.storeName()) ? (ArrayNode) delete.get(kind.storeName())
-                        : delete.putArray(kind.storeName())).add(id);
-            }
-        }
     }
 
     // ---- decoding ----------------------------------------------------------------------------------------------
@@ -125,12 +105,19 @@ final class SnapshotCodec {
         if (!groups.isObject()) {
             throw new StoreFormatError(where + ": expected an object of object lists");
         }
-        decodeKind(groups, ACCOUNTS, b.accounts, this::decodeAccount, Account::id, where);
-        decodeKind(groups, ZONES, b.zones, this::decodeZone, Zone::id, where);
-        decodeKind(groups, MONITORS, b.monitors, (n, w) -> json.restoreMonitor(n), Monitor::id, where);
-        decodeKind(groups, POOLS, b.pools, (n, w) -> json.restorePool(n), Pool::id, where);
-        decodeKind(groups, LOAD_BALANCERS, b.loadBalancers, (n, w) -> json.restoreLoadBalancer(n),
-                LoadBalancer::id, where);
+        for (ConfigKind kind : ConfigKind.values()) {
+            final JsonNode list = groups.get(kind.storeName());
+            if (list == null || list.isNull()) {
+                continue;
+            }
+            if (!list.isArray()) {
+                throw new StoreFormatError(where + "." + kind.storeName() + ": expected a list");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                final Object object = decode(kind, list.get(i), where + "." + kind.storeName() + "[" + i + "]");
+                b.of(kind).put(kind.idOf(object), object);
+            }
+        }
     }
 
     /**
@@ -155,48 +142,54 @@ final class SnapshotCodec {
         if (!groups.isObject()) {
             throw new StoreFormatError(where + ": expected an object of id lists");
         }
-        deleteKind(groups, ACCOUNTS, b.accounts, where);
-        deleteKind(groups, ZONES, b.zones, where);
-        deleteKind(groups, MONITORS, b.monitors, where);
-        deleteKind(groups, POOLS, b.pools, where);
-        deleteKind(groups, LOAD_BALANCERS, b.loadBalancers, where);
-    }
-
-    private static <T> void decodeKind(JsonNode groups, String kind, Map<String, T> into,
-                                       BiFunction<JsonNode, String, T> decode, Function<T, String> id,
-                                       String where) {
-        final JsonNode list = groups.get(kind);
-        if (list == null || list.isNull()) {
-            return;
-        }
-        if (!list.isArray()) {
-            throw new StoreFormatError(where + "." + kind + ": expected a list");
-        }
-        for (int i = 0; i < list.size(); i++) {
-            final String at = where + "." + kind + "[" + i + "]";
-            final T object;
-            try {
-                object = decode.apply(list.get(i), at);
-            } catch (ConfigException e) {
-                throw new StoreFormatError(at + ": " + e.getMessage());
+        for (ConfigKind kind : ConfigKind.values()) {
+            final JsonNode list = groups.get(kind.storeName());
+            if (list == null || list.isNull()) {
+                continue;
             }
-            into.put(id.apply(object), object);
+            if (!list.isArray()) {
+                throw new StoreFormatError(where + "." + kind.storeName() + ": expected a list of ids");
+            }
+            for (final JsonNode id : list) {
+                if (!id.isTextual()) {
+                    throw new StoreFormatError(where + "." + kind.storeName() + ": id " + id + " is not a string");
+                }
+                b.of(kind).remove(id.textValue());
+            }
         }
     }
 
-    private static void deleteKind(JsonNode groups, String kind, Map<String, ?> from, String where) {
-        final JsonNode list = groups.get(kind);
-        if (list == null || list.isNull()) {
-            return;
-        }
-        if (!list.isArray()) {
-            throw new StoreFormatError(where + "." + kind + ": expected a list of ids");
-        }
-        for (final JsonNode id : list) {
-            if (!id.isTextual()) {
-                throw new StoreFormatError(where + "." + kind + ": id " + id + " is not a string");
-            }
-            from.remove(id.textValue());
+    // ---- one object (a key of a distributed store) -------------------------------------------------------------
+
+    /** One object as its group in the state file holds it; a load balancer's zone name is read from {@code s}. */
+    ObjectNode encode(ConfigKind kind, Object object, ConfigSnapshot s) {
+        return switch (kind) {
+            case ACCOUNT -> account((Account) object);
+            case ZONE -> zone((Zone) object);
+            case MONITOR -> monitor((Monitor) object);
+            case POOL -> pool((Pool) object);
+            case LOAD_BALANCER -> loadBalancer((LoadBalancer) object, s);
+            case MONITOR_GROUP -> monitorGroup((MonitorGroup) object);
+        };
+    }
+
+    /**
+     * One object of {@code kind}, validated as a start validates it.
+     *
+     * @throws StoreFormatError naming {@code where} and the reason
+     */
+    Object decode(ConfigKind kind, JsonNode node, String where) {
+        try {
+            return switch (kind) {
+                case ACCOUNT -> decodeAccount(node, where);
+                case ZONE -> decodeZone(node, where);
+                case MONITOR -> json.restoreMonitor(node);
+                case POOL -> json.restorePool(node);
+                case LOAD_BALANCER -> json.restoreLoadBalancer(node);
+                case MONITOR_GROUP -> json.restoreMonitorGroup(node);
+            };
+        } catch (ConfigException e) {
+            throw new StoreFormatError(where + ": " + e.getMessage());
         }
     }
 
@@ -231,6 +224,10 @@ final class SnapshotCodec {
 
     private ObjectNode monitor(Monitor m) {
         return json.write(m).put("account_id", m.accountId());
+    }
+
+    private ObjectNode monitorGroup(MonitorGroup g) {
+        return json.write(g).put("account_id", g.accountId());
     }
 
     private ObjectNode pool(Pool p) {

@@ -2,7 +2,11 @@ package dev.fulcrum.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -21,8 +25,8 @@ import java.util.List;
  * or SEC 1 ({@code EC PRIVATE KEY}). The last two are wrapped into PKCS#8, the only form the JDK reads.
  *
  * <p>Encrypted keys are refused with the reason: a passphrase would have to sit next to the file anyway, and a
- * PKCS#12 file with a password covers that case. Public for the origin CA file ({@code upstream.OriginCa}), which
- * reads certificates the same way.
+ * PKCS#12 file with a password covers that case. Public for the origin CA file ({@code upstream.OriginCa}) and the
+ * etcd client's CA, certificate and key files ({@code etcd.Gateway}), which read them the same way.
  */
 public final class Pem {
 
@@ -104,7 +108,7 @@ public final class Pem {
     }
 
     /** The one private key among the blocks, or null when there is none; two keys are refused. */
-    static PrivateKey privateKey(List<Block> blocks) {
+    public static PrivateKey privateKey(List<Block> blocks) {
         PrivateKey key = null;
         for (Block block : blocks) {
             final byte[] pkcs8 = switch (block.label()) {
@@ -270,6 +274,21 @@ public final class Pem {
             if (!ok) {
                 throw new IllegalArgumentException("EC PRIVATE KEY is not valid DER (expected: SEC 1 ECPrivateKey)");
             }
+        }
+    }
+
+    /**
+     * The whole of an operator's PEM file as {@link #text}.
+     *
+     * @throws IllegalArgumentException naming the file: missing, or unreadable
+     */
+    public static String read(Path file) {
+        try {
+            return text(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot be read (" + e + ")", e);
         }
     }
 

@@ -3,8 +3,6 @@ package dev.fulcrum.upstream;
 import dev.fulcrum.tls.Pem;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -34,16 +32,7 @@ public final class OriginCa {
      *                                  certificate in it, or a block that is not an X.509 certificate
      */
     public static KeyStore load(Path file) {
-        final String text;
-        try {
-            // Latin-1 maps every byte, so a binary file reaches the "no certificate" message instead of a decoding error.
-            text = Pem.text(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e + ")", e);
-        }
-        final List<X509Certificate> certificates = parse(file, text);
+        final List<X509Certificate> certificates = parse(file, Pem.read(file));
         try {
             final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

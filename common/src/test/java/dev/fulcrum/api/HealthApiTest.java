@@ -89,6 +89,49 @@ class HealthApiTest {
     }
 
     @Test
+    void poolHealthOfAMonitorGroupShowsEachMembersResult() {
+        final String deciding = monitor();
+        final String reporting = create("/monitors", "{\"type\":\"http\",\"expected_codes\":\"200\","
+                + "\"path\":\"/other\",\"timeout\":2,\"retries\":0}");
+        final String group = create("/monitor_groups", "{\"description\":\"g\",\"members\":["
+                + "{\"monitor_id\":\"" + deciding + "\",\"enabled\":true,\"monitoring_only\":false,"
+                + "\"must_be_healthy\":true},{\"monitor_id\":\"" + reporting + "\",\"enabled\":true,"
+                + "\"monitoring_only\":true,\"must_be_healthy\":false}]}");
+        final String pool = create("/pools", "{\"name\":\"grouped\",\"monitor_group\":\"" + group
+                + "\",\"origins\":[{\"name\":\"good\",\"address\":\"127.0.0.1\",\"port\":" + port(good)
+                + "},{\"name\":\"bad\",\"address\":\"127.0.0.1\",\"port\":" + port(bad) + "}]}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            final JsonNode pop = api.get(base + "/pools/" + pool + "/health").result().get("pop_health")
+                    .get("Fulcrum");
+            // Each member's result is read live; the origins' verdicts once published.
+            if (pop == null) {
+                return false;
+            }
+            final JsonNode up = status(pop.get("origins"), 0);
+            final JsonNode down = status(pop.get("origins"), 1);
+            return up.path("monitors").findValues("failure_reason").size() == 2
+                    && down.path("monitors").findValues("failure_reason").size() == 2
+                    && up.has("rtt") && down.has("failure_reason");
+        });
+        final JsonNode pop = api.get(base + "/pools/" + pool + "/health").result().get("pop_health").get("Fulcrum");
+        assertThat(pop.get("healthy").asBoolean()).isTrue();
+        final JsonNode up = status(pop.get("origins"), 0);
+        assertThat(up.get("healthy").asBoolean()).isTrue();
+        final JsonNode upMembers = up.get("monitors");
+        assertThat(upMembers.get(0).get("monitor_id").asText()).isEqualTo(deciding);
+        assertThat(upMembers.get(0).get("must_be_healthy").asBoolean()).isTrue();
+        assertThat(upMembers.get(0).get("healthy").asBoolean()).isTrue();
+        assertThat(upMembers.get(1).get("monitor_id").asText()).isEqualTo(reporting);
+        assertThat(upMembers.get(1).get("monitoring_only").asBoolean()).isTrue();
+        assertThat(upMembers.get(1).get("healthy").asBoolean()).isTrue();
+        final JsonNode down = status(pop.get("origins"), 1);
+        assertThat(down.get("healthy").asBoolean()).isFalse();
+        assertThat(down.get("failure_reason").asText()).isEqualTo("Response code mismatch error");
+        assertThat(down.get("monitors").get(0).get("response_code").asInt()).isEqualTo(503);
+    }
+
+    @Test
     void poolHealthReportsThisNodeAsTheOnePop() {
         final String pool = pool("web", monitor());
 

@@ -26,30 +26,26 @@ class HealthMonitorTest {
     private static final String POOL = Fixtures.id('1');
     private static final String MONITOR = Fixtures.id('9');
 
-    private final List<TestOrigin> servers = new ArrayList<>();
     private final Queue<HealthSnapshot> published = new ConcurrentLinkedQueue<>();
+    private LoopbackHealth loopback;
+    private List<TestOrigin> servers;
     private HealthMonitor health;
 
     @BeforeEach
     void start() {
-        health = new HealthMonitor(HealthSettings.defaults().withPopName("Test PoP")
-                .withPublishPeriod(Duration.ofMillis(200)).withInitialSpread(Duration.ofMillis(200)));
-        health.start();
+        loopback = new LoopbackHealth();
+        health = loopback.health;
+        servers = loopback.servers;
         health.addListener(published::add);
     }
 
     @AfterEach
     void stop() throws Exception {
-        health.close();
-        for (final TestOrigin server : servers) {
-            server.close();
-        }
+        loopback.close();
     }
 
     private TestOrigin server() throws Exception {
-        final TestOrigin server = TestOrigin.http();
-        servers.add(server);
-        return server;
+        return loopback.server();
     }
 
     private static Origin at(String name, TestOrigin server) {

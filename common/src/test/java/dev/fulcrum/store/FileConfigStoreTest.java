@@ -84,6 +84,8 @@ class FileConfigStoreTest {
 
         final ConfigSnapshot read = reopen(store).current();
         assertThat(read).isEqualTo(written);
+        assertThat(read.monitorGroups()).hasSize(1);
+        assertThat(read.monitorGroups().values().iterator().next().members()).hasSize(1);
         assertThat(read.pools().values()).flatExtracting(Pool::origins).extracting(Origin::disabledAt)
                 .hasSize(4).filteredOn(t -> t != null).hasSize(2);
     }
@@ -130,6 +132,7 @@ class FileConfigStoreTest {
         final ConfigSnapshot last = store.current();
         assertThat(dir.resolve("state.json")).exists();
         final String state = Files.readString(dir.resolve("state.json"));
+        assertThat(state).contains("\"monitor_groups\"", "\"must_be_healthy\":true");
         assertThat(state).contains("\"format\":\"fulcrum-store\"", "\"format_version\":1", "\"account_id\"",
                 "\"zone_id\"");
         final Journal.Contents journal = Journal.read(dir.resolve("journal.log"));

@@ -7,6 +7,7 @@ import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.config.Zone;
 import dev.fulcrum.config.json.ConfigJson;
@@ -66,7 +67,13 @@ final class StoreFixtures {
                 + "'fixed_response':{'status_code':503}}]}"), new ConfigJson.Meta(id, ZONE, now(), now()));
     }
 
-    /** A snapshot with every kind of object: one account, zone, monitor, two pools, one LB. */
+    static MonitorGroup monitorGroup(String id, String monitorId) {
+        return JSON.readMonitorGroup(json("{'description':'critical checks','members':[{'monitor_id':'" + monitorId
+                + "','enabled':true,'monitoring_only':false,'must_be_healthy':true}]}"),
+                new ConfigJson.Meta(id, ACCOUNT, now(), now()), null);
+    }
+
+    /** A snapshot with every kind of object: one account, zone, monitor, monitor group, two pools, one LB. */
     static ConfigSnapshot everyKind(ConfigSnapshot s) {
         final String poolA = Ids.newId();
         return new ConfigSnapshot(s.revision(),
@@ -76,23 +83,26 @@ final class StoreFixtures {
                 put(put(s.pools(), poolA, pool(poolA, "pool-a")), "9290f38c5d07c2e2f4df57b1f61d4196",
                         pool("9290f38c5d07c2e2f4df57b1f61d4196", "pool-b")),
                 put(s.loadBalancers(), "699d98642c564d2e855e9661899b7252",
-                        loadBalancer("699d98642c564d2e855e9661899b7252", poolA)));
+                        loadBalancer("699d98642c564d2e855e9661899b7252", poolA)),
+                put(s.monitorGroups(), "17b5962d775c646f3f9725cbc7a53df4",
+                        monitorGroup("17b5962d775c646f3f9725cbc7a53df4", "f1aba936b94213e5b8dca0c0dbf1f9cc")));
     }
 
     static ConfigSnapshot withPool(ConfigSnapshot s, Pool pool) {
         return new ConfigSnapshot(s.revision(), s.accounts(), s.zones(), s.monitors(),
-                put(s.pools(), pool.id(), pool), s.loadBalancers());
+                put(s.pools(), pool.id(), pool), s.loadBalancers(), s.monitorGroups());
     }
 
     static ConfigSnapshot withAccount(ConfigSnapshot s, Account account) {
         return new ConfigSnapshot(s.revision(), put(s.accounts(), account.id(), account), s.zones(), s.monitors(),
-                s.pools(), s.loadBalancers());
+                s.pools(), s.loadBalancers(), s.monitorGroups());
     }
 
     static ConfigSnapshot withoutPool(ConfigSnapshot s, String poolId) {
         final Map<String, Pool> pools = new HashMap<>(s.pools());
         pools.remove(poolId);
-        return new ConfigSnapshot(s.revision(), s.accounts(), s.zones(), s.monitors(), pools, s.loadBalancers());
+        return new ConfigSnapshot(s.revision(), s.accounts(), s.zones(), s.monitors(), pools, s.loadBalancers(),
+                s.monitorGroups());
     }
 
     static <T> Map<String, T> put(Map<String, T> map, String id, T value) {

@@ -1,6 +1,7 @@
 package dev.fulcrum.testing;
 
 import dev.fulcrum.config.AdaptiveRouting;
+import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
@@ -88,9 +89,26 @@ public abstract class DataPlaneContract extends HostContract {
     }
 
     /** Starts the host with one load balancer on {@link #LB_HOST}: one unmonitored pool holding {@code origin}. */
+    /**
+     * The router under test for {@code config} and {@code health}: built directly by default; a subclass feeds it
+     * through a configuration store instead (e.g. a cluster's etcd), so the contract runs with that store under it.
+     */
+    protected SnapshotRouter router(ConfigSnapshot config, HealthSnapshot health,
+                                    RoutingSettings settings) {
+        return Fixtures.router(config, health, settings);
+    }
+
+    protected final SnapshotRouter router(ConfigSnapshot config, HealthSnapshot health) {
+        return router(config, health, RoutingSettings.DEFAULT);
+    }
+
+    protected final SnapshotRouter router(ConfigSnapshot config) {
+        return router(config, HealthSnapshot.EMPTY, RoutingSettings.DEFAULT);
+    }
+
     protected SnapshotRouter startSingle(LoopbackOrigin origin, UpstreamSettings settings) throws Exception {
         final Pool p = pool("p", "random", origin(origin, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router, settings);
         return router;
     }
@@ -102,7 +120,7 @@ public abstract class DataPlaneContract extends HostContract {
     /** Starts the host with one load balancer on {@link #LB_HOST}: a {@code hash} pool of {@code a} and {@code b}. */
     private void startHashed(LoopbackOrigin a, LoopbackOrigin b) throws Exception {
         final Pool p = pool("p", "hash", origin(a, 0.5), origin(b, 0.5));
-        startHost(Fixtures.router(config(lb(LB_HOST, "off", null, p), p)));
+        startHost(router(config(lb(LB_HOST, "off", null, p), p)));
     }
 
     protected Request request(String hostHeader, String pathAndQuery) {
@@ -236,7 +254,7 @@ public abstract class DataPlaneContract extends HostContract {
     void aClientLeavingMidResponseIsStillReportedOnce() throws Exception {
         final LoopbackOrigin a = startOrigin("a");
         final Pool p = pool("p", "random", origin(a, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final CompletableFuture<Throwable> aborted = new CompletableFuture<>();
@@ -252,7 +270,7 @@ public abstract class DataPlaneContract extends HostContract {
     void passesOriginStatusesThroughAndReportsThem() throws Exception {
         final LoopbackOrigin a = startOrigin("a");
         final Pool p = pool("p", "random", origin(a, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final ContentResponse response = get(LB_HOST, "/?status=503");
@@ -360,7 +378,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin b = startOrigin("b");
         final Pool plain = pool("plain", "random", origin(a, 1));
         final Pool overridden = pool("overridden", "random", Fixtures.withHost(origin(b, 1), "app.internal.test"));
-        startHost(Fixtures.router(config(List.of(lb(LB_HOST, "off", null, plain),
+        startHost(router(config(List.of(lb(LB_HOST, "off", null, plain),
                 lb("override.example.test", "off", null, overridden)), plain, overridden)));
 
         get(LB_HOST + ":" + host.port(), "/");
@@ -423,7 +441,7 @@ public abstract class DataPlaneContract extends HostContract {
                         + "any(http.request.headers[\"x-route\"][*] eq \"b\") or http.request.uri.args[\"pool\"][0] "
                         + "eq \"b\" or http.cookie contains \"beta=1\" or lower(http.request.method) eq \"put\")",
                         false, 1, false, null, toB));
-        startHost(Fixtures.router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb)));
+        startHost(router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb)));
 
         final ContentResponse moved = get(LB_HOST, "/old");
         assertThat(moved.getStatus()).isEqualTo(301);
@@ -466,7 +484,7 @@ public abstract class DataPlaneContract extends HostContract {
         final List<Rule> rules = List.of(new Rule("new", "http.request.uri.path eq \"/new\"", false, 0, false, null,
                 flat), new Rule("canary", "any(http.request.headers[\"x-canary\"][*] eq \"1\")", false, 1, false,
                 null, weighted));
-        startHost(Fixtures.router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb, pc),
+        startHost(router(config(withRules(lb(LB_HOST, "off", pa, pa), rules), pa, pb, pc),
                 health().down(pc, oc).build()));
 
         final Load.Result moved = Load.run(client, host.port(), LB_HOST, "/new", 50, IN_FLIGHT);
@@ -494,7 +512,7 @@ public abstract class DataPlaneContract extends HostContract {
         final Pool second = monitored(pool("second", "random", ob));
         final Pool third = pool("third", "random", origin(c, 1));
         final HealthSnapshot health = health().down(first, oa).up(second, ob).build();
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", third, first, second), first,
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", third, first, second), first,
                 second, third), health);
         startHost(router);
 
@@ -515,7 +533,7 @@ public abstract class DataPlaneContract extends HostContract {
         // The fallback's own health is ignored (spec §4.5): it is monitored and down, yet it serves.
         final Pool fallback = monitored(pool("fallback", "random", of));
         final HealthSnapshot health = health().down(first, oa).down(fallback, of).build();
-        startHost(Fixtures.router(config(lb(LB_HOST, "random", fallback, first), first, fallback), health));
+        startHost(router(config(lb(LB_HOST, "random", fallback, first), first, fallback), health));
 
         final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 200, IN_FLIGHT);
 
@@ -530,7 +548,7 @@ public abstract class DataPlaneContract extends HostContract {
         final Origin oa = origin(a, 1);
         final Pool first = monitored(pool("first", "random", oa));
         final Pool fallback = disabled(pool("fallback", "random", origin(f, 1)));
-        startHost(Fixtures.router(config(lb(LB_HOST, "off", fallback, first), first, fallback),
+        startHost(router(config(lb(LB_HOST, "off", fallback, first), first, fallback),
                 health().down(first, oa).build()));
 
         final ContentResponse response = get(LB_HOST, "/");
@@ -552,7 +570,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin b = startOrigin("b");
         final Pool pa = pool("pa", "random", origin(a, 1));
         final Pool pb = pool("pb", "random", origin(b, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", pb, pa, pb), pa, pb));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", pb, pa, pb), pa, pb));
         startHost(router);
 
         final Load.Result result = burst();
@@ -569,7 +587,7 @@ public abstract class DataPlaneContract extends HostContract {
         final Pool pa = pool("pa", "random", origin(a, 1));
         final Pool pb = pool("pb", "random", origin(b, 1));
         final RandomSteering weights = new RandomSteering(1.0, Map.of(pa.id(), 0.3, pb.id(), 0.1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "random", weights, AdaptiveRouting.DEFAULT,
+        final SnapshotRouter router = router(config(lb(LB_HOST, "random", weights, AdaptiveRouting.DEFAULT,
                 pb, pa, pb), pa, pb));
         startHost(router);
 
@@ -590,7 +608,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoadBalancer geo = Fixtures.withRegionPools(lb(LB_HOST, "geo", pa, pa),
                 Map.of("WEU", List.of(pb.id())));
         // A node in Frankfurt: Germany belongs to WEU.
-        final SnapshotRouter router = Fixtures.router(config(geo, pa, pb), HealthSnapshot.EMPTY,
+        final SnapshotRouter router = router(config(geo, pa, pb), HealthSnapshot.EMPTY,
                 RoutingSettings.of("FRA", "DE", 50.11, 8.68));
         startHost(router);
 
@@ -616,7 +634,7 @@ public abstract class DataPlaneContract extends HostContract {
                         new FixedResponse(503, "text/plain", null, "not here")),
                 new PoolSet("weu", false, new PoolSetMatch(false, List.of("FRA"), null, List.of("WEU")), toB, null)));
         // A node in Frankfurt: the US set does not match, the WEU set does.
-        startHost(Fixtures.router(config(lb, pa, pb), HealthSnapshot.EMPTY,
+        startHost(router(config(lb, pa, pb), HealthSnapshot.EMPTY,
                 RoutingSettings.of("FRA", "DE", 50.11, 8.68)));
 
         assertThat(get(LB_HOST, "/").getContentAsString()).isEqualTo("origin:b");
@@ -631,7 +649,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin b = startOrigin("b");
         final Pool sydney = at(pool("sydney", "random", origin(a, 1)), -33.87, 151.21);
         final Pool paris = at(pool("paris", "random", origin(b, 1)), 48.86, 2.35);
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "proximity", sydney, sydney, paris),
+        final SnapshotRouter router = router(config(lb(LB_HOST, "proximity", sydney, sydney, paris),
                 sydney, paris), HealthSnapshot.EMPTY, RoutingSettings.of("FRA", "DE", 50.11, 8.68));
         startHost(router);
 
@@ -649,7 +667,7 @@ public abstract class DataPlaneContract extends HostContract {
         final Origin ob = origin(b, 1);
         final Pool slow = monitored(pool("slow", "random", oa));
         final Pool fast = monitored(pool("fast", "random", ob));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "dynamic_latency", slow, slow, fast),
+        final SnapshotRouter router = router(config(lb(LB_HOST, "dynamic_latency", slow, slow, fast),
                 slow, fast), health().up(slow, oa, 80).up(fast, ob, 5).build());
         startHost(router);
 
@@ -671,7 +689,7 @@ public abstract class DataPlaneContract extends HostContract {
         final Pool pa = pool("pa", "random", origin(a, 1));
         final Pool pb = pool("pb", "random", origin(b, 1));
         final Pool warm = pool("warm", "random", origin(a, 1));
-        final SnapshotRouter router = Fixtures.router(config(List.of(lb(LB_HOST, "least_connections", pb, pa, pb),
+        final SnapshotRouter router = router(config(List.of(lb(LB_HOST, "least_connections", pb, pa, pb),
                 lb(WARM_HOST, "off", null, warm)), pa, pb, warm));
         startHost(router);
 
@@ -687,7 +705,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin b = startOrigin("b");
         final Pool slow = pool("slow", "random", origin(a, 1));
         final Pool fast = pool("fast", "random", origin(b, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, policy, fast, slow, fast), slow, fast));
+        final SnapshotRouter router = router(config(lb(LB_HOST, policy, fast, slow, fast), slow, fast));
         startHost(router);
 
         final Load.Result result = burst();
@@ -706,7 +724,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin b = startOrigin("b");
         final LoopbackOrigin c = startOrigin("c");
         final Pool p = pool("p", "random", origin(a, 0.25), origin(b, 0.25), origin(c, 0.5));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final Load.Result result = burst();
@@ -751,7 +769,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin b = startOrigin("b");
         final Pool p = pool("p", "least_connections", origin(a, 0.5), origin(b, 0.5));
         final Pool warm = pool("warm", "random", origin(a, 1));
-        final SnapshotRouter router = Fixtures.router(config(List.of(lb(LB_HOST, "off", null, p),
+        final SnapshotRouter router = router(config(List.of(lb(LB_HOST, "off", null, p),
                 lb(WARM_HOST, "off", null, warm)), p, warm));
         startHost(router);
 
@@ -787,7 +805,7 @@ public abstract class DataPlaneContract extends HostContract {
         final LoopbackOrigin a = startOrigin("a").delay(Duration.ofMillis(20));
         final LoopbackOrigin b = startOrigin("b");
         final Pool p = pool("p", originSteering, origin(a, 0.5), origin(b, 0.5));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final Load.Result result = burst();
@@ -817,7 +835,7 @@ public abstract class DataPlaneContract extends HostContract {
     void aPooledConnectionClosedAsItIsReusedIsRetriedTransparently() throws Exception {
         final LoopbackOrigin a = startOrigin("a").closeReusedAfter(Duration.ofMillis(40));
         final Pool p = pool("p", "random", origin(a, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         for (int i = 0; i < 6; i++) {
@@ -861,7 +879,7 @@ public abstract class DataPlaneContract extends HostContract {
             throws Exception {
         final Pool down = pool("down", "random", origin("refused", refusedPort(), 1));
         final Pool up = pool("up", "random", origin(live, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", RandomSteering.DEFAULT,
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", RandomSteering.DEFAULT,
                 new AdaptiveRouting(acrossPools), up, down, up), down, up));
         startHost(router, settings);
         return router;
@@ -896,7 +914,7 @@ public abstract class DataPlaneContract extends HostContract {
 
     /** Serves a burst through a one-pool balancer: every request must end at {@code live}, none fail. */
     private void assertBurstServedOnlyBy(LoopbackOrigin live, Pool p) throws Exception {
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final Load.Result result = Load.run(client, host.port(), LB_HOST, "/", 400, IN_FLIGHT);
@@ -923,7 +941,7 @@ public abstract class DataPlaneContract extends HostContract {
     @Test
     void anOnlyOriginWhoseNameDoesNotResolveAnswers530With1016() throws Exception {
         final Pool p = pool("p", "random", origin("unresolvable", "nonexistent.invalid", 80, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router);
 
         final ContentResponse response = get(LB_HOST, "/");
@@ -1073,7 +1091,7 @@ public abstract class DataPlaneContract extends HostContract {
     void aSlowOriginAnswers524() throws Exception {
         final LoopbackOrigin a = startOrigin("a");
         final Pool p = pool("p", "random", origin(a, 1));
-        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
         startHost(router, UpstreamSettings.DEFAULTS.withReadTimeout(Duration.ofMillis(300)));
 
         final ContentResponse response = get(LB_HOST, "/?delay=900");

@@ -79,6 +79,19 @@ import java.util.Map;
  *       the origins' responses</td></tr>
  *   <tr><td>upstreamMaxThreads</td><td>200</td><td>threads of the upstream client, at least the selectors plus
  *       4</td></tr>
+ *   <tr><td>etcdEndpoints</td><td>none: the configuration stays in the data directory</td><td>etcd v3 members
+ *       ({@code http(s)://host:port}, comma-separated) of the cluster this node joins</td></tr>
+ *   <tr><td>etcdPrefix</td><td>/fulcrum/</td><td>the key prefix of the cluster's data in etcd</td></tr>
+ *   <tr><td>nodeName</td><td>the node's PoP code, else the host name</td><td>this node's name in the cluster and
+ *       in {@code pop_health}</td></tr>
+ *   <tr><td>etcdUser</td><td>none: etcd without authentication</td><td>etcd user to authenticate as (with the
+ *       password)</td></tr>
+ *   <tr><td>etcdPassword</td><td>none</td><td>that etcd user's password</td></tr>
+ *   <tr><td>etcdCa</td><td>the JVM's trust store</td><td>PEM CA file for https:// etcd endpoints; relative to
+ *       {@code $CATALINA_BASE}</td></tr>
+ *   <tr><td>etcdCert</td><td>none</td><td>PEM client certificate for etcd's {@code --client-cert-auth}</td></tr>
+ *   <tr><td>etcdKey</td><td>none</td><td>PEM private key of that certificate, unencrypted</td></tr>
+ *   <tr><td>etcdLeaseTtl</td><td>10s</td><td>how long this node's health results outlive it in the cluster</td></tr>
  *   <tr><td>metricsPublic</td><td>false</td><td>true serves the Prometheus scrape ({@code /metrics} on the API
  *       listener) without the API token</td></tr>
  *   <tr><td>metricsJmx</td><td>false</td><td>true also publishes the meters as MBeans, domain {@code fulcrum}</td></tr>

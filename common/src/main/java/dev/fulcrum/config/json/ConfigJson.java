@@ -20,6 +20,7 @@ import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.Pool;
 
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class ConfigJson {
     /**
      * Identity and timestamps the server assigns; timestamps are kept to the microsecond (what the JSON carries).
      *
-     * @param ownerId the zone id for a load balancer, the account id for a pool or monitor
+     * @param ownerId the zone id for a load balancer, the account id for a pool, monitor or monitor group
      */
     public record Meta(String id, String ownerId, Instant createdOn, Instant modifiedOn) {
 
@@ -119,6 +120,16 @@ public final class ConfigJson {
     /** Parses a full monitor (POST or PUT body): omitted optional fields take their defaults. */
     public Monitor readMonitor(JsonNode body, Meta meta) throws ConfigException {
         return guard(() -> MonitorReader.read(body, meta));
+    }
+
+    /**
+     * Parses a full monitor group (POST or PUT body).
+     *
+     * @param previous the stored group being replaced, or null on create; members already in it keep their
+     *                 {@code created_at} (and {@code updated_at} while unchanged)
+     */
+    public MonitorGroup readMonitorGroup(JsonNode body, Meta meta, MonitorGroup previous) throws ConfigException {
+        return guard(() -> MonitorGroupReader.read(body, meta, previous, false));
     }
 
     /**
@@ -190,6 +201,11 @@ public final class ConfigJson {
         return ConfigWriter.monitor(monitor);
     }
 
+    /** The monitor group as the API returns it, every field present. */
+    public ObjectNode write(MonitorGroup group) {
+        return ConfigWriter.monitorGroup(group);
+    }
+
     // ---- the store's own copies --------------------------------------------------------------------------------
 
     /**
@@ -212,6 +228,11 @@ public final class ConfigJson {
         return guard(() -> MonitorReader.read(stored, storedMeta(stored, "account_id")));
     }
 
+    /** Reads a monitor group the store wrote ({@link #write} output plus {@code account_id}). */
+    public MonitorGroup restoreMonitorGroup(JsonNode stored) throws ConfigException {
+        return guard(() -> MonitorGroupReader.read(stored, storedMeta(stored, "account_id"), null, true));
+    }
+
     private static Meta storedMeta(JsonNode stored, String ownerField) {
         final Problems problems = new Problems();
         final Fields f = Fields.root(stored, problems);
@@ -224,8 +245,10 @@ public final class ConfigJson {
     }
 
     private static Instant storedTime(Fields f, String field) {
-        final String text = f.requiredString(field, "an RFC 3339 timestamp", s -> Timestamps.parse(s) != null);
-        return text == null ? null : Timestamps.parse(text);
+        // Parsed once, by the check itself: two timestamps per object add up at a start from a large store.
+        final Instant[] parsed = new Instant[1];
+        f.requiredString(field, "an RFC 3339 timestamp", s -> (parsed[0] = Timestamps.parse(s)) != null);
+        return parsed[0];
     }
 
     private interface Read<T> {

@@ -7,6 +7,7 @@ import dev.fulcrum.config.FixedResponse;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.LoadShedding;
 import dev.fulcrum.config.Monitor;
+import dev.fulcrum.config.MonitorGroup;
 import dev.fulcrum.config.NotificationFilter;
 import dev.fulcrum.config.Origin;
 import dev.fulcrum.config.Pool;
@@ -34,10 +35,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode loadBalancer(LoadBalancer lb, String zoneName) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", lb.id());
-        time(o, "created_on", lb.createdOn());
-        time(o, "modified_on", lb.modifiedOn());
+        final ObjectNode o = identified(lb.id(), lb.createdOn(), lb.modifiedOn());
         o.put("name", lb.name());
         o.put("description", lb.description());
         o.put("enabled", lb.enabled());
@@ -70,10 +68,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode pool(Pool p) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", p.id());
-        time(o, "created_on", p.createdOn());
-        time(o, "modified_on", p.modifiedOn());
+        final ObjectNode o = identified(p.id(), p.createdOn(), p.modifiedOn());
         if (p.disabledAt() != null) {
             time(o, "disabled_at", p.disabledAt());
         }
@@ -96,6 +91,7 @@ final class ConfigWriter {
             number(o, "longitude", p.longitude());
         }
         o.set("check_regions", p.checkRegions() == null ? NODES.nullNode() : strings(p.checkRegions()));
+        o.set("health_sources", p.healthSources() == null ? NODES.nullNode() : strings(p.healthSources()));
         o.put("notification_email", p.notificationEmail());
         o.set("notification_filter", p.notificationFilter() == null ? NODES.nullNode()
                 : notificationFilter(p.notificationFilter()));
@@ -104,10 +100,7 @@ final class ConfigWriter {
     }
 
     static ObjectNode monitor(Monitor m) {
-        final ObjectNode o = NODES.objectNode();
-        o.put("id", m.id());
-        time(o, "created_on", m.createdOn());
-        time(o, "modified_on", m.modifiedOn());
+        final ObjectNode o = identified(m.id(), m.createdOn(), m.modifiedOn());
         o.put("type", m.type());
         o.put("description", m.description());
         o.put("method", m.method());
@@ -124,6 +117,22 @@ final class ConfigWriter {
         o.put("consecutive_up", m.consecutiveUp());
         o.put("consecutive_down", m.consecutiveDown());
         o.put("probe_zone", m.probeZone());
+        return o;
+    }
+
+    static ObjectNode monitorGroup(MonitorGroup g) {
+        final ObjectNode o = identified(g.id(), g.createdOn(), g.modifiedOn());
+        o.put("description", g.description());
+        final ArrayNode members = o.putArray("members");
+        for (final MonitorGroup.Member m : g.members()) {
+            final ObjectNode member = members.addObject();
+            member.put("monitor_id", m.monitorId());
+            member.put("enabled", m.enabled());
+            member.put("monitoring_only", m.monitoringOnly());
+            member.put("must_be_healthy", m.mustBeHealthy());
+            time(member, "created_at", m.createdAt());
+            time(member, "updated_at", m.updatedAt());
+        }
         return o;
     }
 
@@ -336,6 +345,15 @@ final class ConfigWriter {
         final ArrayNode a = NODES.arrayNode(values.size());
         values.forEach(a::add);
         return a;
+    }
+
+    /** A new object node opening with the stored object's {@code id}, {@code created_on} and {@code modified_on}. */
+    private static ObjectNode identified(String id, Instant createdOn, Instant modifiedOn) {
+        final ObjectNode o = NODES.objectNode();
+        o.put("id", id);
+        time(o, "created_on", createdOn);
+        time(o, "modified_on", modifiedOn);
+        return o;
     }
 
     private static void time(ObjectNode o, String field, Instant t) {

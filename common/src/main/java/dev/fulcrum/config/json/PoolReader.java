@@ -55,6 +55,7 @@ final class PoolReader {
         }
         final List<String> checkRegions = f.stringList("check_regions", Fields.oneOf(Syntax.CHECK_REGIONS),
                 Syntax.CHECK_REGIONS::contains, true);
+        final List<String> healthSources = healthSources(f, checkRegions);
         final String notificationEmail = f.string("notification_email", "",
                 "a comma-separated list of e-mail addresses", Syntax::emailList);
         final NotificationFilter filter = notificationFilter(f.object("notification_filter"));
@@ -70,7 +71,26 @@ final class PoolReader {
         problems.throwIfAny();
         return new Pool(meta.id(), meta.ownerId(), meta.createdOn(), meta.modifiedOn(), disabledAt, name,
                 description, enabled, minimumOrigins, monitor, monitorGroup, origins, originSteering, shedding,
-                latitude, longitude, checkRegions, notificationEmail, filter, networks);
+                latitude, longitude, checkRegions, notificationEmail, filter, networks, healthSources);
+    }
+
+    /**
+     * {@code health_sources}: null (absent) or exactly {@code ["regional","global"]}, which needs at least one
+     * check region: Cloudflare refuses every other combination.
+     */
+    private static List<String> healthSources(Fields f, List<String> checkRegions) {
+        final List<String> sources = f.stringList("health_sources", Fields.oneOf(Pool.REGIONAL_THEN_GLOBAL),
+                Pool.REGIONAL_THEN_GLOBAL::contains, true);
+        if (sources == null) {
+            return null;
+        }
+        if (!sources.equals(Pool.REGIONAL_THEN_GLOBAL)) {
+            f.refuse(f.path("health_sources"), f.raw("health_sources"), "null or [\"regional\", \"global\"]");
+        } else if (checkRegions == null || checkRegions.isEmpty()) {
+            f.refuse(f.path("health_sources"), f.raw("health_sources"), "check_regions with at least one region "
+                    + "for regional health");
+        }
+        return sources;
     }
 
     /** When a pool or origin became disabled: the stored time if it already was, else now (the write time). */

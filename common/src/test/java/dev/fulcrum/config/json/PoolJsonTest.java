@@ -47,7 +47,7 @@ class PoolJsonTest {
                 + "'enabled':true,'minimum_origins':1,'monitor':null,"
                 + "'origins':[{'name':'app-1','address':'10.0.0.1','port':0,'enabled':true,'weight':1,'header':{}}],"
                 + "'origin_steering':{'policy':'random'},'load_shedding':null,'check_regions':null,"
-                + "'notification_email':'','notification_filter':null,'networks':['cloudflare']}"));
+                + "'health_sources':null,'notification_email':'','notification_filter':null,'networks':['cloudflare']}"));
     }
 
     @Test
@@ -211,5 +211,10 @@ class PoolJsonTest {
         assertThat(pool(",'healthy':true,'origins_count':3,'monitor':null,'load_shedding':null,"
                 + "'origin_steering':null,'check_regions':null")).isEqualTo(pool(""));
         assertThat(pool(",'check_regions':[]").checkRegions()).isEqualTo(List.of());
+        final Pool regional = pool(",'check_regions':['WEU','ENAM'],'health_sources':['regional','global']");
+        assertThat(regional.healthSources()).containsExactly("regional", "global");
+        assertThat(regional.regionalHealth()).isTrue();
+        assertThat(JSON.write(regional).get("health_sources").toString()).isEqualTo("[\"regional\",\"global\"]");
+        assertThat(pool(",'health_sources':null").healthSources()).isNull();
     }
 }

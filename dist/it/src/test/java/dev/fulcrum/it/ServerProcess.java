@@ -106,6 +106,12 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as a crash or {@code kill -9}: nothing is stopped in order, no lease is revoked. */
+    void kill() throws Exception {
+        process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {

@@ -16,7 +16,7 @@ class StandaloneIT extends ServerUnderTest {
 
     private static final String TOKEN = "standalone-it-token-0123456789";
     /** The ready line, naming the ports bound: proxy (group 1) and API (group 2), both on 127.0.0.1. */
-    private static final Pattern READY = Pattern.compile(
+    static final Pattern READY = Pattern.compile(
             "Fulcrum ready: proxy http://127\\.0\\.0\\.1:(\\d+) api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
 
     /** The ready line with a TLS listener: proxy (group 1), https (group 2) and API (group 3). */

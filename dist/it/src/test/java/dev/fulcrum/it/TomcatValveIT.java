@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,10 +23,6 @@ class TomcatValveIT extends ServerUnderTest {
     /** An alias of that Host, in a zone of its own (the test API makes one zone per load balancer). */
     private static final String BARE_SOCKETS = "ws.bare-sockets.test";
 
-    /** The valve's start line, naming the port its API listener bound (group 1), on 127.0.0.1 only. */
-    private static final Pattern API_STARTED =
-            Pattern.compile("Fulcrum \\S+ started: node \\S+, store .*, api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.fulcrum.it.Tomcats#distributions")
     void theValveServesHttp2ThroughTomcatsHttp2Protocol(Path tomcatHome) throws Exception {
@@ -41,7 +36,7 @@ class TomcatValveIT extends ServerUnderTest {
         server = Tomcats.run(catalina, Map.of());
         final int port = Tomcats.awaitStarted(server);
         final int tlsPort = server.loggedPort(Tomcats.TLS_CONNECTOR);
-        final Api api = new Api("http://127.0.0.1:" + server.loggedPort(API_STARTED) + "/client/v4", TOKEN);
+        final Api api = new Api("http://127.0.0.1:" + server.loggedPort(Tomcats.VALVE_API_STARTED) + "/client/v4", TOKEN);
 
         try (Origin h2 = new Origin("h2")) {
             Http2Check.serves(api, h2, port, tlsPort, certificate);
@@ -63,7 +58,7 @@ class TomcatValveIT extends ServerUnderTest {
         final int port = Tomcats.awaitStarted(server);
         LogLines.started(server.log(), LogLines.JULI, "dev\\.fulcrum\\.runtime\\.Fulcrum",
                 catalina.resolve("fulcrum-data").toString());
-        final int apiPort = server.loggedPort(API_STARTED);
+        final int apiPort = server.loggedPort(Tomcats.VALVE_API_STARTED);
         LogLines.dashboardServed("http://127.0.0.1:" + apiPort);
 
         final Api api = new Api("http://127.0.0.1:" + apiPort + "/client/v4", TOKEN);

@@ -24,6 +24,10 @@ final class Tomcats {
     private static final Pattern HTTP_CONNECTOR =
             Pattern.compile("Starting ProtocolHandler \\[\"http-nio-127\\.0\\.0\\.1-auto-\\d+-(\\d+)\"\\]");
 
+    /** The valve's start line, naming the port its API listener bound (group 1), on 127.0.0.1 only. */
+    static final Pattern VALVE_API_STARTED =
+            Pattern.compile("Fulcrum \\S+ started: node \\S+, store .*, api http://127\\.0\\.0\\.1:(\\d+)/client/v4");
+
     private Tomcats() {
     }
 

@@ -1,6 +1,8 @@
 package dev.fulcrum.standalone;
 
 import dev.fulcrum.api.ApiRouter;
+import dev.fulcrum.cluster.ClusterSettings;
+import dev.fulcrum.cluster.Migration;
 import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,8 @@ public final class FulcrumMain {
 
     /** Exit code for a bad command line. */
     static final int EXIT_USAGE = 2;
+    /** The subcommand that moves a single node's data directory into a cluster's etcd. */
+    static final String MIGRATE = "migrate-to-etcd";
     /** Exit code for a start that failed (store, token, ports). */
     static final int EXIT_START = 1;
 
@@ -129,6 +134,10 @@ public final class FulcrumMain {
             out.println("Fulcrum " + Version.current());
             return null;
         }
+        if (!args.isEmpty() && args.get(0).equals(MIGRATE)) {
+            migrate(args.subList(1, args.size()), env, out);
+            return null;
+        }
         final FulcrumSettings settings;
         try {
             settings = FulcrumSettings.parse(args, env);
@@ -139,6 +148,35 @@ public final class FulcrumMain {
             StandaloneLogging.configure(settings.get(SettingsTable.LOG_CONFIG));
         }
         return start(settings, out);
+    }
+
+    /**
+     * {@code migrate-to-etcd}: copies the data directory's file store, API token hash and affinity key into the
+     * empty prefix of the etcd the options name, then exits (README, "Cluster").
+     */
+    static void migrate(List<String> args, Map<String, String> env, PrintStream out) {
+        final FulcrumSettings settings;
+        try {
+            settings = FulcrumSettings.parse(args, env);
+        } catch (FulcrumSettings.InvalidSettingException e) {
+            throw new LaunchException(e.getMessage(), EXIT_USAGE);
+        }
+        if (settings.cluster() == null) {
+            throw new LaunchException(MIGRATE + " needs --etcd-endpoints (FULCRUM_ETCD_ENDPOINTS): the etcd to copy "
+                    + "the data directory into", EXIT_USAGE);
+        }
+        try {
+            final Migration.Result result = Migration.copy(settings.dataDir().toAbsolutePath(), settings.cluster(),
+                    Clock.systemUTC());
+            out.println("Copied " + result + " from " + settings.dataDir().toAbsolutePath() + " into etcd under "
+                    + settings.cluster().prefix() + "; start the nodes with --etcd-endpoints "
+                    + String.join(",", settings.cluster().etcd().endpoints().stream().map(Object::toString).toList())
+                    + (settings.cluster().prefix().equals(ClusterSettings.DEFAULT_PREFIX) ? ""
+                            : " --etcd-prefix " + settings.cluster().prefix()));
+            out.flush();
+        } catch (IllegalStateException | IOException e) {
+            throw new LaunchException(MIGRATE + ": " + e.getMessage(), EXIT_START);
+        }
     }
 
     /**
@@ -392,7 +430,10 @@ public final class FulcrumMain {
     }
 
     static String usage() {
-        return "Usage: java -jar fulcrum-standalone.jar [options]\n\n"
+        return "Usage: java -jar fulcrum-standalone.jar [options]\n"
+                + "       java -jar fulcrum-standalone.jar " + MIGRATE + " --data-dir DIR --etcd-endpoints URL "
+                + "[--etcd-prefix P] [etcd options]\n"
+                + "       (copies a stopped node's data directory into an empty etcd prefix, then exits)\n\n"
                 + "Cloudflare-style load balancer with a Cloudflare-compatible REST API (/client/v4).\n\n"
                 + "Options (each may also be set by the environment variable shown). Durations need a unit (ms, s, m "
                 + "or h: 19s);\nsizes are bytes, alone or with KiB, MiB or GiB; switches take true/false, yes/no, "

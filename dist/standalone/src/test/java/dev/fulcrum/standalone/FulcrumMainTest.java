@@ -90,6 +90,25 @@ class FulcrumMainTest {
     }
 
     @Test
+    void migrateToEtcdNeedsEndpointsAndAnEtcdThatAnswers(@TempDir Path dataDir) throws Exception {
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of(FulcrumMain.MIGRATE, "--data-dir", dataDir.toString()),
+                Map.of(), System.out))
+                .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_USAGE))
+                .hasMessageStartingWith("migrate-to-etcd needs --etcd-endpoints (FULCRUM_ETCD_ENDPOINTS)");
+        final int refused;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            refused = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> FulcrumMain.launch(List.of(FulcrumMain.MIGRATE, "--data-dir", dataDir.toString()),
+                Map.of("FULCRUM_ETCD_ENDPOINTS", "http://127.0.0.1:" + refused), System.out))
+                .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(FulcrumMain.EXIT_START))
+                .hasMessageStartingWith("migrate-to-etcd: etcd cannot be read");
+        assertThat(FulcrumMain.usage()).contains("migrate-to-etcd --data-dir DIR --etcd-endpoints URL");
+    }
+
+    @Test
     void badArgumentIsAUsageError() {
         assertThatThrownBy(() -> FulcrumMain.launch(List.of("--port", "eighty"), Map.of(), System.out))
                 .isInstanceOfSatisfying(FulcrumMain.LaunchException.class,
