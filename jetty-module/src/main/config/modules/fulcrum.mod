@@ -84,6 +84,18 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## itself, whatever it sends. Unset = none. (Jetty's http-forwarded module believes every peer.)
 # fulcrum.trustedProxies=
 
+## true forwards client headers whose name contains '_' to origins (by default they are dropped, as nginx does:
+## an origin reading '_' as '-' would otherwise see a Transfer_Encoding the proxy never checked).
+# fulcrum.underscoresInHeaders=false
+
+## On this server's connectors (the API connector excepted): the most a request's head (request line and headers)
+## may take from its first byte before the connection is closed (nginx's client_header_timeout); 0 = none.
+# fulcrum.headerTimeout=60s
+
+## On this server's connectors (the API connector excepted): open connections allowed per client address, more are
+## closed at once; 0 = no cap. Behind another proxy every client has the proxy's address.
+# fulcrum.maxConnectionsPerClient=0
+
 ## Origin connect timeout, then 522.
 # fulcrum.upstream.connectTimeout=19s
 

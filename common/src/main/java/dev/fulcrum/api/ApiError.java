@@ -2,6 +2,7 @@ package dev.fulcrum.api;
 
 import dev.fulcrum.config.ConfigError;
 import dev.fulcrum.config.ConfigException;
+import org.eclipse.jetty.http.HttpStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +150,34 @@ public final class ApiError extends RuntimeException {
     /** 413 / 10413 [G]: the body exceeds the API's limit. */
     public static ApiError bodyTooLarge(int limitBytes) {
         return new ApiError(413, new Item(10413, "Request body too large (limit: " + limitBytes + " bytes)"));
+    }
+
+    /**
+     * A request the HTTP layer refused before the API saw it (a bad request line, an ambiguous path, a URI or
+     * headers over the listener's limits, a method the container rejects): the same status, in the envelope. [G]
+     * The code is 10000 + the status (10400, 10414, 10431, 10501 …), as this API's own 10405 and 10413; a 404 is
+     * the API's 7003/7000 and a 500 its 10001, whoever produced them.
+     *
+     * @param detail the listener's reason, or null
+     * @param path   the request path relative to {@code /client/v4}, as {@link #noRoute} quotes it
+     */
+    public static ApiError refusedByListener(int status, String detail, String path) {
+        if (status == 404) {
+            return noRoute(path);
+        }
+        if (status < 400 || status > 599 || status == 500) {
+            return internal();
+        }
+        final String reason = HttpStatus.getMessage(status);
+        final String text = detail == null || detail.isBlank() || detail.equalsIgnoreCase(reason) ? reason
+                : reason + ": " + clip(detail);
+        return new ApiError(status, new Item(10000 + status, text));
+    }
+
+    /** At most 200 characters of a listener's detail, without control characters. */
+    private static String clip(String detail) {
+        final String printable = detail.replaceAll("\\p{Cntrl}", " ").strip();
+        return printable.length() <= 200 ? printable : printable.substring(0, 200) + "…";
     }
 
     /**

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves an {@link ApiRouter} on its own port with the JDK's built-in HTTP server ({@code jdk.httpserver}), for hosts
- * that have no servlet container of their own to spare for it: the Tomcat valve. No Jetty server and no container
- * classes are involved, so it cannot clash with anything a servlet container or its webapps load.
+ * Serves an {@link ApiRouter} on its own port with the JDK's built-in HTTP server ({@code jdk.httpserver}), for
+ * programs that need the API of a runtime they start without any servlet container: the cluster tests and benchmark.
+ * No host uses it for its API listener any more (the Tomcat valve has {@code tomcat.ApiListener}): what the JDK
+ * server refuses itself (a malformed request line or path) is answered with its own HTML, outside the envelope.
  *
  * <p>Admin traffic only: a few threads, request bodies read up to {@link ApiRouter#MAX_BODY_BYTES} + 1 bytes (enough
  * for the router to refuse a larger one), every response {@code Cache-Control: no-store}. {@link #close()} stops

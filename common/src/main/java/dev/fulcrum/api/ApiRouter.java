@@ -123,6 +123,22 @@ public final class ApiRouter {
         return ConfigChangeLog.as(credential, () -> handler.handle(new Call(request, relative, params)));
     }
 
+    /**
+     * The answer to a request the listener in front refused before this router could see it ({@link
+     * ApiError#refusedByListener}): every host's error hook for its API listener writes this, so no answer of the
+     * API listener is outside the envelope.
+     *
+     * @param detail  the listener's reason, or null
+     * @param rawPath the request's path as received (null when the request line could not be read)
+     */
+    public static ApiResponse refused(int status, String detail, String rawPath) {
+        final String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        final String relative = path.equals(PREFIX) ? "/"
+                : path.startsWith(PREFIX + '/') ? path.substring(PREFIX.length()) : path;
+        final ApiError error = ApiError.refusedByListener(status, detail, relative);
+        return respond(error.status(), error.headers(), Envelope.failure(error));
+    }
+
     private static ApiResponse respond(int status, Map<String, String> headers, ObjectNode envelope) {
         return new ApiResponse(status, headers, ApiJson.write(envelope));
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** One routed request: the request itself, the path parameters its route captured, and body access. */
@@ -70,15 +69,34 @@ final class Call {
         return ApiJson.parse(request.body());
     }
 
-    /** {@code application/json} or any {@code application/*+json}, with or without parameters. */
+    /**
+     * {@code application/json} with a UTF-8 charset or none (RFC 8259 §8.1: JSON exchanged between systems is UTF-8),
+     * compared ignoring case, the charset's value quoted or not; other parameters are ignored. Any other media type,
+     * {@code application/*+json} included, is not the JSON this API reads.
+     */
     static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }
-        final int semicolon = contentType.indexOf(';');
-        final String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
-                .strip().toLowerCase(Locale.ROOT);
-        return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+        final String[] parts = contentType.split(";", -1);
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            final String parameter = parts[i].strip();
+            final int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")
+                    && !isUtf8(parameter.substring(eq + 1).strip())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUtf8(String charset) {
+        final String bare = charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")
+                ? charset.substring(1, charset.length() - 1) : charset;
+        return bare.equalsIgnoreCase("utf-8") || bare.equalsIgnoreCase("utf8");
     }
 
     static String kind(JsonNode node) {

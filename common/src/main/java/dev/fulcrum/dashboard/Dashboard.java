@@ -1,6 +1,5 @@
 package dev.fulcrum.dashboard;
 
-import com.sun.net.httpserver.HttpHandler;
 import dev.fulcrum.api.HttpAnswer;
 
 import java.io.IOException;
@@ -11,9 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The live dashboard's page, served at {@value #PATH} on the API listener by every host (the standalone and the Jetty
- * module through {@code servlet.DashboardServlet}, the Tomcat valve through {@link #httpHandler()}, the WAR under its
- * context). It is static: a page, a script, a style sheet and an icon, all inside this jar, which call the REST API
+ * The live dashboard's page, served at {@value #PATH} on the API listener by every host through
+ * {@code servlet.DashboardServlet} (the WAR under its context). It is static: a page, a script, a style sheet and an icon, all inside this jar, which call the REST API
  * with the token the operator enters. Nothing of the configuration is in what is served here, so it needs no
  * credentials itself; without a valid token the page shows nothing but its sign-in form.
  *
@@ -78,23 +76,6 @@ public final class Dashboard {
             return text(404, "Not Found", Map.of());
         }
         return new HttpAnswer(200, TYPES.get(name), SECURITY_HEADERS, body);
-    }
-
-    /**
-     * The dashboard for the JDK's built-in server: mount it at {@value #PATH}; a path that merely starts with it
-     * ({@code /dashboardx}) is answered 404.
-     */
-    public HttpHandler httpHandler() {
-        return exchange -> {
-            try (exchange) {
-                final String path = exchange.getRequestURI().getRawPath();
-                final String sub = path.substring(Math.min(PATH.length(), path.length()));
-                final HttpAnswer answer = path.startsWith(PATH) && (sub.isEmpty() || sub.startsWith("/"))
-                        ? handle(exchange.getRequestMethod(), sub)
-                        : text(404, "Not Found", Map.of());
-                answer.writeTo(exchange);
-            }
-        };
     }
 
     private static HttpAnswer text(int status, String text, Map<String, String> extra) {

@@ -19,7 +19,11 @@ import java.util.Set;
  *       failed with end-of-stream/reset before any response byte: the origin closed an idle pooled connection as
  *       it was reused, so the request never reached it and no outcome is reported for the lost send;</li>
  *   <li>one <b>zero-downtime failover</b> (spec §8.3) to the attempt returned by
- *       {@link RouteDecision.Forward#failover}, after a connection-class failure.</li>
+ *       {@link RouteDecision.Forward#failover}, after a connection-class failure; or, for an idempotent request
+ *       whose origin closed or reset the connection before the first response byte (520), one retry on another
+ *       origin ({@link RouteDecision.Forward#retryElsewhere}), as nginx's {@code proxy_next_upstream error} does
+ *       by default. A POST or PATCH, a streamed body, a read timeout (524) and an answer already begun are never
+ *       sent again.</li>
  * </ul>
  *
  * <p>Concurrency: the attempt state is touched by one thread at a time, each handing over to the next through the
@@ -143,8 +147,11 @@ class Attempts {
         } else {
             report(UpstreamErrors.outcomeOf(classified), classified.status());
         }
-        if (canResend && classified.failoverEligible()) {
-            final RouteDecision.Forward next = forward.failover(classified);
+        if (canResend) {
+            // A failover after a connection-class failure, or (nginx's proxy_next_upstream error, for idempotent
+            // methods only) a retry elsewhere after an origin closed or reset before answering.
+            final RouteDecision.Forward next = classified.failoverEligible() ? forward.failover(classified)
+                : IDEMPOTENT.contains(method) ? forward.retryElsewhere(classified) : null;
             if (next != null) {
                 forward = next;
                 freshConnection = false;

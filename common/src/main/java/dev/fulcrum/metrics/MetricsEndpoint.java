@@ -1,7 +1,6 @@
 package dev.fulcrum.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.sun.net.httpserver.HttpHandler;
 import dev.fulcrum.api.ApiError;
 import dev.fulcrum.api.ApiRequest;
 import dev.fulcrum.api.ApiResponse;
@@ -78,20 +77,6 @@ public final class MetricsEndpoint {
         }
         final byte[] body = "HEAD".equals(method) ? new byte[0] : scrape();
         return new HttpAnswer(200, CONTENT_TYPE, Map.of(), body);
-    }
-
-    /**
-     * This endpoint as a handler for the JDK's built-in HTTP server (the Tomcat valve's API listener,
-     * {@code api.ApiHttpServer#serve}).
-     */
-    public HttpHandler httpHandler() {
-        return exchange -> {
-            try (exchange) {
-                final List<String> authorization = exchange.getRequestHeaders().get("Authorization");
-                handle(exchange.getRequestMethod(), authorization == null ? List.of() : authorization)
-                        .writeTo(exchange);
-            }
-        };
     }
 
     private byte[] scrape() {

@@ -155,6 +155,11 @@ final class Attempt implements RouteDecision.Forward {
         return ForwardHeaders.REMOVE;
     }
 
+    @Override
+    public boolean forwardsUnderscoreHeaders() {
+        return lb.underscoresInHeaders;
+    }
+
     /** The response headers: without the Set-Cookie once this attempt's origin failed (no pin on a failure). */
     @Override
     public List<Map.Entry<String, String>> responseHeaders() {
@@ -203,7 +208,17 @@ final class Attempt implements RouteDecision.Forward {
 
     @Override
     public RouteDecision.Forward failover(UpstreamFailure failure) {
-        if (retry || failure == null || !failure.failoverEligible()) {
+        return failure != null && failure.failoverEligible() ? another() : null;
+    }
+
+    @Override
+    public RouteDecision.Forward retryElsewhere(UpstreamFailure failure) {
+        return failure == UpstreamFailure.UNKNOWN_ERROR ? another() : null;
+    }
+
+    /** The one retry on another usable origin: a sibling in this pool, else (if allowed) the next usable pool. */
+    private RouteDecision.Forward another() {
+        if (retry) {
             return null;
         }
         if (role == PINNED && lb.failoverMode == FailoverMode.NONE) {

@@ -1,6 +1,7 @@
 package dev.fulcrum.routing;
 
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,34 @@ final class ErrorPages {
      */
     static final int LOOP_STATUS = 508;
 
+    static final int METHOD_NOT_ALLOWED_STATUS = 405;
+
+    /**
+     * The methods a load balancer forwards, for the {@code Allow} header of its 405 (RFC 9110 §15.5.6): any other
+     * method is forwarded too, but these are the ones every origin is expected to know.
+     */
+    static final String ALLOWED = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";
+
     private ErrorPages() {
+    }
+
+    /**
+     * Whether the load balancer answers this method itself, 405, rather than forwarding it. {@code CONNECT} asks for
+     * a tunnel to a host of the client's choosing, which a reverse proxy never opens (and whose authority-form target
+     * no origin could read). {@code TRACE} (and IIS's {@code TRACK}) would echo the request as the origin received it,
+     * with the headers Fulcrum adds and the client's cookies, to a script that sent it (cross-site tracing);
+     * Cloudflare answers it at the edge too.
+     */
+    static boolean refusedMethod(String method) {
+        return "CONNECT".equals(method) || "TRACE".equals(method) || "TRACK".equals(method);
+    }
+
+    static RouteDecision.Respond methodNotAllowed(String method, String rayId) {
+        final String body = "Error 405: Method Not Allowed\nA load balancer does not forward " + method
+                + " requests.\nRay ID: " + rayId + "\n";
+        final List<Map.Entry<String, String>> headers = new ArrayList<>(rayHeader(rayId));
+        headers.add(Map.entry("Allow", ALLOWED));
+        return new RouteDecision.Respond(METHOD_NOT_ALLOWED_STATUS, TEXT, body, List.copyOf(headers));
     }
 
     static RouteDecision.Respond noOrigin(String host, String rayId) {

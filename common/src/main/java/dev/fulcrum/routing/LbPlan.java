@@ -7,7 +7,6 @@ import dev.fulcrum.affinity.SessionStore;
 import dev.fulcrum.config.AdaptiveRouting;
 import dev.fulcrum.config.LoadBalancer;
 import dev.fulcrum.config.RandomSteering;
-import dev.fulcrum.config.Regions;
 import dev.fulcrum.config.SessionAffinityAttributes;
 import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.steering.GeoCandidates;
@@ -26,9 +25,10 @@ import java.util.Map;
  * plan like this one for each rule's overrides ({@link RulePlan}), and its pool sets with a plan like this one for
  * each set this node can match ({@link PoolSetPlan}).
  *
- * <p>Geo with a trusted client country header [G]: the country is the client's (valid ISO alpha-2 only; Cloudflare's
- * {@code XX} and {@code T1} mean unknown), the region is the client country's when the table knows it, else the
- * node's; {@code pop_pools} always uses the node's PoP and still comes first.
+ * <p>Geo with a trusted client country header: only {@code country_pools} reads the client's country (valid ISO
+ * alpha-2 only; Cloudflare's {@code XX} and {@code T1} mean unknown). {@code pop_pools} and {@code region_pools} stay
+ * the node's, as spec §4.2 has it (the region is the data center's) and as pool sets and the rules'
+ * {@code cf.load_balancer.region} read it, so one node means one region everywhere.
  */
 final class LbPlan {
 
@@ -61,6 +61,8 @@ final class LbPlan {
      * costs one null check. Plans built for a pool set or for rule overrides have none.
      */
     final PoolSetPlan poolSets;
+    /** {@link RoutingSettings#underscoresInHeaders()}, for the decisions this plan makes. */
+    final boolean underscoresInHeaders;
     private final LoadBalancer config;
     /** Every pool id this plan looked up (candidates and fallback) and what it found (null = missing). */
     private final List<String> poolIds = new ArrayList<>();
@@ -73,6 +75,7 @@ final class LbPlan {
         this.id = lb.id();
         this.name = lb.name();
         this.config = lb;
+        this.underscoresInHeaders = settings.underscoresInHeaders();
         final boolean hasGeoMaps = !lb.popPools().isEmpty() || !lb.countryPools().isEmpty()
                 || !lb.regionPools().isEmpty();
         this.steering = PoolSteering.of(lb.steeringPolicy(), hasGeoMaps);
@@ -157,9 +160,7 @@ final class LbPlan {
         if (country == null) {
             return candidates;
         }
-        final String region = Regions.regionOf(country);
-        final List<String> ids = GeoCandidates.select(config, settings.pop(), country,
-                region != null ? region : settings.region());
+        final List<String> ids = GeoCandidates.select(config, settings.pop(), country, settings.region());
         final CandidateList list = geoLists.get(ids);
         return list != null ? list : candidates;
     }

@@ -46,6 +46,14 @@ public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecisi
         List<String> removeRequestHeaders();
 
         /**
+         * Whether client headers whose name contains {@code _} reach the origin; by default they do not
+         * ({@link RoutingSettings#underscoresInHeaders()}).
+         */
+        default boolean forwardsUnderscoreHeaders() {
+            return false;
+        }
+
+        /**
          * True when this attempt is the zero-downtime failover of an earlier one ({@link #failover}), for metrics and
          * the access log.
          */
@@ -63,6 +71,18 @@ public sealed interface RouteDecision permits RouteDecision.Forward, RouteDecisi
          * Set-Cookie the affinity mode requires (a re-pin) or none (pin kept). Call after {@link #complete}.
          */
         Forward failover(UpstreamFailure failure);
+
+        /**
+         * nginx's {@code proxy_next_upstream error}: the one retry, on another usable origin chosen as
+         * {@link #failover} chooses it, of an idempotent request whose origin failed before the first response byte
+         * in a way that is no failover's ({@code failure} 520: the connection closed or reset while the origin held
+         * the request). Null when none is allowed (already a retry, no other usable origin, a pinned request under
+         * {@code zero_downtime_failover: none}). Whether the request may be sent twice is the caller's to decide.
+         * Call after {@link #complete}.
+         */
+        default Forward retryElsewhere(UpstreamFailure failure) {
+            return null;
+        }
     }
 
     /** Answer directly (530/1016, a rule's fixed response, a refused loop). */

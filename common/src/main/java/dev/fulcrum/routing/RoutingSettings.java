@@ -18,9 +18,13 @@ import java.util.regex.Pattern;
  *                            {@code geo}; null (the default) = always use the node's country. Only set it when a
  *                            trusted proxy in front overwrites that header.
  * @param colo                the suffix of {@code CF-Ray} ids, e.g. {@code FUL}
+ * @param underscoresInHeaders whether client header names containing {@code _} are forwarded; false (the default,
+ *                            nginx's {@code underscores_in_headers off}) drops them, since origins that fold
+ *                            {@code _} into {@code -} (CGI, several frameworks) would read {@code Transfer_Encoding}
+ *                            as {@code Transfer-Encoding}, a header the proxy never saw
  */
 public record RoutingSettings(String pop, String country, String region, double latitude, double longitude,
-                              String clientCountryHeader, String colo) {
+                              String clientCountryHeader, String colo, boolean underscoresInHeaders) {
 
     // Declared before DEFAULT: static initialisers run in order and the constructor needs them.
     private static final Pattern POP = Pattern.compile("[A-Z0-9]{2,8}");
@@ -29,7 +33,7 @@ public record RoutingSettings(String pop, String country, String region, double 
 
     /** No location, no client country header, colo {@code FUL}. */
     public static final RoutingSettings DEFAULT =
-            new RoutingSettings(null, null, null, Double.NaN, Double.NaN, null, "FUL");
+            new RoutingSettings(null, null, null, Double.NaN, Double.NaN, null, "FUL", false);
 
     public RoutingSettings {
         pop = code("pop", pop, POP, "2-8 letters or digits, e.g. LAX");
@@ -64,7 +68,7 @@ public record RoutingSettings(String pop, String country, String region, double 
      */
     public static RoutingSettings of(String pop, String country, double latitude, double longitude) {
         final RoutingSettings raw = new RoutingSettings(pop, country, null, latitude, longitude, null,
-                blankToNull(pop) == null ? "FUL" : pop);
+                blankToNull(pop) == null ? "FUL" : pop, false);
         return raw.withRegion(Regions.regionOf(raw.country()));
     }
 
@@ -111,15 +115,21 @@ public record RoutingSettings(String pop, String country, String region, double 
     }
 
     public RoutingSettings withRegion(String newRegion) {
-        return new RoutingSettings(pop, country, newRegion, latitude, longitude, clientCountryHeader, colo);
+        return new RoutingSettings(pop, country, newRegion, latitude, longitude, clientCountryHeader, colo,
+                underscoresInHeaders);
     }
 
     public RoutingSettings withClientCountryHeader(String header) {
-        return new RoutingSettings(pop, country, region, latitude, longitude, header, colo);
+        return new RoutingSettings(pop, country, region, latitude, longitude, header, colo, underscoresInHeaders);
     }
 
     public RoutingSettings withColo(String newColo) {
-        return new RoutingSettings(pop, country, region, latitude, longitude, clientCountryHeader, newColo);
+        return new RoutingSettings(pop, country, region, latitude, longitude, clientCountryHeader, newColo,
+                underscoresInHeaders);
+    }
+
+    public RoutingSettings withUnderscoresInHeaders(boolean forwarded) {
+        return new RoutingSettings(pop, country, region, latitude, longitude, clientCountryHeader, colo, forwarded);
     }
 
     /** True when latitude and longitude are both set. */

@@ -29,7 +29,8 @@ import java.util.Objects;
  * <p>Rules (spec §6): conditions are compiled and every rule's overrides turned into a plan when the snapshot is
  * built ({@link RulePlan}); per request the stage only evaluates conditions and picks a plan, or answers a fixed
  * response. A load balancer without rules pays one null check. The request's CF-Ray and loop check come first, so
- * a fixed response carries CF-Ray and a looping request is refused before any rule runs. Conditions that read the
+ * a fixed response carries CF-Ray and a looping request is refused before any rule runs; so is a method no load
+ * balancer forwards ({@code CONNECT}, {@code TRACE}: 405). Conditions that read the
  * time ({@code http.request.timestamp.sec}) use the same clock as affinity.
  *
  * <p>Pool sets (spec §4.6) run before the rules, the same way: a plan per set this node can match, built with the
@@ -250,6 +251,10 @@ public final class SnapshotRouter implements Router {
         final String sentCdnLoop = request.header(ForwardHeaders.CDN_LOOP);
         if (ForwardHeaders.isLoop(sentCdnLoop)) {
             return ErrorPages.loop(rayId);
+        }
+        final String method = request.method();
+        if (ErrorPages.refusedMethod(method)) {
+            return ErrorPages.methodNotAllowed(method, rayId);
         }
 
         // Stage: pool sets (spec §4.6). A fixed response answers; a matching set's plan is the base of the rules.

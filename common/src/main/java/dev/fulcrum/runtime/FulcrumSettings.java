@@ -10,6 +10,7 @@ import dev.fulcrum.upstream.UpstreamSettings;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,10 @@ public final class FulcrumSettings {
     public static final int DEFAULT_API_PORT = 8081;
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final Path DEFAULT_DATA_DIR = Path.of("fulcrum-data");
+    /** nginx's {@code client_header_timeout}. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for an L4 balancer's health checks or a DNS client's next lookup to move traffic elsewhere. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
     /** Shorter tokens are refused: the admin token is the only credential of the API. */
     public static final int MIN_TOKEN_LENGTH = BearerAuth.MIN_TOKEN_LENGTH;
 
@@ -206,6 +211,27 @@ public final class FulcrumSettings {
     /** How the host spells the origin CA setting, for the start's error message. */
     public String originCaSetting() {
         return nameOf(SettingsTable.ORIGIN_CA);
+    }
+
+    /**
+     * The proxy listener's deadline for a request's head, from its first byte (nginx's {@code client_header_timeout});
+     * zero: none. Hosts whose listener is their container's own (the valve, the WAR) use the container's settings.
+     */
+    public Duration headerTimeout() {
+        return get(SettingsTable.HEADER_TIMEOUT);
+    }
+
+    /** The proxy listener's cap on open connections per client address; zero: none. */
+    public int maxConnectionsPerClient() {
+        return get(SettingsTable.MAX_CONNECTIONS_PER_CLIENT);
+    }
+
+    /**
+     * How long, after a stop begins, the standalone's proxy listener keeps answering requests on connections already
+     * open (each with {@code Connection: close}) while it accepts no new ones; zero: stop at once.
+     */
+    public Duration drain() {
+        return get(SettingsTable.DRAIN);
     }
 
     /** This node's location and CF-Ray colo, for the router. */
@@ -560,7 +586,8 @@ public final class FulcrumSettings {
 
         private RoutingSettings routing() {
             try {
-                return RoutingSettings.from(key -> get(SettingsTable.LOCATION.get(key)));
+                return RoutingSettings.from(key -> get(SettingsTable.LOCATION.get(key)))
+                        .withUnderscoresInHeaders(get(SettingsTable.UNDERSCORES_IN_HEADERS));
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingException(locationMessage(e.getMessage()));
             }

@@ -46,12 +46,20 @@ public final class SettingType<T> {
     public static final SettingType<Duration> DURATION = new SettingType<>("duration", "DURATION",
             SettingType::parseDuration, SettingType::formatDuration, false);
 
+    /** A duration as {@link #DURATION}, or {@code 0} (with or without a unit) to turn off what it bounds. */
+    public static final SettingType<Duration> DURATION_OR_OFF = new SettingType<>("duration or 0", "DURATION",
+            SettingType::parseDurationOrOff, SettingType::formatDuration, false);
+
     /** A size in bytes, from 0 to 2 GiB - 1. */
     public static final SettingType<Integer> SIZE = new SettingType<>("size", "BYTES", SettingType::parseSize,
             String::valueOf, false);
 
     /** A whole number of at least 1. */
     public static final SettingType<Integer> COUNT = new SettingType<>("count", "N", SettingType::parseCount,
+            String::valueOf, false);
+
+    /** A whole number of at least 0, where 0 means no limit. */
+    public static final SettingType<Integer> LIMIT = new SettingType<>("limit", "N", SettingType::parseLimit,
             String::valueOf, false);
 
     /** A TCP port, 0 meaning any free one. */
@@ -187,6 +195,19 @@ public final class SettingType<T> {
         throw new IllegalArgumentException(shown + " (expected: " + DURATION_EXPECTED + ")");
     }
 
+    private static Duration parseDurationOrOff(String text) {
+        final String bare = text.strip().toLowerCase(Locale.ROOT);
+        if (bare.matches("0+\\s*(ms|s|m|h)?")) {
+            return Duration.ZERO;
+        }
+        try {
+            return parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace(DURATION_EXPECTED, DURATION_EXPECTED
+                    + ", or 0 for none"), e);
+        }
+    }
+
     private static String formatDuration(Duration value) {
         final long millis = value.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
@@ -227,6 +248,19 @@ public final class SettingType<T> {
             // refused below
         }
         throw new IllegalArgumentException("'" + text + "' is not a count (expected: an integer of at least 1)");
+    }
+
+    private static Integer parseLimit(String text) {
+        try {
+            final int n = Integer.parseInt(text.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a limit (expected: an integer of at least 0, 0 for "
+                + "none)");
     }
 
     private static Integer parsePort(String text) {

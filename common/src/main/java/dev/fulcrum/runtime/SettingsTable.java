@@ -292,6 +292,49 @@ public final class SettingsTable {
                     + "RemoteIpValve in the Engine; Jetty: the http-forwarded module)"))
             .build();
 
+    // ---- what a client may send, and how slowly
+
+    public static final Setting<Boolean> UNDERSCORES_IN_HEADERS = Setting.builder("underscores-in-headers",
+                    SettingType.SWITCH)
+            .defaultValue(false)
+            .help("forward client headers whose name contains '_' to origins; by default they are dropped, as nginx "
+                    + "does, since an origin reading '_' as '-' would see a Transfer_Encoding the proxy never checked")
+            .jetty("fulcrum.underscoresInHeaders")
+            .valve("underscoresInHeaders")
+            .build();
+
+    public static final Setting<Duration> HEADER_TIMEOUT = Setting.builder("header-timeout",
+                    SettingType.DURATION_OR_OFF)
+            .defaultValue(FulcrumSettings.DEFAULT_HEADER_TIMEOUT)
+            .help("proxy listeners: the most a request's head (request line and headers) may take from its first "
+                    + "byte, then the connection is closed (nginx's client_header_timeout); 0 = none")
+            .jetty("fulcrum.headerTimeout")
+            .valve(absent("Tomcat's own Connector serves the load balancers: its connectionTimeout bounds each "
+                    + "read, maxHttpHeaderSize the head"))
+            .war(absent(WAR_CONNECTORS + ", with the container's own timeouts"))
+            .build();
+
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_CLIENT = Setting.builder("max-connections-per-client",
+                    SettingType.LIMIT)
+            .defaultValue(0)
+            .help("proxy listeners: open connections allowed per client address (over all of them), more are closed as they open; 0 = no "
+                    + "cap (behind another proxy every client has the proxy's address)")
+            .jetty("fulcrum.maxConnectionsPerClient")
+            .valve(absent("Tomcat's own Connector serves the load balancers: its maxConnections caps all clients "
+                    + "together"))
+            .war(absent(WAR_CONNECTORS + ", with the container's own limits"))
+            .build();
+
+    public static final Setting<Duration> DRAIN = Setting.builder("drain", SettingType.DURATION_OR_OFF)
+            .defaultValue(FulcrumSettings.DEFAULT_DRAIN)
+            .help("after SIGTERM: the proxy ports stop accepting and, for at most this long, requests on open "
+                    + "connections are still answered, with Connection: close; ends once no connection is left")
+            .jetty(absent("Jetty's graceful stop: jetty.server.stopTimeout"))
+            .valve(absent("Tomcat's graceful stop: the Service's gracefulStopAwaitMillis, with bindOnInit=\"false\" "
+                    + "on the Connector"))
+            .war(absent("the container's own graceful stop"))
+            .build();
+
     // ---- the upstream client
 
     public static final Setting<Duration> UPSTREAM_CONNECT_TIMEOUT = Setting.builder("upstream-connect-timeout",
@@ -492,7 +535,8 @@ public final class SettingsTable {
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, API_PORT, API_BIND, TLS_PORT, TLS_CERT, TLS_KEY,
             TLS_CERT_DIR, TLS_PASSWORD, REDIRECT_HTTPS, H2C, DATA_DIR, API_TOKEN,
             AFFINITY_KEY, AFFINITY_SESSIONS, ORIGIN_CA, POP, COUNTRY, REGION, LATITUDE, LONGITUDE,
-            CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
+            CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UNDERSCORES_IN_HEADERS, HEADER_TIMEOUT,
+            MAX_CONNECTIONS_PER_CLIENT, DRAIN, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,
             UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, ETCD_ENDPOINTS, ETCD_PREFIX, NODE_NAME, ETCD_USER,
             ETCD_PASSWORD, ETCD_CA, ETCD_CERT, ETCD_KEY, ETCD_LEASE_TTL, METRICS_PUBLIC, METRICS_JMX,

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The header rules of one attempt toward its origin (spec §8.1), the same for every wrapper whatever its request
  * type: a client header is copied unless it is hop-by-hop, listed by the client's {@code Connection} header, removed
- * by the decision or set by it; then the decision's headers and {@code Host} are added.
+ * by the decision or set by it, or has a {@code _} in its name (unless the decision forwards those,
+ * {@link RouteDecision.Forward#forwardsUnderscoreHeaders()}); then the decision's headers and {@code Host} are added.
  *
  * <p>Wrappers loop over their own request's headers, ask {@link #copies} per name and finish with
  * {@link #addDecisionHeaders}. Thread safety: immutable.
@@ -28,14 +29,16 @@ public final class OriginRequestHeaders {
     private final String[] values;
     private final int firstSet;
     private final String hostHeader;
+    private final boolean underscores;
 
     private OriginRequestHeaders(Set<String> connectionTokens, String[] replaced, String[] values, int firstSet,
-                                 String hostHeader) {
+                                 String hostHeader, boolean underscores) {
         this.connectionTokens = connectionTokens;
         this.replaced = replaced;
         this.values = values;
         this.firstSet = firstSet;
         this.hostHeader = hostHeader;
+        this.underscores = underscores;
     }
 
     /**
@@ -58,12 +61,12 @@ public final class OriginRequestHeaders {
             replaced[i++] = header.getKey();
         }
         return new OriginRequestHeaders(ProxyHeaders.connectionTokens(clientConnectionValues), replaced, values,
-                firstSet, forward.hostHeader());
+                firstSet, forward.hostHeader(), forward.forwardsUnderscoreHeaders());
     }
 
     /** Whether the client's header of this name is copied toward the origin. */
     public boolean copies(String name) {
-        if (!ProxyHeaders.forwardsRequestHeader(name, connectionTokens)) {
+        if (!ProxyHeaders.forwardsRequestHeader(name, connectionTokens) || !underscores && name.indexOf('_') >= 0) {
             return false;
         }
         for (String other : replaced) {

@@ -149,11 +149,32 @@ class ApiProtocolTest {
         assertFailure(api.raw("POST", "/zones", headers, body), 400, 9207, "Content-type must be application/json.");
         headers.put("Content-Type", "application/x-www-form-urlencoded");
         assertFailure(api.raw("POST", "/zones", headers, body), 400, 9207, "Content-type must be application/json.");
+        headers.put("Content-Type", "application/json; charset=ebcdic");
+        assertFailure(api.raw("POST", "/zones", headers, body), 400, 9207, "Content-type must be application/json.");
+        headers.put("Content-Type", "application/problem+json");
+        assertFailure(api.raw("POST", "/zones", headers, body), 400, 9207, "Content-type must be application/json.");
         headers.put("Content-Type", "Application/JSON; charset=utf-8");
         final ApiServer.Reply ok = api.raw("POST", "/zones", headers,
                 ("{\"name\":\"example.com\",\"account\":{\"id\":\"" + account + "\"}}")
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void aLoneSurrogateAnywhereIs1002NamingTheFieldAndStoresNothing() {
+        final String pools = "/accounts/" + account + "/load_balancers/pools";
+        assertFailure(api.post(pools, "{\"name\":\"p\",\"origins\":[{\"name\":\"a\\ud800\","
+                + "\"address\":\"h\"}]}"), 400, 1002, "origins[0].name: a string with a lone UTF-16 surrogate "
+                + "(expected: Unicode text, where a \\ud800-\\udfff escape only comes as half of a pair): validation "
+                + "failed");
+        assertRefused(api.post(pools, "{\"name\":\"p\",\"description\":\"\\udc00x\",\"origins\":[]}"),
+                "description: a string with a lone UTF-16 surrogate");
+        assertFailure(api.post(pools, "{\"name\":\"p\",\"\\ud83d\":1,\"origins\":[]}"), 400, 6007,
+                "Malformed JSON in request body");
+        // A pair is a character (U+1F600), not a surrogate: the name is then refused for its pattern only.
+        assertRefused(api.post(pools, "{\"name\":\"\\ud83d\\ude00\",\"origins\":[{\"name\":\"a\","
+                + "\"address\":\"h\"}]}"), "name: \"\ud83d\ude00\" (expected: a name of at most 255 characters");
+        assertThat(api.get(pools).result()).isEmpty();
     }
 
     @Test
@@ -246,6 +267,12 @@ class ApiProtocolTest {
                 + "\r\nContent-Type: application/json; charset=ebcdic", "{}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(400);
         assertThat(api.fulcrum().store().current()).isEqualTo(before);
+    }
+
+    private static void assertRefused(ApiServer.Reply reply, String messageStart) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.errorCode()).as(reply.toString()).isEqualTo(1002);
+        assertThat(reply.errorMessage()).startsWith(messageStart).endsWith(": validation failed");
     }
 
     static void assertFailure(ApiServer.Reply reply, int status, int code, String message) {

@@ -45,7 +45,13 @@ class ApiRequestTest {
     void jsonContentTypes() {
         assertThat(Call.isJson("application/json")).isTrue();
         assertThat(Call.isJson("Application/JSON ; charset=UTF-8")).isTrue();
-        assertThat(Call.isJson("application/merge-patch+json")).isTrue();
+        assertThat(Call.isJson("application/json;charset=\"utf-8\"")).isTrue();
+        assertThat(Call.isJson("application/json; foo=bar")).isTrue();
+        assertThat(Call.isJson("application/json; charset=ebcdic")).isFalse();
+        assertThat(Call.isJson("application/json; charset=ISO-8859-1")).isFalse();
+        assertThat(Call.isJson("application/json; charset=utf-16")).isFalse();
+        assertThat(Call.isJson("application/problem+json")).isFalse();
+        assertThat(Call.isJson("application/merge-patch+json")).isFalse();
         assertThat(Call.isJson("text/json")).isFalse();
         assertThat(Call.isJson("application/jsonp")).isFalse();
         assertThat(Call.isJson(null)).isFalse();

@@ -5,8 +5,13 @@ import dev.fulcrum.config.Account;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
 import dev.fulcrum.store.ConfigStore;
+import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.store.FileConfigStore;
 import dev.fulcrum.testing.LoopbackOrigin;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,24 +290,32 @@ class UserLevelApiTest {
     @Test
     void withoutHealthTheUserLevelPreviewIsAbsentToo() throws Exception {
         // A router without a health monitor has no account-scoped preview routes, so no user-level ones either.
-        try (ConfigStore store = FileConfigStore.open(dir.resolve("bare"));
-             ApiHttpServer server = ApiHttpServer.start(new ApiRouter(store,
-                     new BearerAuth(Ids.newId(), BearerAuth.sha256(ApiServer.TOKEN)), Clock.systemUTC()),
-                     "127.0.0.1", 0)) {
+        final Server server = new Server();
+        try (ConfigStore store = FileConfigStore.open(dir.resolve("bare"))) {
+            final ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            final ServletContextHandler context = new ServletContextHandler("/");
+            context.addServlet(new ServletHolder(new ApiServlet(new ApiRouter(store,
+                    new BearerAuth(Ids.newId(), BearerAuth.sha256(ApiServer.TOKEN)), Clock.systemUTC()))), "/*");
+            server.setHandler(context);
+            server.start();
             final HttpClient client = HttpClient.newHttpClient();
             final String preview = "/client/v4" + USER + "/preview/" + "a".repeat(32);
-            final HttpResponse<String> absent = get(client, server, preview);
+            final HttpResponse<String> absent = get(client, connector.getLocalPort(), preview);
             assertThat(absent.statusCode()).isEqualTo(404);
             assertThat(absent.body()).contains("\"code\":7003");
             // A fresh store has no account at all: the mirrored routes exist and say so.
-            final HttpResponse<String> pools = get(client, server, "/client/v4" + USER + "/pools");
+            final HttpResponse<String> pools = get(client, connector.getLocalPort(), "/client/v4" + USER + "/pools");
             assertThat(pools.statusCode()).isEqualTo(400);
             assertThat(pools.body()).contains("there are none");
+        } finally {
+            server.stop();
         }
     }
 
-    private static HttpResponse<String> get(HttpClient client, ApiHttpServer server, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+    private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ApiServer.TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -2,11 +2,11 @@ package dev.fulcrum.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fulcrum.api.ApiHttpServer;
 import dev.fulcrum.api.HttpAnswer;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.runtime.Version;
+import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.DashboardServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -44,14 +44,10 @@ class DashboardTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Dashboard dashboard = new Dashboard();
     private Fulcrum fulcrum;
-    private ApiHttpServer jdkServer;
     private Server jetty;
 
     @AfterEach
     void stop() throws Exception {
-        if (jdkServer != null) {
-            jdkServer.close();
-        }
         if (jetty != null) {
             jetty.stop();
         }
@@ -108,11 +104,21 @@ class DashboardTest {
     }
 
     @Test
-    void theJdkServerServesItBesideTheApiWithTheNodeRoutes() throws Exception {
+    void anApiListenerServesItBesideTheApiWithTheNodeRoutes() throws Exception {
         fulcrum = new Fulcrum(FulcrumSettings.builder().dataDir(dir).apiToken(TOKEN).build()).start();
-        jdkServer = ApiHttpServer.start(fulcrum.api(), "127.0.0.1", 0)
-                .serveTree(Dashboard.PATH, dashboard.httpHandler());
-        final String base = "http://127.0.0.1:" + jdkServer.port();
+        // Laid out as every host's API listener is: the API's servlet at /client/v4/* and /, the dashboard's beside.
+        jetty = new Server();
+        final ServerConnector connector = new ServerConnector(jetty, 1, 1);
+        connector.setHost("127.0.0.1");
+        jetty.addConnector(connector);
+        final ServletContextHandler context = new ServletContextHandler("/");
+        final ServletHolder api = new ServletHolder(new ApiServlet(fulcrum.api()));
+        context.addServlet(api, "/client/v4/*");
+        context.addServlet(api, "/");
+        context.addServlet(new ServletHolder(new DashboardServlet(dashboard)), Dashboard.PATH + "/*");
+        jetty.setHandler(context);
+        jetty.start();
+        final String base = "http://127.0.0.1:" + connector.getLocalPort();
 
         final HttpResponse<String> redirect = get(base + "/dashboard", null);
         assertThat(redirect.statusCode()).isEqualTo(302);

@@ -80,6 +80,40 @@ class AttemptsTest {
     }
 
     @Test
+    void anIdempotentRequestTheOriginClosedOnBeforeAnsweringIsRetriedOnceElsewhere() {
+        final FakeForward second = new FakeForward("b", null);
+        final Attempts exchange = new Attempts(new FakeForward("a", second), "PUT", RequestBody.BUFFERED);
+
+        assertThat(exchange.failed(new EOFException("closed"), 0, false))
+                .isEqualTo(Attempts.Step.RETRY_FRESH_CONNECTION);
+        assertThat(exchange.failed(new EOFException("closed again"), 0, false)).isEqualTo(Attempts.Step.FAILOVER);
+        assertThat(exchange.forward()).isSameAs(second);
+        assertThat(exchange.freshConnection()).isFalse();
+        // Once only: the retry failing the same way answers its own 520.
+        assertThat(exchange.failed(new IOException("Connection reset by peer"), 0, false))
+                .isEqualTo(Attempts.Step.GIVE_UP);
+        assertThat(exchange.failure()).isEqualTo(UpstreamFailure.UNKNOWN_ERROR);
+        assertThat(reports).containsExactly("a EXCHANGE_FAILED 520", "b EXCHANGE_FAILED 520");
+    }
+
+    @Test
+    void neverRetriesElsewhereANonIdempotentRequestAStreamedBodyAReadTimeoutOrABegunAnswer() {
+        final FakeForward second = new FakeForward("b", null);
+        assertThat(new Attempts(new FakeForward("a", second), "POST", RequestBody.BUFFERED)
+                .failed(new EOFException("closed"), 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
+        assertThat(new Attempts(new FakeForward("a", second), "PATCH", RequestBody.NONE)
+                .failed(new EOFException("closed"), 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
+        assertThat(new Attempts(new FakeForward("a", second), "PUT", RequestBody.STREAMED)
+                .failed(new EOFException("closed"), 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
+        assertThat(new Attempts(new FakeForward("a", second), "GET", RequestBody.NONE)
+                .failed(new TimeoutException("no first byte"), 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
+        final Attempts begun = new Attempts(new FakeForward("a", second), "GET", RequestBody.NONE);
+        assertThat(begun.failed(new EOFException("mid-body"), 200, true)).isEqualTo(Attempts.Step.GIVE_UP);
+        assertThat(reports).containsExactly("a EXCHANGE_FAILED 520", "a EXCHANGE_FAILED 520",
+                "a EXCHANGE_FAILED 520", "a EXCHANGE_FAILED 524", "a EXCHANGE_FAILED 200");
+    }
+
+    @Test
     void failsOverAfterAConnectionFailureAndReportsBothAttempts() {
         final FakeForward second = new FakeForward("b", null);
         final Attempts exchange = new Attempts(new FakeForward("a", second), "POST", RequestBody.BUFFERED);
@@ -166,6 +200,11 @@ class AttemptsTest {
         @Override
         public RouteDecision.Forward failover(UpstreamFailure failure) {
             return failure.failoverEligible() ? next : null;
+        }
+
+        @Override
+        public RouteDecision.Forward retryElsewhere(UpstreamFailure failure) {
+            return failure == UpstreamFailure.UNKNOWN_ERROR ? next : null;
         }
 
         @Override

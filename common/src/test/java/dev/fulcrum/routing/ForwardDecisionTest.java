@@ -7,6 +7,7 @@ import dev.fulcrum.request.RequestView;
 import dev.fulcrum.routing.RouteDecision.Forward;
 import dev.fulcrum.routing.RouteDecision.Respond;
 import dev.fulcrum.testing.TestRequest;
+import dev.fulcrum.upstream.OriginRequestHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -157,6 +158,44 @@ class ForwardDecisionTest {
                     .isInstanceOf(Forward.class);
         }
         assertThat(router.outstanding(b.id())).isEqualTo(4); // the refused ones counted nothing
+    }
+
+    @Test
+    void connectAndTraceAreAnswered405AndNeverForwarded() {
+        router.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        for (String method : List.of("CONNECT", "TRACE", "TRACK")) {
+            final RouteDecision decision = router.route(TestRequest.to(HOST).method(method));
+            assertThat(decision).as(method).isInstanceOf(Respond.class);
+            final Respond r = (Respond) decision;
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.body()).contains(method);
+            assertThat(header(r.responseHeaders(), "Allow")).isEqualTo("GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+            assertThat(header(r.responseHeaders(), "CF-Ray")).isNotNull();
+        }
+        for (String method : List.of("GET", "OPTIONS", "PROPFIND", "PATCH")) {
+            assertThat(router.route(TestRequest.to(HOST).method(method))).as(method).isInstanceOf(Forward.class);
+        }
+        assertThat(router.outstanding(b.id())).isEqualTo(4); // the refused ones counted nothing
+        assertThat(router.route(TestRequest.to("unknown.example").method("CONNECT"))).isNull();
+    }
+
+    @Test
+    void headerNamesWithUnderscoresAreDroppedUnlessTheSettingKeepsThem() {
+        router.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        final OriginRequestHeaders dropping = OriginRequestHeaders.of(forward(TestRequest.to(HOST)), List.of());
+        for (String name : List.of("Transfer_Encoding", "Content_Length", "X_Forwarded_For", "_", "a_b")) {
+            assertThat(dropping.copies(name)).as(name).isFalse();
+        }
+        assertThat(dropping.copies("X-Trace-Id")).isTrue();
+
+        final SnapshotRouter keeping = new SnapshotRouter(RoutingSettings.DEFAULT.withUnderscoresInHeaders(true));
+        keeping.update(config(lb(HOST, "off", fallback, b), b, fallback));
+        final Forward kept = (Forward) keeping.route(TestRequest.to(HOST));
+        assertThat(kept.forwardsUnderscoreHeaders()).isTrue();
+        assertThat(OriginRequestHeaders.of(kept, List.of()).copies("X_Custom")).isTrue();
+        // Hop-by-hop names stay hop-by-hop either way.
+        assertThat(OriginRequestHeaders.of(kept, List.of()).copies("Transfer-Encoding")).isFalse();
+        kept.complete(Outcome.RESPONDED, 200, 0);
     }
 
     @Test

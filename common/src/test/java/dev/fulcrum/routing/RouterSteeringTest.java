@@ -275,16 +275,17 @@ class RouterSteeringTest {
     }
 
     @Test
-    void trustedClientCountryHeaderSelectsCountryAndRegionLists() {
+    void trustedClientCountryHeaderSelectsTheCountryListAndTheRegionStaysTheNodes() {
         final LoadBalancer lb = with(lb(HOST, "geo", fallback, a), p -> p
                 .countries(Map.of("JP", List.of(b.id())))
-                .regions(Map.of("WEU", List.of(c.id()))));
+                .regions(Map.of("WEU", List.of(c.id()), "WNAM", List.of(fallback.id()))));
         final SnapshotRouter router = new SnapshotRouter(RoutingSettings.of("NYC", "US", 40.71, -74.01)
                 .withRegion("ENAM").withClientCountryHeader("CF-IPCountry"));
         router.update(config(lb, a, b, c, fallback));
         assertThat(forward(router, TestRequest.to(HOST)).poolId()).isEqualTo(a.id());
         assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", "JP")).poolId()).isEqualTo(b.id());
-        assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", "de")).poolId()).isEqualTo(c.id());
+        // A German client of this ENAM node: no country list, and the region is the node's (spec §4.2), which has none.
+        assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", "de")).poolId()).isEqualTo(a.id());
         assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", "XX")).poolId()).isEqualTo(a.id());
         assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", "T1")).poolId()).isEqualTo(a.id());
         assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", "bogus")).poolId())
@@ -294,6 +295,21 @@ class RouterSteeringTest {
         untrusted.update(config(lb, a, b, c, fallback));
         assertThat(forward(untrusted, TestRequest.to(HOST).header("CF-IPCountry", "JP")).poolId())
                 .isEqualTo(a.id());
+    }
+
+    @Test
+    void withOnlyRegionPoolsEveryClientCountryGetsTheNodesRegion() {
+        // The case: a WNAM node trusting CF-IPCountry, only region_pools set.
+        final LoadBalancer lb = with(lb(HOST, "geo", fallback, a), p -> p
+                .regions(Map.of("WNAM", List.of(b.id()), "ENAM", List.of(c.id()))));
+        final SnapshotRouter router = new SnapshotRouter(RoutingSettings.of("SJC", "US", 37.36, -121.93)
+                .withRegion("WNAM").withClientCountryHeader("CF-IPCountry"));
+        router.update(config(lb, a, b, c, fallback));
+        for (String country : List.of("US", "DE", "JP", "XX")) {
+            assertThat(forward(router, TestRequest.to(HOST).header("CF-IPCountry", country)).poolId())
+                    .as(country).isEqualTo(b.id());
+        }
+        assertThat(forward(router, TestRequest.to(HOST)).poolId()).isEqualTo(b.id());
     }
 
     @Test

@@ -52,6 +52,34 @@ class FulcrumSettingsTest {
     }
 
     @Test
+    void theListenerHardeningSettings() {
+        final FulcrumSettings defaults = FulcrumSettings.parse(List.of(), Map.of());
+        assertThat(defaults.headerTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.maxConnectionsPerClient()).isZero();
+        assertThat(defaults.drain()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.routing().underscoresInHeaders()).isFalse();
+
+        final FulcrumSettings s = FulcrumSettings.parse(List.of("--header-timeout", "15s",
+                "--max-connections-per-client=64", "--underscores-in-headers", "--drain", "0"),
+                Map.of("FULCRUM_DRAIN", "30s"));
+        assertThat(s.headerTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(s.maxConnectionsPerClient()).isEqualTo(64);
+        assertThat(s.routing().underscoresInHeaders()).isTrue();
+        assertThat(s.drain()).isZero();
+        assertThat(s.toBuilder().build().routing().underscoresInHeaders()).isTrue();
+        assertThat(FulcrumSettings.parse(List.of(), Map.of("FULCRUM_HEADER_TIMEOUT", "0")).headerTimeout()).isZero();
+
+        assertThat(FulcrumSettings.parse(List.of("--drain", "0s"), Map.of()).drain()).isZero();
+        assertRefused(List.of("--header-timeout", "soon"), Map.of(), "--header-timeout: soon (expected: a positive "
+                + "duration such as 19s, 500ms or 15m, or 0 for none)");
+        assertRefused(List.of("--drain", "-1s"), Map.of(), "--drain: -1s (expected:");
+        assertRefused(List.of("--drain", "5"), Map.of(), "--drain: 5 has no unit");
+        assertRefused(List.of("--max-connections-per-client", "-2"), Map.of(),
+                "--max-connections-per-client: '-2' is not a limit (expected: an integer of at least 0, 0 for none)");
+        assertRefused(List.of("--underscores-in-headers=maybe"), Map.of(), "--underscores-in-headers: 'maybe'");
+    }
+
+    @Test
     void tlsSettingsGoTogetherAndKeepThePasswordOutOfTheText() {
         final FulcrumSettings s = FulcrumSettings.parse(List.of("--tls-port", "8443", "--tls-cert", "site.p12",
                 "--tls-password", "p12-secret", "--redirect-https"), Map.of("FULCRUM_H2C", "false"));

@@ -286,6 +286,9 @@ class EtcdConfigStoreTest {
                      dir.resolve("a"))) {
             final String id = a.store.commit(s -> EtcdStoreNode.createPool(s, "kept")).pools().iterator().next();
             cut.cut();
+            // The node knows etcd is gone (its watch broke); a member dying while it holds a write is the other
+            // case, answered "may have been applied" (settleLostAnswer), and not what this test is about.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !a.store.isConnected());
             final ConfigSnapshot before = a.store.current();
             assertThatThrownBy(() -> a.store.commit(s -> EtcdStoreNode.createPool(s, "refused")))
                     .isInstanceOfSatisfying(StoreUnavailableException.class, e -> {

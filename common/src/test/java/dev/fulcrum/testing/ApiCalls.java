@@ -55,7 +55,8 @@ public final class ApiCalls {
     /** One call with the token; {@code path} is below the base. */
     public HttpResponse<String> send(String method, String path, String body) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10))
+                // Generous: a node's first call warms up its JSON and store on a CPU shared with other builds.
+                .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));

@@ -1060,6 +1060,36 @@ public abstract class DataPlaneContract extends HostContract {
     }
 
     @Test
+    void anIdempotentRequestWhoseOriginClosesBeforeAnsweringIsRetriedOnceElsewhere() throws Exception {
+        // Pool "dying" first: its origin reads every request and closes the connection without answering.
+        final LoopbackOrigin dying = startOrigin("dying").dropEveryRequest();
+        final LoopbackOrigin b = startOrigin("b");
+        final Pool first = pool("dying", "random", origin(dying, 1));
+        final Pool up = pool("up", "random", origin(b, 1));
+        final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", RandomSteering.DEFAULT,
+                new AdaptiveRouting(true), up, first, up), first, up));
+        startHost(router);
+
+        final ContentResponse got = get(LB_HOST, "/get");
+        assertThat(got.getStatus()).isEqualTo(200);
+        assertThat(got.getContentAsString()).isEqualTo("origin:b");
+        final byte[] body = "replayed".getBytes(StandardCharsets.UTF_8);
+        final ContentResponse put = request(LB_HOST, "/put").method("PUT")
+                .body(new BytesRequestContent("text/plain", body)).send();
+        assertThat(put.getStatus()).isEqualTo(200);
+        assertThat(b.lastRequest().body()).isEqualTo(body);
+        assertThat(dying.requests()).extracting(LoopbackOrigin.Seen::path).contains("/get", "/put");
+
+        // Not idempotent: it reached an origin, which may have acted on it; never sent again.
+        final ContentResponse post = request(LB_HOST, "/post").method("POST")
+                .body(new BytesRequestContent("text/plain", body)).send();
+        assertThat(post.getStatus()).isEqualTo(520);
+        assertThat(dying.requests()).extracting(LoopbackOrigin.Seen::path).containsOnlyOnce("/post");
+        assertThat(b.requests()).extracting(LoopbackOrigin.Seen::path).containsExactly("/get", "/put");
+        assertAllReported(router, pool("dying", "random"), pool("up", "random"));
+    }
+
+    @Test
     void replaysABufferedBodyOnFailover() throws Exception {
         final LoopbackOrigin b = startOrigin("b");
         startRefusedThenLive(b, true, UpstreamSettings.DEFAULTS);

@@ -27,8 +27,13 @@ public abstract class HostContract {
     protected UpstreamClient upstream;
     protected HttpClient client;
 
-    /** A fresh, unstarted container with the wrapper under test. */
-    protected abstract HostUnderTest newHost();
+    /**
+     * A fresh, unstarted container with the wrapper under test, given a router and upstream client by the contract.
+     * Contracts that start whole nodes instead ({@link NodeUnderTest}) need none.
+     */
+    protected HostUnderTest newHost() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " starts no router-driven host");
+    }
 
     /** A contract's own client settings, applied before a client from {@link #newClient} starts. */
     protected void configureClient(HttpClient c) {

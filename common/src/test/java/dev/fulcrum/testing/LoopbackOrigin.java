@@ -92,6 +92,7 @@ public final class LoopbackOrigin implements AutoCloseable {
     private final AtomicInteger dropped = new AtomicInteger();
     private final Map<String, Long> lastAnswerNanos = new ConcurrentHashMap<>();
     private volatile Duration closeReusedAfter;
+    private volatile boolean dropEveryRequest;
     private volatile Duration delay = Duration.ZERO;
     private final int port;
     private final AtomicInteger healthChecks = new AtomicInteger();
@@ -176,6 +177,15 @@ public final class LoopbackOrigin implements AutoCloseable {
      */
     public LoopbackOrigin closeReusedAfter(Duration idle) {
         this.closeReusedAfter = idle;
+        return this;
+    }
+
+    /**
+     * From now on, every request is read whole, counted in {@link #requests()} and dropped: the connection is closed
+     * without a response byte, as by an origin dying while it holds requests.
+     */
+    public LoopbackOrigin dropEveryRequest() {
+        this.dropEveryRequest = true;
         return this;
     }
 
@@ -266,7 +276,7 @@ public final class LoopbackOrigin implements AutoCloseable {
         return connectionsOpened.get();
     }
 
-    /** Requests dropped by {@link #closeReusedAfter}. */
+    /** Requests dropped by {@link #closeReusedAfter} or {@link #dropEveryRequest}. */
     public int droppedRequests() {
         return dropped.get();
     }
@@ -308,6 +318,12 @@ public final class LoopbackOrigin implements AutoCloseable {
             final String query = request.getHttpURI().getQuery();
             requests.add(new Seen(request.getMethod(), request.getHttpURI().getPath(), query, headers, body,
                     connectionId, serverName(request)));
+            if (dropEveryRequest) {
+                dropped.incrementAndGet();
+                request.getConnectionMetaData().getConnection().getEndPoint().close();
+                callback.failed(new IllegalStateException("dropped a request on purpose"));
+                return true;
+            }
             final Fields params = Request.extractQueryParameters(request);
             final long wait = Math.max(number(params, "delay", 0), delay.toMillis());
             if (wait > 0) {

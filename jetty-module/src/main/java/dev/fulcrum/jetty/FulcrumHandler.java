@@ -5,6 +5,7 @@ import dev.fulcrum.dashboard.Dashboard;
 import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.runtime.Fulcrum;
+import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
@@ -18,7 +19,12 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Puts Fulcrum in front of a Jetty server's own handlers ({@code Server.insertHandler}, see {@code etc/fulcrum.xml})
@@ -40,12 +46,21 @@ import java.util.Objects;
  *
  * <p>Why a connector of this server for the API rather than a second embedded server: it shares the server's
  * threads, buffers, lifecycle and graceful stop, shows in its dump, and is configured like any other Jetty connector.
- * It is told apart by identity, so the server's own contexts are unreachable on it.
+ * It is told apart by identity, so the server's own contexts are unreachable on it. What Jetty refuses on it is
+ * answered in the API's envelope ({@link ApiErrorHandler}, in front of the server's error handler, which still
+ * answers for the other connectors).
+ *
+ * <p>On the other connectors, which carry the load balancers' traffic, it puts the slow-client guards
+ * ({@link ClientGuards}: a deadline for a request's head, an optional cap per client address).
  */
 public final class FulcrumHandler extends Handler.Wrapper {
 
     private final FulcrumLifeCycle runtime;
     private final Connector apiConnector;
+    /** The server's error handler before this one put the API's in front of it; restored on stop. */
+    private Request.Handler replacedErrorHandler;
+    /** Connectors already given {@link ClientGuards}, so a restart does not wrap them twice. */
+    private final Set<Connector> guarded = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** Both set while started (the proxy last); the handle path reads them without locking. */
     private volatile FulcrumProxyHandler proxy;
@@ -71,9 +86,15 @@ public final class FulcrumHandler extends Handler.Wrapper {
         proxyHandler.setServer(getServer());
         final ServletContextHandler apiContext = context("fulcrum-api", new ApiServlet(fulcrum.api()),
                 ApiRouter.PREFIX + "/*", "/");
+        // Jetty's own refusals on the API connector (before or inside the API's context) in the API's envelope.
+        replacedErrorHandler = getServer().getErrorHandler();
+        final ApiErrorHandler apiErrors = new ApiErrorHandler(apiConnector, replacedErrorHandler);
+        getServer().setErrorHandler(apiErrors);
+        apiContext.setErrorHandler(apiErrors);
         apiContext.addServlet(new ServletHolder("fulcrum-metrics", new MetricsServlet(fulcrum.metricsEndpoint())),
                 MetricsEndpoint.PATH);
         apiContext.addServlet(new ServletHolder("fulcrum-dashboard", new DashboardServlet()), Dashboard.PATH + "/*");
+        guardConnectors(fulcrum.settings());
         addManaged(proxyHandler);
         addManaged(apiContext);
         api = apiContext;
@@ -88,9 +109,25 @@ public final class FulcrumHandler extends Handler.Wrapper {
         final Handler apiContext = api;
         proxy = null;
         api = null;
+        if (getServer().getErrorHandler() instanceof ApiErrorHandler ours && ours.others() == replacedErrorHandler) {
+            getServer().setErrorHandler(replacedErrorHandler);
+        }
         super.doStop();
         removeBean(proxyHandler);
         removeBean(apiContext);
+    }
+
+    /**
+     * The header deadline and per-client cap ({@link ClientGuards}) on every connector of the server but the API's:
+     * they carry the load balancers' traffic. Done here because the server starts its connectors after its
+     * handlers, and a connector's factories can only change while it is stopped; once set, they stay for the
+     * connector's life.
+     */
+    private void guardConnectors(FulcrumSettings settings) {
+        // One set of guards for all of them: a client's connections count toward one cap, whichever port.
+        final List<Connector> unguarded = Arrays.stream(getServer().getConnectors())
+                .filter(c -> c != apiConnector && !c.isStarted() && !guarded.contains(c)).toList();
+        guarded.addAll(ClientGuards.apply(unguarded, settings.headerTimeout(), settings.maxConnectionsPerClient()));
     }
 
     /**
@@ -117,6 +154,17 @@ public final class FulcrumHandler extends Handler.Wrapper {
             context.addServlet(holder, mapping);
         }
         return context;
+    }
+
+    /**
+     * Blocking, whatever the handlers behind it are: the API's servlets read and write with blocking streams, and
+     * are beans of this handler rather than part of the wrapped tree, so the tree's own type leaves them out. A server
+     * whose own handlers are all non-blocking (Jetty's default handler alone) would otherwise have Jetty call this
+     * handler on a selector thread, where a blocking read of an API request waits for that very selector.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING;
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.DefaultHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.xml.XmlConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -305,6 +307,65 @@ class ModuleXmlTest {
         assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.upstream.replayBufferBytes", "64KB")))
                 .satisfies(e -> assertThat(messages(e)).contains("fulcrum.upstream.replayBufferBytes: '64KB' is not a "
                         + "size"));
+    }
+
+    @Test
+    void theSlowClientGuardsGoOnTheServersConnectorsButNotTheApis() throws Exception {
+        server = siteServer();
+        configure(server, Map.of("fulcrum.headerTimeout", "5s", "fulcrum.maxConnectionsPerClient", "3",
+                "fulcrum.underscoresInHeaders", "true"));
+        server.start();
+        assertThat(http.getConnectionFactory(HttpConnectionFactory.class).getClass())
+                .isNotEqualTo(HttpConnectionFactory.class);
+        final ServerConnector api = Arrays.stream(server.getConnectors()).map(ServerConnector.class::cast)
+                .filter(c -> "fulcrum-api".equals(c.getName())).findFirst().orElseThrow();
+        assertThat(api.getConnectionFactory(HttpConnectionFactory.class).getClass())
+                .isEqualTo(HttpConnectionFactory.class);
+        final FulcrumSettings settings = ((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class)
+                .fulcrum().settings();
+        assertThat(settings.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.maxConnectionsPerClient()).isEqualTo(3);
+        assertThat(settings.routing().underscoresInHeaders()).isTrue();
+
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.headerTimeout", "soon")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.headerTimeout: soon (expected:"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.maxConnectionsPerClient", "-1")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.maxConnectionsPerClient: '-1' is not a limit"));
+        assertThatThrownBy(() -> configure(siteServer(), Map.of("fulcrum.underscoresInHeaders", "maybe")))
+                .satisfies(e -> assertThat(messages(e)).contains("fulcrum.underscoresInHeaders: 'maybe' is not a switch"));
+    }
+
+    @Test
+    void withDefaultsTheHeaderDeadlineIsOnAndUnderscoreHeadersAreDropped() throws Exception {
+        server = siteServer();
+        configure(server, Map.of());
+        server.start();
+        final FulcrumSettings settings = ((FulcrumHandler) server.getHandler()).getBean(FulcrumLifeCycle.class)
+                .fulcrum().settings();
+        assertThat(settings.headerTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.maxConnectionsPerClient()).isZero();
+        assertThat(settings.routing().underscoresInHeaders()).isFalse();
+        assertThat(http.getConnectionFactory(HttpConnectionFactory.class).getClass())
+                .isNotEqualTo(HttpConnectionFactory.class);
+    }
+
+    @Test
+    void onAServerWhoseOwnHandlersNeverBlockTheApiIsStillCalledOffTheSelectors() throws Exception {
+        // Jetty's default handler alone is non-blocking: Jetty would call the handler tree on a selector thread,
+        // where the API's blocking body read waits for that very selector (a hang, now and then).
+        server = new Server();
+        http = new ServerConnector(server);
+        http.setHost("127.0.0.1");
+        server.addConnector(http);
+        server.setDefaultHandler(new DefaultHandler());
+        configure(server, Map.of());
+        server.start();
+        assertThat(server.getInvocationType()).isEqualTo(Invocable.InvocationType.BLOCKING);
+        final ApiCalls api = new ApiCalls("http://127.0.0.1:" + apiPort() + "/client/v4", TOKEN);
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.send("POST", "/zones", "{\"name\":\"example" + i + ".test\",\"account\":{\"id\":\"0\"}}")
+                    .statusCode()).isEqualTo(400);
+        }
     }
 
     /** XmlConfiguration wraps a setter's exception: the messages of the whole cause chain. */

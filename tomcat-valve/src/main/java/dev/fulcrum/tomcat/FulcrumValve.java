@@ -1,8 +1,6 @@
 package dev.fulcrum.tomcat;
 
-import dev.fulcrum.api.ApiHttpServer;
 import dev.fulcrum.dashboard.Dashboard;
-import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.runtime.Fulcrum;
@@ -35,8 +33,9 @@ import java.util.Map;
  *
  * <p>Declared in {@code server.xml}, the valve owns a whole {@link Fulcrum} runtime: the configuration store in
  * {@code dataDir}, the health monitors, the router, the upstream client, and the REST API on its own port
- * ({@code apiBind:apiPort}), served by the JDK's built-in HTTP server ({@link ApiHttpServer}) so that neither a
- * second servlet container nor an extra Tomcat Connector and Context (reachable through every Host) is needed.
+ * ({@code apiBind:apiPort}), served by a Tomcat connector in a small server of its own ({@link ApiListener}), so
+ * that no Connector or Context is added to the host's Service (it would be reachable through every Host) and
+ * everything the listener refuses is answered in the API's envelope.
  * Embedded hosts and tests may instead give a router with {@link #setRouter} (and a shared client with
  * {@link #setUpstreamClient}); the valve then owns no runtime, no API, and the runtime attributes are not used.
  *
@@ -69,6 +68,8 @@ import java.util.Map;
  *   <tr><td>longitude</td><td>none</td><td>this node's longitude in degrees, for proximity steering</td></tr>
  *   <tr><td>clientCountryHeader</td><td>off</td><td>a request header trusted to carry the client's
  *       country</td></tr>
+ *   <tr><td>underscoresInHeaders</td><td>false</td><td>true forwards client headers whose name contains
+ *       {@code _} to origins; by default they are dropped</td></tr>
  *   <tr><td>upstreamConnectTimeout</td><td>19s</td><td>TCP connect limit toward an origin (then 522)</td></tr>
  *   <tr><td>upstreamReadTimeout</td><td>100s</td><td>time to the first response byte (then 524)</td></tr>
  *   <tr><td>upstreamIdleTimeout</td><td>900s</td><td>how long a pooled origin connection stays open unused</td></tr>
@@ -137,7 +138,7 @@ public final class FulcrumValve extends ValveBase {
 
     // Started resources; at most one of the two modes' sets is non-null.
     private Fulcrum fulcrum;
-    private ApiHttpServer apiServer;
+    private ApiListener apiServer;
     private UpstreamClient ownUpstream;
     private volatile Router activeRouter;
     private TomcatForwarder forwarder;
@@ -180,7 +181,7 @@ public final class FulcrumValve extends ValveBase {
 
     /** The port the REST API listens on, or -1 when the valve serves no API (stopped, or given a router). */
     public int apiLocalPort() {
-        final ApiHttpServer api = apiServer;
+        final ApiListener api = apiServer;
         return api == null ? -1 : api.port();
     }
 
@@ -212,9 +213,9 @@ public final class FulcrumValve extends ValveBase {
     private void startRuntime() throws LifecycleException {
         final FulcrumSettings settings = settings();
         // The API's port first: a start that cannot have it creates nothing (no data directory, no token).
-        final ApiHttpServer bound;
+        final ApiListener bound;
         try {
-            bound = ApiHttpServer.bind(settings.apiBind(), settings.apiPort());
+            bound = ApiListener.bind(settings.apiBind(), settings.apiPort());
         } catch (UncheckedIOException e) {
             throw new LifecycleException("FulcrumValve: apiBind/apiPort: " + e.getMessage(), e);
         }
@@ -225,9 +226,7 @@ public final class FulcrumValve extends ValveBase {
             bound.close();
             throw new LifecycleException("FulcrumValve: " + e.getMessage(), e);
         }
-        apiServer = bound.serveApi(started.api())
-                .serve(MetricsEndpoint.PATH, started.metricsEndpoint().httpHandler())
-                .serveTree(Dashboard.PATH, new Dashboard().httpHandler());
+        apiServer = bound.serve(started.api(), started.metricsEndpoint());
         final String token = started.generatedApiToken();
         if (token != null) {
             containerLog.info("Fulcrum generated an API token; it is shown only now (its SHA-256 is in "
@@ -292,8 +291,10 @@ public final class FulcrumValve extends ValveBase {
             return;
         }
         final Router r = activeRouter;
-        if (r == null) {
+        if (r == null || response.isError()) {
             // Stopping: the store and the upstream client are going away; the host's own pipeline still answers.
+            // Or Tomcat has already refused the request (an invalid URI, a CONNECT: its adapter still runs the
+            // pipeline so that the error report answers): such a request is never forwarded.
             getNext().invoke(request, response);
             return;
         }

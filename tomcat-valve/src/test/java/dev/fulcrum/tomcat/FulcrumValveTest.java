@@ -127,7 +127,8 @@ class FulcrumValveTest {
 
         final HttpResponse<String> scrape = get(base + "/metrics");
         assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type.replace(" ", "")).isEqualTo("text/plain;version=0.0.4;charset=utf-8"));
         assertThat(scrape.body()).contains("# TYPE jvm_threads_live_threads gauge");
         final HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString());

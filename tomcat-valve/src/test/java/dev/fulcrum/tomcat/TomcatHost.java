@@ -2,6 +2,7 @@ package dev.fulcrum.tomcat;
 
 import dev.fulcrum.routing.Router;
 import dev.fulcrum.testing.HostUnderTest;
+import dev.fulcrum.testing.TempTrees;
 import dev.fulcrum.upstream.UpstreamClient;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -20,9 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Embedded Tomcat on 127.0.0.1:0 with {@link FulcrumValve} on the Host pipeline, followed by a tracker valve that
@@ -75,6 +74,15 @@ final class TomcatHost implements HostUnderTest {
         return tomcat;
     }
 
+    /** Stops and destroys {@code tomcat} (if started) and removes its base directory (if made). */
+    static void stop(Tomcat tomcat, Path baseDir) throws Exception {
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        TempTrees.delete(baseDir);
+    }
+
     @Override
     public void start(Router router, UpstreamClient upstream) throws Exception {
         baseDir = Files.createTempDirectory("fulcrum-tomcat");
@@ -118,15 +126,7 @@ final class TomcatHost implements HostUnderTest {
 
     @Override
     public void close() throws Exception {
-        if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
-        }
-        if (baseDir != null) {
-            try (Stream<Path> files = Files.walk(baseDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        stop(tomcat, baseDir);
     }
 
     /** The next valve after Fulcrum's: counts every request Fulcrum passed down the pipeline. */

@@ -304,6 +304,10 @@ final class LoadBalancerReader {
         if (items == null) {
             return List.of();
         }
+        if (items.size() > Syntax.MAX_RULES) {
+            f.refuse(f.path("rules"), items.size() + " rules (expected: at most " + Syntax.MAX_RULES + ")");
+            return List.of();
+        }
         final List<Rule> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             final String path = f.path("rules") + "[" + i + "]";

@@ -75,6 +75,11 @@ final class MonitorReader {
         if (entries == null) {
             return Map.of();
         }
+        if (entries.size() > Syntax.MAX_MONITOR_HEADERS) {
+            f.refuse(f.path("header"), entries.size() + " headers (expected: at most " + Syntax.MAX_MONITOR_HEADERS
+                    + ")");
+            return Map.of();
+        }
         final Map<String, List<String>> out = new LinkedHashMap<>();
         final Set<String> seen = new HashSet<>();
         entries.forEach((name, value) -> {

@@ -35,7 +35,10 @@ final class PoolReader {
         final Problems problems = new Problems();
         final Fields f = Fields.root(body, problems);
 
-        final String name = f.requiredString("name", "a name matching ^[-_a-zA-Z0-9]+$", Syntax::poolName);
+        // The limits added after a release apply to writes; restoring the store must not refuse what it holds.
+        final int nameMax = restore ? Integer.MAX_VALUE : Syntax.NAME_MAX;
+        final String name = f.requiredString("name", "a name of at most " + Syntax.NAME_MAX
+                + " characters matching ^[-_a-zA-Z0-9]+$", s -> s.length() <= nameMax && Syntax.poolName(s));
         final String description = f.string("description", "", Syntax.DESCRIPTION_MAX);
         final boolean enabled = f.bool("enabled", true);
         final int minimumOrigins = f.integer("minimum_origins", 1, 1, Integer.MAX_VALUE);
@@ -161,14 +164,15 @@ final class PoolReader {
 
     private static Origin origin(Fields o, ConfigJson.Meta meta, Map<String, Origin> previousByName,
                                  Map<String, Origin> previousByKey, boolean restore) {
-        final String name = o.requiredString("name", "a non-empty string of at most " + Syntax.MAX_TEXT
-                + " characters", s -> !s.isEmpty() && Syntax.shortText(s));
+        final int nameMax = restore ? Syntax.MAX_TEXT : Syntax.NAME_MAX;
+        final String name = o.requiredString("name", "a non-empty string of at most " + Syntax.NAME_MAX
+                + " characters", s -> !s.isEmpty() && s.length() <= nameMax);
         final String address = o.requiredString("address", "an IPv4 address, IPv6 address or hostname",
                 Syntax::address);
         final int port = o.integer("port", 0, 0, 65535);
         final boolean enabled = o.bool("enabled", true);
         final double weight = o.number("weight", 1.0, Syntax.ZERO, Syntax.ONE, Syntax.HUNDREDTH);
-        final Map<String, List<String>> header = originHeader(o);
+        final Map<String, List<String>> header = originHeader(o, restore);
         final String vnet = o.string("virtual_network_id", null, "a UUID", Syntax::uuid);
         if (name == null || address == null) {
             return null;
@@ -186,8 +190,12 @@ final class PoolReader {
         return new Origin(name, address, port, enabled, weight, header, vnet, disabledAt);
     }
 
-    /** Only {@code Host}, with exactly one value (spec §2.1). The name is matched case-insensitively. */
-    private static Map<String, List<String>> originHeader(Fields o) {
+    /**
+     * Only {@code Host}, with exactly one value (spec §2.1), a host as RFC 3986 has it: it becomes the Host header
+     * and the TLS name toward the origin. The name is matched case-insensitively. A restored value only has to be a
+     * header value, as before the host check.
+     */
+    private static Map<String, List<String>> originHeader(Fields o, boolean restore) {
         final Map<String, JsonNode> entries = o.entries("header");
         if (entries == null) {
             return Map.of();
@@ -200,8 +208,9 @@ final class PoolReader {
                 return;
             }
             if (!value.isArray() || value.size() != 1 || !value.get(0).isTextual()
-                    || value.get(0).textValue().isEmpty() || !Syntax.headerValue(value.get(0).textValue())) {
-                o.refuse(path, value, "a list of exactly one non-empty host name");
+                    || !hostOverride(value.get(0).textValue(), restore)) {
+                o.refuse(path, value, "a list of exactly one host name or IP literal with an optional :port "
+                        + "(RFC 3986 host)");
                 return;
             }
             if (out.put("Host", List.of(value.get(0).textValue())) != null) {
@@ -209,6 +218,10 @@ final class PoolReader {
             }
         });
         return out;
+    }
+
+    private static boolean hostOverride(String host, boolean restore) {
+        return restore ? !host.isEmpty() && Syntax.headerValue(host) : Syntax.hostHeader(host);
     }
 
     private static LoadShedding loadShedding(Fields o) {

@@ -38,6 +38,15 @@ final class Syntax {
     static final int MAX_AFFINITY_HEADERS = 100;
     static final int MAX_PATH = 2048;
     static final int MAX_TEXT = 1024;
+    /**
+     * Ours: Cloudflare documents the pattern of a pool name but no length, and none for an origin's name. Names are
+     * tags in metrics, logs and the dashboard, so they stay short.
+     */
+    static final int NAME_MAX = 255;
+    /** Ours, as Cloudflare's 1,000 pool sets per load balancer. */
+    static final int MAX_RULES = 1000;
+    /** Ours: request headers a monitor sends. */
+    static final int MAX_MONITOR_HEADERS = 100;
 
     static final BigDecimal ZERO = BigDecimal.ZERO;
     static final BigDecimal ONE = BigDecimal.ONE;
@@ -58,6 +67,7 @@ final class Syntax {
     private static final Pattern EXPECTED_CODE = Pattern.compile("[1-5](\\d\\d|xx)");
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern IP_FUTURE = Pattern.compile("[vV][0-9A-Fa-f]+\\.[A-Za-z0-9._~!$&'()*+,;=:-]+");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+");
 
     private Syntax() {
@@ -134,6 +144,60 @@ final class Syntax {
         return parts.length;
     }
 
+    /**
+     * A {@code Host} header value as RFC 9110 §7.2 defines it: an RFC 3986 host, then an optional {@code :port}
+     * (1-65535). The host is an IP-literal in brackets (IPv6, or IPvFuture {@code v<hex>.<chars>}), an IPv4 address,
+     * or a reg-name of unreserved characters, percent escapes and sub-delims, at most 253 characters (a DNS name's
+     * limit). Nothing else: no spaces, no quotes or angle brackets, no characters beyond ASCII (an
+     * internationalised name goes in its {@code xn--} form).
+     */
+    static boolean hostHeader(String s) {
+        if (s.startsWith("[")) {
+            final int close = s.indexOf(']');
+            if (close < 0 || !ipLiteral(s.substring(1, close))) {
+                return false;
+            }
+            return close + 1 == s.length() || s.charAt(close + 1) == ':' && port(s.substring(close + 2));
+        }
+        final int colon = s.lastIndexOf(':');
+        return colon < 0 ? regName(s) : port(s.substring(colon + 1)) && regName(s.substring(0, colon));
+    }
+
+    private static boolean ipLiteral(String s) {
+        if (s.length() > 1 && (s.charAt(0) == 'v' || s.charAt(0) == 'V')) {
+            return IP_FUTURE.matcher(s).matches();
+        }
+        return ipv6(s);
+    }
+
+    /** RFC 3986 reg-name (IPv4 addresses are reg-names too), not empty. */
+    private static boolean regName(String s) {
+        if (s.isEmpty() || s.length() > 253) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            final char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0
+                        || Character.digit(s.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(c < 128 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=".indexOf(c) >= 0))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean port(String s) {
+        if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        final int port = Integer.parseInt(s);
+        return port >= 1 && port <= 65535;
+    }
+
     static boolean country(String s) {
         return COUNTRY.matcher(s).matches();
     }
@@ -208,10 +272,5 @@ final class Syntax {
             }
         }
         return true;
-    }
-
-    /** Free text of at most {@link #MAX_TEXT} characters. */
-    static boolean shortText(String s) {
-        return s.length() <= MAX_TEXT;
     }
 }

@@ -1,6 +1,8 @@
 package dev.fulcrum.config.json;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fulcrum.config.ConfigException;
 import dev.fulcrum.config.LoadShedding;
 import dev.fulcrum.config.NotificationFilter;
 import dev.fulcrum.config.Origin;
@@ -23,6 +25,7 @@ import static dev.fulcrum.config.json.JsonFixtures.assertErrors;
 import static dev.fulcrum.config.json.JsonFixtures.json;
 import static dev.fulcrum.config.json.JsonFixtures.minimalPool;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PoolJsonTest {
 
@@ -127,8 +130,8 @@ class PoolJsonTest {
     @Test
     void requiredFieldsAreReported() {
         assertErrors(() -> read("{'origins':[{}]}"),
-                "name: missing (expected: a name matching ^[-_a-zA-Z0-9]+$): validation failed",
-                "origins[0].name: missing (expected: a non-empty string of at most 1024 characters): "
+                "name: missing (expected: a name of at most 255 characters matching ^[-_a-zA-Z0-9]+$): validation failed",
+                "origins[0].name: missing (expected: a non-empty string of at most 255 characters): "
                         + "validation failed",
                 "origins[0].address: missing (expected: an IPv4 address, IPv6 address or hostname): "
                         + "validation failed");
@@ -216,5 +219,48 @@ class PoolJsonTest {
         assertThat(regional.regionalHealth()).isTrue();
         assertThat(JSON.write(regional).get("health_sources").toString()).isEqualTo("[\"regional\",\"global\"]");
         assertThat(pool(",'health_sources':null").healthSources()).isNull();
+    }
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"app.example.com", "app.example.com:8443", "10.0.0.1", "10.0.0.1:80", "[::1]",
+        "[2001:db8::1]:443", "[v1.fe]", "localhost", "_svc.internal", "xn--caf-dma.example", "a.example.",
+        "a%2Db.example"})
+    void acceptsHostOverrides(String host) {
+        final Origin o = withOrigins("[{'name':'a','address':'h','header':{'Host':['" + host + "']}}]")
+                .origins().get(0);
+        assertThat(o.hostOverride()).isEqualTo(host);
+    }
+
+    @Test
+    void aSqlFragmentIsNoHostOverride() {
+        final ObjectNode body = json(minimalPool() + "}");
+        ((ObjectNode) body.get("origins").get(0)).putObject("header").putArray("Host").add("' OR 1=1 --");
+        assertError(() -> JSON.readPool(body, accountMeta(POOL_A), null), "origins[0].header.Host",
+                "(expected: a list of exactly one host name or IP literal");
+    }
+
+    @Test
+    void namesHaveOurLimitOf255Characters() {
+        assertThat(pool(",'name':'" + "p".repeat(255) + "'").name()).hasSize(255);
+        assertError(() -> pool(",'name':'" + "p".repeat(256) + "'"), "name",
+                "(expected: a name of at most 255 characters");
+        assertError(() -> withOrigins("[{'name':'" + "o".repeat(256) + "','address':'h'}]"), "origins[0].name",
+                "(expected: a non-empty string of at most 255 characters)");
+        assertError(() -> pool(",'name':'" + "p".repeat(70_000) + "'"), "name", "…");
+    }
+
+    @Test
+    void theChecksAddedLaterDoNotStopARestore() {
+        // What an older version may have stored: duplicate origin names, a long name, a Host override that is only
+        // a header value. The store must still start; the next write refuses them.
+        final ObjectNode stored = JSON.write(pool("")).put("account_id", ACCOUNT).put("name", "p".repeat(300));
+        final ObjectNode first = (ObjectNode) stored.get("origins").get(0);
+        first.putObject("header").putArray("Host").add("odd host");
+        ((ArrayNode) stored.get("origins")).addObject()
+                .put("name", first.get("name").asText()).put("address", "10.0.0.2");
+        final Pool restored = JSON.restorePool(stored);
+        assertThat(restored.origins()).extracting(Origin::name).containsExactly("app-1", "app-1");
+        assertThat(restored.origins().get(0).hostOverride()).isEqualTo("odd host");
+        assertThatThrownBy(() -> JSON.readPool(stored, accountMeta(POOL_A), null))
+                .isInstanceOf(ConfigException.class);
     }
 }

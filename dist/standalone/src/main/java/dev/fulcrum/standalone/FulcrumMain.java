@@ -13,6 +13,7 @@ import dev.fulcrum.metrics.MetricsEndpoint;
 import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
+import dev.fulcrum.jetty.ApiErrorHandler;
 import dev.fulcrum.jetty.FulcrumProxyHandler;
 import dev.fulcrum.tls.CertificateReloader;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -23,6 +24,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -216,7 +218,7 @@ public final class FulcrumMain {
             throw new LaunchException(e.getMessage(), EXIT_START);
         }
         try {
-            server.setHandler(handlers(fulcrum, listeners));
+            server.setHandler(handlers(fulcrum, listeners, apiConnector));
             server.start();
         } catch (Exception e) {
             stopQuietly(server);
@@ -266,9 +268,13 @@ public final class FulcrumMain {
         return server;
     }
 
-    private static Handler handlers(Fulcrum fulcrum, ProxyListeners listeners) {
+    private static Handler handlers(Fulcrum fulcrum, ProxyListeners listeners, Connector apiConnector) {
         final FulcrumSettings settings = fulcrum.settings();
+        // Whatever Jetty refuses on the API port (before the API or in its context) is answered in the envelope.
+        final ApiErrorHandler apiErrors = new ApiErrorHandler(apiConnector, new ErrorHandler());
+        apiConnector.getServer().setErrorHandler(apiErrors);
         final ServletContextHandler apiContext = new ServletContextHandler("/");
+        apiContext.setErrorHandler(apiErrors);
         apiContext.setVirtualHosts(List.of("@" + API_CONNECTOR));
         final ServletHolder apiServlet = new ServletHolder("fulcrum-api", new ApiServlet(fulcrum.api()));
         apiContext.addServlet(apiServlet, ApiRouter.PREFIX + "/*");
@@ -415,11 +421,17 @@ public final class FulcrumMain {
             }
         }
 
-        /** Stops Jetty (letting in-flight requests finish), then closes the store. Idempotent. */
+        /**
+         * Drains the proxy ports ({@link ProxyListeners#drain}: they stop accepting, requests on open connections are
+         * answered with {@code Connection: close} for at most {@link FulcrumSettings#drain()}), stops Jetty (letting
+         * requests in flight finish; whatever still arrives then gets 503), then closes the store. Idempotent.
+         */
         @Override
         public void close() {
-            LOG.info("Fulcrum stopping: the ports close, requests in flight get up to {} ms", server.getStopTimeout());
+            LOG.info("Fulcrum stopping: the proxy ports stop accepting and drain for up to {} ms, then requests in "
+                    + "flight get up to {} ms", fulcrum.settings().drain().toMillis(), server.getStopTimeout());
             listeners.stopReloading();
+            listeners.drain(fulcrum.settings().drain());
             try {
                 server.stop();
             } catch (Exception e) {

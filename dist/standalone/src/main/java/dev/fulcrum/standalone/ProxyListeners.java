@@ -1,5 +1,6 @@
 package dev.fulcrum.standalone;
 
+import dev.fulcrum.jetty.ClientGuards;
 import dev.fulcrum.runtime.FulcrumSettings;
 import dev.fulcrum.tls.CertificateReloader;
 import dev.fulcrum.tls.CertificateSource;
@@ -17,12 +18,18 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The standalone's public listeners, built in this one place: the plain HTTP port (HTTP/1.1, and h2c by prior
@@ -32,9 +39,12 @@ import java.util.List;
  * {@link CertificateReloader} without closing a connection.
  *
  * <p>Both ports share one {@link HttpConfiguration} except for the TLS customizer, so a request looks the same to
- * the proxy handler whichever port and protocol brought it, apart from its scheme.
+ * the proxy handler whichever port and protocol brought it, apart from its scheme. Both carry the slow-client
+ * guards and are drained together after SIGTERM ({@link #drain}).
  */
 final class ProxyListeners {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyListeners.class);
 
     static final String PLAIN = "proxy";
     static final String TLS = "proxy-tls";
@@ -73,7 +83,7 @@ final class ProxyListeners {
         plain.setPort(settings.proxyPort());
         server.addConnector(plain);
         if (!settings.tls()) {
-            return new ProxyListeners(plain, null, null, null, null);
+            return new ProxyListeners(plain, null, null, null, null).guarded(settings);
         }
 
         final CertificateSource source = settings.tlsCertificates();
@@ -97,7 +107,48 @@ final class ProxyListeners {
         tls.setHost(settings.proxyBind());
         tls.setPort(settings.tlsPort());
         server.addConnector(tls);
-        return new ProxyListeners(plain, tls, sslContext, source, fingerprint);
+        return new ProxyListeners(plain, tls, sslContext, source, fingerprint).guarded(settings);
+    }
+
+    /**
+     * The slow-client guards ({@link ClientGuards}: the header deadline, the cap per client address, counted over
+     * both ports) and the drain's idle timeout, on every proxy port.
+     */
+    private ProxyListeners guarded(FulcrumSettings settings) {
+        ClientGuards.apply(connectors(), settings.headerTimeout(), settings.maxConnectionsPerClient());
+        // A drain keeps kept-alive connections open as long as it lasts, so that their next request is answered
+        // (with Connection: close) rather than cut off after Jetty's default second.
+        if (!settings.drain().isZero()) {
+            connectors().forEach(c -> c.setShutdownIdleTimeout(settings.drain().toMillis()));
+        }
+        return this;
+    }
+
+    private List<ServerConnector> connectors() {
+        return tls == null ? List.of(plain) : List.of(plain, tls);
+    }
+
+    /**
+     * After SIGTERM: every proxy port stops accepting at once, so an L4 balancer's checks and new clients move to
+     * other nodes, while requests on connections already open are still answered, each with
+     * {@code Connection: close} (Jetty's connector adds it once shut down; an HTTP/2 connection gets a GOAWAY), for
+     * at most {@code time}. Returns as soon as no proxy connection is left. Zero: no drain.
+     */
+    void drain(Duration time) {
+        if (time.isZero() || !plain.isRunning()) {
+            return;
+        }
+        final CompletableFuture<?>[] shutdowns = connectors().stream().map(ServerConnector::shutdown)
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(shutdowns).get(time.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // The drain's time is up: the stop closes what is left.
+        } catch (ExecutionException e) {
+            LOG.warn("Fulcrum: error while draining the proxy ports: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static SslContextFactory.Server sslContext(ServerCertificates certificates) {

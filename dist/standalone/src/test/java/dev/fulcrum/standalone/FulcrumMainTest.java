@@ -58,8 +58,10 @@ class FulcrumMainTest {
     @Test
     void startsPrintsTheReadyLineAndServesTheApi() throws Exception {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // No drain on close: the test's client keeps its proxy connection open, which a drain would wait for.
         running = FulcrumMain.launch(List.of("--port", "0", "--api-port", "0", "--bind", "127.0.0.1",
-                "--data-dir", dir.toString()), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+                "--data-dir", dir.toString(), "--drain", "0"), Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
         final String printed = out.toString(StandardCharsets.UTF_8);
         final Matcher ready = READY.matcher(printed);
         assertThat(ready.find()).as(printed).isTrue();
