@@ -19,6 +19,9 @@ client
 
 [lib]
 lib/fulcrum/*.jar
+# HTTP/2 to origins (gRPC): the client halves are in lib/fulcrum, these two are jetty-home's own.
+lib/http2/jetty-http2-common-${jetty.version}.jar
+lib/http2/jetty-http2-hpack-${jetty.version}.jar
 
 [files]
 fulcrum-data/

@@ -119,13 +119,23 @@ class Attempts {
      * @param clientCommitted whether anything was already sent to the client
      */
     final Step failed(Throwable cause, int responseStatus, boolean clientCommitted) {
+        return failed(cause, responseStatus, clientCommitted, body.replayable());
+    }
+
+    /**
+     * Decides what follows a failed send whose body may be sent again even though its kind is not replayable: a
+     * streamed body no attempt has read yet (spec §8.3 [G]: no request bytes were sent).
+     *
+     * @param bodyResendable whether the body can be sent again
+     */
+    final Step failed(Throwable cause, int responseStatus, boolean clientCommitted, boolean bodyResendable) {
         final UpstreamFailure classified = UpstreamErrors.classify(cause);
         if (clientGone) {
             report(Outcome.CANCELLED, responseStatus);
             failure = classified;
             return Step.GIVE_UP;
         }
-        final boolean canResend = body.replayable() && responseStatus == 0 && !clientCommitted;
+        final boolean canResend = bodyResendable && responseStatus == 0 && !clientCommitted;
         if (canResend && !staleRetried && !freshConnection && IDEMPOTENT.contains(method)
             && UpstreamErrors.staleConnection(cause)) {
             staleRetried = true;

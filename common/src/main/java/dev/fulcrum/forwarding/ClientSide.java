@@ -72,6 +72,14 @@ public interface ClientSide {
 
     // ---- the answer --------------------------------------------------------------------------------------------
 
+    /**
+     * Whether {@link #finish} sends the origin's trailers to the client. Only then do gRPC calls go to their origins
+     * over HTTP/2 (a call's status travels in its trailers); a host that cannot send them keeps HTTP/1.1.
+     */
+    default boolean sendsTrailers() {
+        return false;
+    }
+
     /** Sets the status and headers of the origin's answer; nothing is sent before the first {@link #write}. */
     void head(ResponseHead head);
 

@@ -3,6 +3,7 @@ package dev.fulcrum.forwarding;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.upstream.ClientResponseHeaders;
 import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.upstream.GrpcAnswers;
 import dev.fulcrum.upstream.OriginRequestHeaders;
 import dev.fulcrum.upstream.RequestBody;
 import dev.fulcrum.upstream.TunnelConnection;
@@ -30,6 +31,12 @@ import org.eclipse.jetty.util.Callback;
  * selector); a host that may write only on its own thread gives a {@link ThreadLoop}, and every client-side call
  * except the request part is then posted there.
  *
+ * <p><b>gRPC calls</b> ({@link GrpcAnswers#isCall}) from a host that sends trailers ({@link ClientSide#sendsTrailers})
+ * go to their origins over HTTP/2, streamed both ways, with the origin's trailers passed on. Their failures become
+ * gRPC's UNAVAILABLE (the outcome is still the 52x): a trailers-only answer before the origin answered, the
+ * trailers that end the answer after it began. A call's streamed body fails over to another origin as long as no
+ * attempt has read from it.
+ *
  * <p><b>WebSocket handshakes</b> ({@link #upgrade}) go through the same attempts, failover and 52x answers; a 101
  * joins the client's connection to the origin's ({@link ClientSide#upgrade}).
  *
@@ -47,6 +54,8 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
     private final ThreadLoop clientThread;
     /** A WebSocket handshake. */
     private final boolean upgrade;
+    /** A gRPC call: to the origin over HTTP/2, and its failures answered with gRPC's status. */
+    private final boolean grpc;
     private final OriginSide.Exchange origin;
     /** The fully read body of a {@link RequestBody#BUFFERED} request, the same on every attempt. */
     private byte[] bufferedBody;
@@ -69,6 +78,8 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         this.client = client;
         this.clientThread = clientThread;
         this.upgrade = upgrade;
+        this.grpc = !upgrade && client.sendsTrailers()
+                    && GrpcAnswers.isCall(client.protocol(), client.header("Content-Type"));
         this.origin = origins.open(this);
     }
 
@@ -218,6 +229,10 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         final OriginRequestHeaders rules = OriginRequestHeaders.of(forward(), client.headerValues("Connection"));
         client.copyHeaders(rules, headers);
         rules.addDecisionHeaders(headers);
+        if (grpc) {
+            // This hop's own (TE is hop-by-hop): gRPC servers expect it from a peer that passes trailers, as we do.
+            headers.put(HttpHeader.TE, "trailers");
+        }
         if (upgrade) {
             // The hop-by-hop pair that asks for the switch is this hop's own.
             headers.put(HttpHeader.CONNECTION, "Upgrade").put(HttpHeader.UPGRADE, client.header("Upgrade"));
@@ -232,6 +247,11 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
     @Override
     public Content.Source streamedBody() {
         return body() == RequestBody.STREAMED ? client.body() : null;
+    }
+
+    @Override
+    public boolean http2() {
+        return grpc;
     }
 
     @Override
@@ -297,6 +317,10 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
     @Override
     public void originComplete(HttpFields trailers) {
         responded(status);
+        finishClient(trailers);
+    }
+
+    private void finishClient(HttpFields trailers) {
         if (clientThread == null) {
             client.finish(trailers);
         } else {
@@ -306,11 +330,17 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
 
     @Override
     public void originFailed(Throwable cause, int status) {
-        switch (failed(cause, status, committed)) {
+        // A gRPC call's streamed body may go to another origin while no attempt has read from it.
+        final boolean resendable = body().replayable()
+                                   || grpc && body() == RequestBody.STREAMED && origin.streamedBodyUntouched();
+        switch (failed(cause, status, committed, resendable)) {
             case RETRY_FRESH_CONNECTION, FAILOVER -> send();
             case GIVE_UP -> {
-                if (isClientGone() || committed) {
+                if (isClientGone() || committed && !grpc) {
                     abortClient(cause);
+                } else if (committed) {
+                    // The call's status is what its client reads: the answer ends with UNAVAILABLE, not a reset.
+                    finishClient(GrpcAnswers.cutShort(failure().status()));
                 } else {
                     answerClient(DirectAnswer.failure(failure(), forward()));
                 }
@@ -357,7 +387,8 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
 
     // ---- ending ------------------------------------------------------------------------------------------------
 
-    private void answerClient(DirectAnswer answer) {
+    private void answerClient(DirectAnswer failure) {
+        final DirectAnswer answer = grpc ? GrpcAnswers.unavailable(failure) : failure;
         if (clientThread == null) {
             client.answer(answer);
         } else {

@@ -60,6 +60,8 @@ final class HttpClientOrigins implements OriginSide {
         /** The status of the attempt in flight once its response began, else 0. */
         private volatile int status;
         private Content.Source streamed;
+        /** An attempt read from the streamed body, or waited for it. */
+        private volatile boolean bodyTouched;
 
         Channel(Attempt attempt) {
             this.attempt = attempt;
@@ -69,7 +71,7 @@ final class HttpClientOrigins implements OriginSide {
         public void send() {
             final RouteDecision.Forward forward = attempt.forward();
             final Request request = upstream.newRequest(forward, attempt.method(), attempt.rawPath(),
-                    attempt.rawQuery());
+                    attempt.rawQuery(), attempt.http2());
             request.headers(attempt::requestHeaders);
             final byte[] buffered = attempt.bufferedBody();
             if (buffered != null) {
@@ -91,6 +93,11 @@ final class HttpClientOrigins implements OriginSide {
             if (inFlight != null) {
                 inFlight.abort(cause);
             }
+        }
+
+        @Override
+        public boolean streamedBodyUntouched() {
+            return !bodyTouched;
         }
 
         private void upgrading(Request request) {
@@ -157,6 +164,7 @@ final class HttpClientOrigins implements OriginSide {
 
         @Override
         public Content.Chunk read() {
+            bodyTouched = true;
             final Content.Chunk chunk = streamed.read();
             if (Content.Chunk.isFailure(chunk)) {
                 attempt.clientGone(); // the client went away (or timed out): the origin is not to blame
@@ -166,6 +174,7 @@ final class HttpClientOrigins implements OriginSide {
 
         @Override
         public void demand(Runnable demandCallback) {
+            bodyTouched = true;
             streamed.demand(demandCallback);
         }
 

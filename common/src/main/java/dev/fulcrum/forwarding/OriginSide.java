@@ -41,6 +41,12 @@ public interface OriginSide {
 
         /** Aborts the attempt in flight, if any: it then ends in {@link Attempt#originFailed}. */
         void abort(Throwable cause);
+
+        /**
+         * Whether the {@linkplain Attempt#streamedBody() streamed body} is still untouched: no attempt read from it
+         * or waited for it, so another attempt may still send all of it.
+         */
+        boolean streamedBodyUntouched();
     }
 
     /**
@@ -70,6 +76,9 @@ public interface OriginSide {
 
         /** A body sent once as it arrives, or null. */
         Content.Source streamedBody();
+
+        /** Whether to speak HTTP/2 to the origin (a gRPC call), else HTTP/1.1. */
+        boolean http2();
 
         /** Whether this opens a WebSocket: a 101 switches the connection to a tunnel ({@link #originSwitched}). */
         boolean upgrade();

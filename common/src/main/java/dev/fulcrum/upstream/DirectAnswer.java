@@ -2,6 +2,7 @@ package dev.fulcrum.upstream;
 
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.routing.UpstreamFailure;
+import org.eclipse.jetty.http.HttpFields;
 
 import java.nio.charset.StandardCharsets;
 
@@ -11,9 +12,17 @@ import java.nio.charset.StandardCharsets;
  * serves. Wrappers write the status, {@link #contentType()}, {@code Content-Length}, the decision's headers
  * ({@link ClientResponseHeaders#addDecisionHeaders}) and {@link #body()}, over anything set before.
  *
+ * A gRPC call's answer ({@link GrpcAnswers}) also has {@link #headers()} of its own; a wrapper that forwards no gRPC
+ * over HTTP/2 never gets one.
+ *
  * @param decision whose response headers go with the answer (CF-Ray), or null for none
+ * @param headers  further headers of the answer (gRPC's status), empty for most
  */
-public record DirectAnswer(int status, String contentType, byte[] body, RouteDecision decision) {
+public record DirectAnswer(int status, String contentType, byte[] body, RouteDecision decision, HttpFields headers) {
+
+    public DirectAnswer(int status, String contentType, byte[] body, RouteDecision decision) {
+        this(status, contentType, body, decision, HttpFields.EMPTY);
+    }
 
     private static final byte[] NOT_FOUND = "not found".getBytes(StandardCharsets.UTF_8);
     private static final int NOT_SENT = 502;

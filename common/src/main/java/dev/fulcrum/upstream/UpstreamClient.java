@@ -8,23 +8,21 @@ import dev.fulcrum.routing.RouteDecision;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.UpgradeProtocolHandler;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
-import java.io.IOException;
 import java.net.URI;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +31,8 @@ import java.util.function.Consumer;
 /**
  * The one upstream HTTP client of a runtime, shared by every wrapper it hosts: a Jetty {@link HttpClient} with a
  * keep-alive connection pool per origin (spec §8.2: connect 19 s, read 100 s, pooled idle 900 s by default), and
- * for https one per origin and TLS name.
+ * for https one per origin and TLS name. Requests speak HTTP/1.1 unless built for HTTP/2 (gRPC calls), which then
+ * have multiplexed pools of their own with the same timeouts ({@link OriginTransport}).
  *
  * <p>TLS ("Full (strict)"): the Host value the request carries is the SNI and the name the origin's certificate is
  * verified against, with the trust store of the settings (the JVM's by default); a handshake failure answers 525,
@@ -56,6 +55,9 @@ public final class UpstreamClient implements AutoCloseable {
      * than any configuration holds; beyond it the cache starts over (configuration churn).
      */
     private static final int TARGETS_MAX = 10_000;
+
+    /** Spec §8.2 allows 32 KB of request headers from the client; ours (CF-*, X-Forwarded-*) come on top. */
+    private static final int MAX_REQUEST_HEADERS = 40 * 1024;
 
     private final HttpClient client;
     private final UpstreamSettings settings;
@@ -98,8 +100,7 @@ public final class UpstreamClient implements AutoCloseable {
         connector.setSelectors(settings.selectors());
         connector.setExecutor(threads);
         connector.setSslContextFactory(OriginTls.verifying(settings.trustStore()));
-        final HttpClient client = new HttpClient(connections == null
-                ? new HttpClientTransportOverHTTP(connector) : new ObservedTransport(connector, connections));
+        final HttpClient client = new HttpClient(OriginTransport.of(connector, MAX_REQUEST_HEADERS, connections));
         client.setExecutor(threads);
         client.setScheduler(scheduler);
         // Connections go to the origin's address; https ones name their TLS peer after the Host (ConnectTo). A name
@@ -119,8 +120,7 @@ public final class UpstreamClient implements AutoCloseable {
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
         client.setDefaultRequestContentType(null);
-        // Spec §8.2 allows 32 KB of request headers from the client; ours (CF-*, X-Forwarded-*) come on top.
-        client.setMaxRequestHeadersSize(40 * 1024);
+        client.setMaxRequestHeadersSize(MAX_REQUEST_HEADERS);
         client.setMaxResponseHeadersSize(32 * 1024);
         try {
             client.start();
@@ -144,8 +144,8 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * A request toward the decision's origin, carrying the client's raw path and query, with the read timeout
-     * applied as the idle timeout of the exchange. Headers and body are the caller's job; send it with
+     * A request toward the decision's origin over HTTP/1.1, carrying the client's raw path and query, with the read
+     * timeout applied as the idle timeout of the exchange. Headers and body are the caller's job; send it with
      * {@link #send(RouteDecision.Forward, Request, boolean, Response.CompleteListener)}.
      *
      * <p>An https request names its TLS peer after the decision's Host value (spec §8.1: the client's Host or the
@@ -153,10 +153,21 @@ public final class UpstreamClient implements AutoCloseable {
      * the connection pool's key. A plain http origin keeps one pool whatever the Host.
      */
     public Request newRequest(RouteDecision.Forward forward, String method, String rawPath, String rawQuery) {
+        return newRequest(forward, method, rawPath, rawQuery, false);
+    }
+
+    /**
+     * As {@link #newRequest(RouteDecision.Forward, String, String, String)}, over HTTP/2 when {@code http2}: h2c
+     * with prior knowledge to an http origin, h2 by ALPN to an https one, on connections multiplexed and kept alive
+     * like HTTP/1.1 ones (in a pool of their own).
+     */
+    public Request newRequest(RouteDecision.Forward forward, String method, String rawPath, String rawQuery,
+                              boolean http2) {
         final String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
         final Target target = target(forward);
         final Request request = client.newRequest(target.base)
                 .method(method)
+                .version(http2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1)
                 .path(rawQuery == null ? path : path + '?' + rawQuery)
                 .idleTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false);
@@ -193,10 +204,15 @@ public final class UpstreamClient implements AutoCloseable {
      */
     private Destination destination(RouteDecision.Forward forward, Request request) {
         final Target target = target(forward);
-        Destination destination = target.destination;
+        final boolean http2 = request.getVersion() == HttpVersion.HTTP_2;
+        Destination destination = http2 ? target.http2 : target.destination;
         if (destination == null) {
             destination = client.resolveDestination(request);
-            target.destination = destination;
+            if (http2) {
+                target.http2 = destination;
+            } else {
+                target.destination = destination;
+            }
         }
         return destination;
     }
@@ -218,6 +234,9 @@ public final class UpstreamClient implements AutoCloseable {
     public void send(RouteDecision.Forward forward, Request request, boolean freshConnection,
                      Response.CompleteListener listener) {
         final Destination destination = destination(forward, request);
+        if (request.getVersion() == HttpVersion.HTTP_2) {
+            authority(request, forward.hostHeader());
+        }
         if (!freshConnection) {
             sendThrough(destination, request, listener);
             return;
@@ -225,6 +244,20 @@ public final class UpstreamClient implements AutoCloseable {
         staleRetries.accept(forward);
         destination.newConnection(Promise.from(connection -> sendOn(connection, request, listener),
                 failure -> sendThrough(destination, request, listener)));
+    }
+
+    /**
+     * HTTP/2 names the host in {@code :authority}, which Jetty's client takes from the request's host and port, and
+     * a Host header that differs from it makes the request malformed (RFC 9113 §8.3.1). The destination, and so the
+     * origin connected to, is chosen already: the request's host and port become the Host value the rules chose
+     * (spec §8.1), and the header goes.
+     */
+    private static void authority(Request request, String hostHeader) {
+        request.headers(headers -> headers.remove(HttpHeader.HOST));
+        if (hostHeader != null && !hostHeader.isEmpty()) {
+            final HostPort authority = new HostPort(hostHeader);
+            request.host(authority.getHost()).port(authority.getPort(-1));
+        }
     }
 
     /** As {@code Request.send} does once it has the destination: a failure to queue ends up in the listener. */
@@ -251,56 +284,19 @@ public final class UpstreamClient implements AutoCloseable {
 
     /**
      * One origin's base URI, for https the tag naming its TLS peer (null for http), and, once the first request was
-     * sent there, its destination.
+     * sent there, its destination (one per protocol).
      */
     private static final class Target {
 
         final URI base;
         final ConnectTo tag;
         volatile Destination destination;
+        /** The destination of its HTTP/2 requests, once one was sent. */
+        volatile Destination http2;
 
         Target(URI base, ConnectTo tag) {
             this.base = base;
             this.tag = tag;
-        }
-    }
-
-    /** HTTP/1.1 transport that tells the router's tracker about each connection's life. */
-    private static final class ObservedTransport extends HttpClientTransportOverHTTP {
-
-        private final OriginConnections connections;
-
-        ObservedTransport(ClientConnector connector, OriginConnections connections) {
-            super(connector);
-            this.connections = connections;
-        }
-
-        @Override
-        public org.eclipse.jetty.io.Connection newConnection(EndPoint endPoint, Map<String, Object> context)
-                throws IOException {
-            final org.eclipse.jetty.io.Connection connection = super.newConnection(endPoint, context);
-            if (context.get(Destination.CONTEXT_KEY) instanceof Destination destination) {
-                final Origin.Address address = destination.getOrigin().getAddress();
-                final String host = unbracketed(address.getHost());
-                final int port = address.getPort();
-                connection.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
-                    @Override
-                    public void onOpened(org.eclipse.jetty.io.Connection opened) {
-                        connections.opened(host, port);
-                    }
-
-                    @Override
-                    public void onClosed(org.eclipse.jetty.io.Connection closed) {
-                        connections.closed(host, port);
-                    }
-                });
-            }
-            return connection;
-        }
-
-        // Request URIs carry IPv6 literals in brackets; decisions name the bare address.
-        private static String unbracketed(String host) {
-            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         }
     }
 

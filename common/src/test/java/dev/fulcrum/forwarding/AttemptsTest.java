@@ -58,6 +58,20 @@ class AttemptsTest {
     }
 
     @Test
+    void aStreamedBodyFailsOverOnlyWhenItCanStillBeSentWhole() {
+        final FakeForward second = new FakeForward("b", null);
+        final Attempts unread = new Attempts(new FakeForward("a", second), "POST", RequestBody.STREAMED);
+        assertThat(unread.failed(new ConnectException("Connection refused"), 0, false, true))
+                .isEqualTo(Attempts.Step.FAILOVER);
+        assertThat(unread.forward()).isSameAs(second);
+
+        final Attempts read = new Attempts(new FakeForward("c", new FakeForward("d", null)), "POST",
+                RequestBody.STREAMED);
+        assertThat(read.failed(new ConnectException("Connection refused"), 0, false)).isEqualTo(Attempts.Step.GIVE_UP);
+        assertThat(reports).containsExactly("a CONNECT_FAILED 521", "c CONNECT_FAILED 521");
+    }
+
+    @Test
     void neverRetriesOnceTheOriginAnswered() {
         final Attempts exchange = new Attempts(new FakeForward("a", null), "GET", RequestBody.NONE);
 

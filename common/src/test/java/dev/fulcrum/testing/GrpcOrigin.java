@@ -1,5 +1,7 @@
 package dev.fulcrum.testing;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -7,6 +9,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
@@ -18,6 +21,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -198,6 +204,78 @@ public final class GrpcOrigin implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What {@link #collecting} adds once the answer completed. */
+    public static final Object COMPLETED = new Object();
+
+    /** A client's observer of one answer: completes {@code answer} with it (null: none), or with the call's error. */
+    public static StreamObserver<String> single(CompletableFuture<String> answer) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+                answer.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answer.complete(null);
+            }
+        };
+    }
+
+    /** A client's observer adding each answer to {@code answers}, then the error or {@link #COMPLETED}. */
+    public static StreamObserver<String> collecting(BlockingQueue<Object> answers) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+                answers.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answers.add(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answers.add(COMPLETED);
+            }
+        };
+    }
+
+    /** A client-streaming {@link #JOIN} call sending {@code messages}: its answer, within 20 s. */
+    public static String join(Channel channel, List<String> messages) throws Exception {
+        final CompletableFuture<String> joined = new CompletableFuture<>();
+        final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
+                channel.newCall(JOIN, CallOptions.DEFAULT), single(joined));
+        messages.forEach(join::onNext);
+        join.onCompleted();
+        return joined.get(20, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A bidirectional {@link #CHAT} call that sends each of {@code messages} only once the answer to the one before
+     * came (10 s each at most): what came back after each, then after the end ({@link #COMPLETED}, an error, or null
+     * for nothing).
+     */
+    public static List<Object> chat(Channel channel, List<String> messages) throws InterruptedException {
+        final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(CHAT, CallOptions.DEFAULT), collecting(answers));
+        final List<Object> seen = new ArrayList<>();
+        for (String message : messages) {
+            chat.onNext(message);
+            seen.add(answers.poll(10, TimeUnit.SECONDS));
+        }
+        chat.onCompleted();
+        seen.add(answers.poll(10, TimeUnit.SECONDS));
+        return seen;
     }
 
     /** Stops at once, cutting every call in progress (an origin killed mid-stream). */

@@ -5,14 +5,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,22 +32,9 @@ class GrpcOriginTest {
                         .forEachRemaining(counted::add);
                 assertThat(counted).containsExactly("g:1", "g:2", "g:3");
 
-                final CompletableFuture<String> joined = new CompletableFuture<>();
-                final StreamObserver<String> join = ClientCalls.asyncClientStreamingCall(
-                        channel.newCall(GrpcOrigin.JOIN, CallOptions.DEFAULT), single(joined));
-                join.onNext("a");
-                join.onNext("b");
-                join.onCompleted();
-                assertThat(joined.get(10, TimeUnit.SECONDS)).isEqualTo("g:a,b");
-
-                final LinkedBlockingQueue<String> chatted = new LinkedBlockingQueue<>();
-                final StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-                        channel.newCall(GrpcOrigin.CHAT, CallOptions.DEFAULT), collecting(chatted));
-                chat.onNext("one");
-                assertThat(chatted.poll(10, TimeUnit.SECONDS)).isEqualTo("g:one");
-                chat.onNext("two");
-                assertThat(chatted.poll(10, TimeUnit.SECONDS)).isEqualTo("g:two");
-                chat.onCompleted();
+                assertThat(GrpcOrigin.join(channel, List.of("a", "b"))).isEqualTo("g:a,b");
+                assertThat(GrpcOrigin.chat(channel, List.of("one", "two")))
+                        .containsExactly("g:one", "g:two", GrpcOrigin.COMPLETED);
 
                 assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT,
                         "fail:no such thing")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -62,40 +46,5 @@ class GrpcOriginTest {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static StreamObserver<String> single(CompletableFuture<String> answer) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
-    }
-
-    private static StreamObserver<String> collecting(LinkedBlockingQueue<String> answers) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(String value) {
-                answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 }

@@ -8,6 +8,7 @@ import dev.fulcrum.upstream.OriginRequestHeaders;
 import dev.fulcrum.upstream.TunnelConnection;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,6 +37,8 @@ final class CoreClient implements ClientSide, Consumer<Throwable> {
     private final Response response;
     private final Callback callback;
     private Forwarding forwarding;
+    /** Set by {@link #finish} before the last write, which reads it on another thread, maybe. */
+    private volatile HttpFields trailers;
 
     CoreClient(Request request, Response response, Callback callback) {
         this.request = request;
@@ -117,6 +120,16 @@ final class CoreClient implements ClientSide, Consumer<Throwable> {
     public void head(ResponseHead head) {
         response.setStatus(head.status());
         head.headers(new CoreResponses.Headers(response.getHeaders()));
+        if (HttpVersion.HTTP_2 == request.getConnectionMetaData().getHttpVersion()) {
+            // Jetty takes the supplier with the head (when the answer commits), and asks it at the end. HTTP/1.1
+            // gets none: with one, Jetty would chunk an answer whose length the origin gave.
+            response.setTrailersSupplier(this::trailers);
+        }
+    }
+
+    /** The origin's trailers once the answer is complete, else null (none). */
+    private HttpFields trailers() {
+        return trailers;
     }
 
     @Override
@@ -124,8 +137,15 @@ final class CoreClient implements ClientSide, Consumer<Throwable> {
         response.write(false, bytes, written);
     }
 
+    /** Over HTTP/2, where gRPC calls come: Jetty asks for them when it writes the end of the answer. */
     @Override
-    public void finish(HttpFields trailers) {
+    public boolean sendsTrailers() {
+        return true;
+    }
+
+    @Override
+    public void finish(HttpFields originTrailers) {
+        trailers = originTrailers;
         response.write(true, BufferUtil.EMPTY_BUFFER, callback);
     }
 

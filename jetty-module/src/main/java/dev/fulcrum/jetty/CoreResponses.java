@@ -31,6 +31,9 @@ final class CoreResponses {
         if (answer.contentType() != null) {
             headers.put(HttpHeader.CONTENT_TYPE, answer.contentType());
         }
+        for (HttpField field : answer.headers()) {
+            headers.put(field);
+        }
         headers.put(HttpHeader.CONTENT_LENGTH, answer.body().length);
         response.write(true, ByteBuffer.wrap(answer.body()), callback);
     }

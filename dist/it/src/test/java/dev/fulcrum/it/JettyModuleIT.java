@@ -50,6 +50,7 @@ class JettyModuleIT extends ServerUnderTest {
         try (Origin h2 = new Origin("h2")) {
             Http2Check.serves(api, h2, port, tlsPort, certificate);
         }
+        GrpcCheck.serves(api, port);
         assertThat(server.stop()).isIn(0, 143);
         assertThat(server.log()).doesNotContain("Exception").doesNotContain(":ERROR:");
     }

@@ -61,6 +61,7 @@ class StandaloneIT extends ServerUnderTest {
             Http2Check.serves(api, h2, Integer.parseInt(ready.group(1)), Integer.parseInt(ready.group(2)),
                     certificate);
         }
+        GrpcCheck.serves(api, Integer.parseInt(ready.group(1)));
         assertThat(server.stop()).isEqualTo(143);
         assertThat(server.log()).doesNotContain("Exception").doesNotContain("ERROR");
     }
