@@ -11,6 +11,8 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The forwarding loop: one client request on its way to its origins, the same for every host. It reads the body as
@@ -47,7 +49,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class Forwarding extends Attempts implements OriginSide.Attempt, ResponseHead, Callback {
 
-    private static final System.Logger LOG = System.getLogger(Forwarding.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
 
     private final ClientSide client;
     /** Where client-side calls run, or null: right where the loop is. */
@@ -203,8 +205,7 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
             begin();
             origin.send();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "cannot send " + method() + ' ' + client.rawPath() + " to "
-                                                       + forward(), e);
+            LOG.warn("cannot send {} {} to {}", method(), client.rawPath(), forward(), e);
             cancelled();
             if (isClientGone()) {
                 abortClient(e);
@@ -364,7 +365,7 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         try {
             client.upgrade(this, tunnel);
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot switch the client connection", e);
+            LOG.debug("cannot switch the client connection", e);
             tunnel.close(e);
             client.answer(DirectAnswer.notSent(forward()));
         }

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts changed certificate files into service without a restart: {@link #check()} (run every interval on a daemon
@@ -29,7 +31,7 @@ public final class CertificateReloader implements AutoCloseable {
     /** How often the standalone looks at its certificate files. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
-    private static final System.Logger LOG = System.getLogger(CertificateReloader.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateReloader.class);
 
     private final CertificateSource source;
     private final Consumer<ServerCertificates> listener;
@@ -76,12 +78,12 @@ public final class CertificateReloader implements AutoCloseable {
         try {
             loaded = source.load();
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "TLS certificates changed but were not reloaded; the "
-                    + "current ones stay in service: " + e.getMessage());
+            LOG.warn("TLS certificates changed but were not reloaded; the current ones stay in service: {}",
+                    e.getMessage());
             return false;
         }
         listener.accept(loaded);
-        LOG.log(System.Logger.Level.INFO, () -> "TLS certificates reloaded: " + loaded);
+        LOG.info("TLS certificates reloaded: {}", loaded);
         return true;
     }
 
@@ -90,7 +92,7 @@ public final class CertificateReloader implements AutoCloseable {
             check();
         } catch (RuntimeException e) {
             // A listener that failed must not end the schedule: the next change is tried again.
-            LOG.log(System.Logger.Level.WARNING, "TLS certificate reload failed; the current ones stay in service", e);
+            LOG.warn("TLS certificate reload failed; the current ones stay in service", e);
         }
     }
 

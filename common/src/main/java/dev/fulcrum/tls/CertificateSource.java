@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a TLS listener's certificates come from: one certificate (PEM chain and key, or a PKCS#12 file), a
@@ -42,7 +44,7 @@ import java.util.TreeMap;
  */
 public final class CertificateSource {
 
-    private static final System.Logger LOG = System.getLogger(CertificateSource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateSource.class);
     private static final List<String> CERTIFICATE_EXTENSIONS = List.of("crt", "pem", "cer");
     private static final List<String> PKCS12_EXTENSIONS = List.of("p12", "pfx");
     private static final String KEY_EXTENSION = "key";
@@ -313,8 +315,7 @@ public final class CertificateSource {
         try {
             loaded.leaf().checkValidity();
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "TLS certificate " + loaded + " is not valid now ("
-                    + e.getMessage() + "): clients will refuse it");
+            LOG.warn("TLS certificate {} is not valid now ({}): clients will refuse it", loaded, e.getMessage());
         }
     }
 
