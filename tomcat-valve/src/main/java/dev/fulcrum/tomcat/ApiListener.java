@@ -8,10 +8,12 @@ import dev.fulcrum.servlet.ApiServlet;
 import dev.fulcrum.servlet.DashboardServlet;
 import dev.fulcrum.servlet.MetricsServlet;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.NamingContextListener;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.core.StandardEngine;
 import org.apache.catalina.core.StandardHost;
@@ -84,6 +86,14 @@ final class ApiListener implements AutoCloseable {
         server.setCatalinaBase(base.toFile());
         server.setCatalinaHome(base.toFile());
         server.setParentClassLoader(ApiListener.class.getClassLoader());
+        // In a Tomcat started with catalina.useNaming (every distribution), a new StandardServer brings its own JNDI
+        // listener, whose start replaces the JVM-wide global naming context of Tomcat's own server: the webapps'
+        // stop then fails ("Caller provided invalid global context"). The API needs no JNDI.
+        for (LifecycleListener naming : server.findLifecycleListeners()) {
+            if (naming instanceof NamingContextListener) {
+                server.removeLifecycleListener(naming);
+            }
+        }
         final StandardService service = new StandardService();
         service.setName(NAME);
         server.addService(service);
