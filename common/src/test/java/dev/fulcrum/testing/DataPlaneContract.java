@@ -35,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -1087,6 +1089,56 @@ public abstract class DataPlaneContract extends HostContract {
         assertThat(dying.requests()).extracting(LoopbackOrigin.Seen::path).containsOnlyOnce("/post");
         assertThat(b.requests()).extracting(LoopbackOrigin.Seen::path).containsExactly("/get", "/put");
         assertAllReported(router, pool("dying", "random"), pool("up", "random"));
+    }
+
+    @Test
+    void noGetFailsWhileAnOriginDiesUnderLoadAndNoPostIsSentTwice() throws Exception {
+        // An origin dying as a process does: first it reads requests and closes without answering, then it is gone
+        // (open connections cut, new ones refused). No monitor: it stays a candidate throughout, so every request
+        // steered to it must be saved by the stale-connection retry, the retry elsewhere or the failover.
+        final LoopbackOrigin a = startOrigin("a");
+        final LoopbackOrigin b = startOrigin("b");
+        final LoopbackOrigin dying = startOrigin("dying");
+        final Pool p = pool("p", "random", origin(a, 1), origin(b, 1), origin(dying, 1));
+        final SnapshotRouter router = router(config(lb(LB_HOST, "off", null, p), p));
+        startHost(router);
+
+        final CompletableFuture<Void> death = CompletableFuture.runAsync(() -> {
+            await().atMost(Duration.ofSeconds(60)).until(() -> dying.requestCount() >= 100);
+            dying.dropEveryRequest();
+            await().atMost(Duration.ofSeconds(60)).until(() -> dying.droppedRequests() >= 20);
+            try {
+                dying.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        final Load.Result gets = Load.run(client, host.port(), LB_HOST, "/", 1500, 2 * IN_FLIGHT);
+
+        assertThat(death).as("the origin died during the load").isCompleted();
+        assertThat(gets.failures()).as(gets.byStatus().toString()).isZero();
+        assertThat(gets.byStatus()).containsOnlyKeys(200);
+        assertThat(gets.count("dying")).isPositive();
+        assertAllReported(router, p);
+
+        // POSTs: one that reached an origin which then closed without answering is never sent again (520).
+        dying.restart();
+        a.reset();
+        b.reset();
+        dying.reset();
+        final AtomicInteger sequence = new AtomicInteger();
+        final byte[] body = "once".getBytes(StandardCharsets.UTF_8);
+        final Load.Result posts = Load.run(client, host.port(), LB_HOST, "/", 300, 2 * IN_FLIGHT,
+                request -> request.method("POST").path("/post-" + sequence.incrementAndGet())
+                        .body(new BytesRequestContent("text/plain", body)));
+        final List<String> seen = new ArrayList<>();
+        for (LoopbackOrigin o : List.of(a, b, dying)) {
+            o.requests().forEach(r -> seen.add(r.path()));
+        }
+        assertThat(seen).as("every POST reached exactly one origin, once").hasSize(300).doesNotHaveDuplicates();
+        assertThat(posts.byStatus()).containsOnlyKeys(200, 520);
+        assertThat(posts.byStatus().get(520)).isEqualTo(dying.droppedRequests()).isPositive();
+        assertAllReported(router, p);
     }
 
     @Test

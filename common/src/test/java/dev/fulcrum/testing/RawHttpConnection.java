@@ -49,7 +49,12 @@ public final class RawHttpConnection implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttpConnection(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Over a socket already connected, e.g. a TLS one. */
+    public RawHttpConnection(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();

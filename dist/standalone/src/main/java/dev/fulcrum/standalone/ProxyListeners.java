@@ -17,10 +17,14 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.IO;
+import org.eclipse.jetty.util.component.Container;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,8 +142,16 @@ final class ProxyListeners {
         if (time.isZero() || !plain.isRunning()) {
             return;
         }
-        final CompletableFuture<?>[] shutdowns = connectors().stream().map(ServerConnector::shutdown)
+        // Graceful.shutdown(connector), not connector.shutdown(): the connector alone stops accepting and marks
+        // HTTP/1.1 answers Connection: close, but its HTTP/2 sessions (h2 by ALPN, h2c) only get their GOAWAY from
+        // the session container among the connector's beans; without it an h2 client keeps sending new streams on
+        // its connection and the drain waits for its idle timeout.
+        final CompletableFuture<?>[] shutdowns = connectors().stream().map(c -> Graceful.shutdown((Container) c))
                 .toArray(CompletableFuture[]::new);
+        // The shutdown stops a connector's acceptor by interrupting it, which closes the listening socket only when
+        // the interrupt finds it inside accept(); one landing while it hands over a connection just accepted ends
+        // the acceptor and leaves the port open, completing handshakes nobody serves. Close the socket outright.
+        connectors().forEach(c -> IO.close((Closeable) c.getTransport()));
         try {
             CompletableFuture.allOf(shutdowns).get(time.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

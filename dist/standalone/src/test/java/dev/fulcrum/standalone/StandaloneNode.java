@@ -33,6 +33,11 @@ final class StandaloneNode implements NodeUnderTest {
         return running.proxyPort();
     }
 
+    /** The HTTPS proxy port (with {@code --tls-port} among the options). */
+    int proxyTlsPort() {
+        return running.proxyTlsPort();
+    }
+
     @Override
     public int apiPort() {
         return running.apiPort();
