@@ -186,6 +186,22 @@ start_fulcrum_standalone() { # name port api-port [prefix...]: the standalone ja
         --api-token "$TOKEN"
 }
 
+pin_cpus() { # N: PROXY_PIN (the last N CPUs) and LOAD_PIN (the others, empty when none remain), taskset prefixes
+    local total
+    check_number --cpus "$1"
+    total=$(nproc --all)
+    { [ "$1" -ge 1 ] && [ "$1" -le "$total" ]; } || fail "--cpus must be 1..$total on this machine"
+    PROXY_PIN=(taskset -c "$(cpu_list $(( total - $1 )) $(( total - 1 )))")
+    LOAD_PIN=()
+    if [ "$1" -lt "$total" ]; then
+        LOAD_PIN=(taskset -c "$(cpu_list 0 $(( total - $1 - 1 )))")
+    fi
+}
+
+cpu_list() { # first last -> taskset's list
+    if [ "$1" = "$2" ]; then echo "$1"; else echo "$1-$2"; fi
+}
+
 cpu_ticks() { # pid: user+system clock ticks of the process and its children (nginx workers), all threads
     local pid=$1 total=0 p
     for p in $pid $(pgrep -P "$pid" || true); do

@@ -5,6 +5,9 @@
   report.py summary RESULTS SYSTEMS
       the medians per system and the issue's ratios; RESULTS has one line per run:
       "round system req/s p50_ms p99_ms errors cpu_us_per_request load_average"
+  report.py soak SAMPLES TOLERANCE_PCT
+      bench/soak's table and verdict; SAMPLES has one line per sample:
+      "load|idle seconds heap_after_gc_kib threads fds rss_kib"
 """
 import re
 import statistics
@@ -84,11 +87,55 @@ def summary(results, systems):
         print("  (none: they need fulcrum-jetty with vertx or nginx, or fulcrum-tomcat with fulcrum-jetty)")
 
 
+# bench/soak's measures: column, label, unit divisor (KiB -> MiB), floor of the allowed growth in the column's unit.
+SOAK_MEASURES = [
+    (2, "heap after GC", 1024, 4 * 1024),
+    (3, "threads", 1, 2),
+    (4, "file descriptors", 1, 4),
+    (5, "RSS", 1024, 32 * 1024),
+]
+
+
+def soak(samples, tolerance_pct):
+    rows = [line.split() for line in open(samples) if line.strip()]
+    print()
+    print(f"{'':<6}{'t (s)':>7}{'heap after GC (MiB)':>21}{'threads':>9}{'fds':>6}{'RSS (MiB)':>11}")
+    for r in rows:
+        print(f"{r[0]:<6}{int(r[1]):>7}{int(r[2]) / 1024:>21.1f}{int(r[3]):>9}{int(r[4]):>6}{int(r[5]) / 1024:>11.1f}")
+    loaded = [r for r in rows if r[0] == "load"]
+    third = len(loaded) // 3
+    if third == 0:
+        print("verdict: too few samples under load for thirds (at least 3 needed)")
+        return 2
+    first, last = loaded[:third], loaded[-third:]
+    print()
+    print(f"Growth from the first third of the samples under load ({len(first)}) to the last third ({len(last)}),")
+    print(f"medians; allowed: {tolerance_pct} % of the first third's, at least a floor per measure")
+    grew = []
+    for column, label, divisor, floor in SOAK_MEASURES:
+        a = statistics.median(int(r[column]) for r in first)
+        b = statistics.median(int(r[column]) for r in last)
+        allowed = max(a * tolerance_pct / 100.0, floor)
+        unit = " MiB" if divisor > 1 else ""
+        ok = b - a <= allowed
+        print(f"  {label:<17} {a / divisor:9.1f} -> {b / divisor:9.1f}{unit:<4}  growth {(b - a) / divisor:+8.1f}"
+              f"  allowed {allowed / divisor:6.1f}  {'ok' if ok else 'GROWTH'}")
+        if not ok:
+            grew.append(label)
+    if grew:
+        print("verdict: GROWTH in " + ", ".join(grew))
+        return 3
+    print("verdict: no growth beyond the tolerance in heap after GC, threads, file descriptors or RSS")
+    return 0
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "wrk":
         print(parse_wrk(argv[2], int(argv[3]), int(argv[4])))
     elif len(argv) == 4 and argv[1] == "summary":
         summary(argv[2], argv[3].split())
+    elif len(argv) == 4 and argv[1] == "soak":
+        sys.exit(soak(argv[2], int(argv[3])))
     else:
         sys.exit(__doc__)
 
