@@ -12,6 +12,15 @@ fail() { echo "$ME: $*" >&2; exit 2; }
 log() { echo "[$ME $(date +%H:%M:%S)] $*" >&2; }
 
 cleanup() {
+    stop_started
+    if [ "$KEEP" = 1 ]; then
+        echo "work directory kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+
+stop_started() { # every process start_bg started: TERM, then KILL after 5 s
     local pid
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
@@ -23,11 +32,7 @@ cleanup() {
         done
         kill -9 "$pid" 2>/dev/null || true
     done
-    if [ "$KEEP" = 1 ]; then
-        echo "work directory kept: $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    PIDS=()
 }
 
 seconds() { # 10s, 2m, 500ms -> whole seconds (at least 1)
@@ -146,14 +151,19 @@ api() { # base method path [json]
 
 json_id() { python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print((r[0] if isinstance(r, list) else r)["id"])'; }
 
-configure_fulcrum() { # API base: account -> zone -> pool of the three origins -> load balancer
-    local base=$1 account zone pool
+configure_fulcrum() { # API base [monitor interval s]: account -> zone -> [monitor] -> pool of the origins -> LB
+    local base=$1 interval=${2:-} account zone pool monitor=""
     account=$(api "$base" GET /accounts | json_id)
     zone=$(api "$base" POST /zones "{\"name\":\"example.test\",\"account\":{\"id\":\"$account\"}}" | json_id)
+    if [ -n "$interval" ]; then
+        monitor=$(api "$base" POST "/accounts/$account/load_balancers/monitors" "{\"type\":\"http\",\"path\":\"/\",
+            \"interval\":$interval,\"timeout\":2,\"retries\":0,\"expected_codes\":\"200\"}" | json_id)
+        monitor=",\"monitor\":\"$monitor\""
+    fi
     pool=$(api "$base" POST "/accounts/$account/load_balancers/pools" "{\"name\":\"bench\",\"origins\":[
         {\"name\":\"o1\",\"address\":\"127.0.0.1\",\"port\":${P_ORIGIN[0]}},
         {\"name\":\"o2\",\"address\":\"127.0.0.1\",\"port\":${P_ORIGIN[1]}},
-        {\"name\":\"o3\",\"address\":\"127.0.0.1\",\"port\":${P_ORIGIN[2]}}]}" | json_id)
+        {\"name\":\"o3\",\"address\":\"127.0.0.1\",\"port\":${P_ORIGIN[2]}}]$monitor}" | json_id)
     api "$base" POST "/zones/$zone/load_balancers" "{\"name\":\"$HOST_HEADER\",\"default_pools\":[\"$pool\"],
         \"fallback_pool\":\"$pool\",\"proxied\":true}" >/dev/null
 }
