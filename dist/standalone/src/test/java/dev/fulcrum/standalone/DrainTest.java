@@ -33,6 +33,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -119,15 +121,16 @@ class DrainTest {
     void bothPortsStopAcceptingEvenWhileClientsKeepConnecting() throws Exception {
         start();
         final List<Integer> ports = List.of(node.proxyPort(), node.proxyTlsPort());
-        // Clients connecting all the time keep each port's acceptor busy outside its blocking accept, where the
-        // interrupt that stops it used to land without closing the listening socket.
+        // Clients connecting all the time keep each port's acceptor busy outside its blocking accept(), where the
+        // interrupt Jetty stops it with does not close the listening socket; the drain must close it regardless.
         final AtomicBoolean connecting = new AtomicBoolean(true);
+        final ExecutorService clients = Executors.newFixedThreadPool(ports.size());
         final List<CompletableFuture<Void>> storms = ports.stream().map(port -> CompletableFuture.runAsync(() -> {
             final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (connecting.get() && System.nanoTime() < end) {
                 refused(port);
             }
-        })).toList();
+        }, clients)).toList();
         try {
             final CompletableFuture<Void> stop = CompletableFuture.runAsync(node::close);
             for (int port : ports) {
@@ -137,6 +140,7 @@ class DrainTest {
         } finally {
             connecting.set(false);
             CompletableFuture.allOf(storms.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            clients.shutdown();
         }
     }
 
