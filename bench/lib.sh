@@ -97,6 +97,30 @@ build_modules() { # module...: mvn package -DskipTests, offline first, then onli
                  -Dmdep.includeScope=runtime) >&2; }
 }
 
+jetty_bundle() { # the Jetty module bundle the build made (dist/jetty-bundle), or nothing
+    local b
+    for b in "$ROOT"/dist/jetty-bundle/target/fulcrum-jetty-bundle-*.tar.gz; do
+        [ -f "$b" ] && { echo "$b"; return; }
+    done
+}
+
+unpack_jetty_home() { # jetty-home of the build's Jetty version, from the Maven repository (fetched once), unpacked in $WORK
+    local version dir
+    version=$(sed -n 's:.*<jetty.version>\(.*\)</jetty.version>.*:\1:p' "$ROOT/pom.xml" | head -1)
+    dir="$WORK/jetty-home-$version"
+    if [ ! -d "$dir" ]; then
+        # shellcheck disable=SC2086
+        (cd "$ROOT" && { mvn -q -B -o -N ${FULCRUM_BENCH_MVN_ARGS:-} \
+            org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+            -Dartifact="org.eclipse.jetty:jetty-home:$version:tar.gz" -DoutputDirectory="$WORK" \
+            || mvn -q -B -N ${FULCRUM_BENCH_MVN_ARGS:-} org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+            -Dartifact="org.eclipse.jetty:jetty-home:$version:tar.gz" -DoutputDirectory="$WORK"; }) >&2 \
+            || fail "cannot fetch jetty-home $version"
+        tar xzf "$WORK/jetty-home-$version.tar.gz" -C "$WORK"
+    fi
+    echo "$dir"
+}
+
 standalone_module() {
     if [ -d "$ROOT/dist/standalone" ]; then echo dist/standalone; else echo dist; fi
 }

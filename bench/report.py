@@ -49,6 +49,10 @@ TARGETS = [
     ("fulcrum-jetty CPU/req / vertx CPU/req", "fulcrum-jetty", "vertx", "cpu", 0.8, False),
     ("fulcrum-jetty req/s / nginx (1 worker) req/s", "fulcrum-jetty", "nginx", "rps", 0.8, True),
     ("fulcrum-jetty p99 / nginx (1 worker) p99", "fulcrum-jetty", "nginx", "p99", 1.0, False),
+    ("fulcrum-jetty-module req/s / vertx req/s", "fulcrum-jetty-module", "vertx", "rps", 1.3, True),
+    ("fulcrum-jetty-module CPU/req / vertx CPU/req", "fulcrum-jetty-module", "vertx", "cpu", 0.8, False),
+    ("fulcrum-jetty-module req/s / nginx (1 worker) req/s", "fulcrum-jetty-module", "nginx", "rps", 0.8, True),
+    ("fulcrum-jetty-module p99 / nginx (1 worker) p99", "fulcrum-jetty-module", "nginx", "p99", 1.0, False),
     ("fulcrum-tomcat req/s / fulcrum-jetty req/s", "fulcrum-tomcat", "fulcrum-jetty", "rps", 0.9, True),
 ]
 
@@ -61,13 +65,13 @@ def summary(results, systems):
         return f"{med[s].rps / med[ref].rps:.2f}" if ref in med and med[ref].rps else "-"
 
     print()
-    print(f"{'system':<16}{'req/s':>9}{'CPU µs/req':>12}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    print(f"{'system':<21}{'req/s':>9}{'CPU µs/req':>12}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
           f"{'÷ nginx':>9}{'÷ vertx':>9}{'÷ jetty-bare':>14}   runs (req/s)")
     for s in systems:
         if s not in med:
             continue
         m = med[s]
-        print(f"{s:<16}{m.rps:>9.0f}{m.cpu:>12.1f}{m.p50:>9.2f}{m.p99:>9.2f}{m.errors:>8}"
+        print(f"{s:<21}{m.rps:>9.0f}{m.cpu:>12.1f}{m.p50:>9.2f}{m.p99:>9.2f}{m.errors:>8}"
               f"{ratio(s, 'nginx'):>9}{ratio(s, 'vertx'):>9}{ratio(s, 'jetty-bare'):>14}   {m.runs}")
     print("Medians over the rounds. CPU µs/req: user+system CPU of the proxy's processes (the origins' for direct)")
     print("per request served; it does not depend on how much CPU other processes left free, unlike req/s.")
@@ -80,11 +84,11 @@ def summary(results, systems):
             continue
         value = getattr(med[s], field) / getattr(med[ref], field)
         met = value >= bound if at_least else value <= bound
-        print(f"  {label:<46} {value:6.2f}  target {'>=' if at_least else '<='} {bound:.2f}  "
+        print(f"  {label:<53} {value:6.2f}  target {'>=' if at_least else '<='} {bound:.2f}  "
               f"{'met' if met else 'NOT met'}")
         shown += 1
     if shown == 0:
-        print("  (none: they need fulcrum-jetty with vertx or nginx, or fulcrum-tomcat with fulcrum-jetty)")
+        print("  (none: they need fulcrum-jetty or fulcrum-jetty-module with vertx or nginx, or fulcrum-tomcat with fulcrum-jetty)")
 
 
 # bench/soak's measures: column, label, unit divisor (KiB -> MiB), floor of the allowed growth in the column's unit.
