@@ -77,7 +77,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     private final TrafficHistory traffic;
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
     /**
-     * The in-flight and connection rows' binders until the first scrape (or {@link #registry()} call). Registering
+     * The in-flight, connection and pool-origin rows' binders until the first scrape (or {@link #registry()} call). Registering
      * their rows, one Micrometer gauge per pool, origin and destination state (about 130,000 at 10,000 pools of 3
      * origins), was a quarter of the main thread's work in a start from the store; nothing reads them before a scrape.
      * Each binder keeps following the configuration meanwhile and registers the rows of its latest one when bound.
@@ -210,6 +210,11 @@ public final class FulcrumMetrics implements AutoCloseable {
         }
     }
 
+    /** Rows of the configuration-sized families registered so far (tests). */
+    int gaugeRows() {
+        return rows.rows();
+    }
+
     /** Binds the configuration-sized rows left for the first reader (see {@link #unboundRows}). */
     private void bindPendingRows() {
         if (rowsBound) {
@@ -226,7 +231,11 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Binds the health engine's own meters ({@link HealthMetrics}: checks, transitions, origins by state). */
     public void bindHealth(HealthMonitor health) {
-        new HealthMetrics(health).bindTo(registry);
+        final HealthMetrics meters = new HealthMetrics(health);
+        meters.bindWithoutRows(registry);
+        synchronized (this) {
+            bindRows(meters.poolOriginRows());
+        }
     }
 
     /** Adopts a committed configuration: tags follow names, meters of removed objects are removed. */
