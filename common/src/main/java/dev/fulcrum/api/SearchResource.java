@@ -35,9 +35,9 @@ import java.util.function.Function;
  * empty. So {@code items} holds this page as one search result ({@code [{"resources": [...]}]}), or nothing past the
  * last page; without it the SDKs' auto-pagination would see no results at all [G].
  *
- * <p>Cost: one pass over the account's objects, and a heap of the matches up to the page's end instead of sorting
- * every match: a page of 25 among 16,000 objects sorts 75 of them, whatever the configuration's size. Only the
- * page's results get their references.
+ * <p>Cost: one pass over the account's objects; then a heap of the matches up to the page's end instead of a sort
+ * of every match when the page is near the front (the third page of 25 among 16,000 objects orders 75 of them),
+ * one sort otherwise. Only the page's results get their references.
  */
 final class SearchResource {
 
@@ -119,40 +119,47 @@ final class SearchResource {
     }
 
     /**
-     * The matches of one search: counted all, kept only up to the end of the page asked for (the first
-     * {@code page × per_page} in {@link #ORDER}), in a heap whose head is the last of those kept.
+     * The matches of one search, in the order found; {@link #page} puts in order only what the page needs: the first
+     * {@code page × per_page} matches through a heap when that is a small part of them (75 for the third page of 25),
+     * else all of them with one sort.
      */
     private static final class Matches {
         private final String query;
         private final Paging paging;
-        private final long keep;
-        private final PriorityQueue<Found> first = new PriorityQueue<>(ORDER.reversed());
+        private final List<Found> all = new ArrayList<>();
         private int total;
 
         Matches(String query, Paging paging) {
             this.query = query;
             this.paging = paging;
-            this.keep = (long) paging.page() * paging.perPage();
         }
 
         void offer(String type, String id, String rawName, Function<ConfigIndex, ArrayNode> references) {
             final String name = rawName == null ? "" : rawName;
             final String lower = name.toLowerCase(Locale.ROOT);
-            if (!query.isEmpty() && !id.contains(query) && !lower.contains(query)) {
-                return;
-            }
-            total++;
-            final Found found = new Found(type, id, name, lower, references);
-            if (first.size() < keep) {
-                first.add(found);
-            } else if (ORDER.compare(found, first.peek()) < 0) {
-                first.poll();
-                first.add(found);
+            if (query.isEmpty() || id.contains(query) || lower.contains(query)) {
+                all.add(new Found(type, id, name, lower, references));
+                total++;
             }
         }
 
         /** The page's matches, in order. */
         List<Found> page() {
+            final long keep = (long) paging.page() * paging.perPage();
+            if (keep * 4 >= all.size()) {
+                all.sort(ORDER);
+                return paging.slice(all);
+            }
+            // A heap whose head is the last of the first `keep` matches seen so far.
+            final PriorityQueue<Found> first = new PriorityQueue<>((int) keep + 1, ORDER.reversed());
+            for (Found found : all) {
+                if (first.size() < keep) {
+                    first.add(found);
+                } else if (ORDER.compare(found, first.peek()) < 0) {
+                    first.poll();
+                    first.add(found);
+                }
+            }
             final List<Found> kept = new ArrayList<>(first);
             kept.sort(ORDER);
             return paging.slice(kept);
