@@ -98,7 +98,7 @@ public abstract class GrpcContract extends HostContract {
                 .as("the OK status comes in the origin's trailers").isEqualTo("g:hi");
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT,
                 "fail:no such thing 100%")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).isEqualTo("no such thing 100%");
                 });
 
@@ -157,7 +157,7 @@ public abstract class GrpcContract extends HostContract {
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY,
                 CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), "sleep:3000"))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+                        e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
 
         assertAllReported();
         // The channel and the proxy still serve the next call.
@@ -178,7 +178,7 @@ public abstract class GrpcContract extends HostContract {
 
         assertThatThrownBy(() -> counted.forEachRemaining(m -> { }))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                        e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.UNAVAILABLE));
         await().atMost(Duration.ofSeconds(10)).until(() -> !outcomes.isEmpty());
         assertThat(outcomes).containsExactly("g EXCHANGE_FAILED 200");
     }
@@ -189,7 +189,7 @@ public abstract class GrpcContract extends HostContract {
 
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "hi"))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.UNAVAILABLE);
                     assertThat(e.getStatus().getDescription()).contains("error code: 521");
                 });
         await().atMost(Duration.ofSeconds(10)).until(() -> !outcomes.isEmpty());
