@@ -9,6 +9,7 @@ import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.UpstreamSettings;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -159,6 +160,25 @@ public abstract class GrpcContract extends HostContract {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
 
+        assertAllReported();
+        // The channel and the proxy still serve the next call.
+        assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "after"))
+                .isEqualTo("g:after");
+    }
+
+    /** A call the client cancels (a reset of its stream) is cancelled at the origin too, and reported. */
+    @Test
+    void aClientCancelCancelsTheOriginsCall() throws Exception {
+        final GrpcOrigin g = startGrpcOrigin("g", 20);
+        final ManagedChannel channel = startSingle(g);
+
+        final ClientCall<String, String> call = channel.newCall(GrpcOrigin.COUNT, CallOptions.DEFAULT);
+        final Iterator<String> counted = ClientCalls.blockingServerStreamingCall(call, "0");
+        assertThat(counted.next()).isEqualTo("g:1");
+        assertThat(counted.next()).isEqualTo("g:2");
+        call.cancel("the client gives up", null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> g.cancelled() == 1);
         assertAllReported();
         // The channel and the proxy still serve the next call.
         assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "after"))
