@@ -143,13 +143,12 @@ abstract class ServletClient implements ClientSide {
     @Override
     public void head(ResponseHead head) {
         response.setStatus(head.status());
-        final ServletForwarding.Headers headers = new ServletForwarding.Headers(response);
         if (overHttp2() && GrpcAnswers.isCall(request.getProtocol(), request.getHeader("Content-Type"))) {
             final HttpFields.Mutable status = HttpFields.build(2);
-            head.headers(new ServletForwarding.StatusToTrailers(headers, status));
+            head.headers(new ServletForwarding.Headers(response, status));
             headStatus = status.size() == 0 ? null : status;
         } else {
-            head.headers(headers);
+            head.headers(new ServletForwarding.Headers(response));
         }
         if (!response.containsHeader("Content-Length")) {
             streaming();

@@ -79,35 +79,23 @@ public final class ServletForwarding {
         return map;
     }
 
-    /** Passes headers on to {@code target}, but a gRPC call's status fields to {@code status}. */
-    record StatusToTrailers(Headers target, HttpFields.Mutable status) implements ClientResponseHeaders.Target {
+    /**
+     * A servlet response as the target of common's response header rules.
+     *
+     * @param status where a gRPC call's status fields go instead of the response (see
+     *               {@link ServletClient#head}), or null: they pass like any other
+     */
+    record Headers(HttpServletResponse response, HttpFields.Mutable status) implements ClientResponseHeaders.Target {
+
+        Headers(HttpServletResponse response) {
+            this(response, null);
+        }
 
         @Override
         public void origin(HttpField field, boolean first) {
-            if (GrpcAnswers.isStatusField(field.getName())) {
+            if (status != null && GrpcAnswers.isStatusField(field.getName())) {
                 status.add(field);
-            } else {
-                target.origin(field, first);
-            }
-        }
-
-        @Override
-        public void set(String name, String value) {
-            target.set(name, value);
-        }
-
-        @Override
-        public void add(String name, String value) {
-            target.add(name, value);
-        }
-    }
-
-    /** A servlet response as the target of common's response header rules. */
-    record Headers(HttpServletResponse response) implements ClientResponseHeaders.Target {
-
-        @Override
-        public void origin(HttpField field, boolean first) {
-            if (first) {
+            } else if (first) {
                 response.setHeader(field.getName(), field.getValue());
             } else {
                 response.addHeader(field.getName(), field.getValue());
