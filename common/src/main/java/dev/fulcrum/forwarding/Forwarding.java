@@ -14,6 +14,9 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The forwarding loop: one client request on its way to its origins, the same for every host. It reads the body as
  * its kind requires ({@link RequestBody}), sends each attempt {@link Attempts} allows through the {@link OriginSide},
@@ -71,6 +74,26 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
     /** The chunk being written to the client, and the origin side's demand to run once it is. */
     private Content.Chunk writing;
     private Runnable demand;
+    /**
+     * {@link #WRITING} while a chunk is being written to the client, else null; or the end of the exchange, left
+     * here by an origin that failed during that write, to run once the write is done: the client side takes one
+     * call at a time, and a container ends a stream whose answer is ended during a pending write with a reset,
+     * where a gRPC client is owed the call's status. Swapped atomically: the origin fails on the upstream client's
+     * thread while the write completes on the container's.
+     */
+    @SuppressWarnings("unused") // through AFTER_WRITE
+    private volatile Runnable afterWrite;
+
+    private static final Runnable WRITING = () -> { };
+    private static final VarHandle AFTER_WRITE;
+
+    static {
+        try {
+            AFTER_WRITE = MethodHandles.lookup().findVarHandle(Forwarding.class, "afterWrite", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Forwarding(RouteDecision.Forward decision, ClientSide client, OriginSide origins, ThreadLoop clientThread,
                        boolean upgrade) {
@@ -280,6 +303,7 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         writing = chunk;
         this.demand = demand;
         committed = true;
+        afterWrite = WRITING;
         if (clientThread == null) {
             client.write(chunk.getByteBuffer(), this);
         } else if (!clientThread.offer(() -> client.write(chunk.getByteBuffer(), this))) {
@@ -295,7 +319,12 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         writing = null;
         demand = null;
         written.release();
-        next.run();
+        final Runnable end = (Runnable) AFTER_WRITE.getAndSet(this, null);
+        if (end != WRITING && end != null) {
+            end.run(); // the origin failed meanwhile: it has nothing more to give
+        } else {
+            next.run();
+        }
     }
 
     /** A chunk could not be written: the client is gone. */
@@ -307,7 +336,12 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
         if (written != null) {
             written.release();
         }
-        clientFailed(failure);
+        final Runnable end = (Runnable) AFTER_WRITE.getAndSet(this, null);
+        if (end != WRITING && end != null) {
+            abortClient(failure); // the origin failed too, and was reported: only the client side is left to end
+        } else {
+            clientFailed(failure);
+        }
     }
 
     @Override
@@ -340,12 +374,21 @@ public final class Forwarding extends Attempts implements OriginSide.Attempt, Re
                 if (isClientGone() || committed && !grpc) {
                     abortClient(cause);
                 } else if (committed) {
-                    // The call's status is what its client reads: the answer ends with UNAVAILABLE, not a reset.
-                    finishClient(GrpcAnswers.cutShort(failure().status()));
+                    // The call's status is what its client reads: the answer ends with UNAVAILABLE, not a reset,
+                    // once the chunk being written (if any) went through.
+                    final HttpFields trailers = GrpcAnswers.cutShort(failure().status());
+                    afterWrite(() -> finishClient(trailers));
                 } else {
                     answerClient(DirectAnswer.failure(failure(), forward()));
                 }
             }
+        }
+    }
+
+    /** Runs {@code end} once the chunk being written to the client is done, or now if none is. */
+    private void afterWrite(Runnable end) {
+        if (!AFTER_WRITE.compareAndSet(this, WRITING, end)) {
+            end.run();
         }
     }
 

@@ -93,15 +93,22 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
     // ---- answer
 
     @Override
+    void streaming() {
+        sink.flushEachWrite();
+    }
+
+    @Override
     public void write(ByteBuffer bytes, Callback written) {
         // Copied: the stream takes arrays, and the origin side's buffer may be direct.
         final byte[] copy = new byte[bytes.remaining()];
         bytes.get(copy);
+        trailing();
         sink.write(copy, written);
     }
 
     @Override
     public void finish(HttpFields trailers) {
+        keepTrailers(trailers);
         sink.finish(this::complete);
     }
 
@@ -112,7 +119,7 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
         }
         final byte[] body;
         try {
-            body = ServletForwarding.prepare(response, answer);
+            body = prepare(answer);
         } catch (IllegalStateException e) {
             abort(e); // committed after all: it can only be cut short
             return;

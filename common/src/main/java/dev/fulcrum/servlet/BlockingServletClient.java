@@ -9,6 +9,7 @@ import dev.fulcrum.upstream.DirectAnswer;
 import dev.fulcrum.upstream.TunnelConnection;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -46,6 +47,8 @@ public final class BlockingServletClient extends ServletClient {
     private final ThreadLoop loop = new ThreadLoop();
     /** How the client's connection is switched to a tunnel; null unless this is a WebSocket handshake. */
     private final Upgrade upgrade;
+    /** Each chunk of the answer is flushed ({@link #streaming}); on this thread only. */
+    private boolean flushEach;
 
     private BlockingServletClient(HttpServletRequest request, HttpServletResponse response,
                                   ServletContainer container, Upgrade upgrade) {
@@ -119,9 +122,19 @@ public final class BlockingServletClient extends ServletClient {
     // ---- answer (written on this thread)
 
     @Override
+    void streaming() {
+        flushEach = true;
+    }
+
+    @Override
     public void write(ByteBuffer bytes, Callback written) {
         try {
-            write(response.getOutputStream(), bytes);
+            trailing();
+            final ServletOutputStream out = response.getOutputStream();
+            write(out, bytes);
+            if (flushEach) {
+                out.flush();
+            }
         } catch (IOException | RuntimeException e) {
             written.failed(e);
             return;
@@ -131,13 +144,14 @@ public final class BlockingServletClient extends ServletClient {
 
     @Override
     public void finish(HttpFields trailers) {
+        keepTrailers(trailers);
         loop.end();
     }
 
     @Override
     public void answer(DirectAnswer answer) {
         try {
-            response.getOutputStream().write(ServletForwarding.prepare(response, answer));
+            response.getOutputStream().write(prepare(answer));
         } catch (IllegalStateException e) {
             container.abort(request, response, e); // committed after all: it can only be cut short
         } catch (IOException e) {

@@ -40,6 +40,11 @@ final class NonBlockingSink implements WriteListener {
     private boolean ready;
     /** {@code failed} was told. Touched only by the thread at work. */
     private boolean reported;
+    /**
+     * Each chunk is flushed as it is written, not held in the container's buffer until it fills. Set before the
+     * first {@link #write}, whose volatile hand-over publishes it.
+     */
+    private boolean flushEach;
 
     /** @param failed told when writing to the client failed (the client went away) */
     NonBlockingSink(ServletOutputStream out, Consumer<Throwable> failed) {
@@ -50,6 +55,14 @@ final class NonBlockingSink implements WriteListener {
     /** Puts the stream in non-blocking mode; on the container's thread (see the class comment). */
     void listen() {
         out.setWriteListener(this);
+    }
+
+    /**
+     * Flushes every chunk: for a streamed answer (gRPC messages, events), where each chunk may be all there is for
+     * a while. Before the first {@link #write}.
+     */
+    void flushEachWrite() {
+        flushEach = true;
     }
 
     /** Writes a chunk, then completes {@code written} (possibly later, on another thread) to ask for the next. */
@@ -103,7 +116,13 @@ final class NonBlockingSink implements WriteListener {
                 pending = null;
                 out.write(bytes);
                 if (!(ready = out.isReady())) {
-                    return;
+                    return; // the container sends what it holds by itself, then calls onWritePossible
+                }
+                if (flushEach) {
+                    out.flush();
+                    if (!(ready = out.isReady())) {
+                        return;
+                    }
                 }
             }
             final Callback next = demand;

@@ -3,6 +3,8 @@ package dev.fulcrum.servlet;
 import dev.fulcrum.forwarding.ClientSide;
 import dev.fulcrum.forwarding.Forwarding;
 import dev.fulcrum.forwarding.ResponseHead;
+import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.upstream.GrpcAnswers;
 import dev.fulcrum.upstream.OriginRequestHeaders;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What both servlet client sides share: the request as the origin gets it, and the answer's head.
@@ -33,6 +36,14 @@ abstract class ServletClient implements ClientSide {
     final HttpServletResponse response;
     final ServletContainer container;
     Forwarding forwarding;
+    /** The origin's trailers, set by {@link #finish} before the container reads them, maybe on another thread. */
+    private volatile Map<String, String> trailers = Map.of();
+    /** The streamed body, once asked for. */
+    private Content.Source streamed;
+    /** A trailers-only answer's status fields, held back from its head for the trailers, or null. */
+    private HttpFields headStatus;
+    /** The trailer supplier is set. Touched only by the answer's calls, one at a time. */
+    private boolean trailing;
 
     ServletClient(HttpServletRequest request, HttpServletResponse response, ServletContainer container) {
         this.request = request;
@@ -85,9 +96,19 @@ abstract class ServletClient implements ClientSide {
         container.copyHeaders(request, rules, headers);
     }
 
-    /** A streamed body: Jetty's {@link AsyncRequestContent}, filled by {@link #stream} as the origin side takes it. */
+    /**
+     * A streamed body: Jetty's {@link AsyncRequestContent}, filled by {@link #stream} as the origin side takes it.
+     * The same one on every attempt: a failover may send it again while no attempt has read from it (a gRPC call's).
+     */
     @Override
     public Content.Source body() {
+        if (streamed == null) {
+            streamed = streamBody();
+        }
+        return streamed;
+    }
+
+    private Content.Source streamBody() {
         final AsyncRequestContent streamed = new AsyncRequestContent(NO_CONTENT_TYPE);
         try {
             container.beforeReading(request, response);
@@ -104,10 +125,88 @@ abstract class ServletClient implements ClientSide {
      */
     abstract void stream(ServletInputStream in, AsyncRequestContent streamed);
 
+    /**
+     * Over HTTP/2, where gRPC calls come, the container asks for the trailers when it ends the answer: the servlet
+     * API's {@code setTrailerFields}, which Tomcat and Jetty honour over HTTP/2 ({@link #trailing}).
+     */
+    @Override
+    public boolean sendsTrailers() {
+        return true;
+    }
+
+    /**
+     * The head of the origin's answer. A gRPC call's trailers-only answer (its status in the head, no body) cannot
+     * pass as it came: the servlet API has no way to end a stream with its head, and a container ends it with an
+     * empty DATA frame (Tomcat does), which gRPC clients refuse. Its status fields go to the trailers instead, which
+     * the protocol allows as well (a head, no message, trailers).
+     */
     @Override
     public void head(ResponseHead head) {
         response.setStatus(head.status());
-        head.headers(new ServletForwarding.Headers(response));
+        if (overHttp2() && GrpcAnswers.isCall(request.getProtocol(), request.getHeader("Content-Type"))) {
+            final HttpFields.Mutable status = HttpFields.build(2);
+            head.headers(new ServletForwarding.Headers(response, status));
+            headStatus = status.size() == 0 ? null : status;
+        } else {
+            head.headers(new ServletForwarding.Headers(response));
+        }
+        if (!response.containsHeader("Content-Length")) {
+            streaming();
+        }
+    }
+
+    /**
+     * The answer has no declared length: a stream (gRPC messages, events, a chunked body) whose chunks are to reach
+     * the client as they come, not when the container's buffer fills; each chunk is flushed.
+     */
+    abstract void streaming();
+
+    /**
+     * Before the answer commits: over HTTP/2, the container is to ask for the origin's trailers at the end
+     * ({@link #keepTrailers}). Only for an answer that has a body or trailers: a container that knows of a trailer
+     * supplier ends the stream with the trailers' frame, so an answer without either would get an empty one. HTTP/1.1
+     * gets none: the container would chunk an answer whose length the origin gave.
+     */
+    void trailing() {
+        if (!trailing && overHttp2()) {
+            trailing = true;
+            response.setTrailerFields(this::trailers);
+        }
+    }
+
+    private boolean overHttp2() {
+        final String protocol = request.getProtocol();
+        return protocol != null && protocol.startsWith("HTTP/2");
+    }
+
+    /** Keeps the origin's trailers for the container, which asks for them once the last chunk is written. */
+    void keepTrailers(HttpFields originTrailers) {
+        final HttpFields end = originTrailers == null || originTrailers.size() == 0 ? headStatus : originTrailers;
+        trailers = ServletForwarding.trailerMap(end);
+        if (!trailers.isEmpty() && !response.isCommitted()) {
+            trailing();
+        }
+    }
+
+    private Map<String, String> trailers() {
+        return trailers;
+    }
+
+    /**
+     * Resets the response for {@code answer} and returns its body, still to be written. A gRPC answer's status
+     * ({@link GrpcAnswers#unavailable}) goes in its trailers over HTTP/2, as in {@link #head}.
+     *
+     * @throws IllegalStateException if the response is committed
+     */
+    byte[] prepare(DirectAnswer answer) {
+        final boolean statusInTrailers = answer.headers().size() > 0 && overHttp2();
+        final byte[] body = ServletForwarding.prepare(response, answer, !statusInTrailers);
+        if (statusInTrailers) {
+            trailers = ServletForwarding.trailerMap(answer.headers());
+            trailing = false; // the reset dropped any supplier set before
+            trailing();
+        }
+        return body;
     }
 
     /** A buffered body that ended before its declared length. */

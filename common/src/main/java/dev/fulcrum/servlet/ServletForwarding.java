@@ -3,10 +3,14 @@ package dev.fulcrum.servlet;
 import dev.fulcrum.routing.RouteDecision;
 import dev.fulcrum.upstream.ClientResponseHeaders;
 import dev.fulcrum.upstream.DirectAnswer;
+import dev.fulcrum.upstream.GrpcAnswers;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Common's answers written to a servlet response, for every servlet-based wrapper: the {@link DirectAnswer}s of a
@@ -31,16 +35,18 @@ public final class ServletForwarding {
     }
 
     private static void write(HttpServletResponse response, DirectAnswer answer) throws IOException {
-        response.getOutputStream().write(prepare(response, answer));
+        response.getOutputStream().write(prepare(response, answer, true));
     }
 
     /**
      * Resets the response and sets the answer's status and headers; returns the body, still to be written (a
      * non-blocking stream takes it only when it says it is ready).
      *
+     * @param withHeaders whether the answer's own {@link DirectAnswer#headers()} go in the head (else the caller
+     *                    sends them as trailers)
      * @throws IllegalStateException if the response is committed
      */
-    static byte[] prepare(HttpServletResponse response, DirectAnswer answer) {
+    static byte[] prepare(HttpServletResponse response, DirectAnswer answer, boolean withHeaders) {
         response.reset();
         response.setStatus(answer.status());
         if (answer.decision() != null) {
@@ -49,16 +55,47 @@ public final class ServletForwarding {
         if (answer.contentType() != null) {
             response.setContentType(answer.contentType());
         }
+        if (withHeaders) {
+            for (HttpField field : answer.headers()) {
+                response.setHeader(field.getName(), field.getValue());
+            }
+        }
         response.setContentLength(answer.body().length);
         return answer.body();
     }
 
-    /** A servlet response as the target of common's response header rules. */
-    record Headers(HttpServletResponse response) implements ClientResponseHeaders.Target {
+    /**
+     * Trailers as the servlet API takes them: one value per name, several joined by commas (RFC 9110 §5.3); empty
+     * for none.
+     */
+    static Map<String, String> trailerMap(HttpFields trailers) {
+        if (trailers == null || trailers.size() == 0) {
+            return Map.of();
+        }
+        final Map<String, String> map = new LinkedHashMap<>();
+        for (HttpField field : trailers) {
+            map.merge(field.getLowerCaseName(), field.getValue(), (first, next) -> first + ", " + next);
+        }
+        return map;
+    }
+
+    /**
+     * A servlet response as the target of common's response header rules.
+     *
+     * @param status where a gRPC call's status fields go instead of the response (see
+     *               {@link ServletClient#head}), or null: they pass like any other
+     */
+    record Headers(HttpServletResponse response, HttpFields.Mutable status) implements ClientResponseHeaders.Target {
+
+        Headers(HttpServletResponse response) {
+            this(response, null);
+        }
 
         @Override
         public void origin(HttpField field, boolean first) {
-            if (first) {
+            if (status != null && GrpcAnswers.isStatusField(field.getName())) {
+                status.add(field);
+            } else if (first) {
                 response.setHeader(field.getName(), field.getValue());
             } else {
                 response.addHeader(field.getName(), field.getValue());

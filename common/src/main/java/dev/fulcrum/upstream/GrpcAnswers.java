@@ -21,6 +21,7 @@ public final class GrpcAnswers {
     private static final String CONTENT_TYPE = "application/grpc";
     private static final String STATUS = "grpc-status";
     private static final String MESSAGE = "grpc-message";
+    private static final String STATUS_DETAILS = "grpc-status-details-bin";
 
     private GrpcAnswers() {
     }
@@ -34,6 +35,15 @@ public final class GrpcAnswers {
                && contentType.regionMatches(true, 0, CONTENT_TYPE, 0, CONTENT_TYPE.length())
                && (contentType.length() == CONTENT_TYPE.length()
                    || "+;".indexOf(contentType.charAt(CONTENT_TYPE.length())) >= 0);
+    }
+
+    /**
+     * Whether a header is one of a call's status fields ({@code grpc-status}, {@code grpc-message},
+     * {@code grpc-status-details-bin}), which end a call: in its trailers, or in the head of a trailers-only answer.
+     */
+    public static boolean isStatusField(String name) {
+        return STATUS.equalsIgnoreCase(name) || MESSAGE.equalsIgnoreCase(name)
+               || STATUS_DETAILS.equalsIgnoreCase(name);
     }
 
     /**

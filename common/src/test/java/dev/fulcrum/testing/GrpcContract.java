@@ -9,6 +9,7 @@ import dev.fulcrum.routing.RoutingSettings;
 import dev.fulcrum.routing.SnapshotRouter;
 import dev.fulcrum.upstream.UpstreamSettings;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -98,7 +99,7 @@ public abstract class GrpcContract extends HostContract {
                 .as("the OK status comes in the origin's trailers").isEqualTo("g:hi");
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT,
                 "fail:no such thing 100%")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).isEqualTo("no such thing 100%");
                 });
 
@@ -157,8 +158,27 @@ public abstract class GrpcContract extends HostContract {
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY,
                 CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), "sleep:3000"))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+                        e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
 
+        assertAllReported();
+        // The channel and the proxy still serve the next call.
+        assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "after"))
+                .isEqualTo("g:after");
+    }
+
+    /** A call the client cancels (a reset of its stream) is cancelled at the origin too, and reported. */
+    @Test
+    void aClientCancelCancelsTheOriginsCall() throws Exception {
+        final GrpcOrigin g = startGrpcOrigin("g", 20);
+        final ManagedChannel channel = startSingle(g);
+
+        final ClientCall<String, String> call = channel.newCall(GrpcOrigin.COUNT, CallOptions.DEFAULT);
+        final Iterator<String> counted = ClientCalls.blockingServerStreamingCall(call, "0");
+        assertThat(counted.next()).isEqualTo("g:1");
+        assertThat(counted.next()).isEqualTo("g:2");
+        call.cancel("the client gives up", null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> g.cancelled() == 1);
         assertAllReported();
         // The channel and the proxy still serve the next call.
         assertThat(ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "after"))
@@ -178,7 +198,7 @@ public abstract class GrpcContract extends HostContract {
 
         assertThatThrownBy(() -> counted.forEachRemaining(m -> { }))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                        e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.UNAVAILABLE));
         await().atMost(Duration.ofSeconds(10)).until(() -> !outcomes.isEmpty());
         assertThat(outcomes).containsExactly("g EXCHANGE_FAILED 200");
     }
@@ -189,7 +209,7 @@ public abstract class GrpcContract extends HostContract {
 
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcOrigin.SAY, CallOptions.DEFAULT, "hi"))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.UNAVAILABLE);
                     assertThat(e.getStatus().getDescription()).contains("error code: 521");
                 });
         await().atMost(Duration.ofSeconds(10)).until(() -> !outcomes.isEmpty());

@@ -2,6 +2,7 @@ package dev.fulcrum.testing;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -71,6 +72,7 @@ public final class GrpcOrigin implements AutoCloseable {
     private final String name;
     private final long pauseMillis;
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger cancelled = new AtomicInteger();
     private final Server server;
 
     private GrpcOrigin(String name, long pauseMillis) throws IOException {
@@ -117,6 +119,11 @@ public final class GrpcOrigin implements AutoCloseable {
         return calls.get();
     }
 
+    /** How many {@link #COUNT} calls were cancelled while they streamed (the peer reset them, or a kill). */
+    public int cancelled() {
+        return cancelled.get();
+    }
+
     private ServerServiceDefinition service() {
         return ServerServiceDefinition.builder(SERVICE)
                 .addMethod(SAY, ServerCalls.asyncUnaryCall(this::say))
@@ -146,9 +153,16 @@ public final class GrpcOrigin implements AutoCloseable {
             if (pauseMillis > 0) {
                 pause(pauseMillis);
             }
+            // The call's context is cancelled at once by the transport; the observer learns of it only once this
+            // handler returns (its listener runs on the call's executor, which this loop holds).
+            if (Context.current().isCancelled()) {
+                cancelled.incrementAndGet();
+                return;
+            }
             try {
                 answers.onNext(name + ':' + i);
             } catch (RuntimeException e) {
+                cancelled.incrementAndGet();
                 return; // the call was cancelled (the client left, or the server is stopping)
             }
             if (count == 0 && i >= 100_000) {

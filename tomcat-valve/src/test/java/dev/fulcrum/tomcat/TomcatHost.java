@@ -15,6 +15,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.coyote.UpgradeProtocol;
 import org.apache.coyote.http2.Http2Protocol;
 
 import java.io.IOException;
@@ -36,6 +37,8 @@ final class TomcatHost implements HostUnderTest {
     private final Valve other;
     private final boolean otherInHost;
     private final AtomicInteger passedThrough = new AtomicInteger();
+    /** Tomcat's HTTP/2 set up for gRPC, as README advises ({@link #forGrpc}). */
+    private boolean grpc;
     private Tomcat tomcat;
     private Connector connector;
     private Path baseDir;
@@ -48,6 +51,17 @@ final class TomcatHost implements HostUnderTest {
         this.webapp = webapp;
         this.other = other;
         this.otherInHost = otherInHost;
+    }
+
+    /**
+     * With a webapp, and the {@code Http2Protocol} set up as README advises for gRPC: no overhead count for small
+     * DATA frames ({@code overheadDataThreshold="0"}), which a stream of small messages is made of, and which Tomcat
+     * otherwise answers with GOAWAY {@code ENHANCE_YOUR_CALM} after a few dozen.
+     */
+    static TomcatHost forGrpc() {
+        final TomcatHost host = new TomcatHost(true);
+        host.grpc = true;
+        return host;
     }
 
     /** With a webapp; {@code front} (e.g. a {@code RemoteIpValve}), then Fulcrum's valve, both in the Engine. */
@@ -88,6 +102,13 @@ final class TomcatHost implements HostUnderTest {
         baseDir = Files.createTempDirectory("fulcrum-tomcat");
         tomcat = loopback(baseDir);
         connector = tomcat.getConnector();
+        if (grpc) {
+            for (UpgradeProtocol protocol : connector.findUpgradeProtocols()) {
+                if (protocol instanceof Http2Protocol http2) {
+                    http2.setOverheadDataThreshold(0);
+                }
+            }
+        }
         final FulcrumValve valve = new FulcrumValve();
         valve.setRouter(router);
         valve.setUpstreamClient(upstream);
