@@ -52,7 +52,7 @@ import static dev.fulcrum.testing.Fixtures.pool;
 public final class ProxyAllocationProbe {
 
     static final String LB_HOST = "lb.example.test";
-    private static final String[] PROXY_THREADS = {"jetty-host", "fulcrum-upstream"};
+    static final String[] PROXY_THREADS = {"jetty-host", "fulcrum-upstream"};
 
     private ProxyAllocationProbe() {
     }
