@@ -121,7 +121,7 @@ public final class BlockingServletClient extends ServletClient {
     @Override
     public void write(ByteBuffer bytes, Callback written) {
         try {
-            write(response.getOutputStream(), bytes);
+            writeChunk(response.getOutputStream(), bytes);
         } catch (IOException | RuntimeException e) {
             written.failed(e);
             return;
