@@ -15,6 +15,8 @@ ee10
 
 [depend]
 ee10-servlet
+# The servlet context Fulcrum's handler builds loads SecurityHandler, which ee10-servlet alone does not bring.
+security
 client
 
 [lib]

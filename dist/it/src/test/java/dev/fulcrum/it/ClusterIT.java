@@ -256,7 +256,9 @@ class ClusterIT {
     private Node jetty(String endpoints) throws Exception {
         final Path base = Distribution.workDir("cluster-jetty-base");
         Distribution.run(base, Map.of(), "tar", "-xzf", Distribution.jettyBundle().toString(), "-C", base.toString());
-        Jettys.addModules(base, "http,ee10-deploy,fulcrum");
+        // Without ee10-deploy: the fulcrum module brings everything its handler needs (README lists ee10-deploy only
+        // for the server's own webapps).
+        Jettys.addModules(base, "http,fulcrum");
         Files.writeString(base.resolve("start.d/fulcrum.ini"), "fulcrum.api.host=127.0.0.1\nfulcrum.api.port=0\n"
                 + "fulcrum.etcd.endpoints=" + endpoints + "\nfulcrum.node.name=jetty\n"
                 + "fulcrum.etcd.leaseTtl=" + LEASE + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
