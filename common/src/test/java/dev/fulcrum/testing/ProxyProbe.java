@@ -62,9 +62,14 @@ public final class ProxyProbe {
      * @param proxyThreads the name prefixes of the host's threads; {@code fulcrum-upstream} is added
      */
     public static void run(String[] args, HostUnderTest host, String... proxyThreads) throws Exception {
-        final String[] threads = java.util.Arrays.copyOf(proxyThreads, proxyThreads.length + 1);
-        threads[proxyThreads.length] = "fulcrum-upstream";
-        new ProxyProbe(threads).run(args, host);
+        new ProxyProbe(withUpstream(proxyThreads)).run(args, host);
+    }
+
+    /** A host's thread name prefixes and the upstream client's: all the threads of the proxy path. */
+    static String[] withUpstream(String... hostThreads) {
+        final String[] threads = java.util.Arrays.copyOf(hostThreads, hostThreads.length + 1);
+        threads[hostThreads.length] = "fulcrum-upstream";
+        return threads;
     }
 
     private void run(String[] args, HostUnderTest host) throws Exception {

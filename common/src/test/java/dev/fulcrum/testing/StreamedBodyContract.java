@@ -32,10 +32,8 @@ public abstract class StreamedBodyContract {
     void aMebibyteAnswerIsNotCopiedIntoTheHeap() throws Exception {
         try (ProxyProbe.Rig rig = ProxyProbe.Rig.start(MIB, newHost())) {
             rig.run(40, 2); // warm-up: connections open, classes loaded, code compiled
-            final String[] hostThreads = hostThreads();
-            final String[] threads = java.util.Arrays.copyOf(hostThreads, hostThreads.length + 1);
-            threads[hostThreads.length] = "fulcrum-upstream";
-            final ThreadAllocation proxy = ThreadAllocation.ofThreadsNamed(threads).mark();
+            final ThreadAllocation proxy = ThreadAllocation.ofThreadsNamed(ProxyProbe.withUpstream(hostThreads()))
+                    .mark();
             final int requests = 40;
             rig.run(requests, 2); // each answer checked whole (status 200, every byte counted)
 
