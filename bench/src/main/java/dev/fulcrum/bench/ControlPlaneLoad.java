@@ -35,8 +35,12 @@ import java.util.regex.Pattern;
  * mvn -q -B -o -pl bench -am package -DskipTests
  * java -cp bench/target/fulcrum-benchmarks.jar dev.fulcrum.bench.ControlPlaneLoad \
  *     [--pools 10000] [--lbs 5000] [--monitors 1000] [--origins 3] [--probe-writes 300] [--seconds 30] \
- *     [--jar dist/target/fulcrum-standalone.jar] [--java-opts "-Xmx2g"] [--pools-only]
+ *     [--jar dist/target/fulcrum-standalone.jar] [--java-opts "-Xmx2g"] [--pools-only] \
+ *     [--data-plane 30 [--dp-rate 1000] [--dp-connections 4] [--dp-writes 100]]
  * </pre>
+ *
+ * {@code --data-plane SECONDS} adds, after the sustained writes, proxied requests through a load balancer of the
+ * server at a fixed rate, quiet and then beside {@code --dp-writes} API writes per second ({@link ProxiedLatency}).
  *
  * Origins are loopback addresses on a closed port; monitors check them every hour (the longest interval), so that
  * probing, which this program does not measure, stays out of the figures. Every wait is bounded; the server is
@@ -53,6 +57,7 @@ public final class ControlPlaneLoad {
     private final Path dataDir;
     private Process server;
     private String api;
+    private int proxyPort;
     private String account;
     private String zone;
     private final List<String> monitors = new ArrayList<>();
@@ -139,6 +144,10 @@ public final class ControlPlaneLoad {
         probes.values().forEach(System.out::println);
 
         sustained(seconds, poolCount, origins);
+        if (options.containsKey("data-plane")) {
+            dataPlane(number("data-plane", 30), number("dp-rate", 1_000), number("dp-connections", 4),
+                    number("dp-writes", 100));
+        }
         reads();
         scrape();
         memory();
@@ -217,6 +226,29 @@ public final class ControlPlaneLoad {
         System.out.println("|---|---|---|---|---|");
         all.row("all writes");
         byKind.forEach((kind, samples) -> samples.row(kind));
+    }
+
+    /**
+     * Proxied-request latency through a load balancer of this server, quiet and then beside {@code writesPerSecond}
+     * API writes (PATCHes of the stored pools and load balancers, in turn): {@link ProxiedLatency}.
+     */
+    private void dataPlane(int seconds, int rate, int connections, int writesPerSecond) throws Exception {
+        try (ProxiedLatency latency = new ProxiedLatency()) {
+            final String pool = firstId(send("POST", base() + "/pools", "{\"name\":\"data-plane\",\"origins\":["
+                    + "{\"name\":\"o\",\"address\":\"127.0.0.1\",\"port\":" + latency.originPort() + "}]}", 200));
+            final String host = "data-plane.bench.test";
+            send("POST", "/zones/" + zone + "/load_balancers", "{\"name\":\"" + host + "\",\"default_pools\":[\""
+                    + pool + "\"],\"fallback_pool\":\"" + pool + "\"}", 200);
+            latency.compare(proxyPort, host, seconds, rate, connections, writesPerSecond, n -> {
+                if (n % 2 == 0 || lbs.isEmpty()) {
+                    send("PATCH", base() + "/pools/" + pools.get(n * 7919 % pools.size()),
+                            "{\"description\":\"data-plane " + n + "\"}", 200);
+                } else {
+                    send("PATCH", "/zones/" + zone + "/load_balancers/" + lbs.get(n * 7919 % lbs.size()),
+                            "{\"description\":\"data-plane " + n + "\"}", 200);
+                }
+            });
+        }
     }
 
     private String timed(Samples kind, Samples all, String method, String path, String body) throws Exception {
@@ -301,7 +333,7 @@ public final class ControlPlaneLoad {
 
     /** Starts the standalone jar on free loopback ports; returns the seconds until it printed its ready line. */
     private double startServer() throws Exception {
-        final int proxyPort = freePort();
+        proxyPort = freePort();
         final int apiPort = freePort();
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));

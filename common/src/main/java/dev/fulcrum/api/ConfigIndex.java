@@ -69,45 +69,45 @@ final class ConfigIndex {
     /** The index of {@code change.next()}; {@code change} must start at (or is compared whole with) this one's. */
     ConfigIndex apply(ConfigChange change) {
         final ConfigChange c = change.since(config);
-        TreePMap<String, TreePSet<String>> byPool = lbsByPool;
-        TreePMap<String, TreePSet<String>> byMonitor = poolsByMonitor;
-        TreePMap<String, TreePSet<String>> byZone = lbsByZone;
-        TreePMap<String, TreePSet<String>> byLbName = lbsByName;
-        TreePMap<String, TreePSet<String>> byZoneName = zonesByName;
-        TreePMap<String, TreePSet<String>> byGroup = poolsByGroup;
-        TreePMap<String, TreePSet<String>> groupsByMon = groupsByMonitor;
+        final IdMultimap.Edit byPool = new IdMultimap.Edit(lbsByPool);
+        final IdMultimap.Edit byMonitor = new IdMultimap.Edit(poolsByMonitor);
+        final IdMultimap.Edit byZone = new IdMultimap.Edit(lbsByZone);
+        final IdMultimap.Edit byLbName = new IdMultimap.Edit(lbsByName);
+        final IdMultimap.Edit byZoneName = new IdMultimap.Edit(zonesByName);
+        final IdMultimap.Edit byGroup = new IdMultimap.Edit(poolsByGroup);
+        final IdMultimap.Edit groupsByMon = new IdMultimap.Edit(groupsByMonitor);
         for (String id : c.loadBalancers()) {
             final LoadBalancer before = c.previous().loadBalancers().get(id);
             final LoadBalancer after = c.next().loadBalancers().get(id);
             if (before != null) {
                 for (String poolId : References.poolIds(before)) {
-                    byPool = IdMultimap.without(byPool, poolId, id);
+                    byPool.without(poolId, id);
                 }
-                byZone = IdMultimap.without(byZone, before.zoneId(), id);
-                byLbName = IdMultimap.without(byLbName, lower(before.name()), id);
+                byZone.without(before.zoneId(), id);
+                byLbName.without(lower(before.name()), id);
             }
             if (after != null) {
                 for (String poolId : References.poolIds(after)) {
-                    byPool = IdMultimap.with(byPool, poolId, id);
+                    byPool.with(poolId, id);
                 }
-                byZone = IdMultimap.with(byZone, after.zoneId(), id);
-                byLbName = IdMultimap.with(byLbName, lower(after.name()), id);
+                byZone.with(after.zoneId(), id);
+                byLbName.with(lower(after.name()), id);
             }
         }
         for (String id : c.pools()) {
             final Pool before = c.previous().pools().get(id);
             final Pool after = c.next().pools().get(id);
             if (before != null && before.monitor() != null) {
-                byMonitor = IdMultimap.without(byMonitor, before.monitor(), id);
+                byMonitor.without(before.monitor(), id);
             }
             if (after != null && after.monitor() != null) {
-                byMonitor = IdMultimap.with(byMonitor, after.monitor(), id);
+                byMonitor.with(after.monitor(), id);
             }
             if (before != null && before.monitorGroup() != null) {
-                byGroup = IdMultimap.without(byGroup, before.monitorGroup(), id);
+                byGroup.without(before.monitorGroup(), id);
             }
             if (after != null && after.monitorGroup() != null) {
-                byGroup = IdMultimap.with(byGroup, after.monitorGroup(), id);
+                byGroup.with(after.monitorGroup(), id);
             }
         }
         for (String id : c.monitorGroups()) {
@@ -115,12 +115,12 @@ final class ConfigIndex {
             final MonitorGroup after = c.next().monitorGroups().get(id);
             if (before != null) {
                 for (MonitorGroup.Member m : before.members()) {
-                    groupsByMon = IdMultimap.without(groupsByMon, m.monitorId(), id);
+                    groupsByMon.without(m.monitorId(), id);
                 }
             }
             if (after != null) {
                 for (MonitorGroup.Member m : after.members()) {
-                    groupsByMon = IdMultimap.with(groupsByMon, m.monitorId(), id);
+                    groupsByMon.with(m.monitorId(), id);
                 }
             }
         }
@@ -128,13 +128,14 @@ final class ConfigIndex {
             final Zone before = c.previous().zones().get(id);
             final Zone after = c.next().zones().get(id);
             if (before != null) {
-                byZoneName = IdMultimap.without(byZoneName, before.name(), id);
+                byZoneName.without(before.name(), id);
             }
             if (after != null) {
-                byZoneName = IdMultimap.with(byZoneName, after.name(), id);
+                byZoneName.with(after.name(), id);
             }
         }
-        return new ConfigIndex(c.next(), byPool, byMonitor, byZone, byLbName, byZoneName, byGroup, groupsByMon);
+        return new ConfigIndex(c.next(), byPool.result(), byMonitor.result(), byZone.result(), byLbName.result(),
+                byZoneName.result(), byGroup.result(), groupsByMon.result());
     }
 
     /** Ids of the load balancers that name the pool, in id order. */

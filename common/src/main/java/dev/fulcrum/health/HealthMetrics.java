@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #CHECK_RTT} {type}: round-trip time of passing checks (failed ones have none: their reason is
  *       the measure)</li>
  * </ul>
- * Bind once: {@code new HealthMetrics(monitor).bindTo(registry)}.
+ * Bind once: {@code new HealthMetrics(monitor).bindTo(registry)}; or {@link #bindWithoutRows} at once and
+ * {@link #poolOriginRows()} when the rows are first read (one gauge per state and monitored pool: 30,000 at 10,000
+ * pools, whose registration a start need not wait for).
  */
 public final class HealthMetrics implements MeterBinder {
 
@@ -41,6 +43,7 @@ public final class HealthMetrics implements MeterBinder {
     public static final String CHECK_RTT = "fulcrum.health.check.rtt";
 
     private final HealthMonitor monitor;
+    private final PoolOriginRows poolOrigins = new PoolOriginRows();
 
     public HealthMetrics(HealthMonitor monitor) {
         this.monitor = monitor;
@@ -48,9 +51,19 @@ public final class HealthMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        bindWithoutRows(registry);
+        poolOriginRows().bindTo(registry);
+    }
+
+    /** The {@value #POOL_ORIGINS} rows' binder: until it is bound they follow the pools without registering. */
+    public MeterBinder poolOriginRows() {
+        return poolOrigins::bind;
+    }
+
+    /** Binds every meter but the {@value #POOL_ORIGINS} rows ({@link #poolOriginRows()}). */
+    public void bindWithoutRows(MeterRegistry registry) {
         Gauge.builder(PROBES_IN_FLIGHT, monitor, HealthMonitor::probesInFlight)
                 .description("Health probe attempts in flight").register(registry);
-        final PoolOriginRows poolOrigins = new PoolOriginRows(registry);
         monitor.recorder(new CheckRecorder() {
             @Override
             public void checked(ProbeTarget target, ProbeResult result) {
@@ -83,20 +96,25 @@ public final class HealthMetrics implements MeterBinder {
     /**
      * The {@value #POOL_ORIGINS} rows, three per monitored enabled pool, each a gauge reading the pool's counts:
      * a publish touches only the pools it names (re-registering every row of every pool on each publish cost
-     * in proportion to the configuration). Serialised by the monitor's publishing thread.
+     * in proportion to the configuration). Updated by the monitor's publishing thread, bound by the first reader's.
      */
     private static final class PoolOriginRows {
 
         private static final OriginState[] STATES = OriginState.values();
 
-        private final MeterRegistry registry;
+        /** Null until bound: rows then keep their counts and register nothing. */
+        private MeterRegistry registry;
         private final Map<String, Rows> byPool = new HashMap<>();
 
-        PoolOriginRows(MeterRegistry registry) {
-            this.registry = registry;
+        synchronized void bind(MeterRegistry meters) {
+            if (registry != null) {
+                throw new IllegalStateException("the pool origin rows are bound already");
+            }
+            registry = meters;
+            byPool.values().forEach(rows -> rows.register(meters));
         }
 
-        void update(String poolId, Pool pool, HealthSnapshot health) {
+        synchronized void update(String poolId, Pool pool, HealthSnapshot health) {
             final Rows old = byPool.get(poolId);
             if (pool == null || !pool.enabled() || !pool.monitored()) {
                 if (old != null) {
@@ -134,15 +152,23 @@ public final class HealthMetrics implements MeterBinder {
 
         private static final class Rows {
             final String poolName;
+            final String poolId;
             final List<Gauge> gauges = new ArrayList<>(STATES.length);
             volatile int[] counts = new int[STATES.length];
 
             Rows(MeterRegistry registry, Pool pool) {
                 this.poolName = pool.name();
+                this.poolId = pool.id();
+                if (registry != null) {
+                    register(registry);
+                }
+            }
+
+            void register(MeterRegistry registry) {
                 for (final OriginState state : STATES) {
                     gauges.add(Gauge.builder(POOL_ORIGINS, this, r -> r.counts[state.ordinal()])
                             .description("Enabled origins of monitored pools, by health state")
-                            .tags(Tags.of("pool", pool.name(), "pool_id", pool.id(),
+                            .tags(Tags.of("pool", poolName, "pool_id", poolId,
                                     "state", state.name().toLowerCase(Locale.ROOT)))
                             .strongReference(true)
                             .register(registry));
@@ -150,7 +176,9 @@ public final class HealthMetrics implements MeterBinder {
             }
 
             void remove(MeterRegistry registry) {
-                gauges.forEach(registry::remove);
+                if (registry != null) {
+                    gauges.forEach(registry::remove);
+                }
             }
         }
     }

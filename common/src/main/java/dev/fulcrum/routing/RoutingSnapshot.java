@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -105,6 +106,8 @@ final class RoutingSnapshot {
 
         // Pools: those the configuration or the health results changed.
         TreePMap<String, PoolPlan> nextPools = (TreePMap<String, PoolPlan>) pools;
+        // From no plans (a start), the new plans are collected and the persistent map built once, in id order.
+        final TreeMap<String, PoolPlan> firstPlans = nextPools.isEmpty() ? new TreeMap<>() : null;
         final Set<String> rebuiltPools = new TreeSet<>();
         final Set<String> poolIds = new TreeSet<>(config.pools());
         poolIds.addAll(health.pools());
@@ -130,12 +133,19 @@ final class RoutingSnapshot {
                         + e.getMessage(), e);
             }
             poolsBuilt++;
-            nextPools = nextPools.plus(id, plan);
+            if (firstPlans != null) {
+                firstPlans.put(id, plan);
+            } else {
+                nextPools = nextPools.plus(id, plan);
+            }
             rebuiltPools.add(id);
+        }
+        if (firstPlans != null && !firstPlans.isEmpty()) {
+            nextPools = TreePMap.fromSortedMap(firstPlans);
         }
 
         // Names: the changed load balancers' old and new names, and the names of plans using a rebuilt pool.
-        TreePMap<String, TreePSet<String>> nextNames = names;
+        final IdMultimap.Edit namesEdit = new IdMultimap.Edit(names);
         final Set<String> affected = new TreeSet<>();
         for (String id : config.loadBalancers()) {
             final String before = servingName(config.previous().loadBalancers().get(id));
@@ -143,14 +153,15 @@ final class RoutingSnapshot {
             if (before != null) {
                 affected.add(before);
                 if (!before.equals(after)) {
-                    nextNames = IdMultimap.without(nextNames, before, id);
+                    namesEdit.without(before, id);
                 }
             }
             if (after != null) {
                 affected.add(after);
-                nextNames = IdMultimap.with(nextNames, after, id);
+                namesEdit.with(after, id);
             }
         }
+        final TreePMap<String, TreePSet<String>> nextNames = namesEdit.result();
         for (String poolId : rebuiltPools) {
             for (String lbId : users.getOrDefault(poolId, TreePSet.empty())) {
                 affected.add(HostIndex.normalise(lbs.get(lbId).name));
@@ -192,21 +203,30 @@ final class RoutingSnapshot {
         }
         // Removals first: a load balancer renamed in this change leaves one name and takes another.
         TreePMap<String, LbPlan> nextLbs = lbs;
-        TreePMap<String, TreePSet<String>> nextUsers = users;
+        final IdMultimap.Edit usersEdit = new IdMultimap.Edit(users);
         for (LbPlan plan : removed) {
             if (nextLbs.get(plan.id) == plan) {
                 nextLbs = nextLbs.minus(plan.id);
             }
             for (String poolId : poolIdsOf(plan)) {
-                nextUsers = IdMultimap.without(nextUsers, poolId, plan.id);
+                usersEdit.without(poolId, plan.id);
+            }
+        }
+        if (nextLbs.isEmpty() && added.size() > 1) {
+            final TreeMap<String, LbPlan> firstLbs = new TreeMap<>();
+            added.forEach(plan -> firstLbs.put(plan.id, plan));
+            nextLbs = TreePMap.fromSortedMap(firstLbs);
+        } else {
+            for (LbPlan plan : added) {
+                nextLbs = nextLbs.plus(plan.id, plan);
             }
         }
         for (LbPlan plan : added) {
-            nextLbs = nextLbs.plus(plan.id, plan);
             for (String poolId : poolIdsOf(plan)) {
-                nextUsers = IdMultimap.with(nextUsers, poolId, plan.id);
+                usersEdit.with(poolId, plan.id);
             }
         }
+        final TreePMap<String, TreePSet<String>> nextUsers = usersEdit.result();
 
         // Counters are pruned only for pools whose configuration changed: health cannot add or remove origins.
         for (String id : config.pools()) {

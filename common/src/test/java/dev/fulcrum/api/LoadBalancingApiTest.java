@@ -511,6 +511,38 @@ class LoadBalancingApiTest {
     }
 
     @Test
+    void searchPagesFollowOneOrder() {
+        // Names created out of order, with case differences: the order is type, lower-case name, id.
+        final List<String> names = List.of("delta", "Alpha", "charlie", "bravo", "Echo", "alpha-2", "foxtrot");
+        for (String name : names) {
+            createPool(name, null);
+        }
+        createMonitor("Zulu");
+        createMonitor("yankee");
+        final String search = "/accounts/" + account + "/load_balancers/search";
+        final ApiServer.Reply whole = api.get(search + "?per_page=1000");
+        final List<String> order = whole.result().get("resources").findValuesAsText("resource_name");
+        assertThat(order).containsExactly("yankee", "Zulu", "Alpha", "alpha-2", "bravo", "charlie", "delta", "Echo",
+                "foxtrot");
+
+        final List<String> paged = new ArrayList<>();
+        for (int page = 1; page <= 5; page++) {
+            final ApiServer.Reply reply = api.get(search + "?per_page=2&page=" + page);
+            assertThat(reply.json().get("result_info").get("total_count").asInt()).isEqualTo(9);
+            assertThat(reply.json().get("result_info").get("count").asInt()).isEqualTo(page < 5 ? 2 : 1);
+            paged.addAll(reply.result().get("resources").findValuesAsText("resource_name"));
+        }
+        assertThat(paged).isEqualTo(order);
+        final ApiServer.Reply past = api.get(search + "?per_page=2&page=6");
+        assertThat(past.result().get("resources")).isEmpty();
+        assertThat(past.json().get("result_info").get("total_count").asInt()).isEqualTo(9);
+
+        final ApiServer.Reply query = api.get(search + "?query=ALPHA&per_page=1&page=2");
+        assertThat(query.result().get("resources").findValuesAsText("resource_name")).containsExactly("alpha-2");
+        assertThat(query.json().get("result_info").get("total_count").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void regionsListsAllThirteenAndFiltersByCountry() {
         final String regions = "/accounts/" + account + "/load_balancers/regions";
         final ApiServer.Reply all = api.get(regions);

@@ -115,6 +115,39 @@ class MonitorGroupApiTest {
     }
 
     @Test
+    void searchListsGroupsWithTheirReferences() {
+        final String m1 = monitor("edge api");
+        final String id = create(groups, "{\"description\":\"Edge checks\",\"members\":[" + member(m1, true) + "]}");
+        final String poolId = pool("edge-pool", id);
+        final String search = "/accounts/" + api.accountId() + "/load_balancers/search";
+
+        final ApiServer.Reply found = api.get(search + "?query=EDGE%20CHECKS&references=*");
+        assertThat(found.status()).as(found.toString()).isEqualTo(200);
+        final JsonNode resources = found.result().get("resources");
+        assertThat(resources).hasSize(1);
+        final JsonNode group = resources.get(0);
+        assertThat(group.get("resource_type").asText()).isEqualTo("monitor_group");
+        assertThat(group.get("resource_id").asText()).isEqualTo(id);
+        assertThat(group.get("resource_name").asText()).isEqualTo("Edge checks");
+        assertThat(group.get("references").findValuesAsText("resource_id")).containsExactlyInAnyOrder(m1, poolId);
+        assertThat(group.get("references").findValuesAsText("reference_type"))
+                .containsExactlyInAnyOrder("referral", "referrer");
+
+        // "edge" also names the monitor and the pool: every type, in type order, the group after the monitor.
+        final ApiServer.Reply all = api.get(search + "?query=edge");
+        assertThat(all.result().get("resources").findValuesAsText("resource_type"))
+                .containsExactly("monitor", "monitor_group", "pool");
+        final ApiServer.Reply referrers = api.get(search + "?query=" + id + "&references=referrer");
+        assertThat(referrers.result().get("resources").get(0).get("references").findValuesAsText("resource_id"))
+                .containsExactly(poolId);
+
+        assertThat(api.delete(pools + "/" + poolId).status()).isEqualTo(200);
+        assertThat(api.delete(groups + "/" + id).status()).isEqualTo(200);
+        assertThat(api.get(search + "?query=edge").result().get("resources").findValuesAsText("resource_type"))
+                .containsExactly("monitor");
+    }
+
+    @Test
     void refusedWritesChangeNothing() {
         final String m1 = monitor("api");
         final String id = create(groups, "{\"description\":\"g\",\"members\":[" + member(m1, false) + "]}");

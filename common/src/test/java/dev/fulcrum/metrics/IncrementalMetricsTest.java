@@ -67,6 +67,31 @@ class IncrementalMetricsTest {
     }
 
     @Test
+    void configurationSizedRowsWaitForTheFirstScrapeThenFollowEachChange() {
+        upstream = UpstreamClient.start(UpstreamSettings.DEFAULTS, router.connections());
+        try (FulcrumMetrics metrics = new FulcrumMetrics()) {
+            metrics.update(ConfigChange.initial(config));
+            metrics.bindRouter(router);
+            metrics.bindUpstream(upstream);
+            assertThat(metrics.gaugeRows()).as("nothing registered before a scrape").isZero();
+            final Pool added = pool("late", "random", origin("a", "10.9.0.1", 8001, 1));
+            metrics.update(commit(ConfigEdit.putting(added)));
+            assertThat(metrics.gaugeRows()).isZero();
+
+            final String scrape = metrics.scrape();
+            // In flight: a pool row and three origin rows per pool; connections: three per destination.
+            final int expected = POOLS * 4 + 2 + (POOLS * 3 + 1) * 3;
+            assertThat(metrics.gaugeRows()).isEqualTo(expected);
+            assertThat(scrape).contains("fulcrum_pool_in_flight{pool=\"late\",pool_id=\"" + added.id() + "\"}")
+                    .contains("destination=\"http://10.9.0.1:8001\"");
+
+            metrics.update(commit(new ConfigEdit().delete(ConfigKind.POOL, added.id())));
+            assertThat(metrics.gaugeRows()).as("bound rows follow each change").isEqualTo(expected - 2 - 3);
+            assertThat(metrics.scrape()).doesNotContain("pool=\"late\"");
+        }
+    }
+
+    @Test
     void inFlightRowsOfOnePoolAreAllThatAPoolEditReRegisters() {
         final InFlightMetrics inFlight = new InFlightMetrics(router);
         inFlight.update(ConfigChange.initial(config));
