@@ -8,11 +8,13 @@ import org.eclipse.jetty.client.HttpUpgrader;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The {@link OriginSide} over the runtime's {@link UpstreamClient} (Jetty's {@code HttpClient}): each attempt is a
@@ -52,7 +54,8 @@ final class HttpClientOrigins implements OriginSide {
      * One client request's attempts: the listener of each, and the client's streamed body as the content of the
      * (only) attempt that carries it, read as the upstream client asks for it.
      */
-    private final class Channel implements Exchange, Response.Listener, Request.Content {
+    private final class Channel implements Exchange, Response.Listener, Request.Content,
+            Consumer<HttpFields.Mutable> {
 
         private final Attempt attempt;
         /** The request in flight, aborted when the client goes away. */
@@ -72,7 +75,7 @@ final class HttpClientOrigins implements OriginSide {
             final RouteDecision.Forward forward = attempt.forward();
             final Request request = upstream.newRequest(forward, attempt.method(), attempt.rawPath(),
                     attempt.rawQuery(), attempt.http2());
-            request.headers(attempt::requestHeaders);
+            request.headers(this); // the attempt's headers, without a method reference object per send
             final byte[] buffered = attempt.bufferedBody();
             if (buffered != null) {
                 request.body(new BytesRequestContent(NO_CONTENT_TYPE, buffered));
@@ -85,6 +88,11 @@ final class HttpClientOrigins implements OriginSide {
             status = 0;
             current = request;
             upstream.send(forward, request, attempt.freshConnection(), this);
+        }
+
+        @Override
+        public void accept(HttpFields.Mutable headers) {
+            attempt.requestHeaders(headers);
         }
 
         @Override

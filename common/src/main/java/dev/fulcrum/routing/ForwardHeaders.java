@@ -37,6 +37,20 @@ public final class ForwardHeaders {
     /** Client headers removed before forwarding, beyond hop-by-hop ones. */
     public static final List<String> REMOVE = List.of(X_REAL_IP);
 
+    /** The names of {@link #requestHeaders}, in its order. */
+    public static final List<String> REQUEST_HEADER_NAMES = List.of(X_FORWARDED_FOR, X_FORWARDED_PROTO,
+            CF_CONNECTING_IP, CF_RAY, CF_VISITOR, CDN_LOOP);
+
+    /**
+     * The values of a {@link #requestHeaders} list by position, read without the entry object its {@code get}
+     * makes: the upstream side turns them into its own header fields.
+     */
+    public interface RequestHeaderValues {
+
+        /** The value of {@code REQUEST_HEADER_NAMES.get(index)}. */
+        String value(int index);
+    }
+
     private static final String VISITOR_HTTP = "{\"scheme\":\"http\"}";
     private static final String VISITOR_HTTPS = "{\"scheme\":\"https\"}";
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -198,10 +212,7 @@ public final class ForwardHeaders {
      * backing array per request (about 200 bytes).
      */
     private static final class RequestHeaders extends AbstractList<Map.Entry<String, String>>
-            implements RandomAccess {
-
-        private static final String[] NAMES = {X_FORWARDED_FOR, X_FORWARDED_PROTO, CF_CONNECTING_IP, CF_RAY,
-            CF_VISITOR, CDN_LOOP};
+            implements RandomAccess, RequestHeaderValues {
 
         private final String forwardedFor;
         private final String proto;
@@ -222,22 +233,25 @@ public final class ForwardHeaders {
 
         @Override
         public Map.Entry<String, String> get(int index) {
-            final String value;
-            switch (index) {
-                case 0 -> value = forwardedFor;
-                case 1 -> value = proto;
-                case 2 -> value = connectingIp;
-                case 3 -> value = ray;
-                case 4 -> value = visitor;
-                case 5 -> value = cdnLoop;
+            return new AbstractMap.SimpleImmutableEntry<>(REQUEST_HEADER_NAMES.get(index), value(index));
+        }
+
+        @Override
+        public String value(int index) {
+            return switch (index) {
+                case 0 -> forwardedFor;
+                case 1 -> proto;
+                case 2 -> connectingIp;
+                case 3 -> ray;
+                case 4 -> visitor;
+                case 5 -> cdnLoop;
                 default -> throw new IndexOutOfBoundsException("index " + index + " of 6");
-            }
-            return new AbstractMap.SimpleImmutableEntry<>(NAMES[index], value);
+            };
         }
 
         @Override
         public int size() {
-            return NAMES.length;
+            return REQUEST_HEADER_NAMES.size();
         }
     }
 

@@ -99,11 +99,9 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
 
     @Override
     public void write(ByteBuffer bytes, Callback written) {
-        // Copied: the stream takes arrays, and the origin side's buffer may be direct.
-        final byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
         trailing();
-        sink.write(copy, written);
+        // The stream takes arrays, and the origin side's buffer may be direct (see arrayOf).
+        sink.write(arrayOf(bytes), offsetOf(bytes), bytes.remaining(), written);
     }
 
     @Override
@@ -124,7 +122,7 @@ public final class AsyncServletClient extends ServletClient implements AsyncList
             abort(e); // committed after all: it can only be cut short
             return;
         }
-        sink.write(body, Callback.from(() -> sink.finish(this::complete), failure -> complete()));
+        sink.write(body, 0, body.length, Callback.from(() -> sink.finish(this::complete), failure -> complete()));
     }
 
     @Override

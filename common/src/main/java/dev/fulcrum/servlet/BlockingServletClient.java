@@ -131,7 +131,7 @@ public final class BlockingServletClient extends ServletClient {
         try {
             trailing();
             final ServletOutputStream out = response.getOutputStream();
-            write(out, bytes);
+            writeChunk(out, bytes);
             if (flushEach) {
                 out.flush();
             }

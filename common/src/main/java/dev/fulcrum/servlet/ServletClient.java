@@ -44,6 +44,8 @@ abstract class ServletClient implements ClientSide {
     private HttpFields headStatus;
     /** The trailer supplier is set. Touched only by the answer's calls, one at a time. */
     private boolean trailing;
+    /** See {@link #arrayOf}; touched by one thread at a time, as each chunk is handed over with the next demand. */
+    private byte[] scratch;
 
     ServletClient(HttpServletRequest request, HttpServletResponse response, ServletContainer container) {
         this.request = request;
@@ -212,6 +214,36 @@ abstract class ServletClient implements ClientSide {
     /** A buffered body that ended before its declared length. */
     static IOException shortBody(int read, int length) {
         return new IOException("client sent " + read + " of " + length + " body bytes");
+    }
+
+    /**
+     * The array a chunk of the answer is written from: its own when it has one, else {@link #scratch}, a copy of the
+     * chunk in an array this exchange reuses. The upstream client reads origins into pooled direct buffers and a
+     * servlet stream takes arrays; a new array per chunk cost a 1 MiB answer 1 MiB of heap, the reused one costs
+     * the largest chunk once. Sound because a stream is done with the array when its {@code write} returns (it
+     * copies what it cannot send at once), and the next chunk is asked for only then.
+     */
+    final byte[] arrayOf(ByteBuffer bytes) {
+        if (bytes.hasArray()) {
+            return bytes.array();
+        }
+        final int length = bytes.remaining();
+        if (scratch == null || scratch.length < length) {
+            scratch = new byte[length];
+        }
+        bytes.duplicate().get(scratch, 0, length);
+        return scratch;
+    }
+
+    /** Where {@link #arrayOf} put the chunk's first byte. */
+    static int offsetOf(ByteBuffer bytes) {
+        return bytes.hasArray() ? bytes.arrayOffset() + bytes.position() : 0;
+    }
+
+    /** Writes {@code bytes} to this exchange's stream, which takes arrays ({@link #arrayOf}). */
+    final void writeChunk(ServletOutputStream out, ByteBuffer bytes) throws IOException {
+        out.write(arrayOf(bytes), offsetOf(bytes), bytes.remaining());
+        bytes.position(bytes.limit());
     }
 
     /** Writes {@code bytes} to a servlet stream, which takes arrays: a direct buffer is copied. */

@@ -7,7 +7,6 @@ import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.MultiplexConnectionPool;
 import org.eclipse.jetty.client.Origin;
-import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
@@ -39,11 +38,15 @@ final class OriginTransport {
     private OriginTransport() {
     }
 
-    static HttpClientTransport of(ClientConnector connector, int maxRequestHeadersSize,
-                                  OriginConnections connections) {
+    /**
+     * @param readTimeoutMillis the read timeout every HTTP/1.1 request carries, and
+     * @param pooledIdleMillis  the pooled idle limit, both kept by {@link OriginConnection}
+     */
+    static HttpClientTransport of(ClientConnector connector, int maxRequestHeadersSize, long readTimeoutMillis,
+                                  long pooledIdleMillis, OriginConnections connections) {
         final HTTP2Client http2 = new HTTP2Client(connector);
         http2.setMaxRequestHeadersSize(maxRequestHeadersSize);
-        final ClientConnectionFactory.Info http11 = new HttpClientConnectionFactory.HTTP11();
+        final ClientConnectionFactory.Info http11 = OriginConnection.http11(readTimeoutMillis, pooledIdleMillis);
         final ClientConnectionFactory.Info h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(http2);
         final HttpClientTransportDynamic transport = connections == null
                 ? new HttpClientTransportDynamic(connector, http11, h2)

@@ -100,7 +100,8 @@ public final class UpstreamClient implements AutoCloseable {
         connector.setSelectors(settings.selectors());
         connector.setExecutor(threads);
         connector.setSslContextFactory(OriginTls.verifying(settings.trustStore()));
-        final HttpClient client = new HttpClient(OriginTransport.of(connector, MAX_REQUEST_HEADERS, connections));
+        final HttpClient client = new HttpClient(OriginTransport.of(connector, MAX_REQUEST_HEADERS,
+                settings.readTimeout().toMillis(), settings.idleTimeout().toMillis(), connections));
         client.setExecutor(threads);
         client.setScheduler(scheduler);
         // Connections go to the origin's address; https ones name their TLS peer after the Host (ConnectTo). A name
