@@ -82,19 +82,21 @@ standalone_jar() { # the shaded jar, wherever the dist module puts it (dist/stan
     done
 }
 
-build_modules() { # module...: mvn package -DskipTests, offline first, then online (the first time, e.g. Vert.x)
-    # FULCRUM_BENCH_MVN_ARGS adds Maven arguments, e.g. -Dmaven.repo.local=... for a private repository.
+mvn_offline_first() { # maven arguments...: offline first, then online (the first time an artifact is needed,
+    # e.g. Vert.x). FULCRUM_BENCH_MVN_ARGS adds Maven arguments, e.g. -Dmaven.repo.local=... for a private repository.
+    # shellcheck disable=SC2086
+    (cd "$ROOT" && timeout 900 mvn -q -B -o ${FULCRUM_BENCH_MVN_ARGS:-} "$@") >&2 \
+        || { log "offline Maven run failed; retrying online"
+             # shellcheck disable=SC2086
+             (cd "$ROOT" && timeout 900 mvn -q -B ${FULCRUM_BENCH_MVN_ARGS:-} "$@") >&2; }
+}
+
+build_modules() { # module...: mvn package -DskipTests and each module's runtime classpath in target/classpath.txt
     local modules
     modules=$(IFS=,; echo "$*")
     log "building $modules (mvn package -DskipTests)"
-    # shellcheck disable=SC2086
-    (cd "$ROOT" && timeout 900 mvn -q -B -o ${FULCRUM_BENCH_MVN_ARGS:-} -pl "$modules" -am package -DskipTests \
-        dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2 \
-        || { log "offline build failed; retrying online"
-             # shellcheck disable=SC2086
-             (cd "$ROOT" && timeout 900 mvn -q -B ${FULCRUM_BENCH_MVN_ARGS:-} -pl "$modules" -am package \
-                 -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-                 -Dmdep.includeScope=runtime) >&2; }
+    mvn_offline_first -pl "$modules" -am package -DskipTests \
+        dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 }
 
 jetty_bundle() { # the Jetty module bundle the build made (dist/jetty-bundle), or nothing
@@ -109,12 +111,8 @@ unpack_jetty_home() { # jetty-home of the build's Jetty version, from the Maven 
     version=$(sed -n 's:.*<jetty.version>\(.*\)</jetty.version>.*:\1:p' "$ROOT/pom.xml" | head -1)
     dir="$WORK/jetty-home-$version"
     if [ ! -d "$dir" ]; then
-        # shellcheck disable=SC2086
-        (cd "$ROOT" && { mvn -q -B -o -N ${FULCRUM_BENCH_MVN_ARGS:-} \
-            org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+        mvn_offline_first -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
             -Dartifact="org.eclipse.jetty:jetty-home:$version:tar.gz" -DoutputDirectory="$WORK" \
-            || mvn -q -B -N ${FULCRUM_BENCH_MVN_ARGS:-} org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-            -Dartifact="org.eclipse.jetty:jetty-home:$version:tar.gz" -DoutputDirectory="$WORK"; }) >&2 \
             || fail "cannot fetch jetty-home $version"
         tar xzf "$WORK/jetty-home-$version.tar.gz" -C "$WORK"
     fi
