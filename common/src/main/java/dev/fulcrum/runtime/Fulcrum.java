@@ -50,8 +50,9 @@ import java.util.function.Consumer;
  * <p>Start order: data directory → the origin CA file, if set (its one trust store goes to both the upstream client
  * and the health probes: a probe that distrusted an origin the traffic trusts would mark it down) → store (refusing a corrupt file, which is left untouched) → the first account, if
  * there is none → the API token → the session affinity key ({@link AffinityKey#resolve}: the settings' key, or the
- * data directory's key file, created once) → the router and the meters → the health monitors (fed every committed
- * snapshot) → the upstream client → the API and the {@code /metrics} endpoint. A failed start leaves nothing open.
+ * data directory's key file, created once) → the router and the meters → the health monitors' checks (fed every
+ * committed snapshot) → the upstream client → the API and the {@code /metrics} endpoint → the first probes. A failed
+ * start leaves nothing open.
  *
  * <p>Thread safety: {@link #start()} and {@link #stop()} are serialized; the accessors may be called from any thread
  * while running.
@@ -139,8 +140,7 @@ public final class Fulcrum implements AutoCloseable {
             } else {
                 health.addChangeListener(router::update);
             }
-            // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
-            health.start();
+            // The checks are planned here and start probing at the end of the start (below).
             store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
@@ -151,6 +151,10 @@ public final class Fulcrum implements AutoCloseable {
             metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
+            // Monitors run before anything serves (an origin with a monitor is unusable until its first verdict),
+            // but after the rest of the start: the first probes, spread over a few seconds, are a burst of
+            // connections (30,000 at 10,000 pools of 3 origins) that would compete for the CPU with the start.
+            health.start();
             running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,
                     token.generatedToken(), cluster == null ? null : cluster.node());
             return this;
