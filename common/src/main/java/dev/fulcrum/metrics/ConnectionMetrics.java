@@ -53,6 +53,8 @@ final class ConnectionMetrics implements MeterBinder {
 
     private static final String HELP = "Pooled upstream connections of a configured origin's destination, by state";
     private static final byte[] HEADER = GaugeRows.header(MetricNames.UPSTREAM_CONNECTIONS, HELP);
+    private static final GaugeRows.Format ROW = GaugeRows.format(MetricNames.UPSTREAM_CONNECTIONS,
+            MetricNames.TAG_DESTINATION, MetricNames.TAG_STATE);
 
     private final HttpClient client;
     /** Destination → how many configured (pool, origin) entries use it. */
@@ -163,8 +165,7 @@ final class ConnectionMetrics implements MeterBinder {
             if (r == null) {
                 r = new byte[STATES.length][];
                 for (int i = 0; i < STATES.length; i++) {
-                    r[i] = GaugeRows.prefix(MetricNames.UPSTREAM_CONNECTIONS, MetricNames.TAG_DESTINATION, name,
-                            MetricNames.TAG_STATE, STATES[i]);
+                    r[i] = ROW.prefix(name, STATES[i]);
                 }
                 rows = r;
             }

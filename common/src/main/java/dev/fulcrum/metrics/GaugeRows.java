@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * each row cost a registration (a quarter of the main thread's start, then the first scrape's largest part) and, on
  * every scrape, the Prometheus registry rebuilt and validated its labels. Their owners ({@link InFlightMetrics},
  * {@link ConnectionMetrics}, {@link PoolOriginText}) keep each row's {@code name{labels} } text, rendered with
- * {@link #prefix} at its first scrape, next to the value it reads, and write the rows through this class, so
+ * a {@link Format} at its first scrape, next to the value it reads, and write the rows through this class, so
  * Micrometer's registry holds none of them. With {@code --metrics-jmx} the same owners also register them as
  * gauges in the JMX registry (and only there).
  *
@@ -53,23 +53,47 @@ final class GaugeRows {
     }
 
     /**
-     * A row's {@code name{labels} } text: {@code labels} are name, value pairs (Micrometer tag keys), written in
-     * label name order as the Prometheus writer orders them.
+     * The rows of one family with these labels (Micrometer tag keys): their names are converted and sorted once, as
+     * the Prometheus writer orders them, so that rendering a row only escapes its values.
      */
-    static byte[] prefix(String name, String... labels) {
-        final Map<String, String> sorted = new TreeMap<>();
-        for (int i = 0; i < labels.length; i += 2) {
-            sorted.put(PrometheusNaming.prometheusName(NAMING.tagKey(labels[i])), labels[i + 1]);
+    static Format format(String name, String... labelKeys) {
+        final Map<String, Integer> sorted = new TreeMap<>();
+        for (int i = 0; i < labelKeys.length; i++) {
+            sorted.put(PrometheusNaming.prometheusName(NAMING.tagKey(labelKeys[i])), i);
         }
-        final StringBuilder text = new StringBuilder(128).append(prometheusName(name)).append('{');
-        boolean first = true;
-        for (final Map.Entry<String, String> label : sorted.entrySet()) {
-            text.append(first ? "" : ",").append(label.getKey()).append("=\"");
-            escape(text, label.getValue(), true);
-            text.append('"');
-            first = false;
+        final String[] names = new String[labelKeys.length];
+        final int[] order = new int[labelKeys.length];
+        int at = 0;
+        for (final Map.Entry<String, Integer> label : sorted.entrySet()) {
+            names[at] = label.getKey();
+            order[at++] = label.getValue();
         }
-        return text.append("} ").toString().getBytes(StandardCharsets.UTF_8);
+        return new Format(prometheusName(name), names, order);
+    }
+
+    /** Renders rows' {@code name{labels} } text for one family and label set. */
+    static final class Format {
+        private final String name;
+        private final String[] labels;
+        /** The index, in the values given to {@link #prefix}, of each label in {@link #labels}' order. */
+        private final int[] order;
+
+        private Format(String name, String[] labels, int[] order) {
+            this.name = name;
+            this.labels = labels;
+            this.order = order;
+        }
+
+        /** A row's text, {@code values} in the order of the label keys the format was made with. */
+        byte[] prefix(String... values) {
+            final StringBuilder text = new StringBuilder(128).append(name).append('{');
+            for (int i = 0; i < labels.length; i++) {
+                text.append(i == 0 ? "" : ",").append(labels[i]).append("=\"");
+                escape(text, values[order[i]], true);
+                text.append('"');
+            }
+            return text.append("} ").toString().getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private static String prometheusName(String name) {

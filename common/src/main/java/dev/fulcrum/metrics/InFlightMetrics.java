@@ -44,6 +44,10 @@ final class InFlightMetrics implements MeterBinder {
     private static final String ORIGIN_HELP = "Requests in flight to an origin of a pool (all load balancers together)";
     private static final byte[] POOL_HEADER = GaugeRows.header(MetricNames.POOL_IN_FLIGHT, POOL_HELP);
     private static final byte[] ORIGIN_HEADER = GaugeRows.header(MetricNames.ORIGIN_IN_FLIGHT, ORIGIN_HELP);
+    private static final GaugeRows.Format POOL_ROW = GaugeRows.format(MetricNames.POOL_IN_FLIGHT,
+            MetricNames.TAG_POOL, MetricNames.TAG_POOL_ID);
+    private static final GaugeRows.Format ORIGIN_ROW = GaugeRows.format(MetricNames.ORIGIN_IN_FLIGHT,
+            MetricNames.TAG_POOL, MetricNames.TAG_POOL_ID, MetricNames.TAG_ORIGIN);
 
     private final SnapshotRouter router;
     private final boolean originRows;
@@ -136,14 +140,12 @@ final class InFlightMetrics implements MeterBinder {
             final Set<String> seen = new HashSet<>();
             for (Origin origin : pool.origins()) {
                 if (seen.add(origin.name())) {
-                    origins.add(new OriginText(GaugeRows.prefix(MetricNames.ORIGIN_IN_FLIGHT, MetricNames.TAG_POOL,
-                            pool.name(), MetricNames.TAG_POOL_ID, pool.id(), MetricNames.TAG_ORIGIN, origin.name()),
+                    origins.add(new OriginText(ORIGIN_ROW.prefix(pool.name(), pool.id(), origin.name()),
                             origin.address(), origin.port()));
                 }
             }
         }
-        final PoolText text = new PoolText(pool, GaugeRows.prefix(MetricNames.POOL_IN_FLIGHT, MetricNames.TAG_POOL,
-                pool.name(), MetricNames.TAG_POOL_ID, pool.id()), List.copyOf(origins));
+        final PoolText text = new PoolText(pool, POOL_ROW.prefix(pool.name(), pool.id()), List.copyOf(origins));
         texts.put(pool.id(), text);
         return text;
     }

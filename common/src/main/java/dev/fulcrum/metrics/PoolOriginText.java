@@ -21,6 +21,8 @@ final class PoolOriginText {
     private static final OriginState[] STATES = OriginState.values();
     private static final byte[] HEADER = GaugeRows.header(HealthMetrics.POOL_ORIGINS,
             HealthMetrics.POOL_ORIGINS_HELP);
+    private static final GaugeRows.Format ROW = GaugeRows.format(HealthMetrics.POOL_ORIGINS, "pool", "pool_id",
+            "state");
 
     private final HealthMetrics meters;
     /** Pool id → its rows' text, for the instance it was rendered from. */
@@ -63,8 +65,7 @@ final class PoolOriginText {
         }
         final byte[][] rows = new byte[STATES.length][];
         for (int i = 0; i < STATES.length; i++) {
-            rows[i] = GaugeRows.prefix(HealthMetrics.POOL_ORIGINS, "pool", pool.poolName(), "pool_id", pool.poolId(),
-                    "state", STATES[i].name().toLowerCase(Locale.ROOT));
+            rows[i] = ROW.prefix(pool.poolName(), pool.poolId(), STATES[i].name().toLowerCase(Locale.ROOT));
         }
         texts.put(pool.poolId(), new Text(pool, rows));
         return rows;
