@@ -38,7 +38,8 @@ import java.util.function.Consumer;
 
 /**
  * All of one runtime's meters in one Prometheus registry: each component's {@code MeterBinder} bound next to what it
- * measures, fed every committed configuration so that tags follow it, and served by {@link #endpoint}.
+ * measures, fed every committed configuration so that tags follow it, and served by {@link #endpoint}; except the
+ * configuration-sized gauge rows, which each scrape writes after the registry's exposition ({@link GaugeRows}).
  *
  * <p>Wiring (the runtime does this; order matters because the router takes its listeners at construction):
  * <pre>{@code

@@ -136,18 +136,25 @@ final class InFlightMetrics implements MeterBinder {
             return kept;
         }
         final List<OriginText> origins = new ArrayList<>();
-        if (originRows) {
-            final Set<String> seen = new HashSet<>();
-            for (Origin origin : pool.origins()) {
-                if (seen.add(origin.name())) {
-                    origins.add(new OriginText(ORIGIN_ROW.prefix(pool.name(), pool.id(), origin.name()),
-                            origin.address(), origin.port()));
-                }
-            }
+        for (Origin origin : originsWithRows(pool)) {
+            origins.add(new OriginText(ORIGIN_ROW.prefix(pool.name(), pool.id(), origin.name()), origin.address(),
+                    origin.port()));
         }
         final PoolText text = new PoolText(pool, POOL_ROW.prefix(pool.name(), pool.id()), List.copyOf(origins));
         texts.put(pool.id(), text);
         return text;
+    }
+
+    /**
+     * The origins with a row: none with per-origin rows off, else the first of each name (names are unique within a
+     * pool by validation; this only guards the output against a duplicate row should that ever change).
+     */
+    private List<Origin> originsWithRows(Pool pool) {
+        if (!originRows) {
+            return List.of();
+        }
+        final Set<String> seen = new HashSet<>();
+        return pool.origins().stream().filter(origin -> seen.add(origin.name())).toList();
     }
 
     /** Rows registered since start, all pools together (tests count what a change re-registers). */
@@ -169,21 +176,13 @@ final class InFlightMetrics implements MeterBinder {
         gauges.add(Gauge.builder(MetricNames.POOL_IN_FLIGHT, router, r -> r.outstanding(poolId))
                 .description(POOL_HELP).tags(poolTags)
                 .strongReference(true).register(registry));
-        if (originRows) {
-            // Origin names are unique within a pool by validation; the set only guards the registry against a
-            // duplicate row should that ever change.
-            final Set<String> seen = new HashSet<>();
-            for (Origin origin : pool.origins()) {
-                if (seen.add(origin.name())) {
-                    final String address = origin.address();
-                    final int port = origin.port();
-                    gauges.add(Gauge.builder(MetricNames.ORIGIN_IN_FLIGHT, router,
-                                    r -> r.outstanding(poolId, address, port))
-                            .description(ORIGIN_HELP)
-                            .tags(poolTags.and(MetricNames.TAG_ORIGIN, origin.name()))
-                            .strongReference(true).register(registry));
-                }
-            }
+        for (Origin origin : originsWithRows(pool)) {
+            final String address = origin.address();
+            final int port = origin.port();
+            gauges.add(Gauge.builder(MetricNames.ORIGIN_IN_FLIGHT, router, r -> r.outstanding(poolId, address, port))
+                    .description(ORIGIN_HELP)
+                    .tags(poolTags.and(MetricNames.TAG_ORIGIN, origin.name()))
+                    .strongReference(true).register(registry));
         }
         registered += gauges.size();
         rows.put(poolId, gauges);
