@@ -40,7 +40,6 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,7 +140,19 @@ public final class Fulcrum implements AutoCloseable {
             } else {
                 health.addChangeListener(router::update);
             }
-            prepare(store.current(), health::update, router::update, metrics::update);
+            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
+                    store, cluster == null ? null : cluster.node(), metrics.traffic(), clock);
+            // Side by side, as each is a sizeable part of a start from a large store (a tenth or more of the main
+            // thread's work at 10,000 pools): the health engine's checks, then the API and its indexes, on another
+            // thread; the router's plans and the meters' rows on this one (see prepare).
+            final ConfigChange initial = ConfigChange.initial(store.current());
+            final HealthMonitor checked = health;
+            final CompletableFuture<ApiRouter> apiBuilt = CompletableFuture.supplyAsync(() -> {
+                prepare(initial, checked::update);
+                return new ApiRouter(store, token.auth(), clock, checked, report,
+                        cluster != null ? cluster.node().health() : null);
+            });
+            prepare(initial, router::update, metrics::update);
             store.addChangeListener(router::update);
             // Meters follow the configuration after the router does: a meter is created only for what it serves.
             store.addChangeListener(metrics::update);
@@ -149,10 +160,7 @@ public final class Fulcrum implements AutoCloseable {
             store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
-            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
-                    store, cluster == null ? null : cluster.node(), metrics.traffic(), clock);
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report,
-                    cluster != null ? cluster.node().health() : null);
+            final ApiRouter api = built(apiBuilt);
             metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
@@ -181,17 +189,12 @@ public final class Fulcrum implements AutoCloseable {
     }
 
     /**
-     * Brings the consumers of the store to its loaded configuration before they are registered with it: {@code beside}
-     * (the health engine's checks) on another thread while this one runs {@code inOrder} (the router's plans, then
-     * the meters), as each is a sizeable part of a large store's start (a tenth or more of the main thread's work at
-     * 10,000 pools). Registering them afterwards delivers the same snapshot again, which each finds it already holds.
-     * A consumer that fails here fails again at its registration, which logs it as it logs a failure at any change.
+     * Brings consumers of the store to its loaded configuration before they are registered with it. Registering
+     * them afterwards delivers the same snapshot again, which each finds it already holds, so a consumer that fails
+     * here fails again at its registration, which logs it as it logs a failure at any change.
      */
     @SafeVarargs
-    private static void prepare(ConfigSnapshot loaded, Consumer<ConfigChange> beside,
-                                Consumer<ConfigChange>... inOrder) {
-        final ConfigChange initial = ConfigChange.initial(loaded);
-        final CompletableFuture<Void> besideDone = CompletableFuture.runAsync(() -> beside.accept(initial));
+    private static void prepare(ConfigChange initial, Consumer<ConfigChange>... inOrder) {
         try {
             for (Consumer<ConfigChange> consumer : inOrder) {
                 consumer.accept(initial);
@@ -199,10 +202,20 @@ public final class Fulcrum implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("preparing for the stored configuration failed; left to the store's listeners", e);
         }
+    }
+
+    /** What {@code built} gave, or the failure it threw. */
+    private static <T> T built(CompletableFuture<T> built) {
         try {
-            besideDone.join();
-        } catch (CompletionException | CancellationException e) {
-            LOG.debug("preparing for the stored configuration failed; left to the store's listeners", e);
+            return built.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 
