@@ -69,7 +69,7 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
      */
     public FulcrumProxyHandler(Router router, UpstreamClient upstream, TrustedProxies trustedProxies) {
         this.router = Objects.requireNonNull(router, "router");
-        this.origins = OriginSide.over(Objects.requireNonNull(upstream, "upstream"));
+        this.origins = OriginSide.linked(Objects.requireNonNull(upstream, "upstream"));
         this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
