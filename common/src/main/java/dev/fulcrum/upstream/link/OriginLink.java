@@ -350,6 +350,10 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
                     current.head(status, headers);
                     continue;
                 }
+                if (chunk != null && messageDone) {
+                    completeWith(current);
+                    return;
+                }
                 if (chunk != null) {
                     final Content.Chunk delivered = chunk;
                     chunk = null;
@@ -377,6 +381,9 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
                     return;
                 }
             }
+        } catch (HttpException.RuntimeException bad) {
+            badMessage(bad);
+            end(failure);
         } catch (Throwable x) {
             end(x);
         }
@@ -427,20 +434,57 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     /** The answer is complete: the link goes back to the pool if both halves ended cleanly. */
     private void complete(Send current) {
         final HttpFields done = trailers;
-        final boolean reusable = keepAlive && requestDone && !eof && (input == null || !input.hasRemaining());
-        send = null;
         if (!current.claim()) {
+            send = null;
             close();
             return;
         }
+        final boolean reusable = recycle();
+        current.call.complete(done);
+        if (!reusable) {
+            close();
+        }
+    }
+
+    /**
+     * The answer is complete and its last chunk still to be relayed: the link goes back to the pool first, so that
+     * the client, which has the whole answer once that chunk is written, finds it idle for its next request.
+     */
+    private void completeWith(Send current) {
+        final Content.Chunk delivered = chunk;
+        final HttpFields done = trailers;
+        chunk = null;
+        final boolean reusable = recycle();
+        current.content(delivered, () -> {
+            if (current.claim()) {
+                current.call.complete(done);
+            }
+        });
+        delivered.release();
+        if (!reusable) {
+            close();
+        }
+    }
+
+    /** Ends the exchange on this link; back to the pool if both halves ended cleanly, and whether they did. */
+    private boolean recycle() {
+        final boolean reusable = keepAlive && requestDone && !eof && (input == null || !input.hasRemaining());
+        send = null;
         if (reusable) {
-            releaseInput();
+            if (input != null) {
+                input.release(); // a chunk may still hold it: the next exchange reads into another buffer
+                input = null;
+            }
             releasedNanos = NanoTime.now();
             getEndPoint().tryFillInterested(readable); // an origin closing it while pooled is seen at once
             pool.release(this);
         }
-        current.call.complete(done);
-        if (!reusable) {
+        return reusable;
+    }
+
+    /** Closes the link if it still carries {@code abandoned} (aborted from the client's side). */
+    void abandon(Send abandoned) {
+        if (send == abandoned) {
             close();
         }
     }
@@ -511,7 +555,10 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     public boolean content(ByteBuffer bytes) {
         input.retain();
         chunk = Content.Chunk.asChunk(bytes, false, input);
-        return true;
+        // The last bytes of a sized body: parse on to the end of the message, so that the link is pooled before
+        // the chunk reaches the client (completeWith).
+        final long length = parser.getContentLength();
+        return length < 0 || parser.getContentRead() < length;
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -116,6 +117,11 @@ public final class OriginLinks implements AutoCloseable {
         final LinkPool known = pools.get(key);
         if (known != null) {
             return known;
+        }
+        final String host = address.indexOf(':') >= 0 && !address.startsWith("[") ? '[' + address + ']' : address;
+        if (URI.create("http://" + host + ':' + port).getHost() == null) {
+            // As Jetty's client refuses it (an underscore, say): no request can be built for it.
+            throw new IllegalArgumentException("not a host name: " + address);
         }
         if (pools.size() >= ORIGINS_MAX) {
             pools.clear();

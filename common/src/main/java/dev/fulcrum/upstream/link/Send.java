@@ -64,7 +64,7 @@ final class Send implements OriginLinks.InFlight {
         if (fail(cause)) {
             final OriginLink carrier = link;
             if (carrier != null) {
-                carrier.close(); // half an exchange: the link cannot serve another
+                carrier.abandon(this); // half an exchange: the link cannot serve another
             }
         }
     }
