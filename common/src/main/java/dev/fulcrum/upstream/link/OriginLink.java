@@ -70,9 +70,14 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     /** The exchange in flight, or null while pooled. */
     private volatile Send send;
     private volatile long releasedNanos = NanoTime.now();
-    private volatile boolean requestDone;
+    /** The halves of the exchange that ended cleanly: the second one pools the link. */
+    private final AtomicInteger halves = new AtomicInteger();
+    /** The end of an answer that came before the request's last write completed: run once that write did. */
+    private volatile Runnable afterRequest;
 
     // ---- the request (the writing thread)
+    /** The exchange being written; unlike {@link #send} it stays set once the answer has ended. */
+    private Send writing;
     private MetaData.Request request;
     private RetainableByteBuffer header;
     private RetainableByteBuffer chunkBuffer;
@@ -139,7 +144,9 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
         keepAlive = true;
         eof = false;
         failure = null;
-        requestDone = false;
+        halves.set(0);
+        afterRequest = null;
+        writing = next;
         parser.reset();
         parser.setHeadResponse(head);
         generator.reset();
@@ -170,7 +177,7 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     private void generate() {
         try {
             while (true) {
-                if (send == null || send.ended()) {
+                if (writing.failed()) {
                     releaseRequestBuffers();
                     return;
                 }
@@ -197,7 +204,7 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
                     case DONE -> {
                         if (generator.isEnd()) {
                             releaseRequestBuffers();
-                            requestDone = true;
+                            requestWritten();
                         } else {
                             nextBodyChunk();
                         }
@@ -254,8 +261,8 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
 
     /** The next chunk of a streamed body, or a wait for it. */
     private void nextBodyChunk() {
-        final Send current = send;
-        if (current == null || current.ended()) {
+        final Send current = writing;
+        if (current.failed()) {
             releaseRequestBuffers();
             return;
         }
@@ -351,7 +358,9 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
                     continue;
                 }
                 if (chunk != null && messageDone) {
-                    completeWith(current);
+                    final Content.Chunk last = chunk;
+                    chunk = null;
+                    finish(current, last);
                     return;
                 }
                 if (chunk != null) {
@@ -367,7 +376,7 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
                     continue;
                 }
                 if (messageDone) {
-                    complete(current);
+                    finish(current, null);
                     return;
                 }
                 if (stopped) {
@@ -431,55 +440,59 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
 
     // ---- ending -------------------------------------------------------------------------------------------------
 
-    /** The answer is complete: the link goes back to the pool if both halves ended cleanly. */
-    private void complete(Send current) {
+    /**
+     * The answer is complete ({@code last}, its last chunk, still to be relayed, or null). The link goes back to the
+     * pool before the call hears of the end, so that a client with the whole answer finds it idle for its next
+     * request; when the request's last write has not completed yet (an origin may answer that fast), the end waits
+     * for it, on the writing thread.
+     */
+    private void finish(Send current, Content.Chunk last) {
         final HttpFields done = trailers;
-        if (!current.claim()) {
-            send = null;
+        final Runnable end = last == null ? () -> completeCall(current, done) : () -> {
+            current.content(last, () -> completeCall(current, done));
+            last.release();
+        };
+        final boolean clean = keepAlive && !eof && (input == null || !input.hasRemaining());
+        send = null;
+        if (!clean) {
+            end.run();
             close();
             return;
         }
-        final boolean reusable = recycle();
-        current.call.complete(done);
-        if (!reusable) {
-            close();
+        if (input != null) {
+            input.release(); // a chunk may still hold it: the next exchange reads into another buffer
+            input = null;
+        }
+        afterRequest = end;
+        if (halves.incrementAndGet() == 2) {
+            afterRequest = null;
+            pool();
+            end.run();
         }
     }
 
-    /**
-     * The answer is complete and its last chunk still to be relayed: the link goes back to the pool first, so that
-     * the client, which has the whole answer once that chunk is written, finds it idle for its next request.
-     */
-    private void completeWith(Send current) {
-        final Content.Chunk delivered = chunk;
-        final HttpFields done = trailers;
-        chunk = null;
-        final boolean reusable = recycle();
-        current.content(delivered, () -> {
-            if (current.claim()) {
-                current.call.complete(done);
+    /** The request's half ended cleanly: with the answer's done too, the link is pooled and the call hears. */
+    private void requestWritten() {
+        if (halves.incrementAndGet() == 2) {
+            final Runnable end = afterRequest;
+            afterRequest = null;
+            pool();
+            if (end != null) {
+                end.run();
             }
-        });
-        delivered.release();
-        if (!reusable) {
-            close();
         }
     }
 
-    /** Ends the exchange on this link; back to the pool if both halves ended cleanly, and whether they did. */
-    private boolean recycle() {
-        final boolean reusable = keepAlive && requestDone && !eof && (input == null || !input.hasRemaining());
-        send = null;
-        if (reusable) {
-            if (input != null) {
-                input.release(); // a chunk may still hold it: the next exchange reads into another buffer
-                input = null;
-            }
-            releasedNanos = NanoTime.now();
-            getEndPoint().tryFillInterested(readable); // an origin closing it while pooled is seen at once
-            pool.release(this);
+    private static void completeCall(Send current, HttpFields trailers) {
+        if (current.claim()) {
+            current.call.complete(trailers);
         }
-        return reusable;
+    }
+
+    private void pool() {
+        releasedNanos = NanoTime.now();
+        getEndPoint().tryFillInterested(readable); // an origin closing it while pooled is seen at once
+        pool.release(this);
     }
 
     /** Closes the link if it still carries {@code abandoned} (aborted from the client's side). */
@@ -556,7 +569,7 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
         input.retain();
         chunk = Content.Chunk.asChunk(bytes, false, input);
         // The last bytes of a sized body: parse on to the end of the message, so that the link is pooled before
-        // the chunk reaches the client (completeWith).
+        // the chunk reaches the client (finish).
         final long length = parser.getContentLength();
         return length < 0 || parser.getContentRead() < length;
     }

@@ -16,6 +16,7 @@ final class Send implements OriginLinks.InFlight {
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The link carrying it, once it has one. */
     private volatile OriginLink link;
+    private volatile boolean failed;
     /** The origin's status once its answer began, else 0. */
     volatile int status;
 
@@ -50,11 +51,17 @@ final class Send implements OriginLinks.InFlight {
         return ended.compareAndSet(false, true);
     }
 
+    /** Whether it ended by a failure or an abort (its request need not be written on). */
+    boolean failed() {
+        return failed;
+    }
+
     /** Ends it with {@code cause}; false if it had ended already. */
     boolean fail(Throwable cause) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
+        failed = true;
         call.failed(cause, status);
         return true;
     }
