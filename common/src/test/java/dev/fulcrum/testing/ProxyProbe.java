@@ -87,7 +87,9 @@ public final class ProxyProbe {
             report(Path.of(options.get("analyse")), requests, stacks, depth, options.containsKey("skip-jdk"));
             return;
         }
-        try (Rig rig = Rig.start(size, host)) {
+        // --upstream-client httpclient: Jetty's client for every exchange instead of the origin links.
+        final boolean links = !"httpclient".equals(options.getOrDefault("upstream-client", "link"));
+        try (Rig rig = Rig.start(size, host, links)) {
             rig.run(warmup, inFlight);
             final ThreadAllocation proxy = ThreadAllocation.ofThreadsNamed(proxyThreads).mark();
             // For scale: a bare Jetty server answering the same GETs, and a Jetty client sending them.
@@ -244,11 +246,17 @@ public final class ProxyProbe {
 
         /** Starts the three, the origin answering every GET with {@code size} bytes, {@code proxy} in front. */
         public static Rig start(int size, HostUnderTest proxy) throws Exception {
+            return start(size, proxy, UpstreamSettings.DEFAULTS.links());
+        }
+
+        /** As {@link #start(int, HostUnderTest)}, with or without the origin links. */
+        public static Rig start(int size, HostUnderTest proxy, boolean links) throws Exception {
             final Server origin = originServer(size);
             final int port = ((ServerConnector) origin.getConnectors()[0]).getLocalPort();
             final Pool p = pool("p", "random", origin("o", "127.0.0.1", port, 1));
             final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
-            final UpstreamClient upstream = UpstreamClient.start(HostUnderTest.upstream(UpstreamSettings.DEFAULTS));
+            final UpstreamClient upstream = UpstreamClient.start(HostUnderTest.upstream(
+                    UpstreamSettings.DEFAULTS.withLinks(links)));
             proxy.start(router, upstream);
             final QueuedThreadPool clientThreads = new QueuedThreadPool(16, 4);
             clientThreads.setName("probe-client");

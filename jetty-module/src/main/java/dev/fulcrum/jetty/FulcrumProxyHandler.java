@@ -78,6 +78,16 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
         return handle(route(request), request, response, callback);
     }
 
+    /**
+     * Non-blocking: routing reads a snapshot, and the forwarding loop reads, writes and waits only through callbacks
+     * (origin links, Jetty's client, the core response). A server whose handlers are all such runs each request on
+     * the selector thread that read it; the standalone's proxy ports do so too ({@code ClientGuards}).
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
     /** The router's decision for {@code request} (null: no load balancer's). */
     RouteDecision route(Request request) {
         return router.route(new CoreRequestView(request, trustedProxies));

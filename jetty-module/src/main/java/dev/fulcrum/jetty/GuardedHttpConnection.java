@@ -78,6 +78,15 @@ final class GuardedHttpConnection extends HttpConnection {
         }
     }
 
+    /**
+     * Non-blocking on a proxy-only connector ({@link ClientGuards#applyToProxyOnly}): the selector then runs the read
+     * and the request's handling itself; Jetty's own choice follows the whole server's handlers.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return guards.proxyOnly() ? InvocationType.NON_BLOCKING : super.getInvocationType();
+    }
+
     /** Between a request's first byte and the end of its headers: request line, headers, PROXY preamble. */
     private static boolean inHead(HttpParser.State state) {
         return state.ordinal() > HttpParser.State.START.ordinal()
