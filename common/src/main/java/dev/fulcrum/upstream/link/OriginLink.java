@@ -49,6 +49,11 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     /** Spec §8.2 allows 32 KB of request headers from the client; ours (CF-*, X-Forwarded-*) come on top. */
     private static final int MAX_REQUEST_HEADERS = 40 * 1024;
     private static final int MAX_RESPONSE_HEADERS = 32 * 1024;
+    /**
+     * As Jetty's client reads answers: a large body then comes in few chunks, each costing the relay a write and its
+     * callbacks (with Jetty's 2 KiB default a 1 MiB answer took 512 of them). Held only while an answer is read.
+     */
+    private static final int INPUT_BUFFER = 16 * 1024;
 
     // The read side's hand-over with the demand for a body chunk.
     private static final int IDLE = 0;
@@ -109,6 +114,7 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
         this.pooledIdle = pooledIdle;
         this.steady = Math.min(readTimeout, pooledIdle);
         this.parser = new HttpParser(this, MAX_RESPONSE_HEADERS, HttpCompliance.RFC9110);
+        setInputBufferSize(INPUT_BUFFER);
     }
 
     @Override
