@@ -158,7 +158,8 @@ public final class UpstreamClient implements AutoCloseable {
         if (links == null && settings.links()) {
             links = OriginLinks.start(settings.selectors(), client.getExecutor(), client.getScheduler(),
                     client.getByteBufferPool(), client.getSocketAddressResolver(), settings.connectTimeout(),
-                    settings.readTimeout(), settings.idleTimeout(), connections);
+                    settings.readTimeout(), settings.idleTimeout(), settings.maxConnectionsPerOrigin(),
+                    settings.maxQueuedPerOrigin(), connections);
         }
         return links;
     }

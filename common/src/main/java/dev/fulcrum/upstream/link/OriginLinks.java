@@ -46,6 +46,8 @@ public final class OriginLinks implements AutoCloseable {
     private final SocketAddressResolver resolver;
     private final OriginConnections connections;
     private final ConcurrentHashMap<Key, LinkPool> pools = new ConcurrentHashMap<>();
+    private final int maxConnections;
+    private final int maxQueued;
 
     /** Something sent on a link, which the client's side may abort. */
     public interface InFlight {
@@ -53,8 +55,11 @@ public final class OriginLinks implements AutoCloseable {
         void abort(Throwable cause);
     }
 
-    private OriginLinks(LinkConnector connector, SocketAddressResolver resolver, OriginConnections connections) {
+    private OriginLinks(LinkConnector connector, SocketAddressResolver resolver, OriginConnections connections,
+                        int maxConnections, int maxQueued) {
         this.connector = connector;
+        this.maxConnections = maxConnections;
+        this.maxQueued = maxQueued;
         this.resolver = resolver;
         this.connections = connections;
     }
@@ -62,12 +67,15 @@ public final class OriginLinks implements AutoCloseable {
     /**
      * Starts the links' selectors.
      *
-     * @param resolver    resolves origin host names (never on a selector)
-     * @param connections the {@code least_connections} tracker, or null
+     * @param resolver       resolves origin host names (never on a selector)
+     * @param maxConnections links per origin, open or connecting; beyond them sends wait for a free link
+     * @param maxQueued      sends waiting per origin before more are refused
+     * @param connections    the {@code least_connections} tracker, or null
      */
     public static OriginLinks start(int selectors, Executor executor, Scheduler scheduler, ByteBufferPool buffers,
                                     SocketAddressResolver resolver, Duration connectTimeout, Duration readTimeout,
-                                    Duration pooledIdle, OriginConnections connections) {
+                                    Duration pooledIdle, int maxConnections, int maxQueued,
+                                    OriginConnections connections) {
         final LinkConnector connector = new LinkConnector(readTimeout.toMillis(), pooledIdle.toMillis());
         connector.setSelectors(selectors);
         connector.setExecutor(executor);
@@ -80,7 +88,7 @@ public final class OriginLinks implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the origin links: " + e, e);
         }
-        return new OriginLinks(connector, resolver, connections);
+        return new OriginLinks(connector, resolver, connections, maxConnections, maxQueued);
     }
 
     /**
@@ -88,14 +96,9 @@ public final class OriginLinks implements AutoCloseable {
      * {@code fresh} asks for it (a stale-connection retry).
      */
     public InFlight send(String address, int port, boolean fresh, OriginCall call) {
-        final Send send = new Send(call);
         final LinkPool pool = pool(address, port);
-        final OriginLink idle = fresh ? null : pool.take();
-        if (idle != null) {
-            idle.send(send);
-        } else {
-            connect(pool, send);
-        }
+        final Send send = new Send(call, pool);
+        pool.send(send, fresh);
         return send;
     }
 
@@ -126,18 +129,21 @@ public final class OriginLinks implements AutoCloseable {
         if (pools.size() >= ORIGINS_MAX) {
             pools.clear();
         }
-        return pools.computeIfAbsent(key, k -> new LinkPool(address, port, connections));
+        return pools.computeIfAbsent(key, k -> new LinkPool(address, port, maxConnections, maxQueued, connections,
+                this::connect));
     }
 
-    private void connect(LinkPool pool, Send send) {
+    /** Connects a new link for {@code send}, the pool's reservation taken. */
+    private void connect(Send send) {
+        final LinkPool pool = send.pool;
         final String host = unbracketed(pool.address);
         final Promise<List<InetSocketAddress>> resolved = Promise.from(
-                addresses -> connect(pool, send, addresses.get(0)), send::fail);
+                addresses -> connect(pool, send, addresses.get(0)), failure -> notConnected(pool, send, failure));
         if (OriginTls.isIpLiteral(host)) {
             try {
                 resolved.succeeded(List.of(new InetSocketAddress(InetAddress.getByName(host), pool.port)));
             } catch (UnknownHostException e) {
-                send.fail(e);
+                notConnected(pool, send, e);
             }
         } else {
             resolver.resolve(host, pool.port, new HashMap<>(), resolved);
@@ -146,13 +152,15 @@ public final class OriginLinks implements AutoCloseable {
 
     private void connect(LinkPool pool, Send send, InetSocketAddress address) {
         if (send.ended()) {
-            return; // aborted while its name was looked up
+            pool.unreserve(); // aborted while its name was looked up
+            return;
         }
         final Map<String, Object> context = new HashMap<>();
         context.put(Transport.class.getName(), Transport.TCP_IP);
         context.put(POOL, pool);
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, Promise.<Connection>from(
-                connection -> opened((OriginLink) connection, pool, send), send::fail));
+                connection -> opened((OriginLink) connection, pool, send),
+                failure -> notConnected(pool, send, failure)));
         connector.connect(address, context);
     }
 
@@ -162,6 +170,11 @@ public final class OriginLinks implements AutoCloseable {
         } else {
             link.send(send);
         }
+    }
+
+    private static void notConnected(LinkPool pool, Send send, Throwable failure) {
+        pool.unreserve();
+        send.fail(failure);
     }
 
     private static String unbracketed(String host) {

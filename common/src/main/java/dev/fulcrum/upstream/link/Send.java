@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Send implements OriginLinks.InFlight {
 
     final OriginCall call;
+    final LinkPool pool;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The link carrying it, once it has one. */
     private volatile OriginLink link;
@@ -20,8 +21,9 @@ final class Send implements OriginLinks.InFlight {
     /** The origin's status once its answer began, else 0. */
     volatile int status;
 
-    Send(OriginCall call) {
+    Send(OriginCall call, LinkPool pool) {
         this.call = call;
+        this.pool = pool;
     }
 
     /** Binds it to {@code carrier}; false if it ended already (aborted while connecting). */

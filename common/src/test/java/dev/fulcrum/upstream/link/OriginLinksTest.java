@@ -49,7 +49,7 @@ class OriginLinksTest {
             links.close();
         }
         links = OriginLinks.start(1, threads, scheduler, new ArrayByteBufferPool(),
-                new SocketAddressResolver.Sync(), Duration.ofSeconds(5), readTimeout, pooledIdle, connections);
+                new SocketAddressResolver.Sync(), Duration.ofSeconds(5), readTimeout, pooledIdle, 2, 3, connections);
     }
 
     @AfterEach
@@ -108,6 +108,29 @@ class OriginLinksTest {
             assertThat(jetty.connectionsOpened()).isLessThanOrEqualTo(4);
         } finally {
             jetty.close();
+        }
+        origin = new ScriptedOrigin(n -> OK);
+    }
+
+    @Test
+    void beyondTheConnectionLimitSendsWaitForAFreeLinkAndBeyondTheQueueAreRefused() throws Exception {
+        // Limits of this test's links: 2 connections, 3 waiting.
+        final dev.fulcrum.testing.LoopbackOrigin slow = dev.fulcrum.testing.LoopbackOrigin.start("a")
+                .delay(Duration.ofMillis(300));
+        try {
+            final java.util.List<Call> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                final Call call = new Call("GET");
+                links.send("127.0.0.1", slow.port(), false, call);
+                calls.add(call);
+            }
+            assertThat(calls.get(5).failure()).isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+            for (Call call : calls.subList(0, 5)) {
+                assertThat(call.body()).isEqualTo("origin:a");
+            }
+            assertThat(slow.connectionsOpened()).isEqualTo(2);
+        } finally {
+            slow.close();
         }
         origin = new ScriptedOrigin(n -> OK);
     }
