@@ -98,8 +98,10 @@ public final class ProxyProbe {
             final Recording recording = jfr == null ? null : record(contention);
             final long took = rig.run(requests, inFlight);
             final long bytes = proxy.allocatedSinceMark();
+            final long cpu = proxy.cpuNanosSinceMark();
             System.out.printf("%d requests of %d body bytes, %d in flight, %d ms: %.0f bytes allocated per request"
-                              + " on the proxy's threads%n", requests, size, inFlight, took, (double) bytes / requests);
+                              + " on the proxy's threads, %.1f µs CPU per request%n", requests, size, inFlight, took,
+                    (double) bytes / requests, cpu / 1000.0 / requests);
             System.out.printf("for scale, per request: the origin (bare Jetty server) %.0f bytes, the client (Jetty"
                               + " HttpClient) %.0f bytes%n", (double) origin.allocatedSinceMark() / requests,
                     (double) client.allocatedSinceMark() / requests);

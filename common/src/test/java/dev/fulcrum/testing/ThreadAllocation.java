@@ -19,6 +19,7 @@ public final class ThreadAllocation {
 
     private final List<String> prefixes;
     private Map<Long, Long> start = Map.of();
+    private Map<Long, Long> startCpu = Map.of();
 
     private ThreadAllocation(List<String> prefixes) {
         this.prefixes = prefixes;
@@ -33,7 +34,33 @@ public final class ThreadAllocation {
     /** Starts (or restarts) counting from now. */
     public ThreadAllocation mark() {
         start = read();
+        startCpu = readCpu();
         return this;
+    }
+
+    /**
+     * CPU time (user and system) of the counted threads since {@link #mark}, in nanoseconds: on a machine shared
+     * with other work a steadier figure than the wall time.
+     */
+    public long cpuNanosSinceMark() {
+        long total = 0;
+        for (Map.Entry<Long, Long> now : readCpu().entrySet()) {
+            total += now.getValue() - startCpu.getOrDefault(now.getKey(), 0L);
+        }
+        return total;
+    }
+
+    private Map<Long, Long> readCpu() {
+        final long[] ids = THREADS.getAllThreadIds();
+        final ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+        final long[] nanos = THREADS.getThreadCpuTime(ids);
+        final Map<Long, Long> counted = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] != null && nanos[i] >= 0 && counted(infos[i].getThreadName())) {
+                counted.put(ids[i], nanos[i]);
+            }
+        }
+        return counted;
     }
 
     /** Bytes the counted threads allocated since {@link #mark}; a thread that started since counts from zero. */
