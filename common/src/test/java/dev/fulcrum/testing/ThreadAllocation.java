@@ -43,43 +43,39 @@ public final class ThreadAllocation {
      * with other work a steadier figure than the wall time.
      */
     public long cpuNanosSinceMark() {
-        long total = 0;
-        for (Map.Entry<Long, Long> now : readCpu().entrySet()) {
-            total += now.getValue() - startCpu.getOrDefault(now.getKey(), 0L);
-        }
-        return total;
+        return since(startCpu, readCpu());
     }
 
     private Map<Long, Long> readCpu() {
-        final long[] ids = THREADS.getAllThreadIds();
-        final ThreadInfo[] infos = THREADS.getThreadInfo(ids);
-        final long[] nanos = THREADS.getThreadCpuTime(ids);
-        final Map<Long, Long> counted = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            if (infos[i] != null && nanos[i] >= 0 && counted(infos[i].getThreadName())) {
-                counted.put(ids[i], nanos[i]);
-            }
-        }
-        return counted;
+        return readPerThread(THREADS::getThreadCpuTime);
     }
 
     /** Bytes the counted threads allocated since {@link #mark}; a thread that started since counts from zero. */
     public long allocatedSinceMark() {
+        return since(start, read());
+    }
+
+    private static long since(Map<Long, Long> marked, Map<Long, Long> now) {
         long total = 0;
-        for (Map.Entry<Long, Long> now : read().entrySet()) {
-            total += now.getValue() - start.getOrDefault(now.getKey(), 0L);
+        for (Map.Entry<Long, Long> thread : now.entrySet()) {
+            total += thread.getValue() - marked.getOrDefault(thread.getKey(), 0L);
         }
         return total;
     }
 
     private Map<Long, Long> read() {
+        return readPerThread(THREADS::getThreadAllocatedBytes);
+    }
+
+    /** {@code counter}'s reading per counted thread, by id (a negative reading: not available, left out). */
+    private Map<Long, Long> readPerThread(java.util.function.Function<long[], long[]> counter) {
         final long[] ids = THREADS.getAllThreadIds();
         final ThreadInfo[] infos = THREADS.getThreadInfo(ids);
-        final long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+        final long[] values = counter.apply(ids);
         final Map<Long, Long> counted = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
-            if (infos[i] != null && bytes[i] >= 0 && counted(infos[i].getThreadName())) {
-                counted.put(ids[i], bytes[i]);
+            if (infos[i] != null && values[i] >= 0 && counted(infos[i].getThreadName())) {
+                counted.put(ids[i], values[i]);
             }
         }
         return counted;

@@ -6,7 +6,8 @@ import org.eclipse.jetty.io.Content;
 /**
  * One HTTP/1.1 exchange as an {@link OriginLinks} link sends it: what to send, and where the answer goes. The
  * answer's callbacks come one after another, never concurrently, and exactly one of {@link #complete} and
- * {@link #failed} ends it.
+ * {@link #failed} ends it. It is the forwarding loop's {@code OriginSide.Attempt} as the links see it: they sit
+ * below the loop and cannot name it.
  */
 public interface OriginCall {
 

@@ -241,15 +241,7 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     /** A flush went out. */
     @Override
     public void succeeded() {
-        if (header != null) {
-            header.release();
-            header = null;
-        }
-        if (bodyChunk != null) {
-            bodyChunk.release();
-            bodyChunk = null;
-        }
-        content = null;
+        releaseWritten();
         generate();
     }
 
@@ -290,13 +282,18 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
     }
 
     private void releaseRequestBuffers() {
-        if (header != null) {
-            header.release();
-            header = null;
-        }
+        releaseWritten();
         if (chunkBuffer != null) {
             chunkBuffer.release();
             chunkBuffer = null;
+        }
+    }
+
+    /** What a flush wrote: the head's buffer and the body chunk (the chunk framing buffer is reused). */
+    private void releaseWritten() {
+        if (header != null) {
+            header.release();
+            header = null;
         }
         if (bodyChunk != null) {
             bodyChunk.release();
