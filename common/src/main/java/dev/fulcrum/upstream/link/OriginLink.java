@@ -492,7 +492,8 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
         }
     }
 
-    private void pool() {
+    /** Puts this link, free, in its pool (a new one whose send was aborted while it connected, too). */
+    void pool() {
         releasedNanos = NanoTime.now();
         getEndPoint().tryFillInterested(readable); // an origin closing it while pooled is seen at once
         pool.release(this);

@@ -159,14 +159,14 @@ public final class OriginLinks implements AutoCloseable {
         context.put(Transport.class.getName(), Transport.TCP_IP);
         context.put(POOL, pool);
         context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, Promise.<Connection>from(
-                connection -> opened((OriginLink) connection, pool, send),
+                connection -> opened((OriginLink) connection, send),
                 failure -> notConnected(pool, send, failure)));
         connector.connect(address, context);
     }
 
-    private static void opened(OriginLink link, LinkPool pool, Send send) {
+    private static void opened(OriginLink link, Send send) {
         if (send.ended()) {
-            pool.release(link); // aborted while connecting: a new link for the next request
+            link.pool(); // aborted while connecting: a new link for the next request
         } else {
             link.send(send);
         }
