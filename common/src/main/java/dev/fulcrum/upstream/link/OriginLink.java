@@ -160,14 +160,22 @@ final class OriginLink extends AbstractConnection implements HttpParser.Response
         if (getEndPoint().getIdleTimeout() != steady) {
             getEndPoint().setIdleTimeout(steady); // a pooled check shortened it
         }
-        final HttpFields.Mutable fields = HttpFields.build();
-        call.requestHeaders(fields);
-        final byte[] buffered = call.bufferedBody();
-        body = buffered == null ? call.streamedBody() : null;
-        final long length = buffered != null ? buffered.length : body != null ? body.getLength() : -1;
-        final String path = call.rawPath() == null || call.rawPath().isEmpty() ? "/" : call.rawPath();
-        request = new MetaData.Request(call.method(), HttpURI.build().path(path).query(call.rawQuery()),
-                HttpVersion.HTTP_1_1, fields, length);
+        final byte[] buffered;
+        try {
+            final HttpFields.Mutable fields = HttpFields.build();
+            call.requestHeaders(fields);
+            buffered = call.bufferedBody();
+            body = buffered == null ? call.streamedBody() : null;
+            final long length = buffered != null ? buffered.length : body != null ? body.getLength() : -1;
+            final String path = call.rawPath() == null || call.rawPath().isEmpty() ? "/" : call.rawPath();
+            request = new MetaData.Request(call.method(), HttpURI.build().path(path).query(call.rawQuery()),
+                    HttpVersion.HTTP_1_1, fields, length);
+        } catch (RuntimeException x) {
+            // A request that cannot be built fails its attempt, whichever thread handed the link over.
+            next.fail(x);
+            close();
+            return;
+        }
         content = buffered == null ? null : ByteBuffer.wrap(buffered);
         last = body == null;
         send = next;
