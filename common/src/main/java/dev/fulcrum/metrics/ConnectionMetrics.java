@@ -4,6 +4,7 @@ import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.upstream.UpstreamClient;
+import dev.fulcrum.upstream.link.OriginLinks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -19,17 +20,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToIntFunction;
 
 /**
- * The upstream client's connection pools: {@value MetricNames#UPSTREAM_CONNECTIONS} {destination, state} with
- * {@code state} = {@code open} (all pooled connections), {@code idle} and {@code active}, one set of rows per
- * destination ({@code scheme://address:port}) of a configured origin. Connections belong to a destination, not to
- * a pool or load balancer: an origin listed in two pools shares them, hence no pool tag.
+ * The upstream connection pools (Jetty's client's and the origin links'): {@value MetricNames#UPSTREAM_CONNECTIONS}
+ * {destination, state} with {@code state} = {@code open} (all pooled connections), {@code idle} and {@code active},
+ * one set of rows per destination ({@code scheme://address:port}) of a configured origin. Connections belong to a
+ * destination, not to a pool or load balancer: an origin listed in two pools shares them, hence no pool tag.
  *
- * <p>Values come from Jetty's pools at scrape time. The destination table is indexed once per scrape (at most once
- * per {@value #INDEX_MILLIS} ms) so that reading N rows costs O(destinations + N), not their product. Connections
- * opened outside the pool (a stale-connection retry's own connection) are not counted.
+ * <p>Values come from Jetty's pools and the links' counts at scrape time. The destination table is indexed once per
+ * scrape (at most once per {@value #INDEX_MILLIS} ms) so that reading N rows costs O(destinations + N), not their
+ * product. Jetty's client does not count the connection of its stale-connection retry (opened outside its pool);
+ * the links count every link.
  *
  * <p>Rows follow the configuration by reference count: each (pool, origin) holds its destination, a change adjusts
  * the counts of the pools it names only, and a destination's rows are registered when its first holder appears and
@@ -41,11 +42,9 @@ final class ConnectionMetrics implements MeterBinder {
 
     private static final long INDEX_MILLIS = 1000;
     private static final String[] STATES = {"open", "idle", "active"};
-    private static final List<ToIntFunction<AbstractConnectionPool>> COUNTS = List.of(
-            AbstractConnectionPool::getConnectionCount, AbstractConnectionPool::getIdleConnectionCount,
-            AbstractConnectionPool::getActiveConnectionCount);
 
     private final HttpClient client;
+    private final UpstreamClient upstream;
     /** Destination → how many configured (pool, origin) entries use it. */
     private final Map<String, Integer> holders = new HashMap<>();
     /** Destination → its three rows, while registered. */
@@ -55,8 +54,8 @@ final class ConnectionMetrics implements MeterBinder {
     /** Null until the first scrape. */
     private volatile Index index;
 
-    /** Pools by destination, as of {@code builtAt}. */
-    private record Index(Map<String, List<AbstractConnectionPool>> pools, long builtAt) {
+    /** Open, idle and active connections by destination (Jetty's pools and the origin links), as of {@code builtAt}. */
+    private record Index(Map<String, int[]> counts, long builtAt) {
     }
 
     /** The destination value of the one set of rows kept with per-origin rows off. */
@@ -70,7 +69,8 @@ final class ConnectionMetrics implements MeterBinder {
 
     /** @param perOrigin one set of rows per destination; false: one set for all destinations together */
     public ConnectionMetrics(UpstreamClient upstream, boolean perOrigin) {
-        this.client = Objects.requireNonNull(upstream, "upstream").httpClient();
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.client = upstream.httpClient();
         this.perOrigin = perOrigin;
     }
 
@@ -129,8 +129,8 @@ final class ConnectionMetrics implements MeterBinder {
     private void register(String destination) {
         final List<Gauge> gauges = new ArrayList<>(STATES.length);
         for (int i = 0; i < STATES.length; i++) {
-            final ToIntFunction<AbstractConnectionPool> count = COUNTS.get(i);
-            gauges.add(Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.sum(destination, count))
+            final int state = i;
+            gauges.add(Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.sum(destination, state))
                     .description("Pooled upstream connections of a configured origin's destination, by state")
                     .tags(Tags.of(MetricNames.TAG_DESTINATION, destination, MetricNames.TAG_STATE, STATES[i]))
                     .strongReference(true).register(registry));
@@ -138,20 +138,16 @@ final class ConnectionMetrics implements MeterBinder {
         rows.put(destination, gauges);
     }
 
-    private double sum(String destination, ToIntFunction<AbstractConnectionPool> count) {
-        int total = 0;
+    private double sum(String destination, int state) {
         if (ALL.equals(destination) && !perOrigin) {
-            for (List<AbstractConnectionPool> pools : index().pools().values()) {
-                for (AbstractConnectionPool pool : pools) {
-                    total += count.applyAsInt(pool);
-                }
+            int total = 0;
+            for (int[] counts : index().counts().values()) {
+                total += counts[state];
             }
             return total;
         }
-        for (AbstractConnectionPool pool : index().pools().getOrDefault(destination, List.of())) {
-            total += count.applyAsInt(pool);
-        }
-        return total;
+        final int[] counts = index().counts().get(destination);
+        return counts == null ? 0 : counts[state];
     }
 
     private Index index() {
@@ -160,18 +156,31 @@ final class ConnectionMetrics implements MeterBinder {
         if (current != null && now - current.builtAt() < INDEX_MILLIS) {
             return current;
         }
-        final Map<String, List<AbstractConnectionPool>> pools = new HashMap<>();
+        final Map<String, int[]> counts = new HashMap<>();
         for (Destination d : client.getDestinations()) {
             final ConnectionPool pool = d.getConnectionPool();
             if (pool instanceof AbstractConnectionPool counted) {
                 final org.eclipse.jetty.client.Origin origin = d.getOrigin();
-                pools.computeIfAbsent(format(origin.getScheme(), origin.getAddress().getHost(),
-                        origin.getAddress().getPort()), k -> new ArrayList<>()).add(counted);
+                add(counts, format(origin.getScheme(), origin.getAddress().getHost(), origin.getAddress().getPort()),
+                        counted.getConnectionCount(), counted.getIdleConnectionCount(),
+                        counted.getActiveConnectionCount());
             }
         }
-        final Index next = new Index(pools, now);
+        final OriginLinks links = upstream.startedLinks();
+        if (links != null) {
+            links.forEachOrigin((address, port, open, idle) -> add(counts, format("http", address, port), open, idle,
+                    Math.max(0, open - idle)));
+        }
+        final Index next = new Index(counts, now);
         index = next;
         return next;
+    }
+
+    private static void add(Map<String, int[]> counts, String destination, int open, int idle, int active) {
+        final int[] row = counts.computeIfAbsent(destination, k -> new int[STATES.length]);
+        row[0] += open;
+        row[1] += idle;
+        row[2] += active;
     }
 
     /**
