@@ -146,6 +146,14 @@ final class LinkPool {
         return open.get();
     }
 
+    /**
+     * Whether nothing is open, being connected or waiting: dropping the pool then loses nothing (a send racing with
+     * the drop still completes on its own link, which a later pool for the origin does not know of).
+     */
+    boolean unused() {
+        return reserved.get() == 0 && open.get() == 0 && waitingCount.get() == 0;
+    }
+
     int idle() {
         return Math.max(0, idleCount.get());
     }

@@ -39,13 +39,18 @@ import java.util.concurrent.Executor;
 public final class OriginLinks implements AutoCloseable {
 
     private static final String POOL = "fulcrum.link.pool";
-    /** More distinct origins than any configuration holds; beyond it the table starts over. */
-    private static final int ORIGINS_MAX = 10_000;
+    /**
+     * Pools are never cleared wholesale (a configuration holds tens of thousands of origins, each with warm links);
+     * once the table reaches this size, and then twice the size left after each sweep, the pools of origins with no
+     * link and no waiting send are dropped: an origin removed from the configuration leaves nothing behind.
+     */
+    private static final int SWEEP_FIRST = 4_096;
 
     private final LinkConnector connector;
     private final SocketAddressResolver resolver;
     private final OriginConnections connections;
     private final ConcurrentHashMap<Key, LinkPool> pools = new ConcurrentHashMap<>();
+    private volatile int sweepAt = SWEEP_FIRST;
     private final int maxConnections;
     private final int maxQueued;
 
@@ -126,11 +131,17 @@ public final class OriginLinks implements AutoCloseable {
             // As Jetty's client refuses it (an underscore, say): no request can be built for it.
             throw new IllegalArgumentException("not a host name: " + address);
         }
-        if (pools.size() >= ORIGINS_MAX) {
-            pools.clear();
+        if (pools.size() >= sweepAt) {
+            sweep();
         }
         return pools.computeIfAbsent(key, k -> new LinkPool(address, port, maxConnections, maxQueued, connections,
                 this::connect));
+    }
+
+    /** Drops the pools that hold nothing; costs a pass over the table only once it doubled since the last one. */
+    private void sweep() {
+        pools.values().removeIf(LinkPool::unused);
+        sweepAt = Math.max(SWEEP_FIRST, 2 * pools.size());
     }
 
     /** Connects a new link for {@code send}, the pool's reservation taken. */

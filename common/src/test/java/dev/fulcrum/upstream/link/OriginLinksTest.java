@@ -84,6 +84,27 @@ class OriginLinksTest {
     }
 
     @Test
+    void thePoolsOfOriginsWithoutLinksAreDroppedAndWarmOnesKept() throws Exception {
+        origin = new ScriptedOrigin(n -> OK);
+        assertThat(send("GET").body()).isEqualTo("hello");
+        final int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        // More origins than the first sweep's size, each refusing: their pools end with nothing in them.
+        for (int i = 0; i < 4_200; i++) {
+            final Call refused = new Call("GET");
+            links.send("127.0." + (1 + i / 250) + '.' + (1 + i % 250), closedPort, false, refused);
+            assertThat(refused.failure()).isNotNull();
+        }
+        final java.util.List<String> known = new java.util.ArrayList<>();
+        links.forEachOrigin((address, port, open, idle) -> known.add(address + ':' + port + '=' + open));
+        assertThat(known).hasSizeLessThan(4_096).contains("127.0.0.1:" + origin.port() + "=1");
+        assertThat(send("GET").body()).isEqualTo("hello");
+        assertThat(origin.connections()).as("the warm link was kept").isEqualTo(1);
+    }
+
+    @Test
     void reusesConnectionsToAJettyOrigin() throws Exception {
         final dev.fulcrum.testing.LoopbackOrigin jetty = dev.fulcrum.testing.LoopbackOrigin.start("a");
         try {
