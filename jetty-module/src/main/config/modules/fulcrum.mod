@@ -116,6 +116,11 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/fulcrum/
 ## Request bodies up to this size are buffered so that failover can send them again (e.g. 65536 or 64KiB).
 # fulcrum.upstream.replayBufferBytes=65536
 
+## link: plain HTTP/1.1 to origins on Fulcrum's own connections, each answer parsed and relayed on one thread
+## (ARCHITECTURE.md); httpclient: on Jetty's HttpClient. TLS, HTTP/2 (gRPC) and WebSocket handshakes use HttpClient
+## either way.
+# fulcrum.upstream.client=link
+
 ## The etcd v3 members (http(s)://host:port, comma-separated) of the cluster this node joins: every node on the same
 ## etcd and prefix serves the same load balancers. Unset = a single node, its configuration in the data directory.
 # fulcrum.etcd.endpoints=

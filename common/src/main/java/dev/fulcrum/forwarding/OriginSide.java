@@ -21,6 +21,16 @@ public interface OriginSide {
         return new HttpClientOrigins(upstream);
     }
 
+    /**
+     * The origin side of a host that never blocks in its callbacks (the Jetty core hosts): plain HTTP/1.1 on the
+     * runtime's origin links when its settings ask for them ({@link UpstreamClient#links()}), everything else over
+     * Jetty's client; over Jetty's client alone otherwise.
+     */
+    static OriginSide linked(UpstreamClient upstream) {
+        final var links = upstream.links();
+        return links == null ? new HttpClientOrigins(upstream) : new LinkOrigins(upstream, links);
+    }
+
     /** Opens the origin half of one client request; its attempts then go through it one at a time. */
     Exchange open(Attempt attempt);
 

@@ -4,6 +4,7 @@ import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Pool;
 import dev.fulcrum.upstream.UpstreamClient;
+import dev.fulcrum.upstream.link.OriginLinks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -15,24 +16,23 @@ import org.eclipse.jetty.client.HttpClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.ToIntFunction;
 
 /**
- * The upstream client's connection pools: {@value MetricNames#UPSTREAM_CONNECTIONS} {destination, state} with
- * {@code state} = {@code open} (all pooled connections), {@code idle} and {@code active}, one set of rows per
- * destination ({@code scheme://address:port}) of a configured origin. Connections belong to a destination, not to
- * a pool or load balancer: an origin listed in two pools shares them, hence no pool tag.
+ * The upstream connection pools (Jetty's client's and the origin links'): {@value MetricNames#UPSTREAM_CONNECTIONS}
+ * {destination, state} with {@code state} = {@code open} (all pooled connections), {@code idle} and {@code active},
+ * one set of rows per destination ({@code scheme://address:port}) of a configured origin. Connections belong to a
+ * destination, not to a pool or load balancer: an origin listed in two pools shares them, hence no pool tag.
  *
- * <p>Values come from Jetty's pools at scrape time. The destination table is indexed once per scrape (at most once
- * per {@value #INDEX_MILLIS} ms) so that reading N rows costs O(destinations + N), not their product. Connections
- * opened outside the pool (a stale-connection retry's own connection) are not counted.
+ * <p>Values come from Jetty's pools and the links' counts at scrape time. The destination table is indexed once per
+ * scrape (at most once per {@value #INDEX_MILLIS} ms) so that reading N rows costs O(destinations + N), not their
+ * product. Jetty's client does not count the connection of its stale-connection retry (opened outside its pool);
+ * the links count every link.
  *
  * <p>Rows follow the configuration by reference count: each (pool, origin) holds its destination, a change adjusts
  * the counts of the pools it names only, and a destination's rows are registered when its first holder appears and
@@ -47,9 +47,6 @@ final class ConnectionMetrics implements MeterBinder {
 
     private static final long INDEX_MILLIS = 1000;
     private static final String[] STATES = {"open", "idle", "active"};
-    private static final List<ToIntFunction<AbstractConnectionPool>> COUNTS = List.of(
-            AbstractConnectionPool::getConnectionCount, AbstractConnectionPool::getIdleConnectionCount,
-            AbstractConnectionPool::getActiveConnectionCount);
 
     private static final String HELP = "Pooled upstream connections of a configured origin's destination, by state";
     private static final byte[] HEADER = GaugeRows.header(MetricNames.UPSTREAM_CONNECTIONS, HELP);
@@ -57,6 +54,7 @@ final class ConnectionMetrics implements MeterBinder {
             MetricNames.TAG_DESTINATION, MetricNames.TAG_STATE);
 
     private final HttpClient client;
+    private final UpstreamClient upstream;
     /** Destination → how many configured (pool, origin) entries use it. */
     private final Map<String, Integer> holders = new HashMap<>();
     /** The destinations with rows (those with a holder) and their rows' text, read by the scraping thread. */
@@ -68,8 +66,8 @@ final class ConnectionMetrics implements MeterBinder {
     /** Null until the first scrape. */
     private volatile Index index;
 
-    /** Pools by destination, as of {@code builtAt}. */
-    private record Index(Map<String, List<AbstractConnectionPool>> pools, long builtAt) {
+    /** Open, idle and active connections by destination (Jetty's pools and the origin links), as of {@code builtAt}. */
+    private record Index(Map<String, int[]> counts, long builtAt) {
     }
 
     /** The destination value of the one set of rows kept with per-origin rows off. */
@@ -83,7 +81,8 @@ final class ConnectionMetrics implements MeterBinder {
 
     /** @param perOrigin one set of rows per destination; false: one set for all destinations together */
     public ConnectionMetrics(UpstreamClient upstream, boolean perOrigin) {
-        this.client = Objects.requireNonNull(upstream, "upstream").httpClient();
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.client = upstream.httpClient();
         this.perOrigin = perOrigin;
     }
 
@@ -126,22 +125,11 @@ final class ConnectionMetrics implements MeterBinder {
     /** Writes the three rows of every destination held by the latest configuration. */
     void writeTo(GaugeRows out) throws IOException {
         out.family(HEADER);
-        final Index current = index();
-        final int[] counts = new int[STATES.length];
+        final Map<String, int[]> counts = index().counts();
         for (final DestinationText destination : texts.values()) {
-            Arrays.fill(counts, 0);
-            final Iterable<List<AbstractConnectionPool>> pools = ALL.equals(destination.name) && !perOrigin
-                    ? current.pools().values() : List.of(current.pools().getOrDefault(destination.name, List.of()));
-            for (final List<AbstractConnectionPool> list : pools) {
-                for (final AbstractConnectionPool pool : list) {
-                    for (int i = 0; i < STATES.length; i++) {
-                        counts[i] += COUNTS.get(i).applyAsInt(pool);
-                    }
-                }
-            }
             final byte[][] rows = destination.rows();
-            for (int i = 0; i < STATES.length; i++) {
-                out.row(rows[i], counts[i]);
+            for (int state = 0; state < STATES.length; state++) {
+                out.row(rows[state], count(counts, destination.name, state));
             }
         }
     }
@@ -196,8 +184,8 @@ final class ConnectionMetrics implements MeterBinder {
     private void register(String destination) {
         final List<Gauge> gauges = new ArrayList<>(STATES.length);
         for (int i = 0; i < STATES.length; i++) {
-            final ToIntFunction<AbstractConnectionPool> count = COUNTS.get(i);
-            gauges.add(Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.sum(destination, count))
+            final int state = i;
+            gauges.add(Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.sum(destination, state))
                     .description(HELP)
                     .tags(Tags.of(MetricNames.TAG_DESTINATION, destination, MetricNames.TAG_STATE, STATES[i]))
                     .strongReference(true).register(registry));
@@ -205,20 +193,20 @@ final class ConnectionMetrics implements MeterBinder {
         rows.put(destination, gauges);
     }
 
-    private double sum(String destination, ToIntFunction<AbstractConnectionPool> count) {
-        int total = 0;
+    private double sum(String destination, int state) {
+        return count(index().counts(), destination, state);
+    }
+
+    private int count(Map<String, int[]> counts, String destination, int state) {
         if (ALL.equals(destination) && !perOrigin) {
-            for (List<AbstractConnectionPool> pools : index().pools().values()) {
-                for (AbstractConnectionPool pool : pools) {
-                    total += count.applyAsInt(pool);
-                }
+            int total = 0;
+            for (int[] row : counts.values()) {
+                total += row[state];
             }
             return total;
         }
-        for (AbstractConnectionPool pool : index().pools().getOrDefault(destination, List.of())) {
-            total += count.applyAsInt(pool);
-        }
-        return total;
+        final int[] row = counts.get(destination);
+        return row == null ? 0 : row[state];
     }
 
     private Index index() {
@@ -227,18 +215,31 @@ final class ConnectionMetrics implements MeterBinder {
         if (current != null && now - current.builtAt() < INDEX_MILLIS) {
             return current;
         }
-        final Map<String, List<AbstractConnectionPool>> pools = new HashMap<>();
+        final Map<String, int[]> counts = new HashMap<>();
         for (Destination d : client.getDestinations()) {
             final ConnectionPool pool = d.getConnectionPool();
             if (pool instanceof AbstractConnectionPool counted) {
                 final org.eclipse.jetty.client.Origin origin = d.getOrigin();
-                pools.computeIfAbsent(format(origin.getScheme(), origin.getAddress().getHost(),
-                        origin.getAddress().getPort()), k -> new ArrayList<>()).add(counted);
+                add(counts, format(origin.getScheme(), origin.getAddress().getHost(), origin.getAddress().getPort()),
+                        counted.getConnectionCount(), counted.getIdleConnectionCount(),
+                        counted.getActiveConnectionCount());
             }
         }
-        final Index next = new Index(pools, now);
+        final OriginLinks links = upstream.startedLinks();
+        if (links != null) {
+            links.forEachOrigin((address, port, open, idle) -> add(counts, format("http", address, port), open, idle,
+                    Math.max(0, open - idle)));
+        }
+        final Index next = new Index(counts, now);
         index = next;
         return next;
+    }
+
+    private static void add(Map<String, int[]> counts, String destination, int open, int idle, int active) {
+        final int[] row = counts.computeIfAbsent(destination, k -> new int[STATES.length]);
+        row[0] += open;
+        row[1] += idle;
+        row[2] += active;
     }
 
     /**

@@ -682,7 +682,8 @@ public final class FulcrumSettings {
             return new UpstreamSettings(get(SettingsTable.UPSTREAM_CONNECT_TIMEOUT),
                     get(SettingsTable.UPSTREAM_READ_TIMEOUT), get(SettingsTable.UPSTREAM_IDLE_TIMEOUT),
                     get(SettingsTable.UPSTREAM_MAX_CONNECTIONS), get(SettingsTable.UPSTREAM_MAX_QUEUED),
-                    get(SettingsTable.UPSTREAM_REPLAY_BUFFER), selectors, maxThreads, selectorCallbacks, null);
+                    get(SettingsTable.UPSTREAM_REPLAY_BUFFER), selectors, maxThreads, selectorCallbacks, null,
+                    get(SettingsTable.UPSTREAM_CLIENT));
         }
     }
 }

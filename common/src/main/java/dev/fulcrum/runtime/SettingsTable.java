@@ -404,6 +404,28 @@ public final class SettingsTable {
             .war(absent(BY_FULCRUM))
             .build();
 
+    /** {@code link} or {@code httpclient}: which upstream client carries plain HTTP/1.1 on the Jetty core hosts. */
+    private static final SettingType<Boolean> UPSTREAM_CLIENT_TYPE = SettingType.of("upstream client",
+            "link|httpclient", SettingsTable::parseUpstreamClient, links -> links ? "link" : "httpclient");
+
+    public static final Setting<Boolean> UPSTREAM_CLIENT = Setting.builder("upstream-client", UPSTREAM_CLIENT_TYPE)
+            .defaultValue(true)
+            .help("link: plain HTTP/1.1 to origins on Fulcrum's own connections, each answer parsed and relayed on "
+                  + "one thread (ARCHITECTURE.md); httpclient: on Jetty's HttpClient. TLS, HTTP/2 (gRPC) and "
+                  + "WebSocket handshakes use HttpClient either way")
+            .jetty("fulcrum.upstream.client")
+            .valve(absent("the valve always uses Jetty's HttpClient"))
+            .war(absent("the WAR always uses Jetty's HttpClient"))
+            .build();
+
+    private static boolean parseUpstreamClient(String text) {
+        return switch (text.strip()) {
+            case "link" -> true;
+            case "httpclient" -> false;
+            default -> throw new IllegalArgumentException("expected link or httpclient");
+        };
+    }
+
     // ---- the cluster (ARCHITECTURE.md, "Cluster store"; README, "Cluster")
 
     /** etcd member URLs, comma-separated. */
@@ -538,8 +560,8 @@ public final class SettingsTable {
             CLIENT_COUNTRY_HEADER, TRUSTED_PROXIES, UNDERSCORES_IN_HEADERS, HEADER_TIMEOUT,
             MAX_CONNECTIONS_PER_CLIENT, DRAIN, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_READ_TIMEOUT,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_CONNECTIONS, UPSTREAM_MAX_QUEUED, UPSTREAM_REPLAY_BUFFER,
-            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, ETCD_ENDPOINTS, ETCD_PREFIX, NODE_NAME, ETCD_USER,
-            ETCD_PASSWORD, ETCD_CA, ETCD_CERT, ETCD_KEY, ETCD_LEASE_TTL, METRICS_PUBLIC, METRICS_JMX,
+            UPSTREAM_SELECTORS, UPSTREAM_MAX_THREADS, UPSTREAM_CLIENT, ETCD_ENDPOINTS, ETCD_PREFIX, NODE_NAME,
+            ETCD_USER, ETCD_PASSWORD, ETCD_CA, ETCD_CERT, ETCD_KEY, ETCD_LEASE_TTL, METRICS_PUBLIC, METRICS_JMX,
             METRICS_POOLS_ONLY, ACCESS_LOG, LOG_CONFIG);
 
     /** The row {@code host} spells {@code name}, if it offers one. */

@@ -5,6 +5,7 @@ import dev.fulcrum.net.ConnectToResolver;
 import dev.fulcrum.net.OriginTls;
 import dev.fulcrum.routing.OriginConnections;
 import dev.fulcrum.routing.RouteDecision;
+import dev.fulcrum.upstream.link.OriginLinks;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
@@ -61,6 +62,9 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final HttpClient client;
     private final UpstreamSettings settings;
+    private final OriginConnections connections;
+    /** Started by the first host that asks for them ({@link #links()}); the servlet hosts never do. */
+    private OriginLinks links;
     /**
      * Origins by address ({@link BaseKey}; https ones by address and TLS name, {@link TlsKey}): java.net.URI
      * parsing of {@code scheme://address:port} on every request was about 2 % of the proxy's CPU in the
@@ -69,9 +73,10 @@ public final class UpstreamClient implements AutoCloseable {
     private final ConcurrentHashMap<Object, Target> targets = new ConcurrentHashMap<>();
     private volatile Consumer<RouteDecision.Forward> staleRetries = forward -> { };
 
-    private UpstreamClient(HttpClient client, UpstreamSettings settings) {
+    private UpstreamClient(HttpClient client, UpstreamSettings settings, OriginConnections connections) {
         this.client = client;
         this.settings = settings;
+        this.connections = connections;
     }
 
     /**
@@ -133,7 +138,7 @@ public final class UpstreamClient implements AutoCloseable {
         client.getContentDecoderFactories().clear();
         client.getProtocolHandlers().clear();
         client.getProtocolHandlers().put(new UpgradeProtocolHandler());
-        return new UpstreamClient(client, settings);
+        return new UpstreamClient(client, settings, connections);
     }
 
     public HttpClient httpClient() {
@@ -142,6 +147,31 @@ public final class UpstreamClient implements AutoCloseable {
 
     public UpstreamSettings settings() {
         return settings;
+    }
+
+    /**
+     * The origin links ({@link OriginLinks}) beside the client, started on first use with the client's threads,
+     * scheduler, buffers and name lookups, and as many selectors as the client has; null unless the settings ask for
+     * them ({@link UpstreamSettings#links()}).
+     */
+    public synchronized OriginLinks links() {
+        if (links == null && settings.links()) {
+            links = OriginLinks.start(settings.selectors(), client.getExecutor(), client.getScheduler(),
+                    client.getByteBufferPool(), client.getSocketAddressResolver(), settings.connectTimeout(),
+                    settings.readTimeout(), settings.idleTimeout(), settings.maxConnectionsPerOrigin(),
+                    settings.maxQueuedPerOrigin(), connections);
+        }
+        return links;
+    }
+
+    /** The links started so far, or null (metrics read them without starting them). */
+    public synchronized OriginLinks startedLinks() {
+        return links;
+    }
+
+    /** Reports a send repeated on a fresh connection outside this client (the links' stale-connection retry). */
+    public void staleConnectionRetried(RouteDecision.Forward forward) {
+        staleRetries.accept(forward);
     }
 
     /**
@@ -304,6 +334,10 @@ public final class UpstreamClient implements AutoCloseable {
     /** Stops the client and closes every pooled connection. */
     @Override
     public void close() {
+        final OriginLinks started = startedLinks();
+        if (started != null) {
+            started.close();
+        }
         try {
             client.stop();
         } catch (Exception e) {

@@ -26,14 +26,19 @@ import java.time.Duration;
  * @param trustStore              certificates trusted for https origins, or null (the default) for the JVM's
  *                                default trust store, which honours {@code -Djavax.net.ssl.trustStore}; not a text
  *                                setting
+ * @param links                   plain HTTP/1.1 exchanges of hosts that ask for it ({@code OriginSide.linked}) go on
+ *                                connections of Fulcrum's own ({@code upstream.link.OriginLinks}) instead of Jetty's
+ *                                {@code HttpClient}; TLS, HTTP/2 and WebSocket handshakes stay on the client. True by
+ *                                default; only the Jetty core hosts ask
  */
 public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
                                int maxConnectionsPerOrigin, int maxQueuedPerOrigin, int replayBufferBytes,
-                               int selectors, int maxThreads, boolean nonBlocking, KeyStore trustStore) {
+                               int selectors, int maxThreads, boolean nonBlocking, KeyStore trustStore,
+                               boolean links) {
 
     /** Cloudflare's limits: connect 19 s, read 100 s, pooled idle 900 s; the JVM's trust store. */
     public static final UpstreamSettings DEFAULTS = new UpstreamSettings(Duration.ofSeconds(19),
-            Duration.ofSeconds(100), Duration.ofSeconds(900), 1024, 4096, 64 * 1024, 1, 200, false, null);
+            Duration.ofSeconds(100), Duration.ofSeconds(900), 1024, 4096, 64 * 1024, 1, 200, false, null, true);
 
     public UpstreamSettings {
         requirePositive("connectTimeout", connectTimeout);
@@ -49,32 +54,37 @@ public record UpstreamSettings(Duration connectTimeout, Duration readTimeout, Du
 
     public UpstreamSettings withConnectTimeout(Duration value) {
         return new UpstreamSettings(value, readTimeout, idleTimeout, maxConnectionsPerOrigin, maxQueuedPerOrigin,
-                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore);
+                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore, links);
     }
 
     public UpstreamSettings withReadTimeout(Duration value) {
         return new UpstreamSettings(connectTimeout, value, idleTimeout, maxConnectionsPerOrigin, maxQueuedPerOrigin,
-                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore);
+                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore, links);
     }
 
     public UpstreamSettings withIdleTimeout(Duration value) {
         return new UpstreamSettings(connectTimeout, readTimeout, value, maxConnectionsPerOrigin, maxQueuedPerOrigin,
-                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore);
+                replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore, links);
     }
 
     public UpstreamSettings withReplayBufferBytes(int value) {
         return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
-                maxQueuedPerOrigin, value, selectors, maxThreads, nonBlocking, trustStore);
+                maxQueuedPerOrigin, value, selectors, maxThreads, nonBlocking, trustStore, links);
     }
 
     public UpstreamSettings withNonBlocking(boolean value) {
         return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
-                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, value, trustStore);
+                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, value, trustStore, links);
     }
 
     public UpstreamSettings withTrustStore(KeyStore value) {
         return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
-                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, nonBlocking, value);
+                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, nonBlocking, value, links);
+    }
+
+    public UpstreamSettings withLinks(boolean value) {
+        return new UpstreamSettings(connectTimeout, readTimeout, idleTimeout, maxConnectionsPerOrigin,
+                maxQueuedPerOrigin, replayBufferBytes, selectors, maxThreads, nonBlocking, trustStore, value);
     }
 
     private static void requirePositive(String key, Duration value) {

@@ -87,7 +87,9 @@ public final class ProxyProbe {
             report(Path.of(options.get("analyse")), requests, stacks, depth, options.containsKey("skip-jdk"));
             return;
         }
-        try (Rig rig = Rig.start(size, host)) {
+        // --upstream-client httpclient: Jetty's client for every exchange instead of the origin links.
+        final boolean links = !"httpclient".equals(options.getOrDefault("upstream-client", "link"));
+        try (Rig rig = Rig.start(size, host, links)) {
             rig.run(warmup, inFlight);
             final ThreadAllocation proxy = ThreadAllocation.ofThreadsNamed(proxyThreads).mark();
             // For scale: a bare Jetty server answering the same GETs, and a Jetty client sending them.
@@ -96,8 +98,10 @@ public final class ProxyProbe {
             final Recording recording = jfr == null ? null : record(contention);
             final long took = rig.run(requests, inFlight);
             final long bytes = proxy.allocatedSinceMark();
+            final long cpu = proxy.cpuNanosSinceMark();
             System.out.printf("%d requests of %d body bytes, %d in flight, %d ms: %.0f bytes allocated per request"
-                              + " on the proxy's threads%n", requests, size, inFlight, took, (double) bytes / requests);
+                              + " on the proxy's threads, %.1f µs CPU per request%n", requests, size, inFlight, took,
+                    (double) bytes / requests, cpu / 1000.0 / requests);
             System.out.printf("for scale, per request: the origin (bare Jetty server) %.0f bytes, the client (Jetty"
                               + " HttpClient) %.0f bytes%n", (double) origin.allocatedSinceMark() / requests,
                     (double) client.allocatedSinceMark() / requests);
@@ -244,11 +248,17 @@ public final class ProxyProbe {
 
         /** Starts the three, the origin answering every GET with {@code size} bytes, {@code proxy} in front. */
         public static Rig start(int size, HostUnderTest proxy) throws Exception {
+            return start(size, proxy, UpstreamSettings.DEFAULTS.links());
+        }
+
+        /** As {@link #start(int, HostUnderTest)}, with or without the origin links. */
+        public static Rig start(int size, HostUnderTest proxy, boolean links) throws Exception {
             final Server origin = originServer(size);
             final int port = ((ServerConnector) origin.getConnectors()[0]).getLocalPort();
             final Pool p = pool("p", "random", origin("o", "127.0.0.1", port, 1));
             final SnapshotRouter router = Fixtures.router(config(lb(LB_HOST, "off", null, p), p));
-            final UpstreamClient upstream = UpstreamClient.start(HostUnderTest.upstream(UpstreamSettings.DEFAULTS));
+            final UpstreamClient upstream = UpstreamClient.start(HostUnderTest.upstream(
+                    UpstreamSettings.DEFAULTS.withLinks(links)));
             proxy.start(router, upstream);
             final QueuedThreadPool clientThreads = new QueuedThreadPool(16, 4);
             clientThreads.setName("probe-client");

@@ -19,6 +19,7 @@ public final class ThreadAllocation {
 
     private final List<String> prefixes;
     private Map<Long, Long> start = Map.of();
+    private Map<Long, Long> startCpu = Map.of();
 
     private ThreadAllocation(List<String> prefixes) {
         this.prefixes = prefixes;
@@ -33,26 +34,48 @@ public final class ThreadAllocation {
     /** Starts (or restarts) counting from now. */
     public ThreadAllocation mark() {
         start = read();
+        startCpu = readCpu();
         return this;
+    }
+
+    /**
+     * CPU time (user and system) of the counted threads since {@link #mark}, in nanoseconds: on a machine shared
+     * with other work a steadier figure than the wall time.
+     */
+    public long cpuNanosSinceMark() {
+        return since(startCpu, readCpu());
+    }
+
+    private Map<Long, Long> readCpu() {
+        return readPerThread(THREADS::getThreadCpuTime);
     }
 
     /** Bytes the counted threads allocated since {@link #mark}; a thread that started since counts from zero. */
     public long allocatedSinceMark() {
+        return since(start, read());
+    }
+
+    private static long since(Map<Long, Long> marked, Map<Long, Long> now) {
         long total = 0;
-        for (Map.Entry<Long, Long> now : read().entrySet()) {
-            total += now.getValue() - start.getOrDefault(now.getKey(), 0L);
+        for (Map.Entry<Long, Long> thread : now.entrySet()) {
+            total += thread.getValue() - marked.getOrDefault(thread.getKey(), 0L);
         }
         return total;
     }
 
     private Map<Long, Long> read() {
+        return readPerThread(THREADS::getThreadAllocatedBytes);
+    }
+
+    /** {@code counter}'s reading per counted thread, by id (a negative reading: not available, left out). */
+    private Map<Long, Long> readPerThread(java.util.function.Function<long[], long[]> counter) {
         final long[] ids = THREADS.getAllThreadIds();
         final ThreadInfo[] infos = THREADS.getThreadInfo(ids);
-        final long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+        final long[] values = counter.apply(ids);
         final Map<Long, Long> counted = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
-            if (infos[i] != null && bytes[i] >= 0 && counted(infos[i].getThreadName())) {
-                counted.put(ids[i], bytes[i]);
+            if (infos[i] != null && values[i] >= 0 && counted(infos[i].getThreadName())) {
+                counted.put(ids[i], values[i]);
             }
         }
         return counted;

@@ -24,10 +24,10 @@ class UpstreamSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("readTimeout: PT0S (expected: a positive duration)");
         assertThatThrownBy(() -> new UpstreamSettings(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, 1, 0, 1, 5, false, null))
+                Duration.ofSeconds(1), 0, 1, 0, 1, 5, false, null, true))
                 .hasMessage("maxConnectionsPerOrigin: 0 (expected: at least 1)");
         assertThatThrownBy(() -> new UpstreamSettings(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 1, 1, 0, 1, 3, false, null))
+                Duration.ofSeconds(1), 1, 1, 0, 1, 3, false, null, true))
                 .hasMessage("maxThreads: 3 (expected: at least 5)");
     }
 

@@ -46,12 +46,15 @@ public final class ClientGuards {
 
     private final long headerTimeoutMillis;
     private final int maxConnectionsPerClient;
+    /** The connectors serve the proxy handler alone: requests are handled on the selector that read them. */
+    private final boolean proxyOnly;
     /** Open connections per client address; an address leaves the map with its last connection. */
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
 
-    private ClientGuards(Duration headerTimeout, int maxConnectionsPerClient) {
+    private ClientGuards(Duration headerTimeout, int maxConnectionsPerClient, boolean proxyOnly) {
         this.headerTimeoutMillis = headerTimeout.toMillis();
         this.maxConnectionsPerClient = maxConnectionsPerClient;
+        this.proxyOnly = proxyOnly;
     }
 
     /**
@@ -74,14 +77,32 @@ public final class ClientGuards {
      */
     public static List<Connector> apply(Collection<? extends Connector> connectors, Duration headerTimeout,
                                         int maxConnectionsPerClient) {
+        return apply(connectors, headerTimeout, maxConnectionsPerClient, false);
+    }
+
+    /**
+     * As {@link #apply(Collection, Duration, int)}, for connectors whose every request goes to
+     * {@link FulcrumProxyHandler} (the standalone's proxy ports), which never blocks: their HTTP/1.1 connections then
+     * read, parse and hand each request to the handler on the selector thread that read it, instead of handing it to
+     * a pool thread (Jetty decides that by the whole server's handlers, where the blocking API servlets count). This
+     * halves the thread hand-offs per proxied request (BENCHMARKS.md, "Allocation and contention"). Never for a
+     * connector that also serves other handlers (the Jetty module's).
+     */
+    public static List<Connector> applyToProxyOnly(Collection<? extends Connector> connectors,
+                                                   Duration headerTimeout, int maxConnectionsPerClient) {
+        return apply(connectors, headerTimeout, maxConnectionsPerClient, true);
+    }
+
+    private static List<Connector> apply(Collection<? extends Connector> connectors, Duration headerTimeout,
+                                         int maxConnectionsPerClient, boolean proxyOnly) {
         Objects.requireNonNull(headerTimeout, "headerTimeout");
         if (headerTimeout.isNegative() || maxConnectionsPerClient < 0) {
             throw new IllegalArgumentException("headerTimeout and maxConnectionsPerClient must not be negative");
         }
-        if (headerTimeout.isZero() && maxConnectionsPerClient == 0) {
+        if (headerTimeout.isZero() && maxConnectionsPerClient == 0 && !proxyOnly) {
             return List.of();
         }
-        final ClientGuards guards = new ClientGuards(headerTimeout, maxConnectionsPerClient);
+        final ClientGuards guards = new ClientGuards(headerTimeout, maxConnectionsPerClient, proxyOnly);
         final List<Connector> guarded = new ArrayList<>();
         for (Connector connector : connectors) {
             if (guard(connector, guards)) {
@@ -109,6 +130,10 @@ public final class ClientGuards {
 
     long headerTimeoutMillis() {
         return headerTimeoutMillis;
+    }
+
+    boolean proxyOnly() {
+        return proxyOnly;
     }
 
     /** Counts a new connection of {@code address}; false (and nothing counted) when the address is at its cap. */

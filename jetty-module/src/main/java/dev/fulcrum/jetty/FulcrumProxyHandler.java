@@ -69,13 +69,23 @@ public final class FulcrumProxyHandler extends Handler.Abstract {
      */
     public FulcrumProxyHandler(Router router, UpstreamClient upstream, TrustedProxies trustedProxies) {
         this.router = Objects.requireNonNull(router, "router");
-        this.origins = OriginSide.over(Objects.requireNonNull(upstream, "upstream"));
+        this.origins = OriginSide.linked(Objects.requireNonNull(upstream, "upstream"));
         this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         return handle(route(request), request, response, callback);
+    }
+
+    /**
+     * Non-blocking: routing reads a snapshot, and the forwarding loop reads, writes and waits only through callbacks
+     * (origin links, Jetty's client, the core response). A server whose handlers are all such runs each request on
+     * the selector thread that read it; the standalone's proxy ports do so too ({@code ClientGuards}).
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
     }
 
     /** The router's decision for {@code request} (null: no load balancer's). */

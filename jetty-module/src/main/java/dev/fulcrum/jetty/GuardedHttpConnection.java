@@ -6,6 +6,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
 
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ final class GuardedHttpConnection extends HttpConnection {
     private boolean admitted;
     /** Whether the deadline runs; only touched by {@link #onFillable()}. */
     private boolean armed;
+    /** Jetty's read callback as a non-blocking one, on a proxy-only connector. */
+    private OnSelector onSelector;
 
     GuardedHttpConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint,
                           ClientGuards guards) {
@@ -75,6 +78,50 @@ final class GuardedHttpConnection extends HttpConnection {
         } else if (!inHead && armed) {
             armed = false;
             deadline.cancel();
+        }
+    }
+
+    /**
+     * On a proxy-only connector ({@link ClientGuards#applyToProxyOnly}) the read callback is non-blocking, so the
+     * selector runs the read and the request's handling itself; Jetty types it by the whole server's handlers, where
+     * the API's blocking servlets count. Jetty passes its one read callback here each time.
+     */
+    @Override
+    public void fillInterested(Callback callback) {
+        if (!guards.proxyOnly()) {
+            super.fillInterested(callback);
+            return;
+        }
+        OnSelector wrapper = onSelector;
+        if (wrapper == null || wrapper.fillable != callback) {
+            wrapper = new OnSelector(callback); // immutable: a race only builds it twice
+            onSelector = wrapper;
+        }
+        super.fillInterested(wrapper);
+    }
+
+    /** Jetty's read callback, declared non-blocking. */
+    private static final class OnSelector implements Callback {
+
+        final Callback fillable;
+
+        OnSelector(Callback fillable) {
+            this.fillable = fillable;
+        }
+
+        @Override
+        public void succeeded() {
+            fillable.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            fillable.failed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
         }
     }
 

@@ -116,10 +116,11 @@ final class ProxyListeners {
 
     /**
      * The slow-client guards ({@link ClientGuards}: the header deadline, the cap per client address, counted over
-     * both ports) and the drain's idle timeout, on every proxy port.
+     * both ports, and request handling on the selectors) and the drain's idle timeout, on every proxy port.
      */
     private ProxyListeners guarded(FulcrumSettings settings) {
-        ClientGuards.apply(connectors(), settings.headerTimeout(), settings.maxConnectionsPerClient());
+        // These ports serve the proxy handler alone: their requests are handled on the selector that read them.
+        ClientGuards.applyToProxyOnly(connectors(), settings.headerTimeout(), settings.maxConnectionsPerClient());
         // A drain keeps kept-alive connections open as long as it lasts, so that their next request is answered
         // (with Connection: close) rather than cut off after Jetty's default second.
         if (!settings.drain().isZero()) {
