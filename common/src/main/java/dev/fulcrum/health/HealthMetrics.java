@@ -11,11 +11,14 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +33,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #CHECK_RTT} {type}: round-trip time of passing checks (failed ones have none: their reason is
  *       the measure)</li>
  * </ul>
- * Bind once: {@code new HealthMetrics(monitor).bindTo(registry)}; or {@link #bindWithoutRows} at once and
- * {@link #poolOriginRows()} when the rows are first read (one gauge per state and monitored pool: 30,000 at 10,000
- * pools, whose registration a start need not wait for).
+ * Bind once: {@code new HealthMetrics(monitor).bindTo(registry)}; or {@link #bindWithoutRows} and, where the
+ * {@value #POOL_ORIGINS} rows are written some other way, read them from {@link #poolOrigins()} (one row per state
+ * and monitored pool: 30,000 at 10,000 pools, too many to be worth a Micrometer gauge each in a Prometheus scrape),
+ * binding {@link #poolOriginRows()} only to the registries that need gauges (JMX).
  */
 public final class HealthMetrics implements MeterBinder {
 
@@ -41,9 +45,11 @@ public final class HealthMetrics implements MeterBinder {
     public static final String POOL_ORIGINS = "fulcrum.pool.origins";
     public static final String PROBES_IN_FLIGHT = "fulcrum.health.probes.in.flight";
     public static final String CHECK_RTT = "fulcrum.health.check.rtt";
+    /** The {@value #POOL_ORIGINS} rows' description. */
+    public static final String POOL_ORIGINS_HELP = "Enabled origins of monitored pools, by health state";
 
     private final HealthMonitor monitor;
-    private final PoolOriginRows poolOrigins = new PoolOriginRows();
+    private final PoolOriginRows originRows = new PoolOriginRows();
 
     public HealthMetrics(HealthMonitor monitor) {
         this.monitor = monitor;
@@ -57,7 +63,43 @@ public final class HealthMetrics implements MeterBinder {
 
     /** The {@value #POOL_ORIGINS} rows' binder: until it is bound they follow the pools without registering. */
     public MeterBinder poolOriginRows() {
-        return poolOrigins::bind;
+        return originRows::bind;
+    }
+
+    /**
+     * The {@value #POOL_ORIGINS} rows' pools as they are now, in no order, whether or not {@link #poolOriginRows()}
+     * is bound: a live view, safe to read beside the monitor's publishing.
+     */
+    public Collection<PoolOrigins> poolOrigins() {
+        return originRows.pools();
+    }
+
+    /**
+     * One monitored, enabled pool's enabled origins by state. A pool keeps its instance while its name stays the
+     * same (its counts change in place), so a reader may keep what it derived from the name and id per instance.
+     */
+    public static final class PoolOrigins {
+        private final String poolName;
+        private final String poolId;
+        private volatile int[] counts = new int[OriginState.values().length];
+
+        PoolOrigins(String poolName, String poolId) {
+            this.poolName = poolName;
+            this.poolId = poolId;
+        }
+
+        public String poolName() {
+            return poolName;
+        }
+
+        public String poolId() {
+            return poolId;
+        }
+
+        /** Enabled origins of the pool in {@code state} at the last publish. */
+        public int count(OriginState state) {
+            return counts[state.ordinal()];
+        }
     }
 
     /** Binds every meter but the {@value #POOL_ORIGINS} rows ({@link #poolOriginRows()}). */
@@ -87,7 +129,7 @@ public final class HealthMetrics implements MeterBinder {
             @Override
             public void published(ConfigSnapshot config, HealthSnapshot health, Set<String> pools) {
                 for (final String poolId : pools) {
-                    poolOrigins.update(poolId, config.pools().get(poolId), health);
+                    originRows.update(poolId, config.pools().get(poolId), health);
                 }
             }
         });
@@ -104,36 +146,64 @@ public final class HealthMetrics implements MeterBinder {
 
         /** Null until bound: rows then keep their counts and register nothing. */
         private MeterRegistry registry;
-        private final Map<String, Rows> byPool = new HashMap<>();
+        /** Changed under this object's lock, read without. */
+        private final Map<String, PoolOrigins> byPool = new ConcurrentHashMap<>();
+        /** Pool id → its rows' gauges, while bound. */
+        private final Map<String, List<Gauge>> gauges = new HashMap<>();
+
+        Collection<PoolOrigins> pools() {
+            return Collections.unmodifiableCollection(byPool.values());
+        }
 
         synchronized void bind(MeterRegistry meters) {
             if (registry != null) {
                 throw new IllegalStateException("the pool origin rows are bound already");
             }
             registry = meters;
-            byPool.values().forEach(rows -> rows.register(meters));
+            byPool.values().forEach(this::register);
         }
 
         synchronized void update(String poolId, Pool pool, HealthSnapshot health) {
-            final Rows old = byPool.get(poolId);
+            final PoolOrigins old = byPool.get(poolId);
             if (pool == null || !pool.enabled() || !pool.monitored()) {
                 if (old != null) {
-                    old.remove(registry);
+                    unregister(poolId);
                     byPool.remove(poolId);
                 }
                 return;
             }
-            final Rows rows;
+            final PoolOrigins rows;
             if (old != null && old.poolName.equals(pool.name())) {
                 rows = old;
             } else {
-                if (old != null) {
-                    old.remove(registry);
-                }
-                rows = new Rows(registry, pool);
+                unregister(poolId);
+                rows = new PoolOrigins(pool.name(), poolId);
                 byPool.put(poolId, rows);
+                register(rows);
             }
             rows.counts = counts(pool, health);
+        }
+
+        private void register(PoolOrigins rows) {
+            if (registry == null) {
+                return;
+            }
+            final List<Gauge> registered = new ArrayList<>(STATES.length);
+            for (final OriginState state : STATES) {
+                registered.add(Gauge.builder(POOL_ORIGINS, rows, r -> r.count(state))
+                        .description(POOL_ORIGINS_HELP)
+                        .tags(Tags.of("pool", rows.poolName(), "pool_id", rows.poolId(), "state", state.name().toLowerCase(Locale.ROOT)))
+                        .strongReference(true)
+                        .register(registry));
+            }
+            gauges.put(rows.poolId(), registered);
+        }
+
+        private void unregister(String poolId) {
+            final List<Gauge> gone = gauges.remove(poolId);
+            if (gone != null) {
+                gone.forEach(registry::remove);
+            }
         }
 
         private static int[] counts(Pool pool, HealthSnapshot health) {
@@ -148,38 +218,6 @@ public final class HealthMetrics implements MeterBinder {
                 }
             }
             return counts;
-        }
-
-        private static final class Rows {
-            final String poolName;
-            final String poolId;
-            final List<Gauge> gauges = new ArrayList<>(STATES.length);
-            volatile int[] counts = new int[STATES.length];
-
-            Rows(MeterRegistry registry, Pool pool) {
-                this.poolName = pool.name();
-                this.poolId = pool.id();
-                if (registry != null) {
-                    register(registry);
-                }
-            }
-
-            void register(MeterRegistry registry) {
-                for (final OriginState state : STATES) {
-                    gauges.add(Gauge.builder(POOL_ORIGINS, this, r -> r.counts[state.ordinal()])
-                            .description("Enabled origins of monitored pools, by health state")
-                            .tags(Tags.of("pool", poolName, "pool_id", poolId,
-                                    "state", state.name().toLowerCase(Locale.ROOT)))
-                            .strongReference(true)
-                            .register(registry));
-                }
-            }
-
-            void remove(MeterRegistry registry) {
-                if (registry != null) {
-                    gauges.forEach(registry::remove);
-                }
-            }
         }
     }
 }

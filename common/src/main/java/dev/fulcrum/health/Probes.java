@@ -100,7 +100,7 @@ final class Probes implements AutoCloseable {
         connector.setExecutor(httpThreads);
         connector.setScheduler(jettyScheduler);
         connector.setSslContextFactory(tls);
-        final HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        final HttpClient client = new ProbeClient(new HttpClientTransportOverHTTP(connector));
         client.setName(name);
         client.setExecutor(httpThreads);
         client.setScheduler(jettyScheduler);

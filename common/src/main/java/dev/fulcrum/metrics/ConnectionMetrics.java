@@ -14,12 +14,14 @@ import org.eclipse.jetty.client.ConnectionPool;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The upstream connection pools (Jetty's client's and the origin links'): {@value MetricNames#UPSTREAM_CONNECTIONS}
@@ -36,6 +38,9 @@ import java.util.Objects;
  * the counts of the pools it names only, and a destination's rows are registered when its first holder appears and
  * removed with its last. No change visits every origin.
  *
+ * <p>Two outputs, as {@link InFlightMetrics}: {@link #writeTo} writes the rows straight into a scrape (their text
+ * rendered at their first scrape, see {@link GaugeRows}), {@link #bindTo} registers them as gauges (JMX).
+ *
  * <p>Thread safety: {@link #update} is serialised; values are read on the scraping thread.
  */
 final class ConnectionMetrics implements MeterBinder {
@@ -43,10 +48,17 @@ final class ConnectionMetrics implements MeterBinder {
     private static final long INDEX_MILLIS = 1000;
     private static final String[] STATES = {"open", "idle", "active"};
 
+    private static final String HELP = "Pooled upstream connections of a configured origin's destination, by state";
+    private static final byte[] HEADER = GaugeRows.header(MetricNames.UPSTREAM_CONNECTIONS, HELP);
+    private static final GaugeRows.Format ROW = GaugeRows.format(MetricNames.UPSTREAM_CONNECTIONS,
+            MetricNames.TAG_DESTINATION, MetricNames.TAG_STATE);
+
     private final HttpClient client;
     private final UpstreamClient upstream;
     /** Destination → how many configured (pool, origin) entries use it. */
     private final Map<String, Integer> holders = new HashMap<>();
+    /** The destinations with rows (those with a holder) and their rows' text, read by the scraping thread. */
+    private final Map<String, DestinationText> texts = new ConcurrentHashMap<>();
     /** Destination → its three rows, while registered. */
     private final Map<String, List<Gauge>> rows = new HashMap<>();
     private MeterRegistry registry;
@@ -110,15 +122,58 @@ final class ConnectionMetrics implements MeterBinder {
         return rows.size();
     }
 
+    /** Writes the three rows of every destination held by the latest configuration. */
+    void writeTo(GaugeRows out) throws IOException {
+        out.family(HEADER);
+        final Map<String, int[]> counts = index().counts();
+        for (final DestinationText destination : texts.values()) {
+            final byte[][] rows = destination.rows();
+            for (int state = 0; state < STATES.length; state++) {
+                out.row(rows[state], count(counts, destination.name, state));
+            }
+        }
+    }
+
+    /** Rows whose text is kept (tests). */
+    int textRows() {
+        return texts.values().stream().mapToInt(t -> t.rows == null ? 0 : STATES.length).sum();
+    }
+
+    /** A destination's three rows' text, rendered at the first scrape that writes them. */
+    private static final class DestinationText {
+        final String name;
+        volatile byte[][] rows;
+
+        DestinationText(String name) {
+            this.name = name;
+        }
+
+        byte[][] rows() {
+            byte[][] r = rows;
+            if (r == null) {
+                r = new byte[STATES.length][];
+                for (int i = 0; i < STATES.length; i++) {
+                    r[i] = ROW.prefix(name, STATES[i]);
+                }
+                rows = r;
+            }
+            return r;
+        }
+    }
+
     private void hold(String destination) {
-        if (holders.merge(destination, 1, Integer::sum) == 1 && registry != null) {
-            register(destination);
+        if (holders.merge(destination, 1, Integer::sum) == 1) {
+            texts.put(destination, new DestinationText(destination));
+            if (registry != null) {
+                register(destination);
+            }
         }
     }
 
     private void release(String destination) {
         final Integer left = holders.computeIfPresent(destination, (d, n) -> n == 1 ? null : n - 1);
         if (left == null) {
+            texts.remove(destination);
             final List<Gauge> gone = rows.remove(destination);
             if (gone != null) {
                 gone.forEach(registry::remove);
@@ -131,7 +186,7 @@ final class ConnectionMetrics implements MeterBinder {
         for (int i = 0; i < STATES.length; i++) {
             final int state = i;
             gauges.add(Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.sum(destination, state))
-                    .description("Pooled upstream connections of a configured origin's destination, by state")
+                    .description(HELP)
                     .tags(Tags.of(MetricNames.TAG_DESTINATION, destination, MetricNames.TAG_STATE, STATES[i]))
                     .strongReference(true).register(registry));
         }
@@ -139,15 +194,19 @@ final class ConnectionMetrics implements MeterBinder {
     }
 
     private double sum(String destination, int state) {
+        return count(index().counts(), destination, state);
+    }
+
+    private int count(Map<String, int[]> counts, String destination, int state) {
         if (ALL.equals(destination) && !perOrigin) {
             int total = 0;
-            for (int[] counts : index().counts().values()) {
-                total += counts[state];
+            for (int[] row : counts.values()) {
+                total += row[state];
             }
             return total;
         }
-        final int[] counts = index().counts().get(destination);
-        return counts == null ? 0 : counts[state];
+        final int[] row = counts.get(destination);
+        return row == null ? 0 : row[state];
     }
 
     private Index index() {

@@ -38,7 +38,8 @@ import java.util.function.Consumer;
 
 /**
  * All of one runtime's meters in one Prometheus registry: each component's {@code MeterBinder} bound next to what it
- * measures, fed every committed configuration so that tags follow it, and served by {@link #endpoint}.
+ * measures, fed every committed configuration so that tags follow it, and served by {@link #endpoint}; except the
+ * configuration-sized gauge rows, which each scrape writes after the registry's exposition ({@link GaugeRows}).
  *
  * <p>Wiring (the runtime does this; order matters because the router takes its listeners at construction):
  * <pre>{@code
@@ -59,10 +60,7 @@ public final class FulcrumMetrics implements AutoCloseable {
     /** JMX domain of the meters when {@code --metrics-jmx} is on. */
     public static final String JMX_DOMAIN = "fulcrum";
 
-    /** The configuration-sized gauge families, written from cached row text (see {@link GaugeRows}). */
-    private final GaugeRows rows = new GaugeRows();
-    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
-            rows.prometheusRegistry(), Clock.SYSTEM);
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Where binders register: the Prometheus registry, or a composite of it and JMX when JMX is on. */
     private final MeterRegistry registry;
     private final JmxMeterRegistry jmx;
@@ -77,14 +75,14 @@ public final class FulcrumMetrics implements AutoCloseable {
     private final TrafficHistory traffic;
     private volatile ConfigSnapshot config = ConfigSnapshot.EMPTY;
     /**
-     * The in-flight, connection and pool-origin rows' binders until the first scrape (or {@link #registry()} call). Registering
-     * their rows, one Micrometer gauge per pool, origin and destination state (about 130,000 at 10,000 pools of 3
-     * origins), was a quarter of the main thread's work in a start from the store; nothing reads them before a scrape.
-     * Each binder keeps following the configuration meanwhile and registers the rows of its latest one when bound.
-     * With JMX on, where the MBeans are read without a scrape, they are bound at once.
+     * The configuration-sized gauge families (one row per pool, origin, destination state and monitored pool's
+     * state: about 160,000 at 10,000 pools of 3 origins), written into each scrape by their owners rather than
+     * registered in the Prometheus registry (see {@link GaugeRows}); null until bound. With JMX on, their owners
+     * register them as gauges in the JMX registry only.
      */
-    private final List<MeterBinder> unboundRows = new ArrayList<>();
-    private volatile boolean rowsBound;
+    private volatile InFlightMetrics inFlight;
+    private volatile ConnectionMetrics connections;
+    private volatile PoolOriginText poolOrigins;
 
     /** Meters only, no access log, no JMX. */
     public FulcrumMetrics() {
@@ -120,7 +118,6 @@ public final class FulcrumMetrics implements AutoCloseable {
         this.accessLog = accessLog;
         this.perOrigin = perOrigin;
         this.origins = new OriginMetrics(perOrigin);
-        rows.follow(prometheus);
         if (jmx) {
             this.jmx = new JmxMeterRegistry(new JmxConfig() {
                 @Override
@@ -161,7 +158,6 @@ public final class FulcrumMetrics implements AutoCloseable {
      * composite of it and the JMX registry.
      */
     public MeterRegistry registry() {
-        bindPendingRows();
         return registry;
     }
 
@@ -187,46 +183,36 @@ public final class FulcrumMetrics implements AutoCloseable {
 
     /** Binds the in-flight gauges to the counters of the router that was given {@link #outcomeListener()}. */
     public synchronized void bindRouter(SnapshotRouter router) {
-        final InFlightMetrics inFlight = new InFlightMetrics(router, perOrigin);
-        inFlight.update(ConfigChange.initial(config));
-        bindRows(inFlight);
-        configListeners.add(inFlight::update);
+        final InFlightMetrics rows = new InFlightMetrics(router, perOrigin);
+        rows.update(ConfigChange.initial(config));
+        bindToJmx(rows);
+        configListeners.add(rows::update);
+        inFlight = rows;
     }
 
     /** Binds the connection-pool gauges and counts the client's stale-connection retries. */
     public synchronized void bindUpstream(UpstreamClient upstream) {
-        final ConnectionMetrics connections = new ConnectionMetrics(upstream, perOrigin);
-        connections.update(ConfigChange.initial(config));
-        bindRows(connections);
-        configListeners.add(connections::update);
+        final ConnectionMetrics rows = new ConnectionMetrics(upstream, perOrigin);
+        rows.update(ConfigChange.initial(config));
+        bindToJmx(rows);
+        configListeners.add(rows::update);
+        connections = rows;
         upstream.onStaleConnectionRetry(origins::staleConnectionRetry);
     }
 
-    private void bindRows(MeterBinder binder) {
-        if (jmx != null || rowsBound) {
-            binder.bindTo(registry);
-        } else {
-            unboundRows.add(binder);
+    /** The configuration-sized rows are gauges in the JMX registry only; a scrape writes them itself. */
+    private void bindToJmx(MeterBinder rows) {
+        if (jmx != null) {
+            rows.bindTo(jmx);
         }
     }
 
-    /** Rows of the configuration-sized families registered so far (tests). */
+    /** Rows of the configuration-sized families whose scrape text is kept (tests). */
     int gaugeRows() {
-        return rows.rows();
-    }
-
-    /** Binds the configuration-sized rows left for the first reader (see {@link #unboundRows}). */
-    private void bindPendingRows() {
-        if (rowsBound) {
-            return;
-        }
-        synchronized (this) {
-            if (!rowsBound) {
-                unboundRows.forEach(binder -> binder.bindTo(registry));
-                unboundRows.clear();
-                rowsBound = true;
-            }
-        }
+        final InFlightMetrics i = inFlight;
+        final ConnectionMetrics c = connections;
+        final PoolOriginText p = poolOrigins;
+        return (i == null ? 0 : i.textRows()) + (c == null ? 0 : c.textRows()) + (p == null ? 0 : p.textRows());
     }
 
     /** Binds the health engine's own meters ({@link HealthMetrics}: checks, transitions, origins by state). */
@@ -234,7 +220,8 @@ public final class FulcrumMetrics implements AutoCloseable {
         final HealthMetrics meters = new HealthMetrics(health);
         meters.bindWithoutRows(registry);
         synchronized (this) {
-            bindRows(meters.poolOriginRows());
+            bindToJmx(meters.poolOriginRows());
+            poolOrigins = new PoolOriginText(meters);
         }
     }
 
@@ -288,11 +275,23 @@ public final class FulcrumMetrics implements AutoCloseable {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Micrometer's exposition of every meter but the configuration-sized gauge families, then those families. */
+    /** Micrometer's exposition of every meter, then the configuration-sized gauge families. */
     private void scrapeTo(OutputStream out) throws IOException {
-        bindPendingRows();
         prometheus.scrape(out, MetricsEndpoint.CONTENT_TYPE);
-        rows.writeTo(out);
+        final GaugeRows rows = new GaugeRows(out);
+        final InFlightMetrics i = inFlight;
+        if (i != null) {
+            i.writeTo(rows);
+        }
+        final ConnectionMetrics c = connections;
+        if (c != null) {
+            c.writeTo(rows);
+        }
+        final PoolOriginText p = poolOrigins;
+        if (p != null) {
+            p.writeTo(rows);
+        }
+        rows.flush();
     }
 
     /** Releases the GC listener and closes the registries (unregistering the MBeans). */

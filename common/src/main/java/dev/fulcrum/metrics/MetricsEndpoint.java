@@ -36,6 +36,11 @@ public final class MetricsEndpoint {
 
     private final Scrape scrape;
     private final BearerAuth auth;
+    /**
+     * The last scrape's size: the next one's buffer starts there, as a large configuration's scrape (14.5 MB at
+     * 10,000 pools) grew a small buffer through ten copies.
+     */
+    private volatile int lastSize = 16 * 1024;
 
     /** Writes one scrape in {@link #CONTENT_TYPE}. */
     @FunctionalInterface
@@ -80,12 +85,13 @@ public final class MetricsEndpoint {
     }
 
     private byte[] scrape() {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(lastSize + lastSize / 16);
         try {
             scrape.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
+        lastSize = out.size();
         return out.toByteArray();
     }
 

@@ -6,6 +6,7 @@ import dev.fulcrum.api.ApiRouter;
 import dev.fulcrum.cluster.ClusterNode;
 import dev.fulcrum.cluster.ClusterSettings;
 import dev.fulcrum.config.Account;
+import dev.fulcrum.config.ConfigChange;
 import dev.fulcrum.config.ConfigEdit;
 import dev.fulcrum.config.ConfigSnapshot;
 import dev.fulcrum.config.Ids;
@@ -39,6 +40,8 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -50,8 +53,9 @@ import java.util.function.Consumer;
  * <p>Start order: data directory → the origin CA file, if set (its one trust store goes to both the upstream client
  * and the health probes: a probe that distrusted an origin the traffic trusts would mark it down) → store (refusing a corrupt file, which is left untouched) → the first account, if
  * there is none → the API token → the session affinity key ({@link AffinityKey#resolve}: the settings' key, or the
- * data directory's key file, created once) → the router and the meters → the health monitors (fed every committed
- * snapshot) → the upstream client → the API and the {@code /metrics} endpoint. A failed start leaves nothing open.
+ * data directory's key file, created once) → the router and the meters → the health monitors' checks (fed every
+ * committed snapshot) → the upstream client → the API and the {@code /metrics} endpoint → the first probes. A failed
+ * start leaves nothing open.
  *
  * <p>Thread safety: {@link #start()} and {@link #stop()} are serialized; the accessors may be called from any thread
  * while running.
@@ -125,10 +129,7 @@ public final class Fulcrum implements AutoCloseable {
             final SnapshotRouter router = new SnapshotRouter(settings.routing(), new OriginConnections(),
                     metrics.outcomeListener(), new AffinitySettings(cluster != null ? cluster.affinityKey()
                     : affinityKey(dataDir), clock, settings.affinitySessions()), metrics.affinityRecorder());
-            store.addChangeListener(router::update);
-            // Meters follow the configuration after the router does: a meter is created only for what it serves.
             metrics.bindRouter(router);
-            store.addChangeListener(metrics::update);
             metrics.bindHealth(health);
             if (cluster != null) {
                 // The router steers on the cluster's verdicts (health_sources, check_regions), built from this
@@ -139,18 +140,34 @@ public final class Fulcrum implements AutoCloseable {
             } else {
                 health.addChangeListener(router::update);
             }
-            // Monitors run before anything serves: an origin with a monitor is unusable until its first verdict.
-            health.start();
+            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
+                    store, cluster == null ? null : cluster.node(), metrics.traffic(), clock);
+            // Side by side, as each is a sizeable part of a start from a large store (a tenth or more of the main
+            // thread's work at 10,000 pools): the health engine's checks, then the API and its indexes, on another
+            // thread; the router's plans and the meters' rows on this one (see prepare).
+            final ConfigChange initial = ConfigChange.initial(store.current());
+            final HealthMonitor checked = health;
+            final CompletableFuture<ApiRouter> apiBuilt = CompletableFuture.supplyAsync(() -> {
+                prepare(initial, checked::update);
+                return new ApiRouter(store, token.auth(), clock, checked, report,
+                        cluster != null ? cluster.node().health() : null);
+            });
+            prepare(initial, router::update, metrics::update);
+            store.addChangeListener(router::update);
+            // Meters follow the configuration after the router does: a meter is created only for what it serves.
+            store.addChangeListener(metrics::update);
+            // The checks are planned here and start probing at the end of the start (below).
             store.addChangeListener(health::update);
             upstream = UpstreamClient.start(settings.upstream().withTrustStore(originTrust), router.connections());
             metrics.bindUpstream(upstream);
-            final RuntimeReport report = new RuntimeReport(health.settings().popName(), settings.routing(), dataDir,
-                    store, cluster == null ? null : cluster.node(), metrics.traffic(), clock);
-            final ApiRouter api = new ApiRouter(store, token.auth(), clock, health, report,
-                    cluster != null ? cluster.node().health() : null);
+            final ApiRouter api = built(apiBuilt);
             metrics.startTrafficHistory();
             final MetricsEndpoint metricsEndpoint = metrics.endpoint(settings.metricsPublic() ? null : token.auth());
             listeners.forEach(store::addListener);
+            // Monitors run before anything serves (an origin with a monitor is unusable until its first verdict),
+            // but after the rest of the start: the first probes, spread over a few seconds, are a burst of
+            // connections (30,000 at 10,000 pools of 3 origins) that would compete for the CPU with the start.
+            health.start();
             running = new Running(store, health, router, upstream, api, metrics, metricsEndpoint,
                     token.generatedToken(), cluster == null ? null : cluster.node());
             return this;
@@ -167,6 +184,37 @@ public final class Fulcrum implements AutoCloseable {
                 upstream.close();
             }
             metrics.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Brings consumers of the store to its loaded configuration before they are registered with it. Registering
+     * them afterwards delivers the same snapshot again, which each finds it already holds, so a consumer that fails
+     * here fails again at its registration, which logs it as it logs a failure at any change.
+     */
+    @SafeVarargs
+    private static void prepare(ConfigChange initial, Consumer<ConfigChange>... inOrder) {
+        try {
+            for (Consumer<ConfigChange> consumer : inOrder) {
+                consumer.accept(initial);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("preparing for the stored configuration failed; left to the store's listeners", e);
+        }
+    }
+
+    /** What {@code built} gave, or the failure it threw. */
+    private static <T> T built(CompletableFuture<T> built) {
+        try {
+            return built.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e;
         }
     }

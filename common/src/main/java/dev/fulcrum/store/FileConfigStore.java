@@ -18,7 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -268,14 +272,30 @@ public final class FileConfigStore implements ConfigStore {
     private void load() throws IOException {
         removeTempFiles();
         final SnapshotCodec.Builder objects = new SnapshotCodec.Builder();
-        long revision = 0;
+        // The journal is read beside the state file, and the objects of both are decoded on every CPU before they
+        // are filed in order (SnapshotCodec#decodeAhead); the state's failures still come before the journal's.
+        final CompletableFuture<Journal.Contents> journalRead = Files.exists(journalFile)
+                ? CompletableFuture.supplyAsync(this::readJournal) : null;
+        final JsonNode state = Files.exists(stateFile) ? readStateFile() : null;
+        long revision = state == null ? 0 : stateRevision(state);
         boolean haveState = false;
-        if (Files.exists(stateFile)) {
-            revision = readState(objects);
+        final List<JsonNode> stored = new ArrayList<>();
+        stored.add(state);
+        final Journal.Contents early = journalRead == null ? null : journalRead.exceptionally(e -> null).join();
+        if (early != null) {
+            early.records().forEach(record -> stored.add(record.isObject() ? record.get("put") : null));
+        }
+        codec.decodeAhead(stored, objects);
+        if (state != null) {
+            try {
+                codec.decodeInto(state, objects, "state");
+            } catch (SnapshotCodec.StoreFormatError e) {
+                throw new CorruptStoreException(stateFile, e.getMessage(), e);
+            }
             stateBytes = Files.size(stateFile);
             haveState = true;
         }
-        if (!Files.exists(journalFile)) {
+        if (journalRead == null) {
             publisher = new ChangePublisher(objects.build(revision));
             if (!haveState) {
                 // A fresh store: the empty journal is the whole state.
@@ -284,7 +304,7 @@ public final class FileConfigStore implements ConfigStore {
             journal = Journal.create(journalFile);
             return;
         }
-        final Journal.Contents contents = Journal.read(journalFile);
+        final Journal.Contents contents = journal(journalRead);
         final long stateRevision = revision;
         int lineNo = 1;
         for (final JsonNode record : contents.records()) {
@@ -326,15 +346,41 @@ public final class FileConfigStore implements ConfigStore {
         }
     }
 
-    private long readState(SnapshotCodec.Builder objects) throws IOException {
-        final JsonNode root;
+    private Journal.Contents readJournal() {
         try {
-            root = MAPPER.readTree(stateFile.toFile());
+            return Journal.read(journalFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What {@link #readJournal} gave, or threw. */
+    private static Journal.Contents journal(CompletableFuture<Journal.Contents> read) throws IOException {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode readStateFile() throws IOException {
+        try {
+            return MAPPER.readTree(stateFile.toFile());
         } catch (JsonProcessingException e) {
             throw new CorruptStoreException(stateFile, "invalid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr()), e);
         }
+    }
+
+    /** The state file's revision, once its format is checked. */
+    private long stateRevision(JsonNode root) {
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
             throw new CorruptStoreException(stateFile, "not a Fulcrum store file (expected \"format\": \""
                     + FORMAT + "\")");
@@ -348,11 +394,6 @@ public final class FileConfigStore implements ConfigStore {
         if (revision == null || !revision.canConvertToLong() || !revision.isIntegralNumber()
                 || revision.longValue() < 0) {
             throw new CorruptStoreException(stateFile, "revision " + revision + " is not a non-negative integer");
-        }
-        try {
-            codec.decodeInto(root, objects, "state");
-        } catch (SnapshotCodec.StoreFormatError e) {
-            throw new CorruptStoreException(stateFile, e.getMessage(), e);
         }
         return revision.longValue();
     }

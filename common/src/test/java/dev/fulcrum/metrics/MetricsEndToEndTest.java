@@ -19,8 +19,6 @@ import dev.fulcrum.testing.TestRequest;
 import dev.fulcrum.upstream.UpstreamClient;
 import dev.fulcrum.upstream.UpstreamSettings;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static dev.fulcrum.testing.AffinityFixtures.withAffinity;
 import static dev.fulcrum.testing.AffinityFixtures.withOrigins;
@@ -110,8 +109,14 @@ class MetricsEndToEndTest {
         return c == null ? 0 : c.count();
     }
 
-    private List<Meter> metersTagged(String key, String value) {
-        return registry().getMeters().stream().filter(m -> value.equals(m.getId().getTag(key))).toList();
+    /** The scrape's series with label {@code key} = {@code value}: every meter's, the configuration-sized rows' too. */
+    private List<ScrapeText.Sample> metersTagged(String key, String value) {
+        return ScrapeText.parse(metrics.scrape()).labelled(key, value);
+    }
+
+    /** A configuration-sized row's value in a scrape (they are not Micrometer meters), or null when absent. */
+    private Double row(String name, String... labels) {
+        return ScrapeText.parse(metrics.scrape()).value(name, labels);
     }
 
     @Test
@@ -136,21 +141,13 @@ class MetricsEndToEndTest {
         assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
         assertThat(latency.takeSnapshot().histogramCounts()).as("histogram buckets for percentiles").isNotEmpty();
 
-        final Gauge inFlight = registry().find(MetricNames.ORIGIN_IN_FLIGHT).tags("pool", "eu", "pool_id", p.id(),
-                "origin", "a").gauge();
-        assertThat(inFlight).isNotNull();
-        assertThat(inFlight.value()).isZero();
-        assertThat(registry().find(MetricNames.POOL_IN_FLIGHT).tags("pool_id", p.id()).gauge().value()).isZero();
+        assertThat(row("fulcrum_origin_in_flight", "origin", "a", "pool", "eu", "pool_id", p.id())).isZero();
+        assertThat(row("fulcrum_pool_in_flight", "pool", "eu", "pool_id", p.id())).isZero();
 
         final String destination = "http://127.0.0.1:" + a.port();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            final Gauge open = registry().find(MetricNames.UPSTREAM_CONNECTIONS)
-                    .tags("destination", destination, "state", "open").gauge();
-            assertThat(open).isNotNull();
-            assertThat(open.value()).isGreaterThanOrEqualTo(1);
-        });
-        assertThat(registry().find(MetricNames.UPSTREAM_CONNECTIONS).tags("destination", destination, "state",
-                "idle").gauge()).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(row("fulcrum_upstream_connections",
+                "destination", destination, "state", "open")).isGreaterThanOrEqualTo(1));
+        assertThat(row("fulcrum_upstream_connections", "destination", destination, "state", "idle")).isNotNull();
     }
 
     @Test
@@ -158,8 +155,8 @@ class MetricsEndToEndTest {
         final LoopbackOrigin a = startOrigin("a");
         final Pool p = pool("eu", "random", origin(a, 1));
         start(config(lb(HOST, "off", null, p), p));
-        final Gauge inFlight = registry().find(MetricNames.ORIGIN_IN_FLIGHT).tags("pool_id", p.id(), "origin", "a")
-                .gauge();
+        final Supplier<Double> inFlight = () -> row("fulcrum_origin_in_flight", "origin", "a", "pool", "eu",
+                "pool_id", p.id());
 
         final Thread slow = new Thread(() -> {
             try {
@@ -170,11 +167,11 @@ class MetricsEndToEndTest {
         });
         slow.start();
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> inFlight.value() == 1.0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> inFlight.get() == 1.0);
         } finally {
             slow.join(10_000);
         }
-        assertThat(inFlight.value()).isZero();
+        assertThat(inFlight.get()).isZero();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.fulcrum.metrics;
 
+import dev.fulcrum.config.ConfigSnapshot;
+import dev.fulcrum.config.Pool;
 import dev.fulcrum.runtime.Fulcrum;
 import dev.fulcrum.runtime.FulcrumSettings;
+import dev.fulcrum.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +87,19 @@ class MetricsSettingsTest {
                     .anySatisfy(name -> assertThat(name.toString()).contains("fulcrumTestJmx"));
             assertThat(jmx.metricsEndpoint().handle("GET", List.of("Bearer " + TOKEN)).bodyText())
                     .as("the scrape still sees everything").contains("fulcrum_test_jmx_total 1");
+
+            // The configuration-sized rows, which a scrape writes itself, are gauges over JMX.
+            final Pool pool = Fixtures.pool("eu", "random", Fixtures.origin("a", "10.0.0.1", 8001, 1));
+            jmx.store().update(c -> new ConfigSnapshot(c.revision(), c.accounts(), c.zones(), c.monitors(),
+                    Map.of(pool.id(), pool), c.loadBalancers()));
+            assertThat(server.queryNames(fulcrumBeans, null)).extracting(ObjectName::toString)
+                    .anySatisfy(name -> assertThat(name).contains("fulcrumPoolInFlight"))
+                    .anySatisfy(name -> assertThat(name).contains("fulcrumOriginInFlight"))
+                    .anySatisfy(name -> assertThat(name).contains("fulcrumUpstreamConnections"));
+            final ScrapeText scrape = ScrapeText.parse(jmx.metricsEndpoint().handle("GET",
+                    List.of("Bearer " + TOKEN)).bodyText());
+            assertThat(scrape.value("fulcrum_pool_in_flight", "pool", "eu", "pool_id", pool.id()))
+                    .as("written once, from the rows, not from the JMX gauges").isZero();
         }
         assertThat(server.queryNames(fulcrumBeans, null)).isEmpty();
 

@@ -356,6 +356,29 @@ class FileConfigStoreTest {
     }
 
     @Test
+    void theFirstProblemInReadingOrderIsTheOneNamed() throws IOException {
+        // Objects are decoded ahead on every CPU; what is refused is still the first problem a reader meets.
+        FileConfigStore store = open(1);
+        store.update(StoreFixtures::everyKind);
+        store.close();
+        store = open();
+        store.update(s -> withAccount(s, account(Ids.newId())));
+        store.update(s -> withAccount(s, account(Ids.newId())));
+        store.close();
+        final Path journal = dir.resolve("journal.log");
+        final List<String> lines = new ArrayList<>(Files.readAllLines(journal));
+        lines.remove(1);
+        Files.writeString(journal, String.join("\n", lines) + "\n");
+        assertThatThrownBy(this::open).hasMessageContaining(": line 2: revision 3 does not follow revision 1");
+
+        final Path state = dir.resolve("state.json");
+        Files.writeString(state, Files.readString(state).replace("\"weight\":0.5", "\"weight\":2"));
+        assertThatThrownBy(this::open).as("the state file before the journal").isInstanceOf(CorruptStoreException.class)
+                .hasMessageStartingWith(state.toAbsolutePath() + ": state.pools[")
+                .hasMessageContaining("origins[0].weight: 2");
+    }
+
+    @Test
     void anUnfinishedLastWriteIsDroppedAndKeptAside() throws IOException {
         FileConfigStore store = open();
         final ConfigSnapshot acknowledged = store.update(StoreFixtures::everyKind);
