@@ -36,7 +36,7 @@ final class LinkOrigins implements OriginSide {
 
     @Override
     public int replayLimit() {
-        return upstream.settings().replayBufferBytes();
+        return client.replayLimit(); // one limit whichever side sends an attempt
     }
 
     /** One client request's attempts, each on a link or through the client. */
